@@ -1,0 +1,38 @@
+package dev.layerwise.gradcheck;
+
+import dev.layerwise.tensor.Tensor;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The book's {@code numerical_gradient(f, x)} (§4.4, {@code common/gradient.py}): central differences
+ * {@code (f(x + h) − f(x − h)) / 2h} with {@code h = 1e-4}, one element at a time, each element restored afterwards.
+ */
+public final class NumericalGradient {
+    /** The step of the central difference, as in the book. */
+    public static final double H = 1e-4;
+
+    private NumericalGradient() {
+    }
+
+    /**
+     * The gradient of {@code f} with respect to {@code x}, where {@code f} reads {@code x} (typically a network's loss
+     * and one of its parameters). {@code x} is perturbed during the call and holds its original values on return, also
+     * when {@code f} throws. Returns a new tensor of the shape and dtype of {@code x}.
+     */
+    public static Tensor of(DoubleSupplier f, Tensor x) {
+        Tensor grad = Tensor.zeros(x.dtype(), x.shape());
+        for (int i = 0; i < x.size(); i++) {
+            double tmp = x.getDouble(i);
+            try {
+                x.setDouble(i, tmp + H);
+                double fxh1 = f.getAsDouble();
+                x.setDouble(i, tmp - H);
+                double fxh2 = f.getAsDouble();
+                grad.setDouble(i, (fxh1 - fxh2) / (2 * H));
+            } finally {
+                x.setDouble(i, tmp);
+            }
+        }
+        return grad;
+    }
+}

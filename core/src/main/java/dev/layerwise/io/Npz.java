@@ -1,0 +1,74 @@
+package dev.layerwise.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes NumPy's {@code .npz} archives: a zip of {@code .npy} files, one per named array, as written by
+ * {@code numpy.savez(**arrays)} (stored) or {@code numpy.savez_compressed} (deflated).
+ */
+public final class Npz {
+    private Npz() {
+    }
+
+    /** The arrays of an {@code .npz} file, by name (the entry name without {@code .npy}), in archive order. */
+    public static Map<String, NpyArray> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such .npz file");
+        }
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String name = e.getName();
+                if (!name.endsWith(".npy")) {
+                    throw new FileFormatException(file + ": entry '" + name + "' is not a .npy file");
+                }
+                String key = name.substring(0, name.length() - 4);
+                try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e))) {
+                    arrays.put(key, Npy.read(in, -1, file + "[" + name + "]"));
+                } catch (ZipException ze) {
+                    throw new FileFormatException(file + "[" + name + "]: corrupt zip entry: " + ze.getMessage(), ze);
+                }
+            }
+        } catch (ZipException e) {
+            throw new FileFormatException(file + ": not a valid .npz (zip) file: " + e.getMessage(), e);
+        }
+        return arrays;
+    }
+
+    /** Writes the arrays as an {@code .npz} file (deflated entries), atomically: see {@link AtomicFiles}. */
+    public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
+        AtomicFiles.write(file, out -> write(out, arrays));
+    }
+
+    /** Writes the arrays as an {@code .npz} archive to {@code out} (not closed). */
+    public static void write(OutputStream out, Map<String, NpyArray> arrays) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out));
+        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setTime(0);
+            zip.putNextEntry(entry);
+            Npy.write(e.getValue(), zip);
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.flush();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.layerwise.kernel;
+
+import java.util.Locale;
+
+/**
+ * Chooses the {@link Kernels} implementation once, at first use, the way Apache Lucene chooses its vectorization
+ * provider.
+ *
+ * <p>The Vector API implementation is taken when the {@code jdk.incubator.vector} module is in the boot layer (the
+ * launcher and the tests pass {@code --add-modules jdk.incubator.vector}); otherwise the portable one is taken and one
+ * line on standard error says how to get the faster one. The system property {@code layerwise.kernels} forces a choice:
+ * {@code portable} or {@code vector}; a forced {@code vector} that cannot load is an error, not a silent fallback.
+ */
+public final class KernelProvider {
+    /** The system property that forces an implementation: {@code portable} or {@code vector}. */
+    public static final String PROPERTY = "layerwise.kernels";
+
+    private static final String VECTOR_CLASS = "dev.layerwise.kernel.vector.VectorKernels";
+
+    private KernelProvider() {
+    }
+
+    /** The chosen kernels. */
+    public static Kernels kernels() {
+        return Holder.KERNELS;
+    }
+
+    /** The portable, plain-Java kernels, always available. */
+    public static Kernels portable() {
+        return PortableKernels.INSTANCE;
+    }
+
+    /**
+     * The Vector API kernels, or {@code null} when this JVM cannot run them, with the reason in
+     * {@link #vectorUnavailableReason()}.
+     */
+    public static Kernels vector() {
+        return VectorHolder.KERNELS;
+    }
+
+    /** Why {@link #vector()} is {@code null}, or {@code null} when it is not. */
+    public static String vectorUnavailableReason() {
+        return VectorHolder.REASON;
+    }
+
+    private static final class Holder {
+        static final Kernels KERNELS = choose();
+
+        private static Kernels choose() {
+            String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+            switch (forced) {
+                case "portable":
+                    return portable();
+                case "vector":
+                    if (vector() == null) {
+                        throw new IllegalStateException("-D" + PROPERTY + "=vector, but the Vector API kernels "
+                                + "cannot run: " + vectorUnavailableReason());
+                    }
+                    return vector();
+                case "":
+                    if (vector() != null) {
+                        return vector();
+                    }
+                    System.err.println("layerwise: using the portable kernels (" + vectorUnavailableReason() + ")");
+                    return portable();
+                default:
+                    throw new IllegalStateException("-D" + PROPERTY + "=" + forced
+                            + " is not a kernel implementation (expected portable or vector)");
+            }
+        }
+    }
+
+    private static final class VectorHolder {
+        static final Kernels KERNELS;
+        static final String REASON;
+
+        static {
+            Kernels kernels = null;
+            String reason = null;
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                reason = "the Vector API is not enabled; run java with --add-modules jdk.incubator.vector "
+                        + "for SIMD kernels";
+            } else {
+                try {
+                    kernels = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+                } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                    reason = "the Vector API kernels failed to load: " + e;
+                }
+            }
+            KERNELS = kernels;
+            REASON = reason;
+        }
+    }
+}

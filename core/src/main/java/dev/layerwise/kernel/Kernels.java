@@ -1,0 +1,118 @@
+package dev.layerwise.kernel;
+
+/**
+ * The numerical kernels the layers are built from: plain functions over arrays, output argument last.
+ *
+ * <p>Every matrix is row-major and starts at the given offset in its array. Every method exists for {@code float[]}
+ * and {@code double[]}. A method writes only into the arguments its Javadoc names as output; an output may be the same
+ * array region as an input only where the Javadoc says so.
+ *
+ * <p>Two implementations stand behind this interface: {@link PortableKernels} in plain Java, and a Vector API one
+ * chosen by {@link KernelProvider} when {@code jdk.incubator.vector} is available. Use {@link #get()}; layers use the
+ * tensor-level {@link Ops}.
+ *
+ * <p><b>Determinism</b>: for given inputs an implementation returns the same bits whatever {@link Parallel#threads()}
+ * is; implementations may differ from each other in the last bits (fused multiply-add, summation order).
+ */
+public interface Kernels {
+
+    /** The kernels chosen at start-up (see {@link KernelProvider}). */
+    static Kernels get() {
+        return KernelProvider.kernels();
+    }
+
+    /** A short name for logs and benchmarks, e.g. {@code portable} or {@code vector}. */
+    String name();
+
+    // ---- matrix products ------------------------------------------------------------------------------------------
+
+    /**
+     * General matrix product {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}.
+     * {@code op(A)} is m×k and {@code op(B)} is k×n; with {@code transA} A is stored k×m (row-major) and read
+     * transposed, with {@code transB} B is stored n×k. C (m×n) is the output and must not overlap A or B.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
+
+    /** The float64 form of {@link #gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate);
+
+    // ---- broadcasts and reductions --------------------------------------------------------------------------------
+
+    /** {@code out[i][j] = x[i][j] + b[j]} for a rows×cols {@code x}; {@code out} (output) may be {@code x}. */
+    void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff, float[] out, int outOff);
+
+    void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff);
+
+    /** Column sums {@code out[j] = Σ_i x[i][j]} of a rows×cols {@code x}; {@code out} (cols) is the output. */
+    void sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff);
+
+    /** Row maxima {@code out[i] = max_j x[i][j]} of a rows×cols {@code x}; {@code out} (rows) is the output. */
+    void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff);
+
+    /** Index of the first maximum of each row of a rows×cols {@code x}; {@code out} (rows) is the output. */
+    void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out);
+
+    void argmaxRows(int rows, int cols, double[] x, int xOff, int[] out);
+
+    // ---- element-wise ---------------------------------------------------------------------------------------------
+
+    /** {@code out[i] = exp(x[i])} for n elements; {@code out} (output) may be {@code x}. */
+    void exp(int n, float[] x, int xOff, float[] out, int outOff);
+
+    void exp(int n, double[] x, int xOff, double[] out, int outOff);
+
+    /** {@code out[i] = log(x[i])} for n elements; {@code out} (output) may be {@code x}. */
+    void log(int n, float[] x, int xOff, float[] out, int outOff);
+
+    void log(int n, double[] x, int xOff, double[] out, int outOff);
+
+    /**
+     * ReLU forward: {@code mask[i] = x[i] <= 0}, {@code out[i] = mask[i] ? 0 : x[i]}. {@code mask} (from 0) and
+     * {@code out} are outputs; {@code out} may be {@code x}.
+     */
+    void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff);
+
+    void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff);
+
+    /** ReLU backward: {@code dx[i] = mask[i] ? 0 : dout[i]}; {@code dx} (output) may be {@code dout}. */
+    void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff);
+
+    void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff);
+
+    /**
+     * Sigmoid {@code out[i] = 1 / (1 + exp(-x[i]))}, computed without overflow for any {@code x}; {@code out}
+     * (output) may be {@code x}.
+     */
+    void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff);
+
+    void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff);
+
+    /** Sigmoid backward: {@code dx[i] = dout[i] · y[i] · (1 − y[i])}; {@code dx} (output) may be {@code dout}. */
+    void sigmoidBackward(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff);
+
+    void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff);
+
+    /**
+     * Row-wise softmax with the row maximum subtracted first: {@code y[i][j] = exp(x[i][j] − m_i) / Σ_j exp(x[i][j] −
+     * m_i)}. {@code y} (output) may be {@code x}.
+     */
+    void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+    void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff);
+
+    /** {@code y[i] += alpha · x[i]} for n elements; {@code y} is the output. */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff);
+
+    /** {@code x[i] *= alpha} for n elements, in place. */
+    void scale(int n, float alpha, float[] x, int xOff);
+
+    void scale(int n, double alpha, double[] x, int xOff);
+}

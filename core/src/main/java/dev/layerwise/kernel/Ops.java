@@ -1,0 +1,238 @@
+package dev.layerwise.kernel;
+
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Shapes;
+import dev.layerwise.tensor.Tensor;
+
+/**
+ * The kernels on tensors: each function checks dtypes and shapes, then calls the active {@link Kernels} on the backing
+ * arrays. The output is the last argument and the only one written.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    private static Kernels k() {
+        return KernelProvider.kernels();
+    }
+
+    /** {@code out = a·b} for a (m, k), b (k, n), out (m, n). */
+    public static void matmul(Tensor a, Tensor b, Tensor out) {
+        gemm(false, false, a, b, out, false);
+    }
+
+    /** {@code out += a·b}. */
+    public static void matmulAdd(Tensor a, Tensor b, Tensor out) {
+        gemm(false, false, a, b, out, true);
+    }
+
+    /** {@code out = aᵀ·b} for a (k, m), b (k, n), out (m, n), without materialising {@code aᵀ}: {@code dW = xᵀ·dout}. */
+    public static void matmulTransA(Tensor a, Tensor b, Tensor out) {
+        gemm(true, false, a, b, out, false);
+    }
+
+    /** {@code out = a·bᵀ} for a (m, k), b (n, k), out (m, n), without materialising {@code bᵀ}: {@code dx = dout·Wᵀ}. */
+    public static void matmulTransB(Tensor a, Tensor b, Tensor out) {
+        gemm(false, true, a, b, out, false);
+    }
+
+    /** {@code out = op(a)·op(b)} ({@code +=} when {@code accumulate}), each operand transposed where its flag says. */
+    public static void gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor out, boolean accumulate) {
+        sameDType(a, b, out);
+        if (a.rank() != 2 || b.rank() != 2 || out.rank() != 2) {
+            throw new IllegalArgumentException("matrix product needs 2-D operands, got " + shapes(a, b, out));
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb || out.dim(0) != m || out.dim(1) != n) {
+            throw new IllegalArgumentException("matrix product " + (transA ? "aᵀ" : "a") + "·" + (transB ? "bᵀ" : "b")
+                    + " shapes do not match: " + shapes(a, b, out));
+        }
+        if (a.dtype() == DType.FLOAT32) {
+            k().gemm(transA, transB, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+                    out.floats(), out.offset(), accumulate);
+        } else {
+            k().gemm(transA, transB, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+                    out.doubles(), out.offset(), accumulate);
+        }
+    }
+
+    /** {@code out[i][j] = x[i][j] + b[j]} for x and out (rows, cols), b (cols); out may be x. */
+    public static void addRowVector(Tensor x, Tensor b, Tensor out) {
+        sameDType(x, b, out);
+        int cols = b.size();
+        if (x.rank() != 2 || x.dim(1) != cols || !out.sameShape(x)) {
+            throw new IllegalArgumentException("bias add shapes do not match: " + shapes(x, b, out));
+        }
+        int rows = x.dim(0);
+        if (x.dtype() == DType.FLOAT32) {
+            k().addRowVector(rows, cols, x.floats(), x.offset(), b.floats(), b.offset(), out.floats(), out.offset());
+        } else {
+            k().addRowVector(rows, cols, x.doubles(), x.offset(), b.doubles(), b.offset(), out.doubles(),
+                    out.offset());
+        }
+    }
+
+    /** Column sums of x (rows, cols) into out (cols). */
+    public static void sumColumns(Tensor x, Tensor out) {
+        sameDType(x, out);
+        if (x.rank() != 2 || out.size() != x.dim(1)) {
+            throw new IllegalArgumentException("column sum shapes do not match: " + shapes(x, out));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().sumColumns(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().sumColumns(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /** Row maxima of x (rows, cols) into out (rows). */
+    public static void rowMax(Tensor x, Tensor out) {
+        sameDType(x, out);
+        if (x.rank() != 2 || out.size() != x.dim(0)) {
+            throw new IllegalArgumentException("row max shapes do not match: " + shapes(x, out));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().rowMax(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().rowMax(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /** Index of the first maximum of each row of x (rows, cols) into out (at least rows long). */
+    public static void argmaxRows(Tensor x, int[] out) {
+        if (x.rank() != 2 || out.length < x.dim(0)) {
+            throw new IllegalArgumentException("argmax of " + Shapes.toString(x.shape()) + " into " + out.length
+                    + " indices");
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().argmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out);
+        } else {
+            k().argmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out);
+        }
+    }
+
+    /** Element-wise {@code out = exp(x)}; out may be x. */
+    public static void exp(Tensor x, Tensor out) {
+        sameSize(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            k().exp(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().exp(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /** Element-wise {@code out = log(x)}; out may be x. */
+    public static void log(Tensor x, Tensor out) {
+        sameSize(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            k().log(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().log(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /** Row-wise softmax of x (rows, cols) into y of the same shape (max subtracted first); y may be x. */
+    public static void softmaxRows(Tensor x, Tensor y) {
+        sameDType(x, y);
+        if (x.rank() != 2 || !y.sameShape(x)) {
+            throw new IllegalArgumentException("softmax shapes do not match: " + shapes(x, y));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().softmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), y.floats(), y.offset());
+        } else {
+            k().softmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), y.doubles(), y.offset());
+        }
+    }
+
+    /** ReLU forward: {@code mask = x <= 0}, {@code out = x} where not masked, 0 elsewhere. */
+    public static void reluForward(Tensor x, boolean[] mask, Tensor out) {
+        sameSize(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            k().reluForward(x.size(), x.floats(), x.offset(), mask, out.floats(), out.offset());
+        } else {
+            k().reluForward(x.size(), x.doubles(), x.offset(), mask, out.doubles(), out.offset());
+        }
+    }
+
+    /** ReLU backward: {@code dx = dout} where not masked, 0 elsewhere; dx may be dout. */
+    public static void reluBackward(Tensor dout, boolean[] mask, Tensor dx) {
+        sameSize(dout, dx);
+        if (dout.dtype() == DType.FLOAT32) {
+            k().reluBackward(dout.size(), dout.floats(), dout.offset(), mask, dx.floats(), dx.offset());
+        } else {
+            k().reluBackward(dout.size(), dout.doubles(), dout.offset(), mask, dx.doubles(), dx.offset());
+        }
+    }
+
+    /** Sigmoid {@code out = 1 / (1 + exp(-x))}; out may be x. */
+    public static void sigmoidForward(Tensor x, Tensor out) {
+        sameSize(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            k().sigmoidForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().sigmoidForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /** Sigmoid backward {@code dx = dout · (1 − y) · y}; dx may be dout. */
+    public static void sigmoidBackward(Tensor dout, Tensor y, Tensor dx) {
+        sameSize(dout, y, dx);
+        if (dout.dtype() == DType.FLOAT32) {
+            k().sigmoidBackward(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
+                    dx.floats(), dx.offset());
+        } else {
+            k().sigmoidBackward(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
+                    dx.doubles(), dx.offset());
+        }
+    }
+
+    /** {@code y += alpha · x}. */
+    public static void axpy(double alpha, Tensor x, Tensor y) {
+        sameSize(x, y);
+        if (x.dtype() == DType.FLOAT32) {
+            k().axpy(x.size(), (float) alpha, x.floats(), x.offset(), y.floats(), y.offset());
+        } else {
+            k().axpy(x.size(), alpha, x.doubles(), x.offset(), y.doubles(), y.offset());
+        }
+    }
+
+    /** {@code x *= alpha}, in place. */
+    public static void scale(double alpha, Tensor x) {
+        if (x.dtype() == DType.FLOAT32) {
+            k().scale(x.size(), (float) alpha, x.floats(), x.offset());
+        } else {
+            k().scale(x.size(), alpha, x.doubles(), x.offset());
+        }
+    }
+
+    private static void sameDType(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != ts[0].dtype()) {
+                throw new IllegalArgumentException("mixed dtypes: " + shapes(ts));
+            }
+        }
+    }
+
+    private static void sameSize(Tensor... ts) {
+        sameDType(ts);
+        for (Tensor t : ts) {
+            if (t.size() != ts[0].size()) {
+                throw new IllegalArgumentException("sizes do not match: " + shapes(ts));
+            }
+        }
+    }
+
+    private static String shapes(Tensor... ts) {
+        StringBuilder sb = new StringBuilder();
+        for (Tensor t : ts) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(t.dtype()).append(Shapes.toString(t.shape()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.layerwise.layer;
+
+import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Shapes;
+import dev.layerwise.tensor.Tensor;
+
+/**
+ * Fully connected layer: {@code out = x·W + b}.
+ *
+ * <p><b>Shape</b>: {@code (N, in)} or {@code (N, d1, d2, …)} with {@code d1·d2·… = in}, flattened per sample →
+ * {@code (N, out)}. <b>Parameters</b>: {@code W (in, out)}, {@code b (out)}. <b>Book</b>: §5.6.2,
+ * {@code common/layers.py: Affine}. Backward: {@code dx = dout·Wᵀ} (in the input's shape), {@code dW = xᵀ·dout},
+ * {@code db} = column sums of {@code dout}; no transpose is materialised.
+ *
+ * <pre>{@code
+ * Affine affine = new Affine(params.get("W1"), params.get("b1"));
+ * Tensor out = affine.forward(x);      // (N, out)
+ * Tensor dx = affine.backward(dout);   // fills dW and db
+ * }</pre>
+ */
+public final class Affine implements Layer {
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor W;
+    private final Tensor b;
+    private final Tensor dW;
+    private final Tensor db;
+
+    private Tensor x;
+    private int[] originalXShape;
+    private Tensor out;
+    private Tensor dx;
+    private boolean inputGradient = true;
+
+    /** An affine layer over the given weight {@code (in, out)} and bias {@code (out)}. */
+    public Affine(Parameter W, Parameter b) {
+        if (W.value().rank() != 2 || b.value().rank() != 1 || b.value().dim(0) != W.value().dim(1)
+                || W.value().dtype() != b.value().dtype()) {
+            throw new IllegalArgumentException("Affine: W " + W + " must be (in, out) and b " + b + " (out)");
+        }
+        this.weight = W;
+        this.bias = b;
+        this.W = W.value();
+        this.b = b.value();
+        this.dW = W.grad();
+        this.db = b.grad();
+    }
+
+    /** When not needed (the first layer of a network), backward skips {@code dx = dout·Wᵀ} and returns null. */
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        this.inputGradient = needed;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        int in = W.dim(0);
+        if (x.rank() < 2 || x.dtype() != W.dtype() || x.size() / Math.max(1, x.dim(0)) != in) {
+            throw new IllegalArgumentException("Affine(" + in + " → " + W.dim(1) + "): input " + x.dtype()
+                    + Shapes.toString(x.shape()) + " does not match W " + W.dtype() + Shapes.toString(W.shape())
+                    + " (expected (N, " + in + ") or (N, …) with " + in + " features per sample)");
+        }
+        int n = x.dim(0);
+        this.originalXShape = x.rank() == 2 ? null : x.shape();
+        this.x = x.rank() == 2 ? x : x.reshape(n, in);
+        out = Tensor.reuse(out, W.dtype(), n, W.dim(1));
+        Ops.matmul(this.x, W, out);
+        Ops.addRowVector(out, b, out);
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dout) {
+        if (x == null || dout.rank() != 2 || dout.dim(0) != x.dim(0) || dout.dim(1) != W.dim(1)
+                || dout.dtype() != W.dtype()) {
+            throw new IllegalArgumentException("Affine(" + W.dim(0) + " → " + W.dim(1) + "): dout " + dout.dtype()
+                    + Shapes.toString(dout.shape()) + " does not match the forward output "
+                    + (out == null ? "(no forward yet)" : out.dtype() + Shapes.toString(out.shape())));
+        }
+        Ops.matmulTransA(x, dout, dW);
+        Ops.sumColumns(dout, db);
+        if (!inputGradient) {
+            return null;
+        }
+        dx = Tensor.reuse(dx, W.dtype(), x.dim(0), x.dim(1));
+        Ops.matmulTransB(dout, W, dx);
+        return originalXShape == null ? dx : dx.reshape(originalXShape);
+    }
+
+    @Override
+    public java.util.List<Parameter> parameters() {
+        return java.util.List.of(weight, bias);
+    }
+
+    @Override
+    public String toString() {
+        return "Affine(" + W.dim(0) + " → " + W.dim(1) + ", " + W.dtype() + ")";
+    }
+}

@@ -1,0 +1,33 @@
+package dev.layerwise.net;
+
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Labels;
+import dev.layerwise.tensor.Tensor;
+
+/**
+ * A trainable classifier with the book's API: {@code predict}, {@code loss}, {@code accuracy} and {@code gradient}
+ * (backpropagation). Parameters live in {@link #parameters()} under the book's names.
+ */
+public interface Network {
+
+    /** The dtype of the parameters; inputs must have it too. */
+    DType dtype();
+
+    /** The parameters and their gradients, in order. */
+    Parameters parameters();
+
+    /** The scores (before softmax) for a batch, in inference mode: a new tensor {@code (N, classes)}. */
+    Tensor predict(Tensor x);
+
+    /** The loss for a batch, in training mode (as the book's {@code loss(x, t)}). */
+    double loss(Tensor x, Labels t);
+
+    /** The fraction of rows whose highest score is the label, in inference mode. */
+    double accuracy(Tensor x, Labels t);
+
+    /**
+     * Backpropagation: one forward and one backward pass in training mode, leaving the gradient of every parameter in
+     * its {@code grad} tensor. Returns the loss of the forward pass.
+     */
+    double gradient(Tensor x, Labels t);
+}

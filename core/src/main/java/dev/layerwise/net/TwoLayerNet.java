@@ -1,0 +1,86 @@
+package dev.layerwise.net;
+
+import dev.layerwise.layer.Affine;
+import dev.layerwise.layer.Layer;
+import dev.layerwise.layer.Relu;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.util.Rng;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The book's two-layer network of chapter 5: {@code Affine1 → Relu1 → Affine2 → SoftmaxWithLoss}.
+ *
+ * <p><b>Shape</b>: {@code (N, inputSize)} → scores {@code (N, outputSize)}. <b>Parameters</b>: {@code W1 (inputSize,
+ * hiddenSize)} and {@code W2 (hiddenSize, outputSize)} drawn from a Gaussian of standard deviation
+ * {@code weightInitStd}, {@code b1}, {@code b2} zeros. <b>Book</b>: §5.7, {@code ch05/two_layer_net.py}.
+ *
+ * <pre>{@code
+ * TwoLayerNet net = new TwoLayerNet(784, 50, 10);
+ * double loss = net.gradient(xBatch, tBatch);     // backprop; gradients in net.parameters()
+ * double acc = net.accuracy(xTest, tTest);
+ * }</pre>
+ */
+public class TwoLayerNet extends Sequential {
+    /** The book's default standard deviation of the initial weights. */
+    public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
+
+    private final int inputSize;
+    private final int hiddenSize;
+    private final int outputSize;
+
+    /** The book's constructor: float32, {@code weightInitStd} 0.01, seed 0. */
+    public TwoLayerNet(int inputSize, int hiddenSize, int outputSize) {
+        this(inputSize, hiddenSize, outputSize, DEFAULT_WEIGHT_INIT_STD, DType.FLOAT32, new Rng(0));
+    }
+
+    /** A two-layer net in {@code dtype}, with weights drawn from {@code rng}. */
+    public TwoLayerNet(int inputSize, int hiddenSize, int outputSize, double weightInitStd, DType dtype, Rng rng) {
+        super(initialParameters(inputSize, hiddenSize, outputSize, weightInitStd, dtype, rng),
+                TwoLayerNet::layersFor);
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.outputSize = outputSize;
+    }
+
+    private static Parameters initialParameters(int inputSize, int hiddenSize, int outputSize, double weightInitStd,
+                                                DType dtype, Rng rng) {
+        checkSize("inputSize", inputSize);
+        checkSize("hiddenSize", hiddenSize);
+        checkSize("outputSize", outputSize);
+        Parameters params = Parameters.allocate(dtype, List.of(
+                Parameters.spec("W1", inputSize, hiddenSize), Parameters.spec("b1", hiddenSize),
+                Parameters.spec("W2", hiddenSize, outputSize), Parameters.spec("b2", outputSize)));
+        WeightInit init = WeightInit.std(weightInitStd);
+        init.fill(params.get("W1").value(), inputSize, rng);
+        init.fill(params.get("W2").value(), hiddenSize, rng);
+        return params;
+    }
+
+    private static Map<String, Layer> layersFor(Parameters params) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        layers.put("Affine1", new Affine(params.get("W1"), params.get("b1")));
+        layers.put("Relu1", new Relu());
+        layers.put("Affine2", new Affine(params.get("W2"), params.get("b2")));
+        return layers;
+    }
+
+    private static void checkSize(String name, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + size);
+        }
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    public int outputSize() {
+        return outputSize;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.layerwise.train;
+
+/**
+ * One evaluation during training: after {@code iteration} steps ({@code epoch} epochs, possibly fractional at the
+ * end), the mean mini-batch loss since the previous evaluation, and the accuracies on the training and test sets (or
+ * their evaluated samples); {@code seconds} since training started.
+ */
+public record Evaluation(int iteration, double epoch, double loss, double trainAccuracy, double testAccuracy,
+                         double seconds) {
+}

@@ -1,0 +1,276 @@
+package dev.layerwise.train;
+
+import dev.layerwise.data.DataSet;
+import dev.layerwise.net.Network;
+import dev.layerwise.optim.Optimizer;
+import dev.layerwise.util.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Mini-batch training with evaluation once per epoch: the loop of the book's {@code ch05/train_neuralnet.py} and its
+ * {@code common/trainer.py}.
+ *
+ * <p>Each step draws a mini-batch, runs backpropagation and lets the optimizer update the parameters. By default the
+ * batch is drawn at random with replacement, as the book's {@code np.random.choice(train_size, batch_size)}; with
+ * {@link Sampling#SHUFFLED_EPOCHS} each epoch is one shuffled pass (PyTorch's usual loader, dropping the last partial
+ * batch). An epoch is {@code max(trainSize / batchSize, 1)} steps. After every epoch and after the last step the
+ * trainer measures the accuracy on the training and test sets (or the first {@code evalSampleSize} examples of each)
+ * and tells its listeners.
+ *
+ * <p>A run is repeatable: the same seed draws the same batches. If the loss becomes NaN or infinite the run stops with
+ * a {@link TrainingDivergedException}.
+ *
+ * <pre>{@code
+ * TrainingResult r = Trainer.builder(net, new SGD(0.1), mnist.train(), mnist.test())
+ *         .iterations(10_000).batchSize(100).seed(42).build().run();
+ * }</pre>
+ */
+public final class Trainer {
+    /** How mini-batches are drawn. */
+    public enum Sampling {
+        /** Each batch drawn at random with replacement (the book). */
+        WITH_REPLACEMENT,
+        /** Each epoch a shuffled pass over the data. */
+        SHUFFLED_EPOCHS
+    }
+
+    private final Network network;
+    private final Optimizer optimizer;
+    private final DataSet train;
+    private final DataSet test;
+    private final int iterations;
+    private final int batchSize;
+    private final Sampling sampling;
+    private final int evalSampleSize;
+    private final List<TrainingListener> listeners;
+    private final Rng rng;
+    private final int iterPerEpoch;
+    private volatile boolean stopRequested;
+
+    private Trainer(Builder b) {
+        this.network = b.network;
+        this.optimizer = b.optimizer;
+        this.train = b.train;
+        this.test = b.test;
+        this.batchSize = b.batchSize;
+        this.iterPerEpoch = Math.max(train.size() / batchSize, 1);
+        this.iterations = b.epochs > 0 ? b.epochs * iterPerEpoch : b.iterations;
+        this.sampling = b.sampling;
+        this.evalSampleSize = b.evalSampleSize;
+        this.listeners = List.copyOf(b.listeners);
+        this.rng = new Rng(b.seed);
+    }
+
+    /** A builder for training {@code network} with {@code optimizer} on {@code train}, evaluating on {@code test}. */
+    public static Builder builder(Network network, Optimizer optimizer, DataSet train, DataSet test) {
+        return new Builder(network, optimizer, train, test);
+    }
+
+    /** Steps per epoch: {@code max(trainSize / batchSize, 1)}. */
+    public int iterationsPerEpoch() {
+        return iterPerEpoch;
+    }
+
+    /** The number of steps this run takes (unless stopped). */
+    public int iterations() {
+        return iterations;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /** Asks the run to end after the current step (for early stopping); the final evaluation still happens. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Trains, evaluating once per epoch and at the end. */
+    public TrainingResult run() {
+        long start = System.nanoTime();
+        long evalNanos = 0;
+        for (TrainingListener l : listeners) {
+            l.onStart(this);
+        }
+        MiniBatch batch = new MiniBatch(train, batchSize);
+        int[] indices = new int[batchSize];
+        int[] order = sampling == Sampling.SHUFFLED_EPOCHS ? identity(train.size()) : null;
+        double[] losses = new double[iterations];
+        List<Evaluation> evaluations = new ArrayList<>();
+        double lossSum = 0;
+        int lossCount = 0;
+        int done = 0;
+        Evaluation last = null;
+        for (int i = 0; i < iterations && !stopRequested; i++) {
+            drawBatch(i, indices, order);
+            batch.gather(indices);
+            double loss = network.gradient(batch.x(), batch.t());
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
+            }
+            optimizer.update(network.parameters());
+            losses[i] = loss;
+            lossSum += loss;
+            lossCount++;
+            done = i + 1;
+            for (TrainingListener l : listeners) {
+                l.onIteration(this, done, loss);
+            }
+            boolean epochEnd = done % iterPerEpoch == 0;
+            if (epochEnd || done == iterations || stopRequested) {
+                long t0 = System.nanoTime();
+                last = evaluate(done, lossSum / lossCount, start, evalSampleSize);
+                evalNanos += System.nanoTime() - t0;
+                evaluations.add(last);
+                lossSum = 0;
+                lossCount = 0;
+                for (TrainingListener l : listeners) {
+                    l.onEvaluation(this, last);
+                }
+            }
+        }
+        double trainAcc;
+        double testAcc;
+        if (last != null && evalSampleSize <= 0 && last.iteration() == done) {
+            trainAcc = last.trainAccuracy();
+            testAcc = last.testAccuracy();
+        } else {
+            long t0 = System.nanoTime();
+            trainAcc = network.accuracy(train.x(), train.t());
+            testAcc = network.accuracy(test.x(), test.t());
+            evalNanos += System.nanoTime() - t0;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] kept = done == iterations ? losses : java.util.Arrays.copyOf(losses, done);
+        TrainingResult result = new TrainingResult(done, batchSize, trainAcc, testAcc, kept,
+                List.copyOf(evaluations), seconds, seconds - evalNanos / 1e9);
+        for (TrainingListener l : listeners) {
+            l.onFinish(this, result);
+        }
+        return result;
+    }
+
+    private void drawBatch(int iteration, int[] indices, int[] order) {
+        if (order == null) {
+            for (int j = 0; j < indices.length; j++) {
+                indices[j] = rng.nextInt(train.size());
+            }
+            return;
+        }
+        int inEpoch = iteration % iterPerEpoch;
+        if (inEpoch == 0) {
+            rng.shuffle(order);
+        }
+        for (int j = 0; j < indices.length; j++) {
+            indices[j] = order[(inEpoch * batchSize + j) % order.length];
+        }
+    }
+
+    private Evaluation evaluate(int iteration, double meanLoss, long start, int sample) {
+        DataSet evalTrain = sample > 0 ? train.head(sample) : train;
+        DataSet evalTest = sample > 0 ? test.head(sample) : test;
+        double trainAcc = network.accuracy(evalTrain.x(), evalTrain.t());
+        double testAcc = network.accuracy(evalTest.x(), evalTest.t());
+        return new Evaluation(iteration, (double) iteration / iterPerEpoch, meanLoss, trainAcc, testAcc,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Settings of a run, with the book's chapter-5 defaults: 10,000 steps of 100 examples, seed 0. */
+    public static final class Builder {
+        private final Network network;
+        private final Optimizer optimizer;
+        private final DataSet train;
+        private final DataSet test;
+        private int iterations = 10_000;
+        private int epochs;
+        private int batchSize = 100;
+        private long seed;
+        private Sampling sampling = Sampling.WITH_REPLACEMENT;
+        private int evalSampleSize;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Network network, Optimizer optimizer, DataSet train, DataSet test) {
+            this.network = Objects.requireNonNull(network, "network");
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            this.train = Objects.requireNonNull(train, "train");
+            this.test = Objects.requireNonNull(test, "test");
+            if (train.size() == 0) {
+                throw new IllegalArgumentException("the training set is empty");
+            }
+        }
+
+        /** Total steps (the book's {@code iters_num}); cancels {@link #epochs}. */
+        public Builder iterations(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("iterations must be at least 1, got " + n);
+            }
+            this.iterations = n;
+            this.epochs = 0;
+            return this;
+        }
+
+        /** Whole epochs to train for; cancels {@link #iterations}. */
+        public Builder epochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("epochs must be at least 1, got " + n);
+            }
+            this.epochs = n;
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** The seed of the batch sampling. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder sampling(Sampling s) {
+            this.sampling = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /** Evaluate each epoch on the first {@code n} examples of each set only (0: all), as the book's Trainer can. */
+        public Builder evalSampleSize(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("evaluation sample size must be >= 0, got " + n);
+            }
+            this.evalSampleSize = n;
+            return this;
+        }
+
+        public Builder listener(TrainingListener l) {
+            listeners.add(Objects.requireNonNull(l));
+            return this;
+        }
+
+        public Trainer build() {
+            if (sampling == Sampling.SHUFFLED_EPOCHS && batchSize > train.size()) {
+                throw new IllegalArgumentException("batch size " + batchSize + " exceeds the " + train.size()
+                        + " training examples of a shuffled epoch");
+            }
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package dev.layerwise.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerwise.util.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kernel, on every available implementation, against a straightforward float64 reference; and the
+ * implementations against each other. Sizes include the awkward ones (1, primes, not multiples of any vector width).
+ */
+class KernelsTest {
+
+    static List<Kernels> implementations() {
+        List<Kernels> all = new ArrayList<>();
+        all.add(KernelProvider.portable());
+        if (KernelProvider.vector() != null) {
+            all.add(KernelProvider.vector());
+        }
+        return all;
+    }
+
+    static Stream<Arguments> gemmCases() {
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {17, 33, 9}, {100, 50, 784}, {31, 67, 129},
+            {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}};
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernels k : implementations()) {
+            for (int[] s : shapes) {
+                for (int trans = 0; trans < 4; trans++) {
+                    cases.add(Arguments.of(k, s[0], s[1], s[2], (trans & 1) != 0, (trans & 2) != 0));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    static double[] random(Rng rng, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextGaussian();
+        }
+        return a;
+    }
+
+    static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    /** C = op(A)·op(B) in float64, the obvious way. */
+    static double[] reference(boolean ta, boolean tb, int m, int n, int k, double[] a, double[] b) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double aip = ta ? a[p * m + i] : a[i * k + p];
+                    double bpj = tb ? b[j * k + p] : b[p * n + j];
+                    s += aip * bpj;
+                }
+                c[i * n + j] = s;
+            }
+        }
+        return c;
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3} transA={4} transB={5}")
+    @MethodSource("gemmCases")
+    void gemmMatchesReference(Kernels kernels, int m, int n, int k, boolean ta, boolean tb) {
+        Rng rng = new Rng(m * 31L + n * 7L + k);
+        int pad = 3;
+        double[] a = random(rng, m * k + pad);
+        double[] b = random(rng, k * n + pad);
+        double[] c0 = random(rng, m * n + pad);
+        double[] a0 = java.util.Arrays.copyOfRange(a, pad, a.length);
+        double[] b0 = java.util.Arrays.copyOfRange(b, pad, b.length);
+        double[] expected = reference(ta, tb, m, n, k, a0, b0);
+
+        double[] cd = c0.clone();
+        kernels.gemm(ta, tb, m, n, k, a, pad, b, pad, cd, pad, false);
+        assertClose(expected, cd, pad, 1e-12 * Math.sqrt(k), "float64");
+        assertEquals(c0[0], cd[0], "elements before the offset are untouched");
+
+        double[] acc = c0.clone();
+        kernels.gemm(ta, tb, m, n, k, a, pad, b, pad, acc, pad, true);
+        double[] expectedAcc = expected.clone();
+        for (int i = 0; i < expectedAcc.length; i++) {
+            expectedAcc[i] += c0[pad + i];
+        }
+        assertClose(expectedAcc, acc, pad, 1e-12 * Math.sqrt(k), "float64 accumulate");
+
+        float[] cf = toFloat(c0);
+        kernels.gemm(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, cf, pad, false);
+        double[] cfd = new double[cf.length];
+        for (int i = 0; i < cf.length; i++) {
+            cfd[i] = cf[i];
+        }
+        assertClose(expected, cfd, pad, 1e-5 * Math.sqrt(k), "float32");
+    }
+
+    private static void assertClose(double[] expected, double[] actual, int offset, double tol, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[offset + i];
+            assertTrue(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)),
+                    what + " element " + i + ": " + a + " vs " + e);
+        }
+    }
+
+    static Stream<Kernels> kernels() {
+        return implementations().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void elementwiseAndReductionKernels(Kernels k) {
+        Rng rng = new Rng(5);
+        int rows = 7;
+        int cols = 37;
+        double[] x = random(rng, rows * cols);
+        x[3] = 0.0;
+        x[4] = -0.0;
+        x[5] = 800;
+        x[6] = -800;
+        double[] b = random(rng, cols);
+        float[] xf = toFloat(x);
+
+        double[] out = new double[rows * cols];
+        k.addRowVector(rows, cols, x, 0, b, 0, out, 0);
+        float[] outF = new float[rows * cols];
+        k.addRowVector(rows, cols, xf, 0, toFloat(b), 0, outF, 0);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                assertEquals(x[i * cols + j] + b[j], out[i * cols + j], 0);
+                assertEquals((float) x[i * cols + j] + (float) b[j], outF[i * cols + j], 0);
+            }
+        }
+
+        double[] sums = new double[cols];
+        k.sumColumns(rows, cols, x, 0, sums, 0);
+        double[] maxes = new double[rows];
+        k.rowMax(rows, cols, x, 0, maxes, 0);
+        int[] argmax = new int[rows];
+        k.argmaxRows(rows, cols, x, 0, argmax);
+        int[] argmaxF = new int[rows];
+        k.argmaxRows(rows, cols, xf, 0, argmaxF);
+        for (int j = 0; j < cols; j++) {
+            double s = 0;
+            for (int i = 0; i < rows; i++) {
+                s += x[i * cols + j];
+            }
+            assertEquals(s, sums[j], 1e-12);
+        }
+        for (int i = 0; i < rows; i++) {
+            int best = 0;
+            for (int j = 1; j < cols; j++) {
+                if (x[i * cols + j] > x[i * cols + best]) {
+                    best = j;
+                }
+            }
+            assertEquals(best, argmax[i], "argmax row " + i);
+            assertEquals(best, argmaxF[i], "float argmax row " + i);
+            assertEquals(x[i * cols + best], maxes[i], 0);
+        }
+
+        boolean[] mask = new boolean[rows * cols];
+        double[] relu = new double[rows * cols];
+        k.reluForward(rows * cols, x, 0, mask, relu, 0);
+        double[] dx = new double[rows * cols];
+        k.reluBackward(rows * cols, x, 0, mask, dx, 0);
+        boolean[] maskF = new boolean[rows * cols];
+        float[] reluF = new float[rows * cols];
+        k.reluForward(rows * cols, xf, 0, maskF, reluF, 0);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i] <= 0, mask[i], "mask " + i);
+            assertEquals(mask[i], maskF[i], "float mask " + i);
+            assertEquals(mask[i] ? 0.0 : x[i], relu[i], 0);
+            assertEquals(mask[i] ? 0.0 : x[i], dx[i], 0);
+        }
+
+        double[] sig = new double[x.length];
+        k.sigmoidForward(x.length, x, 0, sig, 0);
+        float[] sigF = new float[x.length];
+        k.sigmoidForward(x.length, xf, 0, sigF, 0);
+        for (int i = 0; i < x.length; i++) {
+            double expected = 1 / (1 + Math.exp(-x[i]));
+            assertEquals(expected, sig[i], 1e-15, "sigmoid " + x[i]);
+            assertEquals(expected, sigF[i], 1e-6, "float sigmoid " + x[i]);
+            assertTrue(!Double.isNaN(sig[i]) && !Float.isNaN(sigF[i]));
+        }
+        double[] dsig = new double[x.length];
+        k.sigmoidBackward(x.length, x, 0, sig, 0, dsig, 0);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i] * (1 - sig[i]) * sig[i], dsig[i], 1e-15);
+        }
+
+        double[] soft = new double[x.length];
+        k.softmaxRows(rows, cols, x, 0, soft, 0);
+        float[] softF = new float[x.length];
+        k.softmaxRows(rows, cols, xf, 0, softF, 0);
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                double e = Math.exp(x[i * cols + j] - maxes[i]);
+                s += e;
+            }
+            for (int j = 0; j < cols; j++) {
+                double expected = Math.exp(x[i * cols + j] - maxes[i]) / s;
+                assertEquals(expected, soft[i * cols + j], 1e-15);
+                assertEquals(expected, softF[i * cols + j], 1e-6);
+            }
+        }
+
+        double[] e = new double[x.length];
+        k.exp(x.length, x, 0, e, 0);
+        double[] l = new double[x.length];
+        double[] abs = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            abs[i] = Math.abs(x[i]) + 0.5;
+        }
+        k.log(x.length, abs, 0, l, 0);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Math.exp(x[i]), e[i], Math.ulp(Math.exp(x[i])) * 2);
+            assertEquals(Math.log(abs[i]), l[i], 1e-15);
+        }
+
+        double[] y = b.clone();
+        k.axpy(cols, -0.5, x, 0, y, 0);
+        k.scale(cols, 2.0, y, 0);
+        for (int j = 0; j < cols; j++) {
+            assertEquals(2 * (b[j] - 0.5 * x[j]), y[j], 1e-14);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void resultsDoNotDependOnTheThreadCount(Kernels k) {
+        Rng rng = new Rng(11);
+        int m = 200;
+        int n = 130;
+        int kk = 300;
+        float[] a = toFloat(random(rng, m * kk));
+        float[] b = toFloat(random(rng, kk * n));
+        int before = Parallel.threads();
+        try {
+            for (int trans = 0; trans < 4; trans++) {
+                boolean ta = (trans & 1) != 0;
+                boolean tb = (trans & 2) != 0;
+                Parallel.setThreads(1);
+                float[] one = new float[m * n];
+                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
+                Parallel.setThreads(2);
+                float[] two = new float[m * n];
+                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, two, 0, false);
+                Parallel.setThreads(3);
+                float[] three = new float[m * n];
+                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, three, 0, false);
+                assertArrayEquals(one, two, "1 vs 2 threads, transA=" + ta + " transB=" + tb);
+                assertArrayEquals(one, three, "1 vs 3 threads");
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+}
