@@ -1,0 +1,104 @@
+package dev.layerwise.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * The {@code layerwise} command. Exit codes: 0 success, 1 the run failed (bad data, diverged training, I/O), 2 bad
+ * usage (unknown option, invalid value). Errors are one line on standard error; set {@code LAYERWISE_DEBUG=1} for the
+ * stack trace.
+ */
+@Command(name = "layerwise", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
+        subcommands = {TrainCommand.class, GradcheckCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",
+            "2:bad usage (unknown option, invalid value)"})
+public final class Main implements Runnable {
+    /** Exit code for a run that failed. */
+    public static final int FAILURE = 1;
+    /** Exit code for bad usage. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (used by tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    /** The configured command line, with its error handling. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
+                    + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            cmd.getErr().flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof CommandLine.ParameterException) {
+                return cl.getParameterExceptionHandler().handleParseException(
+                        (CommandLine.ParameterException) ex, parseResult.originalArgs().toArray(new String[0]));
+            }
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(ex));
+            if (System.getenv("LAYERWISE_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return FAILURE;
+        });
+        return cl;
+    }
+
+    private static String describe(Throwable ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException) {
+            java.nio.file.NoSuchFileException e = (java.nio.file.NoSuchFileException) ex;
+            return e.getReason() != null ? e.getReason() : "no such file: " + e.getFile();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + ((java.nio.file.AccessDeniedException) ex).getFile();
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (raise the heap with JAVA_OPTS=-Xmx8g, or use a smaller batch or model)";
+        }
+        String msg = ex.getMessage();
+        return msg != null && !msg.isBlank() ? msg : ex.getClass().getSimpleName();
+    }
+
+    /** The version, from the build. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/layerwise-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"layerwise " + p.getProperty("version", "unknown") + " (Java "
+                    + Runtime.version() + ", " + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}
