@@ -71,6 +71,7 @@ public final class MnistFetcher {
     private final Map<String, Long> sizes;
     private final Consumer<String> log;
     private final Duration timeout;
+    private final java.util.Set<String> deadMirrors = new java.util.HashSet<>();
 
     /** A fetcher into the default cache directory, logging nothing. */
     public MnistFetcher() {
@@ -163,15 +164,17 @@ public final class MnistFetcher {
     }
 
     private boolean fetchFromMirrors(String name, List<String> failures) {
-        if (mirrors.isEmpty()) {
-            return false;
-        }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient client = null;
         for (String mirror : mirrors) {
+            if (deadMirrors.contains(mirror)) {
+                continue;
+            }
+            if (client == null) {
+                client = HttpClient.newBuilder().connectTimeout(timeout)
+                        .followRedirects(HttpClient.Redirect.NORMAL).build();
+            }
             String url = mirror + name + ".gz";
             try {
-                log.accept("downloading " + url);
                 HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout.multipliedBy(6)).build();
                 HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 byte[] raw;
@@ -179,12 +182,18 @@ public final class MnistFetcher {
                     if (response.statusCode() != 200) {
                         throw new IOException("HTTP " + response.statusCode());
                     }
+                    log.accept("downloading " + url);
                     raw = gunzip(body, url);
                 }
                 install(name, raw, url);
                 return true;
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                deadMirrors.add(mirror);
+                failures.add(mirror + ": " + describe(e));
+                log.accept("mirror " + mirror + " unreachable");
             } catch (IOException e) {
                 failures.add(url + ": " + describe(e));
+                log.accept(url + ": " + describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failures.add(url + ": interrupted");

@@ -3,14 +3,17 @@ package dev.layerwise.kernel;
 /**
  * The plain-Java {@link Kernels}: simple loops that the JIT compiles well, split over {@link Parallel} by rows of the
  * output. The reference the Vector API kernels are tested against, and the fallback where that API is not enabled.
+ *
+ * <p>The Vector API implementation extends this class and overrides what it speeds up, so a kernel added here works
+ * on both providers from the start.
  */
-public final class PortableKernels implements Kernels {
+public class PortableKernels implements Kernels {
     static final PortableKernels INSTANCE = new PortableKernels();
 
     /** Multiply-adds below which a product is not worth splitting over threads. */
     private static final long MIN_TASK_FLOPS = 1 << 16;
 
-    private PortableKernels() {
+    protected PortableKernels() {
     }
 
     @Override

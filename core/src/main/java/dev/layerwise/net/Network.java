@@ -13,6 +13,17 @@ public interface Network {
     /** The dtype of the parameters; inputs must have it too. */
     DType dtype();
 
+    /** The registered name and hyperparameters that rebuild this network (see {@link Architectures}). */
+    Architecture architecture();
+
+    /**
+     * State that is not learned by gradient descent but belongs to the model and must be saved with it, such as batch
+     * normalisation's running mean and variance, by name in order ({@code running_mean1}, …). None by default.
+     */
+    default java.util.Map<String, Tensor> buffers() {
+        return java.util.Map.of();
+    }
+
     /** The parameters and their gradients, in order. */
     Parameters parameters();
 

@@ -81,6 +81,16 @@ public class Sequential implements Network {
         return params.dtype();
     }
 
+    /**
+     * Named networks ({@link TwoLayerNet}, …) describe themselves; a hand-assembled {@code Sequential} has no
+     * registered architecture, so its parameters can be saved (as {@code .npz}) but not a self-describing model file.
+     */
+    @Override
+    public Architecture architecture() {
+        throw new UnsupportedOperationException("a hand-assembled Sequential has no registered architecture; "
+                + "use one of " + Architectures.names() + " or save its parameters as .npz");
+    }
+
     @Override
     public Parameters parameters() {
         return params;

@@ -23,12 +23,16 @@ import java.util.Map;
  * }</pre>
  */
 public class TwoLayerNet extends Sequential {
+    /** The name under which {@link Architectures} knows this network. */
+    public static final String ARCHITECTURE = "two-layer";
+
     /** The book's default standard deviation of the initial weights. */
     public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
 
     private final int inputSize;
     private final int hiddenSize;
     private final int outputSize;
+    private final double weightInitStd;
 
     /** The book's constructor: float32, {@code weightInitStd} 0.01, seed 0. */
     public TwoLayerNet(int inputSize, int hiddenSize, int outputSize) {
@@ -42,6 +46,23 @@ public class TwoLayerNet extends Sequential {
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
+        this.weightInitStd = weightInitStd;
+    }
+
+    /** Rebuilds a two-layer net from its {@link #architecture()}. */
+    static TwoLayerNet fromArchitecture(Architecture a, DType dtype, Rng rng) {
+        return new TwoLayerNet(a.intValue("input_size"), a.intValue("hidden_size"), a.intValue("output_size"),
+                a.doubleValue("weight_init_std"), dtype, rng);
+    }
+
+    @Override
+    public Architecture architecture() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("input_size", inputSize);
+        config.put("hidden_size", hiddenSize);
+        config.put("output_size", outputSize);
+        config.put("weight_init_std", weightInitStd);
+        return new Architecture(ARCHITECTURE, config);
     }
 
     private static Parameters initialParameters(int inputSize, int hiddenSize, int outputSize, double weightInitStd,
