@@ -1,5 +1,7 @@
 package dev.layerwise.kernel;
 
+import java.util.function.IntConsumer;
+
 /**
  * The plain-Java {@link Kernels}: simple loops that the JIT compiles well, split over {@link Parallel} by rows of the
  * output. The reference the Vector API kernels are tested against, and the fallback where that API is not enabled.
@@ -30,8 +32,7 @@ public class PortableKernels implements Kernels {
         if (tasks == 1) {
             gemmRows(0, m, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
         } else {
-            Parallel.forEach(tasks, t -> gemmRows(t * m / tasks, (t + 1) * m / tasks,
-                    transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate));
+            GemmTask.run(tasks, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
         }
     }
 
@@ -42,8 +43,96 @@ public class PortableKernels implements Kernels {
         if (tasks == 1) {
             gemmRows(0, m, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
         } else {
-            Parallel.forEach(tasks, t -> gemmRows(t * m / tasks, (t + 1) * m / tasks,
-                    transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate));
+            GemmTask.run(tasks, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+        }
+    }
+
+    /**
+     * A product split by bands of rows over {@link Parallel}, reused per calling thread so that it allocates nothing;
+     * a product started from inside another one gets its own. Holds float or double operands.
+     */
+    private static final class GemmTask implements IntConsumer {
+        private static final ThreadLocal<GemmTask> CURRENT = ThreadLocal.withInitial(GemmTask::new);
+
+        private boolean busy;
+        private int tasks;
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private float[] af;
+        private float[] bf;
+        private float[] cf;
+        private double[] ad;
+        private double[] bd;
+        private double[] cd;
+        private int aOff;
+        private int bOff;
+        private int cOff;
+        private boolean accumulate;
+
+        private static GemmTask acquire(int tasks, boolean transA, boolean transB, int m, int n, int k, int aOff,
+                                        int bOff, int cOff, boolean accumulate) {
+            GemmTask t = CURRENT.get();
+            if (t.busy) {
+                t = new GemmTask();
+            }
+            t.busy = true;
+            t.tasks = tasks;
+            t.transA = transA;
+            t.transB = transB;
+            t.m = m;
+            t.n = n;
+            t.k = k;
+            t.aOff = aOff;
+            t.bOff = bOff;
+            t.cOff = cOff;
+            t.accumulate = accumulate;
+            return t;
+        }
+
+        static void run(int tasks, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+                        float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+            GemmTask t = acquire(tasks, transA, transB, m, n, k, aOff, bOff, cOff, accumulate);
+            t.af = a;
+            t.bf = b;
+            t.cf = c;
+            t.runAndRelease();
+        }
+
+        static void run(int tasks, boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff,
+                        double[] b, int bOff, double[] c, int cOff, boolean accumulate) {
+            GemmTask t = acquire(tasks, transA, transB, m, n, k, aOff, bOff, cOff, accumulate);
+            t.ad = a;
+            t.bd = b;
+            t.cd = c;
+            t.runAndRelease();
+        }
+
+        private void runAndRelease() {
+            try {
+                Parallel.forEach(tasks, this);
+            } finally {
+                af = null;
+                bf = null;
+                cf = null;
+                ad = null;
+                bd = null;
+                cd = null;
+                busy = false;
+            }
+        }
+
+        @Override
+        public void accept(int t) {
+            int i0 = (int) ((long) t * m / tasks);
+            int i1 = (int) ((long) (t + 1) * m / tasks);
+            if (cf != null) {
+                gemmRows(i0, i1, transA, transB, m, n, k, af, aOff, bf, bOff, cf, cOff, accumulate);
+            } else {
+                gemmRows(i0, i1, transA, transB, m, n, k, ad, aOff, bd, bOff, cd, cOff, accumulate);
+            }
         }
     }
 

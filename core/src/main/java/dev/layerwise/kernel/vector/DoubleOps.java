@@ -1,0 +1,214 @@
+package dev.layerwise.kernel.vector;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise and reduction kernels in float64 with the Vector API (FloatOps is the same file for float32).
+ *
+ * <p>Loops run whole vectors and finish the last {@code < L} elements in scalar code. Masked loads and stores would
+ * avoid that tail, but on JDK 17 they, and storing a comparison mask into a {@code boolean[]}, allocate on every call;
+ * the scalar tail keeps a training step allocation-free on every JDK. Where a row is shorter than a vector (the 10
+ * scores of MNIST), kernels work on the whole contiguous block instead of row by row.
+ */
+final class DoubleOps {
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private DoubleOps() {
+    }
+
+    static void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {
+        for (int i = 0; i < rows; i++) {
+            int xr = xOff + i * cols;
+            int or = outOff + i * cols;
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                DoubleVector.fromArray(S, x, xr + j).add(DoubleVector.fromArray(S, b, bOff + j)).intoArray(out, or + j);
+            }
+            for (; j < cols; j++) {
+                out[or + j] = x[xr + j] + b[bOff + j];
+            }
+        }
+    }
+
+    /** Column sums, rows added in order (the order of the portable kernel, so the same bits). */
+    static void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        int j = 0;
+        for (; j <= cols - L; j += L) {
+            DoubleVector s = DoubleVector.zero(S);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(DoubleVector.fromArray(S, x, xOff + i * cols + j));
+            }
+            s.intoArray(out, outOff + j);
+        }
+        for (; j < cols; j++) {
+            double s = 0d;
+            for (int i = 0; i < rows; i++) {
+                s += x[xOff + i * cols + j];
+            }
+            out[outOff + j] = s;
+        }
+    }
+
+    static double max(int n, double[] x, int off) {
+        double max = Double.NEGATIVE_INFINITY;
+        int j = 0;
+        if (n >= L) {
+            DoubleVector acc = DoubleVector.fromArray(S, x, off);
+            for (j = L; j <= n - L; j += L) {
+                acc = acc.max(DoubleVector.fromArray(S, x, off + j));
+            }
+            max = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; j < n; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+
+    static void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        for (int i = 0; i < rows; i++) {
+            out[outOff + i] = max(cols, x, xOff + i * cols);
+        }
+    }
+
+    static void exp(int n, double[] x, int xOff, double[] out, int outOff) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.exp(x[xOff + i]);
+        }
+    }
+
+    static void log(int n, double[] x, int xOff, double[] out, int outOff) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.log(x[xOff + i]);
+        }
+    }
+
+    /** {@code mask = x <= 0}; {@code out = 0} there (positive zero, as the book's {@code out[mask] = 0}), else x. */
+    static void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
+            v.blend(zero, v.compare(VectorOperators.LE, 0d)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            double v = x[xOff + i];
+            out[outOff + i] = v <= 0d ? 0d : v;
+        }
+        for (int j = 0; j < n; j++) {
+            mask[j] = x[xOff + j] <= 0d;
+        }
+    }
+
+    static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            VectorMask<Double> off = VectorMask.fromArray(S, mask, i);
+            DoubleVector.fromArray(S, dout, doutOff + i).blend(zero, off).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOff + i] = mask[i] ? 0d : dout[doutOff + i];
+        }
+    }
+
+    /**
+     * {@code 1 / (1 + e^−x)} without overflow: with {@code e = exp(−|x|)}, {@code 1 / (1 + e)} for {@code x >= 0} and
+     * {@code e / (1 + e)} for {@code x < 0}.
+     */
+    static void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleVector one = DoubleVector.broadcast(S, 1d);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
+            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            DoubleVector onePlusE = e.add(one);
+            one.div(onePlusE).blend(e.div(onePlusE), v.compare(VectorOperators.LT, 0d)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            double v = x[xOff + i];
+            double e = Math.exp(-Math.abs(v));
+            out[outOff + i] = v < 0 ? e / (1d + e) : 1d / (1d + e);
+        }
+    }
+
+    static void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, yOff + i);
+            DoubleVector.fromArray(S, dout, doutOff + i).mul(yv.neg().add(1d)).mul(yv).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            double yi = y[yOff + i];
+            dx[dxOff + i] = dout[doutOff + i] * (1d - yi) * yi;
+        }
+    }
+
+    /**
+     * Per row {@code exp(x − max) / Σ exp(x − max)}, in three passes over the contiguous block so that the exponential
+     * runs on whole vectors even when a row is shorter than one: subtract each row's maximum, exponentiate
+     * everything, divide each row by its sum (added in order).
+     */
+    static void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int yr = yOff + r * cols;
+            double max = max(cols, x, xr);
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                DoubleVector.fromArray(S, x, xr + j).sub(max).intoArray(y, yr + j);
+            }
+            for (; j < cols; j++) {
+                y[yr + j] = x[xr + j] - max;
+            }
+        }
+        exp(rows * cols, y, yOff, y, yOff);
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * cols;
+            double sum = 0d;
+            for (int j = 0; j < cols; j++) {
+                sum += y[yr + j];
+            }
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                DoubleVector.fromArray(S, y, yr + j).div(sum).intoArray(y, yr + j);
+            }
+            for (; j < cols; j++) {
+                y[yr + j] /= sum;
+            }
+        }
+    }
+
+    static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).mul(alpha).add(DoubleVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    static void scale(int n, double alpha, double[] x, int xOff) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.PortableKernels;
+
+/**
+ * The {@link dev.layerwise.kernel.Kernels} on the Vector API ({@code jdk.incubator.vector}): SIMD matrix products
+ * and element-wise kernels. Kernels it does not override run the portable implementation.
+ *
+ * <p>Loaded by {@link dev.layerwise.kernel.KernelProvider} only when the module is present; nothing else may refer to
+ * this package, so that the library still links where the module is absent.
+ */
+public final class VectorKernels extends PortableKernels {
+
+    /** Public for the provider's reflective instantiation; use {@code Kernels.get()}. */
+    public VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
+        FloatGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate) {
+        DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff, float[] out, int outOff) {
+        FloatOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {
+        DoubleOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.sumColumns(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        DoubleOps.sumColumns(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.rowMax(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        DoubleOps.rowMax(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.exp(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void exp(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleOps.exp(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void log(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.log(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void log(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleOps.log(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+        FloatOps.reluForward(n, x, xOff, mask, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        DoubleOps.reluForward(n, x, xOff, mask, out, outOff);
+    }
+
+    @Override
+    public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
+        FloatOps.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    }
+
+    @Override
+    public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        DoubleOps.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.sigmoidForward(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleOps.sigmoidForward(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        FloatOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        DoubleOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        FloatOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
+        DoubleOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatOps.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        DoubleOps.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        FloatOps.scale(n, alpha, x, xOff);
+    }
+
+    @Override
+    public void scale(int n, double alpha, double[] x, int xOff) {
+        DoubleOps.scale(n, alpha, x, xOff);
+    }
+}
