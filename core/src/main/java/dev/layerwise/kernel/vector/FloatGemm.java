@@ -31,9 +31,10 @@ final class FloatGemm {
     static final int NR = 2 * L;
     /**
      * Rows per tile: 8 (16 accumulators) where the registers allow it (32 with AVX-512), else 4 (8 accumulators; 6
-     * would spill on AVX2's 16 registers).
+     * would spill on AVX2's 16 registers). The last rows of a band use the 4-row kernel, and a single row (inference
+     * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted.
      */
-    static final int MR = Integer.getInteger("mr", S.vectorBitSize() >= 512 ? 8 : 4);
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
     /** Multiply-adds below which a product runs on the calling thread alone. */
@@ -226,15 +227,18 @@ final class FloatGemm {
                     bPos = p0 * NR;
                     bStride = NR;
                 }
-                for (int i = i0; i < i1; i += MR) {
+                for (int i = i0; i < i1; ) {
                     int rows = Math.min(MR, i1 - i);
                     int aPos = aOff + i * aRs + p0 * aCs;
-                    if (MR == 8) {
+                    if (rows > 4) {
                         kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-                    } else {
+                    } else if (rows > 1) {
                         kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+                    } else {
+                        kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
                     }
                     merge(tile, rows, width, c, cOff + i * n + j0, n, add);
+                    i += rows;
                 }
             }
         }
@@ -391,5 +395,35 @@ final class FloatGemm {
         c21.intoArray(tile, 5 * L);
         c30.intoArray(tile, 6 * L);
         c31.intoArray(tile, 7 * L);
+    }
+
+    /**
+     * tile[0][0..NR) = A[0][0..kc) · B[0..kc)[0..NR) for a single row: even and odd steps go to separate accumulators
+     * (four in all), which are added at the end, so that the multiply-adds do not wait on each other.
+     */
+    private static void kernel1(int kc, float[] a, int aPos, int aCs, float[] bp, int bPos, int bStride,
+                                float[] tile) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S);
+        FloatVector d1 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            int bRow = bPos + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
+            FloatVector y = FloatVector.broadcast(S, a[aPos + (p + 1) * aCs]);
+            d0 = y.fma(FloatVector.fromArray(S, bp, bRow + bStride), d0);
+            d1 = y.fma(FloatVector.fromArray(S, bp, bRow + bStride + L), d1);
+        }
+        if (p < kc) {
+            int bRow = bPos + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
+        }
+        c0.add(d0).intoArray(tile, 0);
+        c1.add(d1).intoArray(tile, L);
     }
 }

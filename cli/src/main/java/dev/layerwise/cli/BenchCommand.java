@@ -1,0 +1,348 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.data.DataSet;
+import dev.layerwise.data.Mnist;
+import dev.layerwise.kernel.KernelProvider;
+import dev.layerwise.kernel.Ops;
+import dev.layerwise.kernel.Parallel;
+import dev.layerwise.layer.Affine;
+import dev.layerwise.layer.Layer;
+import dev.layerwise.layer.Relu;
+import dev.layerwise.net.Parameters;
+import dev.layerwise.net.Sequential;
+import dev.layerwise.net.WeightInit;
+import dev.layerwise.optim.SGD;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Tensor;
+import dev.layerwise.train.MiniBatch;
+import dev.layerwise.util.Rng;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code layerwise bench}: the same workloads in Layerwise and in a plain NumPy implementation (shipped with the tool),
+ * measured side by side in one run, with the ratio of the two. A ratio above 1 means Layerwise is faster.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the ratios.",
+            "Ratio > 1: Layerwise is faster. Workloads: W1 (the book's 784-50-10 net, seconds per SGD epoch),",
+            "W2 (784-1024-1024-10, samples/s), W4-1000 and W4-1 (inference images/s at batch 1000 and 1),",
+            "G:MxNxKxKIND (float32 matrix product, KIND nn, tn or nt, GFLOP/s)."})
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_WORKLOADS = List.of("W1", "W2", "W4-1000", "W4-1",
+            "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
+
+    private static final Pattern SECONDS = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]");
+    private static final Pattern GEMM = Pattern.compile("G:(\\d+)x(\\d+)x(\\d+)x(nn|tn|nt)");
+
+    @Option(names = "--workloads", split = ",", paramLabel = "W[,W…]",
+            description = "Workloads to run. Default: all of W1, W2, W4-1000, W4-1 and the products.")
+    List<String> workloads;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
+            description = "Timed repeats per workload and side (the median is reported). Default: ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--python", paramLabel = "CMD", defaultValue = "python3",
+            description = "The Python with NumPy to compare against. Default: ${DEFAULT-VALUE}.")
+    String python;
+
+    @Option(names = "--no-numpy", description = "Measure Layerwise only.")
+    boolean noNumpy;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels. Default: all processors.")
+    Integer threads;
+
+    @Option(names = "--json", description = "One JSON object per line and workload instead of a table.")
+    boolean json;
+
+    @Mixin
+    MnistSource source;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One measured workload. */
+    record Row(String workload, String description, double layerwise, Double numpy, String unit,
+               boolean higherIsBetter, String numpyNote) {
+        Double ratio() {
+            if (numpy == null || layerwise <= 0 || numpy <= 0) {
+                return null;
+            }
+            return higherIsBetter ? layerwise / numpy : numpy / layerwise;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> names = workloads == null ? DEFAULT_WORKLOADS : workloads;
+        for (String w : names) {
+            if (!w.matches("W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
+                throw new ParameterException(spec.commandLine(), "unknown workload '" + w
+                        + "' (expected W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
+            }
+        }
+        if (repeats < 1) {
+            throw new ParameterException(spec.commandLine(), "--repeats must be at least 1, got " + repeats);
+        }
+        if (threads != null) {
+            if (threads < 1) {
+                throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+            }
+            Parallel.setThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean needsData = names.stream().anyMatch(w -> w.startsWith("W"));
+        Path dataDir = needsData ? source.directory(err::println) : null;
+        DataSet train = needsData ? Mnist.load(dataDir, Mnist.Options.defaults()).train() : null;
+        Path script = noNumpy ? null : extractScript();
+        if (!json) {
+            out.printf(Locale.ROOT, "Layerwise (%s kernels, %d threads, Java %s) vs NumPy; median of %d repeats; "
+                            + "ratio > 1: Layerwise faster%n", KernelProvider.kernels().name(), Parallel.threads(),
+                    Runtime.version().feature(), repeats);
+            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s%n", "workload", "what", "layerwise", "numpy", "ratio");
+            out.flush();
+        }
+        for (String w : names) {
+            Row row = run(w, train, dataDir, script);
+            print(out, row);
+        }
+        return 0;
+    }
+
+    private void print(PrintWriter out, Row r) {
+        if (json) {
+            out.println(new Json().put("workload", r.workload()).put("description", r.description())
+                    .put("layerwise", r.layerwise()).put("numpy", r.numpy()).put("unit", r.unit())
+                    .put("ratio", r.ratio()).put("kernels", KernelProvider.kernels().name())
+                    .put("threads", Parallel.threads()).put("java", Runtime.version().feature())
+                    .put("numpy_note", r.numpyNote()));
+        } else {
+            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s%n", r.workload(), r.description(),
+                    format(r.layerwise(), r.unit()), r.numpy() == null ? r.numpyNote() : format(r.numpy(), r.unit()),
+                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()));
+        }
+        out.flush();
+    }
+
+    private static String format(double v, String unit) {
+        return String.format(Locale.ROOT, v >= 1000 ? "%,.0f %s" : "%.3g %s", v, unit);
+    }
+
+    private Row run(String w, DataSet train, Path dataDir, Path script) throws Exception {
+        double[] lw;
+        String description;
+        String unit;
+        boolean higher;
+        double work;
+        Matcher g = GEMM.matcher(w);
+        if (g.matches()) {
+            int m = Integer.parseInt(g.group(1));
+            int n = Integer.parseInt(g.group(2));
+            int k = Integer.parseInt(g.group(3));
+            String kind = g.group(4);
+            int calls = (int) Math.max(1, 2e8 / ((double) m * n * k));
+            lw = timed(gemm(m, n, k, kind, calls));
+            description = "float32 product " + m + "×" + n + "×" + k + " " + kind;
+            unit = "GFLOP/s";
+            higher = true;
+            work = 2.0 * m * n * k * calls / 1e9;
+        } else {
+            switch (w) {
+                case "W1":
+                    lw = timed(epoch(train, new int[] {784, 50, 10}, 100, 600));
+                    description = "784-50-10 SGD epoch (600 × batch 100)";
+                    unit = "s/epoch";
+                    higher = false;
+                    work = 1;
+                    break;
+                case "W2":
+                    int its = 60000 / 128;
+                    lw = timed(epoch(train, new int[] {784, 1024, 1024, 10}, 128, its));
+                    description = "784-1024-1024-10 SGD epoch, batch 128";
+                    unit = "samples/s";
+                    higher = true;
+                    work = its * 128.0;
+                    break;
+                case "W4-1000":
+                    lw = timed(inference(train, 1000, 60));
+                    description = "784-50-10 inference, batch 1000";
+                    unit = "images/s";
+                    higher = true;
+                    work = 60000;
+                    break;
+                default:
+                    lw = timed(inference(train, 1, 20000));
+                    description = "784-50-10 inference, batch 1";
+                    unit = "images/s";
+                    higher = true;
+                    work = 20000;
+                    break;
+            }
+        }
+        double lwValue = value(median(lw), work, unit);
+        Double npValue = null;
+        String note = "skipped";
+        if (script != null) {
+            try {
+                double[] np = numpy(script, dataDir, w);
+                npValue = value(median(np), work, unit);
+                note = null;
+            } catch (IOException e) {
+                note = "unavailable";
+                spec.commandLine().getErr().println("layerwise bench: NumPy side of " + w + " failed: "
+                        + e.getMessage());
+            }
+        }
+        return new Row(w, description, lwValue, npValue, unit, higher, note);
+    }
+
+    private static double value(double seconds, double work, String unit) {
+        return unit.startsWith("s/") ? seconds : work / seconds;
+    }
+
+    private double[] timed(Runnable r) {
+        r.run();
+        r.run();
+        double[] s = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            s[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        return s;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** An MLP of Affine/ReLU layers, as the NumPy side builds it: weights N(0, 0.01²), float32. */
+    static Sequential mlp(int[] sizes, Rng rng) {
+        List<Parameters.Spec> specs = new ArrayList<>();
+        for (int i = 1; i < sizes.length; i++) {
+            specs.add(Parameters.spec("W" + i, sizes[i - 1], sizes[i]));
+            specs.add(Parameters.spec("b" + i, sizes[i]));
+        }
+        Parameters params = Parameters.allocate(DType.FLOAT32, specs);
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        for (int i = 1; i < sizes.length; i++) {
+            WeightInit.std(0.01).fill(params.get("W" + i).value(), sizes[i - 1], rng);
+            layers.put("Affine" + i, new Affine(params.get("W" + i), params.get("b" + i)));
+            if (i < sizes.length - 1) {
+                layers.put("Relu" + i, new Relu());
+            }
+        }
+        return new Sequential(params, layers);
+    }
+
+    private static Runnable epoch(DataSet train, int[] sizes, int batchSize, int iterations) {
+        Rng rng = new Rng(1);
+        Sequential net = mlp(sizes, rng);
+        SGD sgd = new SGD(0.1);
+        MiniBatch batch = new MiniBatch(train, batchSize);
+        int[] idx = new int[batchSize];
+        return () -> {
+            for (int it = 0; it < iterations; it++) {
+                for (int j = 0; j < batchSize; j++) {
+                    idx[j] = rng.nextInt(train.size());
+                }
+                batch.gather(idx);
+                net.gradient(batch.x(), batch.t());
+                sgd.update(net.parameters());
+            }
+        };
+    }
+
+    private static Runnable inference(DataSet train, int batchSize, int batches) {
+        Sequential net = mlp(new int[] {784, 50, 10}, new Rng(1));
+        Tensor[] inputs = new Tensor[Math.min(batches, train.size() / batchSize)];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = train.x().rows(i * batchSize, (i + 1) * batchSize);
+        }
+        return () -> {
+            for (int i = 0; i < batches; i++) {
+                net.predict(inputs[i % inputs.length]);
+            }
+        };
+    }
+
+    private static Runnable gemm(int m, int n, int k, String kind, int calls) {
+        Rng rng = new Rng(0);
+        Tensor a = random(kind.equals("tn") ? new int[] {k, m} : new int[] {m, k}, rng);
+        Tensor b = random(kind.equals("nt") ? new int[] {n, k} : new int[] {k, n}, rng);
+        Tensor c = Tensor.zeros(DType.FLOAT32, m, n);
+        return () -> {
+            for (int i = 0; i < calls; i++) {
+                Ops.gemm(kind.equals("tn"), kind.equals("nt"), a, b, c, false);
+            }
+        };
+    }
+
+    private static Tensor random(int[] shape, Rng rng) {
+        Tensor t = Tensor.zeros(DType.FLOAT32, shape);
+        float[] f = t.floats();
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) rng.nextGaussian();
+        }
+        return t;
+    }
+
+    private Path extractScript() throws IOException {
+        Path script = Files.createTempFile("layerwise-numpy-", ".py");
+        script.toFile().deleteOnExit();
+        try (InputStream in = BenchCommand.class.getResourceAsStream("numpy_workloads.py")) {
+            if (in == null) {
+                throw new IOException("numpy_workloads.py is missing from the tool");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
+    }
+
+    private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(),
+                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats));
+        pb.redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException(python + " not found (" + e.getMessage() + "); use --python or --no-numpy");
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            String[] lines = output.strip().split("\n");
+            throw new IOException(python + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+        }
+        Matcher m = SECONDS.matcher(output);
+        if (!m.find()) {
+            throw new IOException("unexpected output from the NumPy script: " + output.strip());
+        }
+        return Arrays.stream(m.group(1).split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+    }
+}
