@@ -38,6 +38,16 @@ public interface Kernels {
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate);
 
+    /**
+     * Matrix product plus a bias row: {@code C = op(A)·op(B) + 1·biasᵀ}, {@code bias} holding n values from
+     * {@code biasOff} — the affine layer's {@code x·W + b} in one pass over C.
+     */
+    void gemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                  float[] bias, int biasOff, float[] c, int cOff);
+
+    void gemmBias(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                  double[] bias, int biasOff, double[] c, int cOff);
+
     // ---- broadcasts and reductions --------------------------------------------------------------------------------
 
     /** {@code out[i][j] = x[i][j] + b[j]} for a rows×cols {@code x}; {@code out} (output) may be {@code x}. */

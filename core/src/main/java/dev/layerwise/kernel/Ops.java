@@ -26,6 +26,25 @@ public final class Ops {
         gemm(false, false, a, b, out, true);
     }
 
+    /** {@code out = a·W + b}: a (m, k), W (k, n), bias b (n), out (m, n) — the affine layer, in one pass over out. */
+    public static void matmulBias(Tensor a, Tensor W, Tensor b, Tensor out) {
+        sameDType(a, W, b, out);
+        if (a.rank() != 2 || W.rank() != 2 || out.rank() != 2 || a.dim(1) != W.dim(0) || b.size() != W.dim(1)
+                || out.dim(0) != a.dim(0) || out.dim(1) != W.dim(1)) {
+            throw new IllegalArgumentException("affine shapes do not match: " + shapes(a, W, b, out));
+        }
+        int m = a.dim(0);
+        int n = W.dim(1);
+        int k = a.dim(1);
+        if (a.dtype() == DType.FLOAT32) {
+            k().gemmBias(false, false, m, n, k, a.floats(), a.offset(), W.floats(), W.offset(), b.floats(),
+                    b.offset(), out.floats(), out.offset());
+        } else {
+            k().gemmBias(false, false, m, n, k, a.doubles(), a.offset(), W.doubles(), W.offset(), b.doubles(),
+                    b.offset(), out.doubles(), out.offset());
+        }
+    }
+
     /** {@code out = aᵀ·b} for a (k, m), b (k, n), out (m, n), without materialising {@code aᵀ}: {@code dW = xᵀ·dout}. */
     public static void matmulTransA(Tensor a, Tensor b, Tensor out) {
         gemm(true, false, a, b, out, false);

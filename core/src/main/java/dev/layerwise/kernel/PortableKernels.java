@@ -136,6 +136,20 @@ public class PortableKernels implements Kernels {
         }
     }
 
+    @Override
+    public void gemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,
+                         int bOff, float[] bias, int biasOff, float[] c, int cOff) {
+        gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false);
+        addRowVector(m, n, c, cOff, bias, biasOff, c, cOff);
+    }
+
+    @Override
+    public void gemmBias(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, double[] b,
+                         int bOff, double[] bias, int biasOff, double[] c, int cOff) {
+        gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false);
+        addRowVector(m, n, c, cOff, bias, biasOff, c, cOff);
+    }
+
     private static int rowTasks(int m, int n, int k) {
         long rowFlops = Math.max(1L, (long) n * k);
         int minRows = (int) Math.max(1, MIN_TASK_FLOPS / rowFlops);

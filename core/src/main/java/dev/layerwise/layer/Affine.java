@@ -64,8 +64,7 @@ public final class Affine implements Layer {
         this.originalXShape = x.rank() == 2 ? null : x.shape();
         this.x = x.rank() == 2 ? x : x.reshape(n, in);
         out = Tensor.reuse(out, W.dtype(), n, W.dim(1));
-        Ops.matmul(this.x, W, out);
-        Ops.addRowVector(out, b, out);
+        Ops.matmulBias(this.x, W, b, out);
         return out;
     }
 

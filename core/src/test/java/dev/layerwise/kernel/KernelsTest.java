@@ -99,6 +99,22 @@ class KernelsTest {
         }
         assertClose(expectedAcc, acc, pad, 1e-12 * Math.sqrt(k), "float64 accumulate");
 
+        double[] bias = random(rng, n + pad);
+        double[] withBias = c0.clone();
+        kernels.gemmBias(ta, tb, m, n, k, a, pad, b, pad, bias, pad, withBias, pad);
+        double[] expectedBias = expected.clone();
+        for (int i = 0; i < expectedBias.length; i++) {
+            expectedBias[i] += bias[pad + i % n];
+        }
+        assertClose(expectedBias, withBias, pad, 1e-12 * Math.sqrt(k), "float64 with bias");
+        float[] withBiasF = toFloat(c0);
+        kernels.gemmBias(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, withBiasF, pad);
+        double[] wbf = new double[withBiasF.length];
+        for (int i = 0; i < wbf.length; i++) {
+            wbf[i] = withBiasF[i];
+        }
+        assertClose(expectedBias, wbf, pad, 1e-5 * Math.sqrt(k), "float32 with bias");
+
         float[] cf = toFloat(c0);
         kernels.gemm(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, cf, pad, false);
         double[] cfd = new double[cf.length];

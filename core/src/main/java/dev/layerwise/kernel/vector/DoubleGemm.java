@@ -47,14 +47,24 @@ final class DoubleGemm {
     private DoubleGemm() {
     }
 
+    /**
+     * {@code C = op(A)·op(B) + 1·biasᵀ}, or {@code C += op(A)·op(B)} when {@code accumulate}; {@code bias} (n values
+     * from {@code biasOff}) may be null, and is added as C is first written, saving a pass over C.
+     */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
-                     double[] c, int cOff, boolean accumulate) {
+                     double[] c, int cOff, boolean accumulate, double[] bias, int biasOff) {
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
             if (!accumulate) {
-                Arrays.fill(c, cOff, cOff + m * n, 0d);
+                for (int i = 0; i < m; i++) {
+                    if (bias == null) {
+                        Arrays.fill(c, cOff + i * n, cOff + (i + 1) * n, 0d);
+                    } else {
+                        System.arraycopy(bias, biasOff, c, cOff + i * n, n);
+                    }
+                }
             }
             return;
         }
@@ -67,7 +77,8 @@ final class DoubleGemm {
         long work = (long) m * n * k;
         int threads = work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
         if (threads == 1 || rowBlocks * panels == 1) {
-            tiles(0, m, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate);
+            tiles(0, m, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
+                    biasOff);
             return;
         }
         Task task = TASK.get();
@@ -76,7 +87,7 @@ final class DoubleGemm {
         }
         task.busy = true;
         try {
-            task.set(tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate);
+            task.set(tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias, biasOff);
             task.byRows = rowBlocks >= threads || rowBlocks >= panels;
             task.rowBlocks = rowBlocks;
             task.panels = panels;
@@ -111,9 +122,11 @@ final class DoubleGemm {
         private double[] c;
         private int cOff;
         private boolean accumulate;
+        private double[] bias;
+        private int biasOff;
 
         void set(boolean tb, int m, int n, int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff,
-                 double[] packed, double[] c, int cOff, boolean accumulate) {
+                 double[] packed, double[] c, int cOff, boolean accumulate, double[] bias, int biasOff) {
             this.tb = tb;
             this.m = m;
             this.n = n;
@@ -128,6 +141,8 @@ final class DoubleGemm {
             this.c = c;
             this.cOff = cOff;
             this.accumulate = accumulate;
+            this.bias = bias;
+            this.biasOff = biasOff;
         }
 
         void clear() {
@@ -135,6 +150,7 @@ final class DoubleGemm {
             b = null;
             packed = null;
             c = null;
+            bias = null;
             busy = false;
         }
 
@@ -143,10 +159,11 @@ final class DoubleGemm {
             if (byRows) {
                 int i0 = Math.min(m, rowBlocks * t / tasks * MR);
                 int i1 = Math.min(m, rowBlocks * (t + 1) / tasks * MR);
-                tiles(i0, i1, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate);
+                tiles(i0, i1, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
+                        biasOff);
             } else {
                 tiles(0, m, panels * t / tasks, panels * (t + 1) / tasks, tb, m, n, k, a, aOff, aRs, aCs, b, bOff,
-                        packed, c, cOff, accumulate);
+                        packed, c, cOff, accumulate, bias, biasOff);
             }
         }
     }
@@ -202,7 +219,7 @@ final class DoubleGemm {
     /** Computes rows [i0, i1) × panels [jp0, jp1) of C. */
     private static void tiles(int i0, int i1, int jp0, int jp1, boolean tb, int m, int n, int k, double[] a, int aOff,
                               int aRs, int aCs, double[] b, int bOff, double[] packed, double[] c, int cOff,
-                              boolean accumulate) {
+                              boolean accumulate, double[] bias, int biasOff) {
         int fullPanels = n / NR;
         double[] tile = TILE.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -237,27 +254,39 @@ final class DoubleGemm {
                     } else {
                         kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
                     }
-                    merge(tile, rows, width, c, cOff + i * n + j0, n, add);
+                    merge(tile, rows, width, c, cOff + i * n + j0, n, add, add ? null : bias, biasOff + j0);
                     i += rows;
                 }
             }
         }
     }
 
-    /** C[0..rows)[0..width) = tile (or += when {@code add}); the tile is MR×NR, row-major. */
-    private static void merge(double[] tile, int rows, int width, double[] c, int cPos, int ldc, boolean add) {
+    /**
+     * C[0..rows)[0..width) = tile (+ bias[0..width) on each row when bias is not null), or += tile when {@code add};
+     * the tile is MR×NR, row-major.
+     */
+    private static void merge(double[] tile, int rows, int width, double[] c, int cPos, int ldc, boolean add,
+                              double[] bias, int biasPos) {
         if (width == NR) {
-            for (int r = 0; r < rows; r++) {
-                int t = r * NR;
-                int at = cPos + r * ldc;
-                DoubleVector v0 = DoubleVector.fromArray(S, tile, t);
-                DoubleVector v1 = DoubleVector.fromArray(S, tile, t + L);
-                if (add) {
-                    v0.add(DoubleVector.fromArray(S, c, at)).intoArray(c, at);
-                    v1.add(DoubleVector.fromArray(S, c, at + L)).intoArray(c, at + L);
-                } else {
-                    v0.intoArray(c, at);
-                    v1.intoArray(c, at + L);
+            // Three loops rather than one with conditional vectors: a vector chosen by a condition is boxed by C2.
+            if (add) {
+                for (int r = 0; r < rows; r++) {
+                    int at = cPos + r * ldc;
+                    DoubleVector.fromArray(S, tile, r * NR).add(DoubleVector.fromArray(S, c, at)).intoArray(c, at);
+                    DoubleVector.fromArray(S, tile, r * NR + L).add(DoubleVector.fromArray(S, c, at + L))
+                            .intoArray(c, at + L);
+                }
+            } else if (bias != null) {
+                DoubleVector b0 = DoubleVector.fromArray(S, bias, biasPos);
+                DoubleVector b1 = DoubleVector.fromArray(S, bias, biasPos + L);
+                for (int r = 0; r < rows; r++) {
+                    int at = cPos + r * ldc;
+                    DoubleVector.fromArray(S, tile, r * NR).add(b0).intoArray(c, at);
+                    DoubleVector.fromArray(S, tile, r * NR + L).add(b1).intoArray(c, at + L);
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(tile, r * NR, c, cPos + r * ldc, NR);
                 }
             }
             return;
@@ -266,7 +295,8 @@ final class DoubleGemm {
             int t = r * NR;
             int at = cPos + r * ldc;
             for (int j = 0; j < width; j++) {
-                c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+                double v = tile[t + j];
+                c[at + j] = add ? c[at + j] + v : bias == null ? v : v + bias[biasPos + j];
             }
         }
     }

@@ -23,13 +23,25 @@ public final class VectorKernels extends PortableKernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
-        FloatGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+        FloatGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0);
     }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate) {
-        DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+        DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0);
+    }
+
+    @Override
+    public void gemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,
+                         int bOff, float[] bias, int biasOff, float[] c, int cOff) {
+        FloatGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff);
+    }
+
+    @Override
+    public void gemmBias(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, double[] b,
+                         int bOff, double[] bias, int biasOff, double[] c, int cOff) {
+        DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff);
     }
 
     @Override
