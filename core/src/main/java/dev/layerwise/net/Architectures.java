@@ -18,6 +18,25 @@ public final class Architectures {
     }
 
     /**
+     * The names and shapes of the parameters a network of this architecture has, computed without allocating them:
+     * a model file is checked against these before anything is built.
+     *
+     * @throws IllegalArgumentException for an unknown name or a bad field, naming it
+     */
+    public static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        switch (a.name()) {
+            case TwoLayerNet.ARCHITECTURE:
+                return TwoLayerNet.parameterSpecs(a);
+            default:
+                throw unknown(a);
+        }
+    }
+
+    private static IllegalArgumentException unknown(Architecture a) {
+        return new IllegalArgumentException("unknown architecture '" + a.name() + "' (known: " + names() + ")");
+    }
+
+    /**
      * A new network of the given architecture and dtype, its parameters freshly initialised from {@code rng} (load
      * saved values into {@link Network#parameters()} afterwards).
      *
@@ -28,7 +47,7 @@ public final class Architectures {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.fromArchitecture(a, dtype, rng);
             default:
-                throw new IllegalArgumentException("unknown architecture '" + a.name() + "' (known: " + names() + ")");
+                throw unknown(a);
         }
     }
 }

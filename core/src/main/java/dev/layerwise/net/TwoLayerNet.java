@@ -70,13 +70,28 @@ public class TwoLayerNet extends Sequential {
         checkSize("inputSize", inputSize);
         checkSize("hiddenSize", hiddenSize);
         checkSize("outputSize", outputSize);
-        Parameters params = Parameters.allocate(dtype, List.of(
-                Parameters.spec("W1", inputSize, hiddenSize), Parameters.spec("b1", hiddenSize),
-                Parameters.spec("W2", hiddenSize, outputSize), Parameters.spec("b2", outputSize)));
+        Parameters params = Parameters.allocate(dtype, parameterSpecs(inputSize, hiddenSize, outputSize));
         WeightInit init = WeightInit.std(weightInitStd);
         init.fill(params.get("W1").value(), inputSize, rng);
         init.fill(params.get("W2").value(), hiddenSize, rng);
         return params;
+    }
+
+    /** The names and shapes of the parameters: {@code W1 (in, hidden), b1, W2 (hidden, out), b2}. */
+    public static List<Parameters.Spec> parameterSpecs(int inputSize, int hiddenSize, int outputSize) {
+        return List.of(Parameters.spec("W1", inputSize, hiddenSize), Parameters.spec("b1", hiddenSize),
+                Parameters.spec("W2", hiddenSize, outputSize), Parameters.spec("b2", outputSize));
+    }
+
+    /** The parameter specs of an architecture, checked but not allocated. */
+    static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        int in = a.intValue("input_size");
+        int hidden = a.intValue("hidden_size");
+        int out = a.intValue("output_size");
+        checkSize("input_size", in);
+        checkSize("hidden_size", hidden);
+        checkSize("output_size", out);
+        return parameterSpecs(in, hidden, out);
     }
 
     private static Map<String, Layer> layersFor(Parameters params) {
