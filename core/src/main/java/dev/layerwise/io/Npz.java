@@ -11,7 +11,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
@@ -42,15 +41,30 @@ public final class Npz {
                 }
                 String key = name.substring(0, name.length() - 4);
                 try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e))) {
-                    arrays.put(key, Npy.read(in, -1, file + "[" + name + "]"));
-                } catch (ZipException ze) {
-                    throw new FileFormatException(file + "[" + name + "]: corrupt zip entry: " + ze.getMessage(), ze);
+                    arrays.put(key, Npy.read(in, bound(e), file + "[" + name + "]"));
+                } catch (FileFormatException ffe) {
+                    throw ffe;
+                } catch (IOException ioe) {
+                    throw new FileFormatException(file + "[" + name + "]: corrupt zip entry (" + ioe + ")", ioe);
                 }
             }
-        } catch (ZipException e) {
-            throw new FileFormatException(file + ": not a valid .npz (zip) file: " + e.getMessage(), e);
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            throw new FileFormatException(file + ": not a valid .npz (zip) file (" + e + ")", e);
         }
         return arrays;
+    }
+
+    /**
+     * The most bytes an entry may hold: its declared size, and never more than deflate could expand its compressed
+     * bytes to (about 1032:1), so that a small file cannot make the reader allocate gigabytes.
+     */
+    static long bound(ZipEntry e) {
+        long declared = e.getSize();
+        long compressed = e.getCompressedSize();
+        long byRatio = compressed < 0 ? Long.MAX_VALUE : compressed * 1100 + 4096;
+        return declared < 0 ? byRatio : Math.min(declared, byRatio);
     }
 
     /** Writes the arrays as an {@code .npz} file (deflated entries), atomically: see {@link AtomicFiles}. */

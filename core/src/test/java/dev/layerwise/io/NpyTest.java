@@ -124,4 +124,46 @@ class NpyTest {
         java.nio.file.Files.write(p, bytes);
         return p;
     }
+
+    /**
+     * Thousands of corrupted and truncated .npy and .npz files: each is read or rejected with a FileFormatException,
+     * never another exception, a hang or a large allocation.
+     */
+    @Test
+    void fuzzedFilesAreRejectedWithTheDocumentedError() throws IOException {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("W1", NpyArray.of(Tensor.of(DType.FLOAT64, new double[] {1, 2, 3, 4, 5, 6}, 2, 3)));
+        arrays.put("t", NpyArray.ofInts(new int[] {1, 2, 3}, 3));
+        Path npz = dir.resolve("good.npz");
+        Npz.write(npz, arrays);
+        byte[] goodNpz = java.nio.file.Files.readAllBytes(npz);
+        byte[] goodNpy = Npy.toBytes(arrays.get("W1"));
+        dev.layerwise.util.Rng rng = new dev.layerwise.util.Rng(7);
+        Path bad = dir.resolve("bad.npz");
+        int rejected = 0;
+        for (int trial = 0; trial < 4000; trial++) {
+            boolean zip = trial % 2 == 0;
+            byte[] b = (zip ? goodNpz : goodNpy).clone();
+            if (trial % 4 < 2) {
+                for (int flips = 1 + rng.nextInt(3); flips > 0; flips--) {
+                    b[rng.nextInt(b.length)] = (byte) rng.nextInt(256);
+                }
+            } else {
+                b = Arrays.copyOf(b, rng.nextInt(b.length));
+            }
+            try {
+                if (zip) {
+                    java.nio.file.Files.write(bad, b);
+                    Npz.read(bad);
+                } else {
+                    Npy.read(b, "fuzz.npy");
+                }
+            } catch (FileFormatException expected) {
+                rejected++;
+            } catch (IOException | RuntimeException e) {
+                throw new AssertionError("trial " + trial + " threw " + e, e);
+            }
+        }
+        assertTrue(rejected > 2000, "most corruptions are detected: " + rejected);
+    }
 }
