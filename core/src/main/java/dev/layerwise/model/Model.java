@@ -204,6 +204,45 @@ public final class Model {
         return new Model(net, training);
     }
 
+    /**
+     * A model of architecture {@code name} holding the given parameters (book names, e.g. read from the book's
+     * {@code numpy.savez(**params)}): the architecture is inferred from their shapes and {@code options}, every
+     * parameter must be present with its exact shape, and no other may be given. Buffers (batch normalisation's
+     * running statistics) may be given too; those not given keep their initial values.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    public static Model fromParameters(String name, Map<String, Tensor> tensors, Map<String, Object> options,
+                                       DType dtype) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> shapes.put(k, v.shape()));
+        Architecture a = Architectures.infer(name, shapes, options);
+        List<String> paramNames = new ArrayList<>();
+        for (Parameters.Spec s : Architectures.parameterSpecs(a)) {
+            paramNames.add(s.name());
+        }
+        Network net = Architectures.build(a, dtype, new Rng(0));
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Tensor> buffers = net.buffers();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (paramNames.contains(e.getKey())) {
+                params.put(e.getKey(), e.getValue());
+            } else if (buffers.containsKey(e.getKey())) {
+                Tensor b = buffers.get(e.getKey());
+                if (!b.sameShape(e.getValue())) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' has shape "
+                            + Shapes.toString(e.getValue().shape()) + ", expected " + Shapes.toString(b.shape()));
+                }
+                b.copyFrom(e.getValue());
+            } else {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not a parameter of " + name
+                        + " (expected " + paramNames + (buffers.isEmpty() ? "" : " and " + buffers.keySet()) + ")");
+            }
+        }
+        net.parameters().setValues(params);
+        return new Model(net, null);
+    }
+
     private static Architecture architecture(Object o, String src) throws FileFormatException {
         if (!(o instanceof Map)) {
             throw new FileFormatException(src + ": header field 'architecture' is missing or not an object");

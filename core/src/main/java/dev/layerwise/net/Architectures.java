@@ -3,6 +3,7 @@ package dev.layerwise.net;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.util.Rng;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The networks Layerwise can rebuild from an {@link Architecture}: an explicit list, no reflection, so that a model
@@ -29,6 +30,45 @@ public final class Architectures {
                 return TwoLayerNet.parameterSpecs(a);
             default:
                 throw unknown(a);
+        }
+    }
+
+    /**
+     * The architecture of a network called {@code name} whose parameters have the given shapes (book names), for
+     * parameters trained elsewhere (the book's {@code numpy.savez(**params)}). {@code options} supply what the shapes
+     * cannot tell (an activation, a stride); unknown options are an error.
+     *
+     * @throws IllegalArgumentException naming a missing parameter, a shape that does not fit or an unknown name
+     */
+    public static Architecture infer(String name, Map<String, int[]> shapes, Map<String, Object> options) {
+        switch (name) {
+            case TwoLayerNet.ARCHITECTURE:
+                return TwoLayerNet.inferArchitecture(shapes, options);
+            default:
+                throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + names() + ")");
+        }
+    }
+
+    /** The shape of parameter {@code name}, required to have {@code rank} dimensions. */
+    static int[] shape(Map<String, int[]> shapes, String name, int rank) {
+        int[] s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("missing parameter '" + name + "' (have " + shapes.keySet() + ")");
+        }
+        if (s.length != rank) {
+            throw new IllegalArgumentException("parameter '" + name + "' has shape " + dev.layerwise.tensor.Shapes
+                    .toString(s) + ", expected " + rank + " dimensions");
+        }
+        return s;
+    }
+
+    /** Fails on options an architecture does not know. */
+    static void onlyOptions(String architecture, Map<String, Object> options, String... known) {
+        for (String k : options.keySet()) {
+            if (!List.of(known).contains(k)) {
+                throw new IllegalArgumentException(architecture + " has no option '" + k + "'"
+                        + (known.length == 0 ? "" : " (known: " + List.of(known) + ")"));
+            }
         }
     }
 

@@ -83,6 +83,19 @@ public class TwoLayerNet extends Sequential {
                 Parameters.spec("W2", hiddenSize, outputSize), Parameters.spec("b2", outputSize));
     }
 
+    /** The architecture of a two-layer net with parameters of these shapes. */
+    static Architecture inferArchitecture(Map<String, int[]> shapes, Map<String, Object> options) {
+        Architectures.onlyOptions(ARCHITECTURE, options, "weight_init_std");
+        int[] w1 = Architectures.shape(shapes, "W1", 2);
+        int[] w2 = Architectures.shape(shapes, "W2", 2);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("input_size", w1[0]);
+        config.put("hidden_size", w1[1]);
+        config.put("output_size", w2[1]);
+        config.put("weight_init_std", options.getOrDefault("weight_init_std", DEFAULT_WEIGHT_INIT_STD));
+        return new Architecture(ARCHITECTURE, config);
+    }
+
     /** The parameter specs of an architecture, checked but not allocated. */
     static List<Parameters.Spec> parameterSpecs(Architecture a) {
         int in = a.intValue("input_size");
