@@ -385,4 +385,517 @@ public class PortableKernels implements Kernels {
             x[xOff + i] *= alpha;
         }
     }
+
+    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+
+    /** Work items (elements touched) below which a convolution kernel is not worth splitting over threads. */
+    private static final long MIN_TASK_ELEMENTS = 1 << 15;
+
+    /** A task over items {@code [from, to)}. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over {@code [0, n)} items of {@code workPerItem} each, in contiguous chunks over the threads. */
+    private static void forRanges(int n, long workPerItem, Range body) {
+        int minItems = (int) Math.min(n, Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, workPerItem)));
+        int tasks = Parallel.chunks(n, minItems);
+        if (tasks <= 1) {
+            body.run(0, n);
+        } else {
+            Parallel.forEach(tasks, t -> body.run((int) ((long) t * n / tasks), (int) ((long) (t + 1) * n / tasks)));
+        }
+    }
+
+    private static void forImages(int n, long workPerImage, Range body) {
+        forRanges(n, workPerImage, body);
+    }
+
+    private static void forRows(int rows, long workPerRow, Range body) {
+        forRanges(rows, workPerRow, body);
+    }
+
+    /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    @Override
+    public void im2col(int n, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+    }
+
+    private static void im2colImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                // The ow rows of col for output row oy; (c, ky) is a run of fw columns in each of them.
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        int dst = rows + (c * fh + ky) * fw;
+                        if (iy < 0 || iy >= h) {
+                            for (int ox = 0; ox < ow; ox++, dst += k) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = 0f;
+                                }
+                            }
+                            continue;
+                        }
+                        int src = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, dst += k, src += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = x[src + kx];
+                                }
+                            } else {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    int xx = ix + kx;
+                                    col[dst + kx] = xx >= 0 && xx < w ? x[src + kx] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(int n, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+    }
+
+    private static void col2imImages(int i0, int i1, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0f);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int src = rows + (c * fh + ky) * fw;
+                        int dst = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, src += k, dst += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            } else {
+                                for (int kx = Math.max(0, -ix); kx < Math.min(fw, w - ix); kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
+                                  int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    int src = xOff + (i * d1 + j) * block;
+                    int dst = outOff + (j * d0 + i) * block;
+                    float bi = b[bOff + i];
+                    for (int e = 0; e < block; e++) {
+                        out[dst + e] = x[src + e] + bi;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int row = xOff + r * cols;
+                float sum = 0f;
+                for (int j = 0; j < cols; j++) {
+                    sum += x[row + j];
+                }
+                out[outOff + r] = sum;
+            }
+        });
+    }
+
+    @Override
+    public void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
+        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+    }
+
+    /**
+     * For each output row, the window elements are visited in the window's row-major order, each for the whole row
+     * of outputs at once, so that "first maximum" means what it means for NumPy's argmax over an im2col row.
+     */
+    private static void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
+                                      int outOff) {
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int src = xOff + q * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int o = q * oh * ow + oy * ow;
+                boolean first = true;
+                for (int ky = 0; ky < fh; ky++) {
+                    int iy = oy * s + ky - p;
+                    boolean rowInside = iy >= 0 && iy < h;
+                    for (int kx = 0; kx < fw; kx++) {
+                        // Outputs [lo, hi) read inside the image at this window element; the others read padding.
+                        int lo = rowInside ? Math.max(0, Math.min(ow, ceilDiv(p - kx, s))) : ow;
+                        int hi = rowInside ? Math.max(lo, Math.min(ow, ceilDiv(w + p - kx, s))) : ow;
+                        if (first) {
+                            first = false;
+                            for (int ox = 0; ox < lo; ox++) {
+                                out[outOff + o + ox] = 0f;
+                                argMax[o + ox] = -1;
+                            }
+                            for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
+                                out[outOff + o + ox] = x[src + iy * w + ix];
+                                argMax[o + ox] = iy * w + ix;
+                            }
+                            for (int ox = hi; ox < ow; ox++) {
+                                out[outOff + o + ox] = 0f;
+                                argMax[o + ox] = -1;
+                            }
+                            continue;
+                        }
+                        for (int ox = 0; ox < lo; ox++) {
+                            float best = out[outOff + o + ox];
+                            if (0f > best) {
+                                out[outOff + o + ox] = 0f;
+                                argMax[o + ox] = -1;
+                            }
+                        }
+                        int rowStart = src + iy * w;
+                        for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
+                            float v = x[rowStart + ix];
+                            float best = out[outOff + o + ox];
+                            if (v > best || (v != v && best == best)) {
+                                out[outOff + o + ox] = v;
+                                argMax[o + ox] = iy * w + ix;
+                            }
+                        }
+                        for (int ox = hi; ox < ow; ox++) {
+                            float best = out[outOff + o + ox];
+                            if (0f > best) {
+                                out[outOff + o + ox] = 0f;
+                                argMax[o + ox] = -1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(int n, ConvGeometry g, float[] dout, int doutOff, int[] argMax, float[] dx,
+                                int dxOff) {
+        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
+            int plane = g.height() * g.width();
+            int positions = g.positions();
+            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0f);
+            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+                int base = dxOff + q * plane;
+                for (int o = q * positions; o < (q + 1) * positions; o++) {
+                    int a = argMax[o];
+                    if (a >= 0) {
+                        dx[base + a] += dout[doutOff + o];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+    }
+
+    private static void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                // The ow rows of col for output row oy; (c, ky) is a run of fw columns in each of them.
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        int dst = rows + (c * fh + ky) * fw;
+                        if (iy < 0 || iy >= h) {
+                            for (int ox = 0; ox < ow; ox++, dst += k) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = 0d;
+                                }
+                            }
+                            continue;
+                        }
+                        int src = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, dst += k, src += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = x[src + kx];
+                                }
+                            } else {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    int xx = ix + kx;
+                                    col[dst + kx] = xx >= 0 && xx < w ? x[src + kx] : 0d;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+    }
+
+    private static void col2imImages(int i0, int i1, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0d);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int src = rows + (c * fh + ky) * fw;
+                        int dst = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, src += k, dst += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            } else {
+                                for (int kx = Math.max(0, -ix); kx < Math.min(fw, w - ix); kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
+                                  int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    int src = xOff + (i * d1 + j) * block;
+                    int dst = outOff + (j * d0 + i) * block;
+                    double bi = b[bOff + i];
+                    for (int e = 0; e < block; e++) {
+                        out[dst + e] = x[src + e] + bi;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int row = xOff + r * cols;
+                double sum = 0d;
+                for (int j = 0; j < cols; j++) {
+                    sum += x[row + j];
+                }
+                out[outOff + r] = sum;
+            }
+        });
+    }
+
+    @Override
+    public void maxPoolForward(int n, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out, int outOff) {
+        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+    }
+
+    /**
+     * For each output row, the window elements are visited in the window's row-major order, each for the whole row
+     * of outputs at once, so that "first maximum" means what it means for NumPy's argmax over an im2col row.
+     */
+    private static void maxPoolImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out,
+                                      int outOff) {
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int src = xOff + q * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int o = q * oh * ow + oy * ow;
+                boolean first = true;
+                for (int ky = 0; ky < fh; ky++) {
+                    int iy = oy * s + ky - p;
+                    boolean rowInside = iy >= 0 && iy < h;
+                    for (int kx = 0; kx < fw; kx++) {
+                        // Outputs [lo, hi) read inside the image at this window element; the others read padding.
+                        int lo = rowInside ? Math.max(0, Math.min(ow, ceilDiv(p - kx, s))) : ow;
+                        int hi = rowInside ? Math.max(lo, Math.min(ow, ceilDiv(w + p - kx, s))) : ow;
+                        if (first) {
+                            first = false;
+                            for (int ox = 0; ox < lo; ox++) {
+                                out[outOff + o + ox] = 0d;
+                                argMax[o + ox] = -1;
+                            }
+                            for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
+                                out[outOff + o + ox] = x[src + iy * w + ix];
+                                argMax[o + ox] = iy * w + ix;
+                            }
+                            for (int ox = hi; ox < ow; ox++) {
+                                out[outOff + o + ox] = 0d;
+                                argMax[o + ox] = -1;
+                            }
+                            continue;
+                        }
+                        for (int ox = 0; ox < lo; ox++) {
+                            double best = out[outOff + o + ox];
+                            if (0d > best) {
+                                out[outOff + o + ox] = 0d;
+                                argMax[o + ox] = -1;
+                            }
+                        }
+                        int rowStart = src + iy * w;
+                        for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
+                            double v = x[rowStart + ix];
+                            double best = out[outOff + o + ox];
+                            if (v > best || (v != v && best == best)) {
+                                out[outOff + o + ox] = v;
+                                argMax[o + ox] = iy * w + ix;
+                            }
+                        }
+                        for (int ox = hi; ox < ow; ox++) {
+                            double best = out[outOff + o + ox];
+                            if (0d > best) {
+                                out[outOff + o + ox] = 0d;
+                                argMax[o + ox] = -1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(int n, ConvGeometry g, double[] dout, int doutOff, int[] argMax, double[] dx,
+                                int dxOff) {
+        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
+            int plane = g.height() * g.width();
+            int positions = g.positions();
+            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0d);
+            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+                int base = dxOff + q * plane;
+                for (int o = q * positions; o < (q + 1) * positions; o++) {
+                    int a = argMax[o];
+                    if (a >= 0) {
+                        dx[base + a] += dout[doutOff + o];
+                    }
+                }
+            }
+        });
+    }
 }
