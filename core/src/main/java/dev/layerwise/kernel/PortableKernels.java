@@ -397,7 +397,7 @@ public class PortableKernels implements Kernels {
         void run(int from, int to);
     }
 
-    /** Runs {@code body} over {@code [0, n)} items of {@code workPerItem} each, in contiguous chunks over the threads. */
+    /** Runs {@code body} over items {@code [0, n)} of {@code workPerItem} each, in contiguous chunks over threads. */
     private static void forRanges(int n, long workPerItem, Range body) {
         int minItems = (int) Math.min(n, Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, workPerItem)));
         int tasks = Parallel.chunks(n, minItems);
