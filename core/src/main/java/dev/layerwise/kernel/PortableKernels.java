@@ -243,38 +243,51 @@ public class PortableKernels implements Kernels {
         }
     }
 
+    /*
+     * ReLU without branches, split over the threads (issue 5): a branch on the sign mispredicts on half of the elements
+     * of a layer's output, which made these loops ten times slower than their memory traffic. max(v, 0) is v where
+     * v > 0 and +0 elsewhere (also for −0), and NaN for NaN, exactly as the masked version.
+     */
     @Override
     public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) {
-            float v = x[xOff + i];
-            boolean off = v <= 0f;
-            mask[i] = off;
-            out[outOff + i] = off ? 0f : v;
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float v = x[xOff + i];
+                mask[i] = v <= 0f;
+                out[outOff + i] = Math.max(v, 0f);
+            }
+        });
     }
 
     @Override
     public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
-        for (int i = 0; i < n; i++) {
-            double v = x[xOff + i];
-            boolean off = v <= 0d;
-            mask[i] = off;
-            out[outOff + i] = off ? 0d : v;
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                double v = x[xOff + i];
+                mask[i] = v <= 0d;
+                out[outOff + i] = Math.max(v, 0d);
+            }
+        });
     }
 
+    /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     @Override
     public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
-        for (int i = 0; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0f : dout[doutOff + i];
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & (mask[i] ? 0 : -1));
+            }
+        });
     }
 
     @Override
     public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        for (int i = 0; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0d : dout[doutOff + i];
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                long keep = mask[i] ? 0L : -1L;
+                dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
+            }
+        });
     }
 
     @Override
@@ -419,6 +432,17 @@ public class PortableKernels implements Kernels {
     /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
+    }
+
+    /** The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. */
+    private static int[] windowOffsets(int fh, int fw, int w) {
+        int[] offsets = new int[fh * fw];
+        for (int ky = 0; ky < fh; ky++) {
+            for (int kx = 0; kx < fw; kx++) {
+                offsets[ky * fw + kx] = ky * w + kx;
+            }
+        }
+        return offsets;
     }
 
     @Override
@@ -570,8 +594,9 @@ public class PortableKernels implements Kernels {
     }
 
     /**
-     * For each output row, the window elements are visited in the window's row-major order, each for the whole row
-     * of outputs at once, so that "first maximum" means what it means for NumPy's argmax over an im2col row.
+     * For each output, the window is scanned in its row-major order and the first maximum kept, as NumPy's argmax
+     * over an im2col row. Windows that lie inside the image (all of them without padding) take the fast path, over
+     * precomputed offsets; the others read the padding as 0.
      */
     private static void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
                                       int outOff) {
@@ -584,61 +609,62 @@ public class PortableKernels implements Kernels {
         int oh = g.outH();
         int ow = g.outW();
         int plane = h * w;
+        int[] offsets = windowOffsets(fh, fw, w);
+        int window = offsets.length;
+        int oxLo = Math.min(ow, ceilDiv(p, s));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w + p - fw, s) + 1));
         for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
             int src = xOff + q * plane;
             for (int oy = 0; oy < oh; oy++) {
                 int o = q * oh * ow + oy * ow;
-                boolean first = true;
-                for (int ky = 0; ky < fh; ky++) {
-                    int iy = oy * s + ky - p;
-                    boolean rowInside = iy >= 0 && iy < h;
-                    for (int kx = 0; kx < fw; kx++) {
-                        // Outputs [lo, hi) read inside the image at this window element; the others read padding.
-                        int lo = rowInside ? Math.max(0, Math.min(ow, ceilDiv(p - kx, s))) : ow;
-                        int hi = rowInside ? Math.max(lo, Math.min(ow, ceilDiv(w + p - kx, s))) : ow;
-                        if (first) {
-                            first = false;
-                            for (int ox = 0; ox < lo; ox++) {
-                                out[outOff + o + ox] = 0f;
-                                argMax[o + ox] = -1;
-                            }
-                            for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
-                                out[outOff + o + ox] = x[src + iy * w + ix];
-                                argMax[o + ox] = iy * w + ix;
-                            }
-                            for (int ox = hi; ox < ow; ox++) {
-                                out[outOff + o + ox] = 0f;
-                                argMax[o + ox] = -1;
-                            }
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++) {
-                            float best = out[outOff + o + ox];
-                            if (0f > best) {
-                                out[outOff + o + ox] = 0f;
-                                argMax[o + ox] = -1;
-                            }
-                        }
-                        int rowStart = src + iy * w;
-                        for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
-                            float v = x[rowStart + ix];
-                            float best = out[outOff + o + ox];
-                            if (v > best || (v != v && best == best)) {
-                                out[outOff + o + ox] = v;
-                                argMax[o + ox] = iy * w + ix;
-                            }
-                        }
-                        for (int ox = hi; ox < ow; ox++) {
-                            float best = out[outOff + o + ox];
-                            if (0f > best) {
-                                out[outOff + o + ox] = 0f;
-                                argMax[o + ox] = -1;
-                            }
-                        }
+                int iy0 = oy * s - p;
+                boolean rowsInside = iy0 >= 0 && iy0 + fh <= h;
+                int lo = rowsInside ? oxLo : ow;
+                int hi = rowsInside ? oxHi : ow;
+                for (int ox = 0; ox < lo; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+                int at = iy0 * w + lo * s - p;
+                for (int ox = lo; ox < hi; ox++, at += s) {
+                    // Without branches, whose mispredictions would cost more than the rest: the maximum so far
+                    // changes (its bits, −0 counted as +0) exactly where np.argmax would move; NaN is a maximum.
+                    float best = x[src + at];
+                    int e0 = 0;
+                    for (int e = 1; e < window; e++) {
+                        float next = Math.max(best, x[src + at + offsets[e]]);
+                        int changed = Float.floatToRawIntBits(next + 0f) ^ Float.floatToRawIntBits(best + 0f);
+                        e0 ^= (e0 ^ e) & -((changed | -changed) >>> 31);
+                        best = next;
                     }
+                    out[outOff + o + ox] = best;
+                    argMax[o + ox] = at + offsets[e0];
+                }
+                for (int ox = Math.max(lo, hi); ox < ow; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
                 }
             }
         }
+    }
+
+    /** One output whose window at {@code (iy0, ix0)} reaches into the padding, which counts as 0 (index −1). */
+    private static void maxPoolPadded(ConvGeometry g, float[] x, int src, int iy0, int ix0, int[] argMax, int o,
+                                      float[] out, int outOff) {
+        float best = 0f;
+        int bestAt = -2;
+        for (int ky = 0; ky < g.filterH(); ky++) {
+            for (int kx = 0; kx < g.filterW(); kx++) {
+                int iy = iy0 + ky;
+                int ix = ix0 + kx;
+                boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                float v = inside ? x[src + iy * g.width() + ix] : 0f;
+                if (bestAt == -2 || (!(v <= best) && best == best)) {
+                    best = v;
+                    bestAt = inside ? iy * g.width() + ix : -1;
+                }
+            }
+        }
+        out[outOff + o] = best;
+        argMax[o] = bestAt;
     }
 
     @Override
@@ -809,11 +835,12 @@ public class PortableKernels implements Kernels {
     }
 
     /**
-     * For each output row, the window elements are visited in the window's row-major order, each for the whole row
-     * of outputs at once, so that "first maximum" means what it means for NumPy's argmax over an im2col row.
+     * For each output, the window is scanned in its row-major order and the first maximum kept, as NumPy's argmax
+     * over an im2col row. Windows that lie inside the image (all of them without padding) take the fast path, over
+     * precomputed offsets; the others read the padding as 0.
      */
-    private static void maxPoolImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out,
-                                      int outOff) {
+    private static void maxPoolImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, int[] argMax,
+                                      double[] out, int outOff) {
         int h = g.height();
         int w = g.width();
         int fh = g.filterH();
@@ -823,61 +850,62 @@ public class PortableKernels implements Kernels {
         int oh = g.outH();
         int ow = g.outW();
         int plane = h * w;
+        int[] offsets = windowOffsets(fh, fw, w);
+        int window = offsets.length;
+        int oxLo = Math.min(ow, ceilDiv(p, s));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w + p - fw, s) + 1));
         for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
             int src = xOff + q * plane;
             for (int oy = 0; oy < oh; oy++) {
                 int o = q * oh * ow + oy * ow;
-                boolean first = true;
-                for (int ky = 0; ky < fh; ky++) {
-                    int iy = oy * s + ky - p;
-                    boolean rowInside = iy >= 0 && iy < h;
-                    for (int kx = 0; kx < fw; kx++) {
-                        // Outputs [lo, hi) read inside the image at this window element; the others read padding.
-                        int lo = rowInside ? Math.max(0, Math.min(ow, ceilDiv(p - kx, s))) : ow;
-                        int hi = rowInside ? Math.max(lo, Math.min(ow, ceilDiv(w + p - kx, s))) : ow;
-                        if (first) {
-                            first = false;
-                            for (int ox = 0; ox < lo; ox++) {
-                                out[outOff + o + ox] = 0d;
-                                argMax[o + ox] = -1;
-                            }
-                            for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
-                                out[outOff + o + ox] = x[src + iy * w + ix];
-                                argMax[o + ox] = iy * w + ix;
-                            }
-                            for (int ox = hi; ox < ow; ox++) {
-                                out[outOff + o + ox] = 0d;
-                                argMax[o + ox] = -1;
-                            }
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++) {
-                            double best = out[outOff + o + ox];
-                            if (0d > best) {
-                                out[outOff + o + ox] = 0d;
-                                argMax[o + ox] = -1;
-                            }
-                        }
-                        int rowStart = src + iy * w;
-                        for (int ox = lo, ix = lo * s + kx - p; ox < hi; ox++, ix += s) {
-                            double v = x[rowStart + ix];
-                            double best = out[outOff + o + ox];
-                            if (v > best || (v != v && best == best)) {
-                                out[outOff + o + ox] = v;
-                                argMax[o + ox] = iy * w + ix;
-                            }
-                        }
-                        for (int ox = hi; ox < ow; ox++) {
-                            double best = out[outOff + o + ox];
-                            if (0d > best) {
-                                out[outOff + o + ox] = 0d;
-                                argMax[o + ox] = -1;
-                            }
-                        }
+                int iy0 = oy * s - p;
+                boolean rowsInside = iy0 >= 0 && iy0 + fh <= h;
+                int lo = rowsInside ? oxLo : ow;
+                int hi = rowsInside ? oxHi : ow;
+                for (int ox = 0; ox < lo; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+                int at = iy0 * w + lo * s - p;
+                for (int ox = lo; ox < hi; ox++, at += s) {
+                    // Without branches, whose mispredictions would cost more than the rest: the maximum so far
+                    // changes (its bits, −0 counted as +0) exactly where np.argmax would move; NaN is a maximum.
+                    double best = x[src + at];
+                    int e0 = 0;
+                    for (int e = 1; e < window; e++) {
+                        double next = Math.max(best, x[src + at + offsets[e]]);
+                        long changed = Double.doubleToRawLongBits(next + 0d) ^ Double.doubleToRawLongBits(best + 0d);
+                        e0 ^= (e0 ^ e) & -(int) ((changed | -changed) >>> 63);
+                        best = next;
                     }
+                    out[outOff + o + ox] = best;
+                    argMax[o + ox] = at + offsets[e0];
+                }
+                for (int ox = Math.max(lo, hi); ox < ow; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
                 }
             }
         }
+    }
+
+    /** One output whose window at {@code (iy0, ix0)} reaches into the padding, which counts as 0 (index −1). */
+    private static void maxPoolPadded(ConvGeometry g, double[] x, int src, int iy0, int ix0, int[] argMax, int o,
+                                      double[] out, int outOff) {
+        double best = 0d;
+        int bestAt = -2;
+        for (int ky = 0; ky < g.filterH(); ky++) {
+            for (int kx = 0; kx < g.filterW(); kx++) {
+                int iy = iy0 + ky;
+                int ix = ix0 + kx;
+                boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                double v = inside ? x[src + iy * g.width() + ix] : 0d;
+                if (bestAt == -2 || (!(v <= best) && best == best)) {
+                    best = v;
+                    bestAt = inside ? iy * g.width() + ix : -1;
+                }
+            }
+        }
+        out[outOff + o] = best;
+        argMax[o] = bestAt;
     }
 
     @Override
