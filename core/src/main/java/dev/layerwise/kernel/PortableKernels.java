@@ -577,14 +577,31 @@ public class PortableKernels implements Kernels {
     public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
         forRows(rows, cols, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int row = xOff + r * cols;
-                float sum = 0f;
-                for (int j = 0; j < cols; j++) {
-                    sum += x[row + j];
-                }
-                out[outOff + r] = sum;
+                out[outOff + r] = sum(x, xOff + r * cols, cols);
             }
         });
+    }
+
+    /**
+     * The sum of {@code n} elements from {@code from}, over four interleaved partial sums: four times the speed of one
+     * running sum (whose additions wait for each other), and less rounding error on long rows.
+     */
+    private static float sum(float[] x, int from, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            s1 += x[from + j + 1];
+            s2 += x[from + j + 2];
+            s3 += x[from + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
@@ -818,14 +835,31 @@ public class PortableKernels implements Kernels {
     public void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
         forRows(rows, cols, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int row = xOff + r * cols;
-                double sum = 0d;
-                for (int j = 0; j < cols; j++) {
-                    sum += x[row + j];
-                }
-                out[outOff + r] = sum;
+                out[outOff + r] = sum(x, xOff + r * cols, cols);
             }
         });
+    }
+
+    /**
+     * The sum of {@code n} elements from {@code from}, over four interleaved partial sums: four times the speed of one
+     * running sum (whose additions wait for each other), and less rounding error on long rows.
+     */
+    private static double sum(double[] x, int from, int n) {
+        double s0 = 0d;
+        double s1 = 0d;
+        double s2 = 0d;
+        double s3 = 0d;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            s1 += x[from + j + 1];
+            s2 += x[from + j + 2];
+            s3 += x[from + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
