@@ -434,6 +434,34 @@ public class PortableKernels implements Kernels {
         return -Math.floorDiv(-a, b);
     }
 
+    /** 1 when {@code v} (with −0 as +0) does not have the given bits, else 0; no branch. */
+    private static int differs(float v, int bits) {
+        int d = Float.floatToRawIntBits(v + 0f) ^ bits;
+        return (d | -d) >>> 31;
+    }
+
+    private static int differs(double v, long bits) {
+        long d = Double.doubleToRawLongBits(v + 0d) ^ bits;
+        return (int) ((d | -d) >>> 63);
+    }
+
+    /** The offset of the first NaN of the window at {@code i} (which has one). */
+    private static int firstNaN(float[] x, int i, int[] offsets) {
+        int e = 0;
+        while (!Float.isNaN(x[i + offsets[e]])) {
+            e++;
+        }
+        return offsets[e];
+    }
+
+    private static int firstNaN(double[] x, int i, int[] offsets) {
+        int e = 0;
+        while (!Double.isNaN(x[i + offsets[e]])) {
+            e++;
+        }
+        return offsets[e];
+    }
+
     /** The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. */
     private static int[] windowOffsets(int fh, int fw, int w) {
         int[] offsets = new int[fh * fw];
@@ -565,8 +593,10 @@ public class PortableKernels implements Kernels {
                     int src = xOff + (i * d1 + j) * block;
                     int dst = outOff + (j * d0 + i) * block;
                     float bi = b[bOff + i];
-                    for (int e = 0; e < block; e++) {
-                        out[dst + e] = x[src + e] + bi;
+                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                    System.arraycopy(x, src, out, dst, block);
+                    for (int e = dst; e < dst + block; e++) {
+                        out[e] += bi;
                     }
                 }
             }
@@ -642,19 +672,39 @@ public class PortableKernels implements Kernels {
                     maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
                 }
                 int at = iy0 * w + lo * s - p;
-                for (int ox = lo; ox < hi; ox++, at += s) {
-                    // Without branches, whose mispredictions would cost more than the rest: the maximum so far
-                    // changes (its bits, −0 counted as +0) exactly where np.argmax would move; NaN is a maximum.
-                    float best = x[src + at];
-                    int e0 = 0;
-                    for (int e = 1; e < window; e++) {
-                        float next = Math.max(best, x[src + at + offsets[e]]);
-                        int changed = Float.floatToRawIntBits(next + 0f) ^ Float.floatToRawIntBits(best + 0f);
-                        e0 ^= (e0 ^ e) & -((changed | -changed) >>> 31);
-                        best = next;
+                // Without branches, whose mispredictions would cost more than the rest (which element wins is as
+                // unpredictable as the data): Math.max, and the first element equal to the maximum found by bit
+                // arithmetic, −0 counted as +0. A NaN is the maximum, and the first NaN wins, as for np.argmax.
+                if (window == 4 && fw == 2) {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        float a = x[i];
+                        float b = x[i + 1];
+                        float c = x[i + w];
+                        float d = x[i + w + 1];
+                        float best = Math.max(Math.max(a, b), Math.max(c, d));
+                        int bits = Float.floatToRawIntBits(best + 0f);
+                        int na = differs(a, bits);
+                        int nb = differs(b, bits) & na;
+                        int e0 = na + nb + (differs(c, bits) & nb);
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
                     }
-                    out[outOff + o + ox] = best;
-                    argMax[o + ox] = at + offsets[e0];
+                } else {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        float best = x[i];
+                        int e0 = 0;
+                        for (int e = 1; e < window; e++) {
+                            float next = Math.max(best, x[i + offsets[e]]);
+                            // 1 where the maximum so far moved on: the element's index replaces e0.
+                            int moved = differs(next, Float.floatToRawIntBits(best + 0f));
+                            e0 ^= (e0 ^ e) & -moved;
+                            best = next;
+                        }
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
                 }
                 for (int ox = Math.max(lo, hi); ox < ow; ox++) {
                     maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
@@ -823,8 +873,10 @@ public class PortableKernels implements Kernels {
                     int src = xOff + (i * d1 + j) * block;
                     int dst = outOff + (j * d0 + i) * block;
                     double bi = b[bOff + i];
-                    for (int e = 0; e < block; e++) {
-                        out[dst + e] = x[src + e] + bi;
+                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                    System.arraycopy(x, src, out, dst, block);
+                    for (int e = dst; e < dst + block; e++) {
+                        out[e] += bi;
                     }
                 }
             }
@@ -900,19 +952,39 @@ public class PortableKernels implements Kernels {
                     maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
                 }
                 int at = iy0 * w + lo * s - p;
-                for (int ox = lo; ox < hi; ox++, at += s) {
-                    // Without branches, whose mispredictions would cost more than the rest: the maximum so far
-                    // changes (its bits, −0 counted as +0) exactly where np.argmax would move; NaN is a maximum.
-                    double best = x[src + at];
-                    int e0 = 0;
-                    for (int e = 1; e < window; e++) {
-                        double next = Math.max(best, x[src + at + offsets[e]]);
-                        long changed = Double.doubleToRawLongBits(next + 0d) ^ Double.doubleToRawLongBits(best + 0d);
-                        e0 ^= (e0 ^ e) & -(int) ((changed | -changed) >>> 63);
-                        best = next;
+                // Without branches, whose mispredictions would cost more than the rest (which element wins is as
+                // unpredictable as the data): Math.max, and the first element equal to the maximum found by bit
+                // arithmetic, −0 counted as +0. A NaN is the maximum, and the first NaN wins, as for np.argmax.
+                if (window == 4 && fw == 2) {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        double a = x[i];
+                        double b = x[i + 1];
+                        double c = x[i + w];
+                        double d = x[i + w + 1];
+                        double best = Math.max(Math.max(a, b), Math.max(c, d));
+                        long bits = Double.doubleToRawLongBits(best + 0d);
+                        int na = differs(a, bits);
+                        int nb = differs(b, bits) & na;
+                        int e0 = na + nb + (differs(c, bits) & nb);
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
                     }
-                    out[outOff + o + ox] = best;
-                    argMax[o + ox] = at + offsets[e0];
+                } else {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        double best = x[i];
+                        int e0 = 0;
+                        for (int e = 1; e < window; e++) {
+                            double next = Math.max(best, x[i + offsets[e]]);
+                            // 1 where the maximum so far moved on: the element's index replaces e0.
+                            int moved = differs(next, Double.doubleToRawLongBits(best + 0d));
+                            e0 ^= (e0 ^ e) & -moved;
+                            best = next;
+                        }
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
                 }
                 for (int ox = Math.max(lo, hi); ox < ow; ox++) {
                     maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);

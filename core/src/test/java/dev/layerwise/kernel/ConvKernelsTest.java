@@ -201,14 +201,28 @@ class ConvKernelsTest {
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
-    void aNaNInAPoolingWindowIsItsMaximum(Kernels k) {
-        ConvGeometry g = new ConvGeometry(1, 2, 2, 2, 2, 2, 0);
-        double[] x = {1, Double.NaN, 3, 2};
-        double[] out = new double[1];
-        int[] arg = new int[1];
-        k.maxPoolForward(1, g, x, 0, arg, out, 0);
-        assertTrue(Double.isNaN(out[0]));
-        assertEquals(1, arg[0]);
+    void theFirstNaNInAPoolingWindowIsItsMaximum(Kernels k) {
+        // 2×2 windows, a 3×3 window, and a window over the padding: each path of the kernels.
+        ConvGeometry[] geometries = {new ConvGeometry(1, 3, 3, 2, 2, 1, 0), new ConvGeometry(1, 3, 3, 3, 3, 1, 0),
+            new ConvGeometry(1, 3, 3, 2, 2, 2, 1)};
+        double[] x = {1, Double.NaN, 3, 2, -0.0, 0.0, Double.NaN, 5, 4};
+        int[][] expectedArg = {{1, 1, 6, 7}, {1}, {0, 1, 6, 7}};
+        for (int c = 0; c < geometries.length; c++) {
+            ConvGeometry g = geometries[c];
+            double[] out = new double[g.positions()];
+            int[] arg = new int[g.positions()];
+            k.maxPoolForward(1, g, x, 0, arg, out, 0);
+            float[] outF = new float[g.positions()];
+            int[] argF = new int[g.positions()];
+            k.maxPoolForward(1, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
+            assertArrayEquals(expectedArg[c], arg, g.toString());
+            assertArrayEquals(expectedArg[c], argF, g.toString());
+            for (int o = 0; o < out.length; o++) {
+                boolean nan = Double.isNaN(x[Math.max(0, arg[o])]) && arg[o] >= 0;
+                assertEquals(nan, Double.isNaN(out[o]), g + " output " + o);
+                assertEquals(nan, Float.isNaN(outF[o]), g + " float output " + o);
+            }
+        }
     }
 
     @ParameterizedTest
