@@ -132,7 +132,8 @@ public final class ConvTiming {
         Tensor pooled = Tensor.zeros(dtype, batch, fn, 12, 12);
         kernels.put("Pool1: max pool forward", () -> Ops.maxPoolForward(relu, pg, argMax, pooled));
         kernels.put("Pool1: max pool backward", () -> Ops.maxPoolBackward(pooled, pg, argMax, relu));
-        System.out.println("kernels of Conv1, Relu1, Pool1, best ms per call (* not run in SimpleConvNet: Conv1 skips dx)");
+        System.out.println("kernels of Conv1, Relu1, Pool1, best ms per call"
+                + " (* not run in SimpleConvNet: Conv1 skips dx)");
         for (Map.Entry<String, Runnable> e : kernels.entrySet()) {
             System.out.printf(Locale.ROOT, "  %-25s %8.3f%n", e.getKey(), bestOf(e.getValue(), steps));
         }
