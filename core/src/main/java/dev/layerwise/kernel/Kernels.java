@@ -170,7 +170,8 @@ public interface Kernels {
      * maximum of the window at {@code (oy·stride − pad, ox·stride − pad)}, padding counting as 0 (the book pools the
      * output of its {@code im2col}); {@code argMax} (same shape) is where the first maximum in the window's row-major
      * order lies, as NumPy's {@code argmax}: its index {@code iy·W + ix} in its channel's plane, or −1 in the padding.
-     * A NaN in a window is its maximum. {@code argMax} (from 0) and {@code out} are outputs.
+     * A NaN in a window is its maximum (the first NaN, for argMax). {@code argMax} (from 0) and {@code out} are
+     * outputs.
      */
     void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff);
 
