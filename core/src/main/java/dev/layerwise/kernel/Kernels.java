@@ -125,4 +125,75 @@ public interface Kernels {
     void scale(int n, float alpha, float[] x, int xOff);
 
     void scale(int n, double alpha, double[] x, int xOff);
+
+    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+    // Images are (n, C, H, W) row-major; a ConvGeometry gives C, H, W, the window, stride and pad. These kernels split
+    // their work by image (or by row) over Parallel, every task writing its own part of the output.
+
+    /**
+     * The book's {@code im2col}: unfolds {@code n} images {@code x} into {@code col (n·outH·outW, C·filterH·filterW)},
+     * one row per output position (image, output row, output column), one column per window element (channel, window
+     * row, window column):
+     * {@code col[(i·outH + oy)·outW + ox][(c·filterH + ky)·filterW + kx] = x[i][c][oy·stride + ky − pad][ox·stride +
+     * kx − pad]}, and 0 where that falls in the padding. {@code col} is the output, entirely overwritten.
+     */
+    void im2col(int n, ConvGeometry g, float[] x, int xOff, float[] col, int colOff);
+
+    void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff);
+
+    /**
+     * The book's {@code col2im}, the adjoint of {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col}:
+     * each element of {@code col (n·outH·outW, C·filterH·filterW)} is added to the element of {@code x (n, C, H, W)}
+     * that im2col read it from; elements that came from the padding are dropped. {@code x} is the output, overwritten
+     * (it starts from zero).
+     */
+    void col2im(int n, ConvGeometry g, float[] col, int colOff, float[] x, int xOff);
+
+    void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff);
+
+    /**
+     * Swaps the first two axes of {@code x (d0, d1, block)}: {@code out[j][i][:] = x[i][j][:]}, moving whole blocks.
+     * {@code out (d1, d0, block)} is the output and must not overlap {@code x}.
+     */
+    void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff);
+
+    void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff);
+
+    /**
+     * {@link #swapAxes01(int, int, int, float[], int, float[], int) swapAxes01} plus a bias per block of the first
+     * axis: {@code out[j][i][:] = x[i][j][:] + b[i]}. {@code out (d1, d0, block)} is the output and must not overlap
+     * {@code x}.
+     */
+    void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
+                           int outOff);
+
+    void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
+                           int outOff);
+
+    /** Row sums {@code out[i] = Σ_j x[i][j]} of a rows×cols {@code x}; {@code out} (rows) is the output. */
+    void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff);
+
+    /**
+     * Max pooling of {@code n} images {@code x}: {@code out[i][c][oy][ox]} (shape {@code (n, C, outH, outW)}) is the
+     * maximum of the window at {@code (oy·stride − pad, ox·stride − pad)}, padding counting as 0 (the book pools the
+     * output of its {@code im2col}); {@code argMax} (same shape) is where the first maximum in the window's row-major
+     * order lies, as NumPy's {@code argmax}: its index {@code iy·W + ix} in its channel's plane, or −1 in the padding.
+     * A NaN in a window is its maximum (the first NaN, for argMax). {@code argMax} (from 0) and {@code out} are
+     * outputs.
+     */
+    void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff);
+
+    void maxPoolForward(int n, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out, int outOff);
+
+    /**
+     * Max pooling backward: {@code dx (n, C, H, W)} is zero but where {@code argMax} points, which receives the sum of
+     * the {@code dout (n, C, outH, outW)} elements whose window chose it; {@code argMax} as left by
+     * {@link #maxPoolForward(int, ConvGeometry, float[], int, int[], float[], int) maxPoolForward}. {@code dx} is the
+     * output, overwritten.
+     */
+    void maxPoolBackward(int n, ConvGeometry g, float[] dout, int doutOff, int[] argMax, float[] dx, int dxOff);
+
+    void maxPoolBackward(int n, ConvGeometry g, double[] dout, int doutOff, int[] argMax, double[] dx, int dxOff);
 }

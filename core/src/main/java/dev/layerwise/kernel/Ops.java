@@ -254,4 +254,149 @@ public final class Ops {
         }
         return sb.toString();
     }
+
+    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+
+    /**
+     * The book's {@code im2col}: {@code x (N, C, H, W)} → {@code col (N·outH·outW, C·filterH·filterW)}, one row per
+     * output position and one column per window element (see {@link Kernels#im2col}); {@code col} is overwritten.
+     */
+    public static void im2col(Tensor x, ConvGeometry g, Tensor col) {
+        sameDType(x, col);
+        int n = images(x, g, "im2col");
+        if (!col.hasShape(n * g.positions(), g.patchSize())) {
+            throw new IllegalArgumentException("im2col of " + shapes(x) + " with a " + g + " needs col ("
+                    + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().im2col(n, g, x.floats(), x.offset(), col.floats(), col.offset());
+        } else {
+            k().im2col(n, g, x.doubles(), x.offset(), col.doubles(), col.offset());
+        }
+    }
+
+    /**
+     * The book's {@code col2im}, the adjoint of {@link #im2col}: sums {@code col (N·outH·outW, C·filterH·filterW)} back
+     * onto {@code x (N, C, H, W)}, which is overwritten.
+     */
+    public static void col2im(Tensor col, ConvGeometry g, Tensor x) {
+        sameDType(x, col);
+        int n = images(x, g, "col2im");
+        if (!col.hasShape(n * g.positions(), g.patchSize())) {
+            throw new IllegalArgumentException("col2im into " + shapes(x) + " with a " + g + " needs col ("
+                    + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().col2im(n, g, col.floats(), col.offset(), x.floats(), x.offset());
+        } else {
+            k().col2im(n, g, col.doubles(), col.offset(), x.doubles(), x.offset());
+        }
+    }
+
+    /**
+     * {@code out = x} with the first two axes swapped, as NumPy's {@code swapaxes(x, 0, 1)} made contiguous:
+     * {@code x (d0, d1, …)} → {@code out (d1, d0, …)}; out must not overlap x.
+     */
+    public static void swapAxes01(Tensor x, Tensor out) {
+        sameDType(x, out);
+        int block = swappedBlock(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            k().swapAxes01(x.dim(0), x.dim(1), block, x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().swapAxes01(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /**
+     * {@link #swapAxes01} plus {@code b[i]} added to every element that had first index {@code i}:
+     * {@code out[j][i][…] = x[i][j][…] + b[i]} for {@code x (d0, d1, …)}, {@code b (d0)}, {@code out (d1, d0, …)}.
+     */
+    public static void swapAxes01AddBias(Tensor x, Tensor b, Tensor out) {
+        sameDType(x, b, out);
+        int block = swappedBlock(x, out);
+        if (b.size() != x.dim(0)) {
+            throw new IllegalArgumentException("bias " + shapes(b) + " does not match the first axis of "
+                    + shapes(x));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().swapAxes01AddBias(x.dim(0), x.dim(1), block, x.floats(), x.offset(), b.floats(), b.offset(),
+                    out.floats(), out.offset());
+        } else {
+            k().swapAxes01AddBias(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), b.doubles(), b.offset(),
+                    out.doubles(), out.offset());
+        }
+    }
+
+    /** Row sums of x (rows, cols) into out (rows). */
+    public static void sumRows(Tensor x, Tensor out) {
+        sameDType(x, out);
+        if (x.rank() != 2 || out.size() != x.dim(0)) {
+            throw new IllegalArgumentException("row sum shapes do not match: " + shapes(x, out));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().sumRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            k().sumRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /**
+     * Max pooling: {@code x (N, C, H, W)} → {@code out (N, C, outH, outW)}, and in {@code argMax} (at least
+     * {@code out.size()} long) where each maximum was (see {@link Kernels#maxPoolForward}).
+     */
+    public static void maxPoolForward(Tensor x, ConvGeometry g, int[] argMax, Tensor out) {
+        sameDType(x, out);
+        int n = images(x, g, "max pooling");
+        if (!out.hasShape(n, g.channels(), g.outH(), g.outW()) || argMax.length < out.size()) {
+            throw new IllegalArgumentException("max pooling of " + shapes(x) + " with a " + g + " needs out ("
+                    + n + ", " + g.channels() + ", " + g.outH() + ", " + g.outW() + ") and as many indices, got "
+                    + shapes(out) + " and " + argMax.length);
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().maxPoolForward(n, g, x.floats(), x.offset(), argMax, out.floats(), out.offset());
+        } else {
+            k().maxPoolForward(n, g, x.doubles(), x.offset(), argMax, out.doubles(), out.offset());
+        }
+    }
+
+    /** Max pooling backward: {@code dx (N, C, H, W)} gets each element of {@code dout} where {@code argMax} says. */
+    public static void maxPoolBackward(Tensor dout, ConvGeometry g, int[] argMax, Tensor dx) {
+        sameDType(dout, dx);
+        int n = images(dx, g, "max pooling backward");
+        if (!dout.hasShape(n, g.channels(), g.outH(), g.outW()) || argMax.length < dout.size()) {
+            throw new IllegalArgumentException("max pooling backward into " + shapes(dx) + " with a " + g
+                    + " needs dout (" + n + ", " + g.channels() + ", " + g.outH() + ", " + g.outW()
+                    + ") and as many indices, got " + shapes(dout) + " and " + argMax.length);
+        }
+        if (dout.dtype() == DType.FLOAT32) {
+            k().maxPoolBackward(n, g, dout.floats(), dout.offset(), argMax, dx.floats(), dx.offset());
+        } else {
+            k().maxPoolBackward(n, g, dout.doubles(), dout.offset(), argMax, dx.doubles(), dx.offset());
+        }
+    }
+
+    /** The batch size of images {@code x}, after checking that they are {@code (N, C, H, W)} as {@code g} says. */
+    private static int images(Tensor x, ConvGeometry g, String what) {
+        if (x.rank() != 4 || x.dim(1) != g.channels() || x.dim(2) != g.height() || x.dim(3) != g.width()) {
+            throw new IllegalArgumentException(what + " needs images (N, " + g.channels() + ", " + g.height() + ", "
+                    + g.width() + "), got " + shapes(x));
+        }
+        return x.dim(0);
+    }
+
+    /** The size of the block moved by a swap of the first two axes of x into out, after checking the shapes. */
+    private static int swappedBlock(Tensor x, Tensor out) {
+        int[] s = x.shape();
+        if (s.length < 2) {
+            throw new IllegalArgumentException("swapping axes 0 and 1 needs at least 2 dimensions, got " + shapes(x));
+        }
+        int[] swapped = s.clone();
+        swapped[0] = s[1];
+        swapped[1] = s[0];
+        if (!out.hasShape(swapped)) {
+            throw new IllegalArgumentException("swapping axes 0 and 1 of " + shapes(x) + " needs out "
+                    + Shapes.toString(swapped) + ", got " + shapes(out));
+        }
+        return s[0] == 0 || s[1] == 0 ? 0 : x.size() / (s[0] * s[1]);
+    }
 }

@@ -346,38 +346,51 @@ public class PortableKernels implements Kernels {
         }
     }
 
+    /*
+     * ReLU without branches, split over the threads (issue 5): a branch on the sign mispredicts on half of the elements
+     * of a layer's output, which made these loops ten times slower than their memory traffic. max(v, 0) is v where
+     * v > 0 and +0 elsewhere (also for −0), and NaN for NaN, exactly as the masked version.
+     */
     @Override
     public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) {
-            float v = x[xOff + i];
-            boolean off = v <= 0f;
-            mask[i] = off;
-            out[outOff + i] = off ? 0f : v;
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                float v = x[xOff + i];
+                mask[i] = v <= 0f;
+                out[outOff + i] = Math.max(v, 0f);
+            }
+        });
     }
 
     @Override
     public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
-        for (int i = 0; i < n; i++) {
-            double v = x[xOff + i];
-            boolean off = v <= 0d;
-            mask[i] = off;
-            out[outOff + i] = off ? 0d : v;
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                double v = x[xOff + i];
+                mask[i] = v <= 0d;
+                out[outOff + i] = Math.max(v, 0d);
+            }
+        });
     }
 
+    /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     @Override
     public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
-        for (int i = 0; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0f : dout[doutOff + i];
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & (mask[i] ? 0 : -1));
+            }
+        });
     }
 
     @Override
     public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        for (int i = 0; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0d : dout[doutOff + i];
-        }
+        forRanges(n, 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                long keep = mask[i] ? 0L : -1L;
+                dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
+            }
+        });
     }
 
     @Override
@@ -487,5 +500,639 @@ public class PortableKernels implements Kernels {
         for (int i = 0; i < n; i++) {
             x[xOff + i] *= alpha;
         }
+    }
+
+    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+
+    /** Work items (elements touched) below which a convolution kernel is not worth splitting over threads. */
+    private static final long MIN_TASK_ELEMENTS = 1 << 15;
+
+    /** A task over items {@code [from, to)}. */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over items {@code [0, n)} of {@code workPerItem} each, in contiguous chunks over threads. */
+    private static void forRanges(int n, long workPerItem, Range body) {
+        int minItems = (int) Math.min(n, Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, workPerItem)));
+        int tasks = Parallel.chunks(n, minItems);
+        if (tasks <= 1) {
+            body.run(0, n);
+        } else {
+            Parallel.forEach(tasks, t -> body.run((int) ((long) t * n / tasks), (int) ((long) (t + 1) * n / tasks)));
+        }
+    }
+
+    private static void forImages(int n, long workPerImage, Range body) {
+        forRanges(n, workPerImage, body);
+    }
+
+    private static void forRows(int rows, long workPerRow, Range body) {
+        forRanges(rows, workPerRow, body);
+    }
+
+    /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** 1 when {@code v} (with −0 as +0) does not have the given bits, else 0; no branch. */
+    private static int differs(float v, int bits) {
+        int d = Float.floatToRawIntBits(v + 0f) ^ bits;
+        return (d | -d) >>> 31;
+    }
+
+    private static int differs(double v, long bits) {
+        long d = Double.doubleToRawLongBits(v + 0d) ^ bits;
+        return (int) ((d | -d) >>> 63);
+    }
+
+    /** The offset of the first NaN of the window at {@code i} (which has one). */
+    private static int firstNaN(float[] x, int i, int[] offsets) {
+        int e = 0;
+        while (!Float.isNaN(x[i + offsets[e]])) {
+            e++;
+        }
+        return offsets[e];
+    }
+
+    private static int firstNaN(double[] x, int i, int[] offsets) {
+        int e = 0;
+        while (!Double.isNaN(x[i + offsets[e]])) {
+            e++;
+        }
+        return offsets[e];
+    }
+
+    /** The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. */
+    private static int[] windowOffsets(int fh, int fw, int w) {
+        int[] offsets = new int[fh * fw];
+        for (int ky = 0; ky < fh; ky++) {
+            for (int kx = 0; kx < fw; kx++) {
+                offsets[ky * fw + kx] = ky * w + kx;
+            }
+        }
+        return offsets;
+    }
+
+    @Override
+    public void im2col(int n, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+    }
+
+    private static void im2colImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                // The ow rows of col for output row oy; (c, ky) is a run of fw columns in each of them.
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        int dst = rows + (c * fh + ky) * fw;
+                        if (iy < 0 || iy >= h) {
+                            for (int ox = 0; ox < ow; ox++, dst += k) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = 0f;
+                                }
+                            }
+                            continue;
+                        }
+                        int src = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, dst += k, src += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = x[src + kx];
+                                }
+                            } else {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    int xx = ix + kx;
+                                    col[dst + kx] = xx >= 0 && xx < w ? x[src + kx] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(int n, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+    }
+
+    private static void col2imImages(int i0, int i1, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0f);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int src = rows + (c * fh + ky) * fw;
+                        int dst = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, src += k, dst += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            } else {
+                                for (int kx = Math.max(0, -ix); kx < Math.min(fw, w - ix); kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
+                                  int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    int src = xOff + (i * d1 + j) * block;
+                    int dst = outOff + (j * d0 + i) * block;
+                    float bi = b[bOff + i];
+                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                    System.arraycopy(x, src, out, dst, block);
+                    for (int e = dst; e < dst + block; e++) {
+                        out[e] += bi;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                out[outOff + r] = sum(x, xOff + r * cols, cols);
+            }
+        });
+    }
+
+    /**
+     * The sum of {@code n} elements from {@code from}, over four interleaved partial sums: four times the speed of one
+     * running sum (whose additions wait for each other), and less rounding error on long rows.
+     */
+    private static float sum(float[] x, int from, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            s1 += x[from + j + 1];
+            s2 += x[from + j + 2];
+            s3 += x[from + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
+        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+    }
+
+    /**
+     * For each output, the window is scanned in its row-major order and the first maximum kept, as NumPy's argmax
+     * over an im2col row. Windows that lie inside the image (all of them without padding) take the fast path, over
+     * precomputed offsets; the others read the padding as 0.
+     */
+    private static void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
+                                      int outOff) {
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int[] offsets = windowOffsets(fh, fw, w);
+        int window = offsets.length;
+        int oxLo = Math.min(ow, ceilDiv(p, s));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w + p - fw, s) + 1));
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int src = xOff + q * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int o = q * oh * ow + oy * ow;
+                int iy0 = oy * s - p;
+                boolean rowsInside = iy0 >= 0 && iy0 + fh <= h;
+                int lo = rowsInside ? oxLo : ow;
+                int hi = rowsInside ? oxHi : ow;
+                for (int ox = 0; ox < lo; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+                int at = iy0 * w + lo * s - p;
+                // Without branches, whose mispredictions would cost more than the rest (which element wins is as
+                // unpredictable as the data): Math.max, and the first element equal to the maximum found by bit
+                // arithmetic, −0 counted as +0. A NaN is the maximum, and the first NaN wins, as for np.argmax.
+                if (window == 4 && fw == 2) {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        float a = x[i];
+                        float b = x[i + 1];
+                        float c = x[i + w];
+                        float d = x[i + w + 1];
+                        float best = Math.max(Math.max(a, b), Math.max(c, d));
+                        int bits = Float.floatToRawIntBits(best + 0f);
+                        int na = differs(a, bits);
+                        int nb = differs(b, bits) & na;
+                        int e0 = na + nb + (differs(c, bits) & nb);
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
+                } else {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        float best = x[i];
+                        int e0 = 0;
+                        for (int e = 1; e < window; e++) {
+                            float next = Math.max(best, x[i + offsets[e]]);
+                            // 1 where the maximum so far moved on: the element's index replaces e0.
+                            int moved = differs(next, Float.floatToRawIntBits(best + 0f));
+                            e0 ^= (e0 ^ e) & -moved;
+                            best = next;
+                        }
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
+                }
+                for (int ox = Math.max(lo, hi); ox < ow; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+            }
+        }
+    }
+
+    /** One output whose window at {@code (iy0, ix0)} reaches into the padding, which counts as 0 (index −1). */
+    private static void maxPoolPadded(ConvGeometry g, float[] x, int src, int iy0, int ix0, int[] argMax, int o,
+                                      float[] out, int outOff) {
+        float best = 0f;
+        int bestAt = -2;
+        for (int ky = 0; ky < g.filterH(); ky++) {
+            for (int kx = 0; kx < g.filterW(); kx++) {
+                int iy = iy0 + ky;
+                int ix = ix0 + kx;
+                boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                float v = inside ? x[src + iy * g.width() + ix] : 0f;
+                if (bestAt == -2 || (!(v <= best) && best == best)) {
+                    best = v;
+                    bestAt = inside ? iy * g.width() + ix : -1;
+                }
+            }
+        }
+        out[outOff + o] = best;
+        argMax[o] = bestAt;
+    }
+
+    @Override
+    public void maxPoolBackward(int n, ConvGeometry g, float[] dout, int doutOff, int[] argMax, float[] dx,
+                                int dxOff) {
+        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
+            int plane = g.height() * g.width();
+            int positions = g.positions();
+            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0f);
+            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+                int base = dxOff + q * plane;
+                for (int o = q * positions; o < (q + 1) * positions; o++) {
+                    int a = argMax[o];
+                    if (a >= 0) {
+                        dx[base + a] += dout[doutOff + o];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+    }
+
+    private static void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                // The ow rows of col for output row oy; (c, ky) is a run of fw columns in each of them.
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        int dst = rows + (c * fh + ky) * fw;
+                        if (iy < 0 || iy >= h) {
+                            for (int ox = 0; ox < ow; ox++, dst += k) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = 0d;
+                                }
+                            }
+                            continue;
+                        }
+                        int src = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, dst += k, src += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    col[dst + kx] = x[src + kx];
+                                }
+                            } else {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    int xx = ix + kx;
+                                    col[dst + kx] = xx >= 0 && xx < w ? x[src + kx] : 0d;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
+        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+    }
+
+    private static void col2imImages(int i0, int i1, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int k = g.patchSize();
+        int plane = h * w;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0d);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int rows = colOff + (i * oh + oy) * ow * k;
+                for (int c = 0; c < channels; c++) {
+                    for (int ky = 0; ky < fh; ky++) {
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int src = rows + (c * fh + ky) * fw;
+                        int dst = image + c * plane + iy * w - p;
+                        for (int ox = 0, ix = -p; ox < ow; ox++, src += k, dst += s, ix += s) {
+                            if (ix >= 0 && ix + fw <= w) {
+                                for (int kx = 0; kx < fw; kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            } else {
+                                for (int kx = Math.max(0, -ix); kx < Math.min(fw, w - ix); kx++) {
+                                    x[dst + kx] += col[src + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
+                                  int outOff) {
+        forRows(d1, (long) d0 * block, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < d0; i++) {
+                    int src = xOff + (i * d1 + j) * block;
+                    int dst = outOff + (j * d0 + i) * block;
+                    double bi = b[bOff + i];
+                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                    System.arraycopy(x, src, out, dst, block);
+                    for (int e = dst; e < dst + block; e++) {
+                        out[e] += bi;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        forRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                out[outOff + r] = sum(x, xOff + r * cols, cols);
+            }
+        });
+    }
+
+    /**
+     * The sum of {@code n} elements from {@code from}, over four interleaved partial sums: four times the speed of one
+     * running sum (whose additions wait for each other), and less rounding error on long rows.
+     */
+    private static double sum(double[] x, int from, int n) {
+        double s0 = 0d;
+        double s1 = 0d;
+        double s2 = 0d;
+        double s3 = 0d;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            s1 += x[from + j + 1];
+            s2 += x[from + j + 2];
+            s3 += x[from + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void maxPoolForward(int n, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out, int outOff) {
+        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+    }
+
+    /**
+     * For each output, the window is scanned in its row-major order and the first maximum kept, as NumPy's argmax
+     * over an im2col row. Windows that lie inside the image (all of them without padding) take the fast path, over
+     * precomputed offsets; the others read the padding as 0.
+     */
+    private static void maxPoolImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, int[] argMax,
+                                      double[] out, int outOff) {
+        int h = g.height();
+        int w = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int[] offsets = windowOffsets(fh, fw, w);
+        int window = offsets.length;
+        int oxLo = Math.min(ow, ceilDiv(p, s));
+        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w + p - fw, s) + 1));
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int src = xOff + q * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                int o = q * oh * ow + oy * ow;
+                int iy0 = oy * s - p;
+                boolean rowsInside = iy0 >= 0 && iy0 + fh <= h;
+                int lo = rowsInside ? oxLo : ow;
+                int hi = rowsInside ? oxHi : ow;
+                for (int ox = 0; ox < lo; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+                int at = iy0 * w + lo * s - p;
+                // Without branches, whose mispredictions would cost more than the rest (which element wins is as
+                // unpredictable as the data): Math.max, and the first element equal to the maximum found by bit
+                // arithmetic, −0 counted as +0. A NaN is the maximum, and the first NaN wins, as for np.argmax.
+                if (window == 4 && fw == 2) {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        double a = x[i];
+                        double b = x[i + 1];
+                        double c = x[i + w];
+                        double d = x[i + w + 1];
+                        double best = Math.max(Math.max(a, b), Math.max(c, d));
+                        long bits = Double.doubleToRawLongBits(best + 0d);
+                        int na = differs(a, bits);
+                        int nb = differs(b, bits) & na;
+                        int e0 = na + nb + (differs(c, bits) & nb);
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
+                } else {
+                    for (int ox = lo; ox < hi; ox++, at += s) {
+                        int i = src + at;
+                        double best = x[i];
+                        int e0 = 0;
+                        for (int e = 1; e < window; e++) {
+                            double next = Math.max(best, x[i + offsets[e]]);
+                            // 1 where the maximum so far moved on: the element's index replaces e0.
+                            int moved = differs(next, Double.doubleToRawLongBits(best + 0d));
+                            e0 ^= (e0 ^ e) & -moved;
+                            best = next;
+                        }
+                        out[outOff + o + ox] = best;
+                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                    }
+                }
+                for (int ox = Math.max(lo, hi); ox < ow; ox++) {
+                    maxPoolPadded(g, x, src, iy0, ox * s - p, argMax, o + ox, out, outOff);
+                }
+            }
+        }
+    }
+
+    /** One output whose window at {@code (iy0, ix0)} reaches into the padding, which counts as 0 (index −1). */
+    private static void maxPoolPadded(ConvGeometry g, double[] x, int src, int iy0, int ix0, int[] argMax, int o,
+                                      double[] out, int outOff) {
+        double best = 0d;
+        int bestAt = -2;
+        for (int ky = 0; ky < g.filterH(); ky++) {
+            for (int kx = 0; kx < g.filterW(); kx++) {
+                int iy = iy0 + ky;
+                int ix = ix0 + kx;
+                boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                double v = inside ? x[src + iy * g.width() + ix] : 0d;
+                if (bestAt == -2 || (!(v <= best) && best == best)) {
+                    best = v;
+                    bestAt = inside ? iy * g.width() + ix : -1;
+                }
+            }
+        }
+        out[outOff + o] = best;
+        argMax[o] = bestAt;
+    }
+
+    @Override
+    public void maxPoolBackward(int n, ConvGeometry g, double[] dout, int doutOff, int[] argMax, double[] dx,
+                                int dxOff) {
+        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
+            int plane = g.height() * g.width();
+            int positions = g.positions();
+            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0d);
+            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+                int base = dxOff + q * plane;
+                for (int o = q * positions; o < (q + 1) * positions; o++) {
+                    int a = argMax[o];
+                    if (a >= 0) {
+                        dx[base + a] += dout[doutOff + o];
+                    }
+                }
+            }
+        });
     }
 }

@@ -15,7 +15,7 @@ public final class Architectures {
 
     /** The names {@link #build} accepts. */
     public static List<String> names() {
-        return List.of(TwoLayerNet.ARCHITECTURE);
+        return List.of(TwoLayerNet.ARCHITECTURE, SimpleConvNet.ARCHITECTURE, DeepConvNet.ARCHITECTURE);
     }
 
     /**
@@ -86,6 +86,10 @@ public final class Architectures {
         switch (a.name()) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.fromArchitecture(a, dtype, rng);
+            case SimpleConvNet.ARCHITECTURE:
+                return SimpleConvNet.fromArchitecture(a, dtype, rng);
+            case DeepConvNet.ARCHITECTURE:
+                return DeepConvNet.fromArchitecture(a, dtype, rng);
             default:
                 throw unknown(a);
         }

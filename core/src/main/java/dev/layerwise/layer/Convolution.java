@@ -1,0 +1,169 @@
+package dev.layerwise.layer;
+
+import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Shapes;
+import dev.layerwise.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Convolution through {@code im2col}: {@code out[n][f] = Σ_c W[f][c] ⋆ x[n][c] + b[f]}, computed as one matrix
+ * product of the unfolded input {@code col} with the filters.
+ *
+ * <p><b>Shape</b>: {@code (N, C, H, W)} → {@code (N, FN, OH, OW)} with {@code OH = (H + 2·pad − FH) / stride + 1}
+ * rounded down as in the book (likewise {@code OW}). <b>Parameters</b>: {@code W (FN, C, FH, FW)}, {@code b (FN)}.
+ * <b>Book</b>: §7.4.3, {@code common/layers.py: Convolution}.
+ *
+ * <p>The book computes {@code col·col_W + b} with {@code col_W = W.reshape(FN, -1).T} and transposes the result to
+ * {@code (N, FN, OH, OW)}. Here the same product is computed transposed, {@code W·colᵀ} (FN, N·OH·OW), with the
+ * filters {@code W.reshape(FN, -1)} as they are, so that bringing it to {@code (N, FN, OH, OW)} moves whole rows of
+ * {@code OH·OW} elements. Backward: {@code db} = sums of {@code dout} per filter, {@code dW = doutᵀ·col},
+ * {@code dcol = dout·W}, {@code dx = col2im(dcol)}; no transpose of a matrix is materialised.
+ *
+ * <pre>{@code
+ * Convolution conv = new Convolution(params.get("W1"), params.get("b1"), 1, 0);
+ * Tensor out = conv.forward(x);      // (N, FN, OH, OW)
+ * Tensor dx = conv.backward(dout);   // fills dW and db
+ * }</pre>
+ */
+public final class Convolution implements Layer {
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor b;
+    private final Tensor db;
+    private final Tensor colW;
+    private final Tensor dColW;
+    private final int[] filterShape;
+    private final int stride;
+    private final int pad;
+
+    private ConvGeometry geometry;
+    private int n;
+    private Tensor col;
+    private Tensor outT;
+    private Tensor out;
+    private Tensor doutT;
+    private Tensor dcol;
+    private Tensor dx;
+    private boolean inputGradient = true;
+
+    /** A convolution with filters {@code W (FN, C, FH, FW)}, bias {@code b (FN)}, stride 1 and no padding. */
+    public Convolution(Parameter W, Parameter b) {
+        this(W, b, 1, 0);
+    }
+
+    /**
+     * A convolution with filters {@code W (FN, C, FH, FW)} and bias {@code b (FN)}.
+     *
+     * @throws IllegalArgumentException for parameters of other shapes, a stride below 1 or a negative pad
+     */
+    public Convolution(Parameter W, Parameter b, int stride, int pad) {
+        this.filterShape = W.value().shape();
+        this.stride = stride;
+        this.pad = pad;
+        if (W.value().rank() != 4 || b.value().rank() != 1 || b.value().dim(0) != W.value().dim(0)
+                || W.value().dtype() != b.value().dtype() || W.value().size() == 0) {
+            throw new IllegalArgumentException(this + ": W " + W + " must be (FN, C, FH, FW) and b " + b + " (FN)");
+        }
+        if (stride < 1 || pad < 0) {
+            throw new IllegalArgumentException(this + ": the stride must be at least 1 and the pad at least 0");
+        }
+        this.weight = W;
+        this.bias = b;
+        this.b = b.value();
+        this.db = b.grad();
+        int fn = filterShape[0];
+        this.colW = W.value().reshape(fn, -1);
+        this.dColW = W.grad().reshape(fn, -1);
+    }
+
+    /**
+     * The window geometry over per-sample inputs {@code (C, H, W)}.
+     *
+     * @throws IllegalArgumentException naming this layer and the shapes, when the channels differ from {@code W}'s or
+     *                                  the filter does not fit the padded input
+     */
+    public ConvGeometry geometry(int channels, int height, int width) {
+        if (channels != filterShape[1]) {
+            throw new IllegalArgumentException(this + ": input " + Shapes.toString(channels, height, width) + " has "
+                    + channels + " channels, W has " + filterShape[1]);
+        }
+        try {
+            return new ConvGeometry(channels, height, width, filterShape[2], filterShape[3], stride, pad);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(this + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The per-sample output shape {@code (FN, OH, OW)} for a per-sample input shape {@code (C, H, W)}. */
+    public int[] outputShape(int... inputShape) {
+        if (inputShape.length != 3) {
+            throw new IllegalArgumentException(this + ": input " + Shapes.toString(inputShape)
+                    + " is not (C, H, W)");
+        }
+        ConvGeometry g = geometry(inputShape[0], inputShape[1], inputShape[2]);
+        return new int[] {filterShape[0], g.outH(), g.outW()};
+    }
+
+    /** When not needed (the first layer of a network), backward skips {@code dcol} and {@code col2im}. */
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        this.inputGradient = needed;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4 || x.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(this + ": input " + x.dtype() + Shapes.toString(x.shape())
+                    + " is not " + b.dtype() + " images (N, " + filterShape[1] + ", H, W)");
+        }
+        if (geometry == null || geometry.channels() != x.dim(1) || geometry.height() != x.dim(2)
+                || geometry.width() != x.dim(3)) {
+            geometry = geometry(x.dim(1), x.dim(2), x.dim(3));
+        }
+        int fn = filterShape[0];
+        int positions = geometry.positions();
+        n = x.dim(0);
+        col = Tensor.reuse(col, x.dtype(), n * positions, geometry.patchSize());
+        Ops.im2col(x, geometry, col);
+        outT = Tensor.reuse(outT, x.dtype(), fn, n * positions);
+        Ops.matmulTransB(colW, col, outT);
+        out = Tensor.reuse(out, x.dtype(), n, fn, geometry.outH(), geometry.outW());
+        Ops.swapAxes01AddBias(outT.reshape(fn, n, positions), b, out.reshape(n, fn, positions));
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dout) {
+        if (out == null || !dout.sameShape(out) || dout.dtype() != out.dtype()) {
+            throw new IllegalArgumentException(this + ": dout " + dout.dtype() + Shapes.toString(dout.shape())
+                    + " does not match the forward output "
+                    + (out == null ? "(no forward yet)" : out.dtype() + Shapes.toString(out.shape())));
+        }
+        int fn = filterShape[0];
+        int positions = geometry.positions();
+        doutT = Tensor.reuse(doutT, dout.dtype(), fn, n * positions);
+        Ops.swapAxes01(dout.reshape(n, fn, positions), doutT.reshape(fn, n, positions));
+        Ops.sumRows(doutT, db);
+        Ops.matmul(doutT, col, dColW);
+        if (!inputGradient) {
+            return null;
+        }
+        dcol = Tensor.reuse(dcol, dout.dtype(), n * positions, geometry.patchSize());
+        Ops.matmulTransA(doutT, colW, dcol);
+        dx = Tensor.reuse(dx, dout.dtype(), n, geometry.channels(), geometry.height(), geometry.width());
+        Ops.col2im(dcol, geometry, dx);
+        return dx;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+
+    /** E.g. {@code Convolution(W (30, 1, 5, 5), stride 1, pad 0)}. */
+    @Override
+    public String toString() {
+        return "Convolution(W " + Shapes.toString(filterShape) + ", stride " + stride + ", pad " + pad + ")";
+    }
+}

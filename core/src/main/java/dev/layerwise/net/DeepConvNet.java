@@ -1,0 +1,206 @@
+package dev.layerwise.net;
+
+import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.layer.Affine;
+import dev.layerwise.layer.Convolution;
+import dev.layerwise.layer.Layer;
+import dev.layerwise.layer.Pooling;
+import dev.layerwise.layer.Relu;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Shapes;
+import dev.layerwise.tensor.Tensor;
+import dev.layerwise.util.Rng;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The book's deep convolutional network of chapter 8 (over 99% on MNIST):
+ * <pre>
+ * Conv1 → Relu1 → Conv2 → Relu2 → Pool1 →
+ * Conv3 → Relu3 → Conv4 → Relu4 → Pool2 →
+ * Conv5 → Relu5 → Conv6 → Relu6 → Pool3 →
+ * Affine1 → Relu7 → Dropout1 → Affine2 → Dropout2 → SoftmaxWithLoss
+ * </pre>
+ *
+ * <p><b>Shape</b>: images {@code (N, C, H, W)} (or flattened, {@code (N, C·H·W)}) → scores {@code (N, output_size)};
+ * for MNIST 28 → 28 → 28 → 14 → 14 → 16 → 8 → 8 → 8 → 4, so {@code Affine1} takes 64·4·4 = 1024 features.
+ * <b>Parameters</b>: {@code W1 … W6 (filter_num, previous channels, 3, 3)}, {@code W7 (64·4·4, hidden_size)},
+ * {@code W8 (hidden_size, output_size)}, He-initialised (Gaussian of standard deviation {@code √(2 / fan-in)}, the
+ * fan-in being previous channels · 3 · 3 for a convolution and the input size for an affine layer); {@code b1 … b8}
+ * zeros. The convolutions are 3×3 with stride 1 and pad 1, except {@code Conv4}, whose pad is 2 as in the book (that is
+ * what makes the last pooled map 4×4). Pooling is 2×2 with stride 2. <b>Book</b>: §8.1, {@code ch08/deep_convnet.py}.
+ *
+ * <p><b>Not yet</b>: the two {@code Dropout(0.5)} layers, which come with chapter 6; until they are wired in (see the
+ * TODOs in {@code layersFor}) this is the book's network without dropout.
+ *
+ * <pre>{@code
+ * DeepConvNet net = new DeepConvNet();
+ * double loss = net.gradient(xBatch, tBatch);
+ * }</pre>
+ */
+public class DeepConvNet extends Sequential {
+    /** The name under which {@link Architectures} knows this network. */
+    public static final String ARCHITECTURE = "deep-convnet";
+
+    /** The book's {@code conv_param_1 … conv_param_6}. */
+    public static final List<ConvParam> DEFAULT_CONV_PARAMS = List.of(
+            ConvParam.of(16, 3, 1, 1), ConvParam.of(16, 3, 1, 1),
+            ConvParam.of(32, 3, 1, 1), ConvParam.of(32, 3, 2, 1),
+            ConvParam.of(64, 3, 1, 1), ConvParam.of(64, 3, 1, 1));
+    /** The book's {@code hidden_size}. */
+    public static final int DEFAULT_HIDDEN_SIZE = 50;
+    /** The book's {@code output_size}. */
+    public static final int DEFAULT_OUTPUT_SIZE = 10;
+
+    private static final String NAME = "DeepConvNet";
+
+    private final int[] inputDim;
+    private final List<ConvParam> convParams;
+    private final int hiddenSize;
+    private final int outputSize;
+
+    /** The book's network with its defaults, for MNIST: float32, seed 0. */
+    public DeepConvNet() {
+        this(ConvNets.array(SimpleConvNet.DEFAULT_INPUT_DIM), DEFAULT_CONV_PARAMS, DEFAULT_HIDDEN_SIZE,
+                DEFAULT_OUTPUT_SIZE, DType.FLOAT32, new Rng(0));
+    }
+
+    /**
+     * The book's constructor: {@code inputDim} {@code (C, H, W)}, the six convolutions' {@code convParams}, the
+     * hidden and output sizes, in {@code dtype} with weights drawn from {@code rng}.
+     *
+     * @throws IllegalArgumentException for a geometry that does not work, naming the layer and the shapes
+     */
+    public DeepConvNet(int[] inputDim, List<ConvParam> convParams, int hiddenSize, int outputSize, DType dtype,
+                       Rng rng) {
+        super(initialParameters(inputDim, convParams, hiddenSize, outputSize, dtype, rng),
+                params -> layersFor(params, convParams));
+        this.inputDim = inputDim.clone();
+        this.convParams = List.copyOf(convParams);
+        this.hiddenSize = hiddenSize;
+        this.outputSize = outputSize;
+    }
+
+    /** Rebuilds a deep convnet from its {@link #architecture()}. */
+    static DeepConvNet fromArchitecture(Architecture a, DType dtype, Rng rng) {
+        List<Integer> num = a.intList("filter_num");
+        List<Integer> size = a.intList("filter_size");
+        List<Integer> pad = a.intList("pad");
+        List<Integer> stride = a.intList("stride");
+        if (num.size() != 6 || size.size() != 6 || pad.size() != 6 || stride.size() != 6) {
+            throw new IllegalArgumentException(ARCHITECTURE + ": filter_num, filter_size, pad and stride must list "
+                    + "six convolutions each, got " + num + ", " + size + ", " + pad + ", " + stride);
+        }
+        List<ConvParam> params = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            params.add(ConvParam.of(num.get(i), size.get(i), pad.get(i), stride.get(i)));
+        }
+        return new DeepConvNet(ConvNets.array(a.intList("input_dim")), params, a.intValue("hidden_size"),
+                a.intValue("output_size"), dtype, rng);
+    }
+
+    @Override
+    public Architecture architecture() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("input_dim", ConvNets.list(inputDim));
+        config.put("filter_num", convParams.stream().map(ConvParam::filterNum).toList());
+        config.put("filter_size", convParams.stream().map(ConvParam::filterSize).toList());
+        config.put("pad", convParams.stream().map(ConvParam::pad).toList());
+        config.put("stride", convParams.stream().map(ConvParam::stride).toList());
+        config.put("hidden_size", hiddenSize);
+        config.put("output_size", outputSize);
+        return new Architecture(ARCHITECTURE, config);
+    }
+
+    /** Also takes flattened images {@code (N, C·H·W)}, seen as {@code (N, C, H, W)}. */
+    @Override
+    public Tensor forward(Tensor x, boolean train) {
+        return super.forward(ConvNets.images(x, inputDim), train);
+    }
+
+    /** The per-sample shape after the last pooling layer: what {@code Affine1} flattens. */
+    static int[] pooledShape(int[] inputDim, List<ConvParam> convParams) {
+        int[] shape = ConvNets.inputDim(NAME, inputDim);
+        if (convParams.size() != 6) {
+            throw new IllegalArgumentException(NAME + ": needs six conv_params, got " + convParams.size());
+        }
+        for (int i = 0; i < 6; i++) {
+            ConvGeometry conv = ConvNets.conv(NAME, "Conv" + (i + 1), "W" + (i + 1), shape, convParams.get(i));
+            shape = ConvNets.out(conv, convParams.get(i).filterNum());
+            if (i % 2 == 1) {
+                shape = ConvNets.out(ConvNets.pool(NAME, "Pool" + (i / 2 + 1), shape));
+            }
+        }
+        return shape;
+    }
+
+    private static Parameters initialParameters(int[] inputDim, List<ConvParam> convParams, int hiddenSize,
+                                                int outputSize, DType dtype, Rng rng) {
+        int flat = Shapes.size(pooledShape(inputDim, convParams));
+        ConvNets.checkSize(NAME, "hidden_size", hiddenSize);
+        ConvNets.checkSize(NAME, "output_size", outputSize);
+        List<Parameters.Spec> specs = new ArrayList<>();
+        int[] fanIn = new int[8];
+        int channels = inputDim[0];
+        for (int i = 0; i < 6; i++) {
+            ConvParam p = convParams.get(i);
+            specs.add(Parameters.spec("W" + (i + 1), p.filterNum(), channels, p.filterSize(), p.filterSize()));
+            specs.add(Parameters.spec("b" + (i + 1), p.filterNum()));
+            fanIn[i] = channels * p.filterSize() * p.filterSize();
+            channels = p.filterNum();
+        }
+        specs.add(Parameters.spec("W7", flat, hiddenSize));
+        specs.add(Parameters.spec("b7", hiddenSize));
+        specs.add(Parameters.spec("W8", hiddenSize, outputSize));
+        specs.add(Parameters.spec("b8", outputSize));
+        fanIn[6] = flat;
+        fanIn[7] = hiddenSize;
+        Parameters params = Parameters.allocate(dtype, specs);
+        WeightInit he = WeightInit.he();
+        for (int i = 0; i < 8; i++) {
+            he.fill(params.get("W" + (i + 1)).value(), fanIn[i], rng);
+        }
+        return params;
+    }
+
+    private static Map<String, Layer> layersFor(Parameters params, List<ConvParam> convParams) {
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            ConvParam p = convParams.get(i);
+            layers.put("Conv" + (i + 1), new Convolution(params.get("W" + (i + 1)), params.get("b" + (i + 1)),
+                    p.stride(), p.pad()));
+            layers.put("Relu" + (i + 1), new Relu());
+            if (i % 2 == 1) {
+                layers.put("Pool" + (i / 2 + 1), new Pooling(2, 2, 2));
+            }
+        }
+        layers.put("Affine1", new Affine(params.get("W7"), params.get("b7")));
+        layers.put("Relu7", new Relu());
+        // TODO(chapter 6): the book's first Dropout(0.5) goes here, after Relu7:
+        //     layers.put("Dropout1", new Dropout(0.5));
+        layers.put("Affine2", new Affine(params.get("W8"), params.get("b8")));
+        // TODO(chapter 6): the book's second Dropout(0.5) goes here, after the last Affine, before softmax:
+        //     layers.put("Dropout2", new Dropout(0.5));
+        return layers;
+    }
+
+    /** The input shape {@code (C, H, W)}. */
+    public int[] inputDim() {
+        return inputDim.clone();
+    }
+
+    /** The six convolutions' hyperparameters. */
+    public List<ConvParam> convParams() {
+        return convParams;
+    }
+
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    public int outputSize() {
+        return outputSize;
+    }
+}

@@ -1,0 +1,331 @@
+package dev.layerwise.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerwise.util.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The convolution and pooling kernels, on every available implementation, against element-by-element references
+ * written from the book's definitions, over geometries with padding, strides larger than the window, windows larger
+ * than the unpadded input and output sizes that round down; and independent of the thread count.
+ */
+class ConvKernelsTest {
+
+    /** {C, H, W, filterH, filterW, stride, pad}. */
+    static final int[][] GEOMETRIES = {
+        {3, 7, 7, 3, 3, 2, 1}, {1, 5, 6, 2, 3, 1, 0}, {2, 6, 5, 3, 3, 2, 2}, {2, 4, 4, 1, 1, 3, 0},
+        {1, 3, 3, 5, 5, 1, 1}, {2, 9, 9, 2, 2, 3, 1}, {1, 28, 28, 5, 5, 1, 0}, {3, 8, 8, 2, 2, 2, 0},
+        {2, 7, 7, 3, 2, 2, 1}};
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernels k : KernelsTest.implementations()) {
+            for (int[] g : GEOMETRIES) {
+                cases.add(Arguments.of(k, new ConvGeometry(g[0], g[1], g[2], g[3], g[4], g[5], g[6])));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The element of image {@code i} read at window element (c, ky, kx) of output (oy, ox), 0 in the padding. */
+    static double at(ConvGeometry g, double[] x, int i, int c, int oy, int ox, int ky, int kx) {
+        int iy = oy * g.stride() + ky - g.pad();
+        int ix = ox * g.stride() + kx - g.pad();
+        if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) {
+            return 0;
+        }
+        return x[((i * g.channels() + c) * g.height() + iy) * g.width() + ix];
+    }
+
+    static double[] im2colReference(int n, ConvGeometry g, double[] x) {
+        double[] col = new double[n * g.positions() * g.patchSize()];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    for (int c = 0; c < g.channels(); c++) {
+                        for (int ky = 0; ky < g.filterH(); ky++) {
+                            for (int kx = 0; kx < g.filterW(); kx++) {
+                                col[r++] = at(g, x, i, c, oy, ox, ky, kx);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return col;
+    }
+
+    static double[] col2imReference(int n, ConvGeometry g, double[] col) {
+        double[] x = new double[n * g.imageSize()];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    for (int c = 0; c < g.channels(); c++) {
+                        for (int ky = 0; ky < g.filterH(); ky++) {
+                            for (int kx = 0; kx < g.filterW(); kx++) {
+                                int iy = oy * g.stride() + ky - g.pad();
+                                int ix = ox * g.stride() + kx - g.pad();
+                                if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
+                                    x[((i * g.channels() + c) * g.height() + iy) * g.width() + ix] += col[r];
+                                }
+                                r++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void im2colAndCol2imMatchTheDefinition(Kernels k, ConvGeometry g) {
+        Rng rng = new Rng(g.hashCode());
+        int n = 3;
+        int pad = 2;
+        double[] x = KernelsTest.random(rng, n * g.imageSize() + pad);
+        double[] x0 = java.util.Arrays.copyOfRange(x, pad, x.length);
+        int colSize = n * g.positions() * g.patchSize();
+        double[] col = new double[colSize + pad];
+        java.util.Arrays.fill(col, Double.NaN);
+        k.im2col(n, g, x, pad, col, pad);
+        double[] expected = im2colReference(n, g, x0);
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(col, pad, col.length), 0);
+        assertTrue(Double.isNaN(col[0]), "nothing written before the offset");
+        float[] colF = new float[colSize];
+        k.im2col(n, g, KernelsTest.toFloat(x), pad, colF, 0);
+        assertArrayEquals(KernelsTest.toFloat(expected), colF, 0);
+
+        double[] dcol = KernelsTest.random(rng, colSize);
+        double[] dx = new double[n * g.imageSize()];
+        java.util.Arrays.fill(dx, Double.NaN);
+        k.col2im(n, g, dcol, 0, dx, 0);
+        double[] expectedDx = col2imReference(n, g, dcol);
+        assertArrayEquals(expectedDx, dx, 1e-12);
+        float[] dxF = new float[n * g.imageSize()];
+        k.col2im(n, g, KernelsTest.toFloat(dcol), 0, dxF, 0);
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals(expectedDx[i], dxF[i], 1e-5, "float col2im " + i);
+        }
+        // col2im is im2col's adjoint: <im2col(x), dcol> = <x, col2im(dcol)>.
+        double lhs = 0;
+        double rhs = 0;
+        for (int i = 0; i < colSize; i++) {
+            lhs += expected[i] * dcol[i];
+        }
+        for (int i = 0; i < dx.length; i++) {
+            rhs += x0[i] * dx[i];
+        }
+        assertEquals(lhs, rhs, 1e-9 * Math.max(1, Math.abs(lhs)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void maxPoolingMatchesTheDefinition(Kernels k, ConvGeometry g) {
+        Rng rng = new Rng(g.hashCode() + 1L);
+        int n = 2;
+        double[] x = KernelsTest.random(rng, n * g.imageSize());
+        for (int i = 0; i + 1 < x.length; i += 5) {
+            x[i + 1] = x[i]; // ties, which the first maximum in the window's order wins
+        }
+        int outSize = n * g.channels() * g.positions();
+        double[] expected = new double[outSize];
+        int[] expectedArg = new int[outSize];
+        int o = 0;
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < g.channels(); c++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++, o++) {
+                        double best = 0;
+                        int arg = -2;
+                        for (int ky = 0; ky < g.filterH(); ky++) {
+                            for (int kx = 0; kx < g.filterW(); kx++) {
+                                double v = at(g, x, i, c, oy, ox, ky, kx);
+                                if (arg == -2 || v > best) {
+                                    best = v;
+                                    int iy = oy * g.stride() + ky - g.pad();
+                                    int ix = ox * g.stride() + kx - g.pad();
+                                    boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                                    arg = inside ? iy * g.width() + ix : -1;
+                                }
+                            }
+                        }
+                        expected[o] = best;
+                        expectedArg[o] = arg;
+                    }
+                }
+            }
+        }
+        double[] out = new double[outSize];
+        int[] arg = new int[outSize];
+        k.maxPoolForward(n, g, x, 0, arg, out, 0);
+        assertArrayEquals(expected, out, 0);
+        assertArrayEquals(expectedArg, arg);
+        float[] outF = new float[outSize];
+        int[] argF = new int[outSize];
+        k.maxPoolForward(n, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
+        assertArrayEquals(KernelsTest.toFloat(expected), outF, 0);
+        assertArrayEquals(expectedArg, argF);
+
+        double[] dout = KernelsTest.random(rng, outSize);
+        double[] expectedDx = new double[n * g.imageSize()];
+        int plane = g.height() * g.width();
+        for (int q = 0; q < outSize; q++) {
+            if (expectedArg[q] >= 0) {
+                expectedDx[q / g.positions() * plane + expectedArg[q]] += dout[q];
+            }
+        }
+        double[] dx = new double[expectedDx.length];
+        java.util.Arrays.fill(dx, Double.NaN);
+        k.maxPoolBackward(n, g, dout, 0, arg, dx, 0);
+        assertArrayEquals(expectedDx, dx, 1e-15);
+        float[] dxF = new float[expectedDx.length];
+        k.maxPoolBackward(n, g, KernelsTest.toFloat(dout), 0, arg, dxF, 0);
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals(expectedDx[i], dxF[i], 1e-6 * Math.max(1, Math.abs(expectedDx[i])));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void theFirstNaNInAPoolingWindowIsItsMaximum(Kernels k) {
+        // 2×2 windows, a 3×3 window, and a window over the padding: each path of the kernels.
+        ConvGeometry[] geometries = {new ConvGeometry(1, 3, 3, 2, 2, 1, 0), new ConvGeometry(1, 3, 3, 3, 3, 1, 0),
+            new ConvGeometry(1, 3, 3, 2, 2, 2, 1)};
+        double[] x = {1, Double.NaN, 3, 2, -0.0, 0.0, Double.NaN, 5, 4};
+        int[][] expectedArg = {{1, 1, 6, 7}, {1}, {0, 1, 6, 7}};
+        for (int c = 0; c < geometries.length; c++) {
+            ConvGeometry g = geometries[c];
+            double[] out = new double[g.positions()];
+            int[] arg = new int[g.positions()];
+            k.maxPoolForward(1, g, x, 0, arg, out, 0);
+            float[] outF = new float[g.positions()];
+            int[] argF = new int[g.positions()];
+            k.maxPoolForward(1, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
+            assertArrayEquals(expectedArg[c], arg, g.toString());
+            assertArrayEquals(expectedArg[c], argF, g.toString());
+            for (int o = 0; o < out.length; o++) {
+                boolean nan = Double.isNaN(x[Math.max(0, arg[o])]) && arg[o] >= 0;
+                assertEquals(nan, Double.isNaN(out[o]), g + " output " + o);
+                assertEquals(nan, Float.isNaN(outF[o]), g + " float output " + o);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void layoutKernels(Kernels k) {
+        Rng rng = new Rng(17);
+        int d0 = 5;
+        int d1 = 7;
+        int block = 11;
+        double[] x = KernelsTest.random(rng, d0 * d1 * block);
+        double[] b = KernelsTest.random(rng, d0);
+        double[] out = new double[x.length];
+        double[] outBias = new double[x.length];
+        k.swapAxes01(d0, d1, block, x, 0, out, 0);
+        k.swapAxes01AddBias(d0, d1, block, x, 0, b, 0, outBias, 0);
+        float[] outF = new float[x.length];
+        k.swapAxes01AddBias(d0, d1, block, KernelsTest.toFloat(x), 0, KernelsTest.toFloat(b), 0, outF, 0);
+        for (int i = 0; i < d0; i++) {
+            for (int j = 0; j < d1; j++) {
+                for (int e = 0; e < block; e++) {
+                    double v = x[(i * d1 + j) * block + e];
+                    assertEquals(v, out[(j * d0 + i) * block + e], 0);
+                    assertEquals(v + b[i], outBias[(j * d0 + i) * block + e], 0);
+                    assertEquals((float) v + (float) b[i], outF[(j * d0 + i) * block + e], 0);
+                }
+            }
+        }
+        double[] sums = new double[d0];
+        k.sumRows(d0, d1 * block, x, 0, sums, 0);
+        float[] sumsF = new float[d0];
+        k.sumRows(d0, d1 * block, KernelsTest.toFloat(x), 0, sumsF, 0);
+        for (int i = 0; i < d0; i++) {
+            double s = 0;
+            for (int j = 0; j < d1 * block; j++) {
+                s += x[i * d1 * block + j];
+            }
+            assertEquals(s, sums[i], 1e-12);
+            assertEquals(s, sumsF[i], 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void resultsDoNotDependOnTheThreadCount(Kernels k) {
+        ConvGeometry g = new ConvGeometry(3, 13, 11, 3, 3, 1, 1);
+        ConvGeometry pool = new ConvGeometry(3, 13, 11, 3, 3, 2, 1);
+        int n = 37;
+        Rng rng = new Rng(23);
+        float[] x = KernelsTest.toFloat(KernelsTest.random(rng, n * g.imageSize()));
+        float[] dcol = KernelsTest.toFloat(KernelsTest.random(rng, n * g.positions() * g.patchSize()));
+        float[] dout = KernelsTest.toFloat(KernelsTest.random(rng, n * pool.channels() * pool.positions()));
+        float[] b = KernelsTest.toFloat(KernelsTest.random(rng, n));
+        int before = Parallel.threads();
+        List<float[]> previous = null;
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                List<float[]> results = new ArrayList<>();
+                float[] col = new float[dcol.length];
+                k.im2col(n, g, x, 0, col, 0);
+                results.add(col);
+                float[] dx = new float[x.length];
+                k.col2im(n, g, dcol, 0, dx, 0);
+                results.add(dx);
+                int[] arg = new int[dout.length];
+                float[] out = new float[dout.length];
+                k.maxPoolForward(n, pool, x, 0, arg, out, 0);
+                results.add(out);
+                float[] dxPool = new float[x.length];
+                k.maxPoolBackward(n, pool, dout, 0, arg, dxPool, 0);
+                results.add(dxPool);
+                float[] swapped = new float[x.length];
+                k.swapAxes01AddBias(n, 3, 13 * 11, x, 0, b, 0, swapped, 0);
+                results.add(swapped);
+                float[] sums = new float[n];
+                k.sumRows(n, g.imageSize(), x, 0, sums, 0);
+                results.add(sums);
+                if (previous != null) {
+                    for (int r = 0; r < results.size(); r++) {
+                        assertArrayEquals(previous.get(r), results.get(r), "kernel " + r + " with " + threads
+                                + " threads");
+                    }
+                }
+                previous = results;
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void geometryRoundsDownAndRejectsWhatDoesNotFit() {
+        ConvGeometry g = new ConvGeometry(1, 7, 8, 2, 2, 2, 0);
+        assertEquals(3, g.outH(), "(7 − 2) / 2 + 1 rounds down, as the book's int(…) and //");
+        assertEquals(4, g.outW());
+        assertEquals(new ConvGeometry(1, 3, 3, 5, 5, 1, 1).outH(), 1, "a window may cover the padding");
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> new ConvGeometry(1, 3, 3, 5, 5, 1, 0)).getMessage();
+        assertTrue(message.contains("(1, 3, 3)") && message.contains("5×5"), message);
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 3, 3, 2, 2, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 3, 3, 2, 2, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 3, 3, 2, 2, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(0, 3, 3, 2, 2, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(1, 3, 3, 0, 2, 1, 0));
+    }
+}
