@@ -28,6 +28,10 @@ public final class Architectures {
         switch (a.name()) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.parameterSpecs(a);
+            case SimpleConvNet.ARCHITECTURE:
+                return SimpleConvNet.parameterSpecs(a);
+            case DeepConvNet.ARCHITECTURE:
+                return DeepConvNet.parameterSpecs(a);
             default:
                 throw unknown(a);
         }
@@ -44,6 +48,10 @@ public final class Architectures {
         switch (name) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.inferArchitecture(shapes, options);
+            case SimpleConvNet.ARCHITECTURE:
+                return SimpleConvNet.inferArchitecture(shapes, options);
+            case DeepConvNet.ARCHITECTURE:
+                return DeepConvNet.inferArchitecture(shapes, options);
             default:
                 throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + names() + ")");
         }
@@ -60,6 +68,44 @@ public final class Architectures {
                     .toString(s) + ", expected " + rank + " dimensions");
         }
         return s;
+    }
+
+    /** Image dimensions {@code (C, H, W)} from an option such as "1x28x28", checked against the channels of W1. */
+    static List<Integer> dims(Object option, int channels) {
+        String[] parts = String.valueOf(option).split("[x,×]");
+        List<Integer> dims = new java.util.ArrayList<>();
+        try {
+            for (String p : parts) {
+                dims.add(Integer.parseInt(p.trim()));
+            }
+        } catch (NumberFormatException e) {
+            dims.clear();
+        }
+        if (dims.size() != 3) {
+            throw new IllegalArgumentException("input_dim must be CxHxW such as 1x28x28, got " + option);
+        }
+        if (dims.get(0) != channels) {
+            throw new IllegalArgumentException("input_dim " + option + " has " + dims.get(0) + " channels, W1 has "
+                    + channels);
+        }
+        return dims;
+    }
+
+    /** A list of integers from an option such as "1,1,1,2,1,1", or {@code fallback} when the option is absent. */
+    static List<Integer> intList(Object option, List<Integer> fallback, String name) {
+        if (option == null) {
+            return fallback;
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        try {
+            for (String p : String.valueOf(option).split(",")) {
+                out.add(Integer.parseInt(p.trim()));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a list of whole numbers such as 1,1,1,2,1,1, got "
+                    + option);
+        }
+        return out;
     }
 
     /** Fails on options an architecture does not know. */

@@ -85,6 +85,11 @@ public class DeepConvNet extends Sequential {
 
     /** Rebuilds a deep convnet from its {@link #architecture()}. */
     static DeepConvNet fromArchitecture(Architecture a, DType dtype, Rng rng) {
+        return new DeepConvNet(ConvNets.array(a.intList("input_dim")), convParams(a), a.intValue("hidden_size"),
+                a.intValue("output_size"), dtype, rng);
+    }
+
+    private static List<ConvParam> convParams(Architecture a) {
         List<Integer> num = a.intList("filter_num");
         List<Integer> size = a.intList("filter_size");
         List<Integer> pad = a.intList("pad");
@@ -97,8 +102,7 @@ public class DeepConvNet extends Sequential {
         for (int i = 0; i < 6; i++) {
             params.add(ConvParam.of(num.get(i), size.get(i), pad.get(i), stride.get(i)));
         }
-        return new DeepConvNet(ConvNets.array(a.intList("input_dim")), params, a.intValue("hidden_size"),
-                a.intValue("output_size"), dtype, rng);
+        return params;
     }
 
     @Override
@@ -136,27 +140,68 @@ public class DeepConvNet extends Sequential {
         return shape;
     }
 
-    private static Parameters initialParameters(int[] inputDim, List<ConvParam> convParams, int hiddenSize,
-                                                int outputSize, DType dtype, Rng rng) {
+    /** The names and shapes of the parameters, checked and computed without allocating them. */
+    public static List<Parameters.Spec> parameterSpecs(int[] inputDim, List<ConvParam> convParams, int hiddenSize,
+                                                       int outputSize) {
         int flat = Shapes.size(pooledShape(inputDim, convParams));
         ConvNets.checkSize(NAME, "hidden_size", hiddenSize);
         ConvNets.checkSize(NAME, "output_size", outputSize);
         List<Parameters.Spec> specs = new ArrayList<>();
-        int[] fanIn = new int[8];
         int channels = inputDim[0];
         for (int i = 0; i < 6; i++) {
             ConvParam p = convParams.get(i);
             specs.add(Parameters.spec("W" + (i + 1), p.filterNum(), channels, p.filterSize(), p.filterSize()));
             specs.add(Parameters.spec("b" + (i + 1), p.filterNum()));
-            fanIn[i] = channels * p.filterSize() * p.filterSize();
             channels = p.filterNum();
         }
         specs.add(Parameters.spec("W7", flat, hiddenSize));
         specs.add(Parameters.spec("b7", hiddenSize));
         specs.add(Parameters.spec("W8", hiddenSize, outputSize));
         specs.add(Parameters.spec("b8", outputSize));
-        fanIn[6] = flat;
-        fanIn[7] = hiddenSize;
+        return specs;
+    }
+
+    static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        return parameterSpecs(ConvNets.array(a.intList("input_dim")), convParams(a), a.intValue("hidden_size"),
+                a.intValue("output_size"));
+    }
+
+    /**
+     * The architecture of a deep convnet with parameters of these shapes: filters, hidden and output sizes come from
+     * the shapes; options {@code input_dim} ("1x28x28"), {@code pad} and {@code stride} ("1,1,1,2,1,1") default to
+     * the book's.
+     */
+    static Architecture inferArchitecture(Map<String, int[]> shapes, Map<String, Object> options) {
+        Architectures.onlyOptions(ARCHITECTURE, options, "input_dim", "pad", "stride");
+        List<Integer> num = new ArrayList<>();
+        List<Integer> size = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            int[] w = Architectures.shape(shapes, "W" + i, 4);
+            num.add(w[0]);
+            size.add(w[2]);
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("input_dim", Architectures.dims(options.getOrDefault("input_dim", "1x28x28"),
+                Architectures.shape(shapes, "W1", 4)[1]));
+        config.put("filter_num", num);
+        config.put("filter_size", size);
+        config.put("pad", Architectures.intList(options.get("pad"),
+                DEFAULT_CONV_PARAMS.stream().map(ConvParam::pad).toList(), "pad"));
+        config.put("stride", Architectures.intList(options.get("stride"),
+                DEFAULT_CONV_PARAMS.stream().map(ConvParam::stride).toList(), "stride"));
+        config.put("hidden_size", Architectures.shape(shapes, "W7", 2)[1]);
+        config.put("output_size", Architectures.shape(shapes, "W8", 2)[1]);
+        return new Architecture(ARCHITECTURE, config);
+    }
+
+    private static Parameters initialParameters(int[] inputDim, List<ConvParam> convParams, int hiddenSize,
+                                                int outputSize, DType dtype, Rng rng) {
+        List<Parameters.Spec> specs = parameterSpecs(inputDim, convParams, hiddenSize, outputSize);
+        int[] fanIn = new int[8];
+        for (int i = 0; i < 8; i++) {
+            int[] shape = specs.get(2 * i).shape();
+            fanIn[i] = i < 6 ? shape[1] * shape[2] * shape[3] : shape[0];
+        }
         Parameters params = Parameters.allocate(dtype, specs);
         WeightInit he = WeightInit.he();
         for (int i = 0; i < 8; i++) {

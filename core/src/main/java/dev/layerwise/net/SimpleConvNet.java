@@ -118,18 +118,52 @@ public class SimpleConvNet extends Sequential {
         return ConvNets.out(pool);
     }
 
-    private static Parameters initialParameters(int[] inputDim, ConvParam convParam, int hiddenSize, int outputSize,
-                                                double weightInitStd, DType dtype, Rng rng) {
-        int[] pooled = pooledShape(inputDim, convParam);
+    /** The names and shapes of the parameters, checked and computed without allocating them. */
+    public static List<Parameters.Spec> parameterSpecs(int[] inputDim, ConvParam convParam, int hiddenSize,
+                                                       int outputSize) {
+        int poolOutputSize = Shapes.size(pooledShape(inputDim, convParam));
         ConvNets.checkSize(NAME, "hidden_size", hiddenSize);
         ConvNets.checkSize(NAME, "output_size", outputSize);
         int fn = convParam.filterNum();
         int fs = convParam.filterSize();
-        int poolOutputSize = Shapes.size(pooled);
-        Parameters params = Parameters.allocate(dtype, List.of(
+        return List.of(
                 Parameters.spec("W1", fn, inputDim[0], fs, fs), Parameters.spec("b1", fn),
                 Parameters.spec("W2", poolOutputSize, hiddenSize), Parameters.spec("b2", hiddenSize),
-                Parameters.spec("W3", hiddenSize, outputSize), Parameters.spec("b3", outputSize)));
+                Parameters.spec("W3", hiddenSize, outputSize), Parameters.spec("b3", outputSize));
+    }
+
+    static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        return parameterSpecs(ConvNets.array(a.intList("input_dim")), ConvParam.of(a.intValue("filter_num"),
+                a.intValue("filter_size"), a.intValue("pad"), a.intValue("stride")), a.intValue("hidden_size"),
+                a.intValue("output_size"));
+    }
+
+    /**
+     * The architecture of a simple convnet with parameters of these shapes. The shapes tell the filters, the hidden
+     * and output sizes; options {@code input_dim} ("1x28x28"), {@code pad} and {@code stride} default to the book's.
+     */
+    static Architecture inferArchitecture(Map<String, int[]> shapes, Map<String, Object> options) {
+        Architectures.onlyOptions(ARCHITECTURE, options, "input_dim", "pad", "stride", "weight_init_std");
+        int[] w1 = Architectures.shape(shapes, "W1", 4);
+        int[] w2 = Architectures.shape(shapes, "W2", 2);
+        int[] w3 = Architectures.shape(shapes, "W3", 2);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("input_dim", Architectures.dims(options.getOrDefault("input_dim", "1x28x28"), w1[1]));
+        config.put("filter_num", w1[0]);
+        config.put("filter_size", w1[2]);
+        config.put("pad", options.getOrDefault("pad", DEFAULT_CONV_PARAM.pad()));
+        config.put("stride", options.getOrDefault("stride", DEFAULT_CONV_PARAM.stride()));
+        config.put("hidden_size", w2[1]);
+        config.put("output_size", w3[1]);
+        config.put("weight_init_std", options.getOrDefault("weight_init_std", DEFAULT_WEIGHT_INIT_STD));
+        return new Architecture(ARCHITECTURE, config);
+    }
+
+    private static Parameters initialParameters(int[] inputDim, ConvParam convParam, int hiddenSize, int outputSize,
+                                                double weightInitStd, DType dtype, Rng rng) {
+        Parameters params = Parameters.allocate(dtype, parameterSpecs(inputDim, convParam, hiddenSize, outputSize));
+        int fs = convParam.filterSize();
+        int poolOutputSize = params.get("W2").value().dim(0);
         WeightInit init = WeightInit.std(weightInitStd);
         init.fill(params.get("W1").value(), inputDim[0] * fs * fs, rng);
         init.fill(params.get("W2").value(), poolOutputSize, rng);
