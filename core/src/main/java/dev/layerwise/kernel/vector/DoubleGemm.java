@@ -16,8 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Transposes are absorbed in strides, never materialised: A is read in place through a row and a column stride
  * (both layouts give the micro-kernel what it broadcasts); B is read in place when it is row-major, and packed into
- * zero-padded k×NR panels when it is transposed, as is the last, partial panel of a row-major B. Partial tiles are
- * handled by the same kernel: surplus rows are computed from a valid row and not stored, surplus columns are masked.
+ * zero-padded k×NR panels when it is transposed. The last, partial panel of a row-major B is read in place too, its
+ * loads running on into the next row (those lanes are computed and dropped), except for its last few rows, which
+ * are packed. Partial tiles are handled by the same kernels: surplus rows are computed from a valid row and not
+ * stored, surplus columns are not stored.
  *
  * <p>Work is split over {@link Parallel} by blocks of rows (or by panels, when there are fewer row blocks than
  * threads). The shared dimension is never split, so each element of C is summed in the same order whatever the thread
@@ -196,14 +198,29 @@ final class DoubleGemm {
         if (fullPanels == panels) {
             return null;
         }
-        double[] packed = scratch(k * NR);
         int j0 = fullPanels * NR;
         int w = n - j0;
-        for (int p = 0; p < k; p++) {
-            System.arraycopy(b, bOff + p * n + j0, packed, p * NR, w);
-            Arrays.fill(packed, p * NR + w, (p + 1) * NR, 0d);
+        int safe = inPlaceRows(n, k, j0);
+        double[] packed = scratch((k - safe) * NR);
+        for (int p = safe; p < k; p++) {
+            System.arraycopy(b, bOff + p * n + j0, packed, (p - safe) * NR, w);
+            Arrays.fill(packed, (p - safe) * NR + w, (p - safe + 1) * NR, 0d);
         }
         return packed;
+    }
+
+    /**
+     * How many leading rows of the last, partial panel of a row-major B (columns {@code j0 …}) can be read in place:
+     * a full {@code NR}-wide load of such a row runs past the panel into the next row, whose values land in tile
+     * columns that {@link #merge} never stores, but must stay inside the matrix. The remaining rows are packed.
+     * Worth it when B is long (packing it would copy as much as the product reads); a B of one k-block is packed.
+     */
+    static int inPlaceRows(int n, int k, int j0) {
+        if (k <= KC) {
+            return 0; // a short B is cheaper to pack whole than to visit twice per tile
+        }
+        long last = (long) k * n - j0 - NR;
+        return last < 0 ? 0 : (int) Math.min(k, last / n + 1);
     }
 
     /** A scratch array of the calling thread, grown as needed and reused, so steady-state products allocate nothing. */
@@ -227,37 +244,50 @@ final class DoubleGemm {
             boolean add = accumulate || p0 > 0;
             for (int jp = jp0; jp < jp1; jp++) {
                 int j0 = jp * NR;
-                int width = Math.min(NR, n - j0);
-                double[] bp;
-                int bPos;
-                int bStride;
+                int cPos = cOff + j0;
                 if (tb) {
-                    bp = packed;
-                    bPos = jp * k * NR + p0 * NR;
-                    bStride = NR;
+                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
+                            Math.min(NR, n - j0), add, bias, biasOff + j0);
                 } else if (jp < fullPanels) {
-                    bp = b;
-                    bPos = bOff + p0 * n + j0;
-                    bStride = n;
+                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, NR, add,
+                            bias, biasOff + j0);
                 } else {
-                    bp = packed;
-                    bPos = p0 * NR;
-                    bStride = NR;
-                }
-                for (int i = i0; i < i1; ) {
-                    int rows = Math.min(MR, i1 - i);
-                    int aPos = aOff + i * aRs + p0 * aCs;
-                    if (rows > 4) {
-                        kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-                    } else if (rows > 1) {
-                        kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-                    } else {
-                        kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+                    // The partial panel: rows read in place while a full-width load stays in B, the rest packed.
+                    int width = n - j0;
+                    int safe = inPlaceRows(n, k, j0);
+                    int split = Math.max(p0, Math.min(p0 + kc, safe));
+                    if (split > p0) {
+                        band(i0, i1, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n,
+                                width, add, bias, biasOff + j0);
                     }
-                    merge(tile, rows, width, c, cOff + i * n + j0, n, add, add ? null : bias, biasOff + j0);
-                    i += rows;
+                    if (split < p0 + kc) {
+                        band(i0, i1, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * NR, NR,
+                                tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of one panel of C, over the shared dimension [p0, p0 + kc): B's row p0 at {@code bp[bPos]}, rows
+     * {@code bStride} apart. The first {@code width} columns of each tile are stored.
+     */
+    private static void band(int i0, int i1, int p0, int kc, double[] a, int aOff, int aRs, int aCs, double[] bp,
+                             int bPos, int bStride, double[] tile, double[] c, int cPos, int ldc, int width,
+                             boolean add, double[] bias, int biasPos) {
+        for (int i = i0; i < i1; ) {
+            int rows = Math.min(MR, i1 - i);
+            int aPos = aOff + i * aRs + p0 * aCs;
+            if (rows > 4) {
+                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else if (rows > 1) {
+                kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else {
+                kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+            }
+            merge(tile, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            i += rows;
         }
     }
 
