@@ -1,0 +1,114 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.train.Evaluation;
+import dev.layerwise.train.Trainer;
+import dev.layerwise.train.TrainingListener;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * A one-line progress bar per epoch on a terminal, redrawn in place ({@code \r}) at most ten times a second:
+ * iterations done, iterations per second, the running loss and the time left in the epoch.
+ *
+ * <pre>
+ * epoch  3/17 [████████████▌          ]  342/600  2,310 it/s  loss 0.2213  ETA 0:00.1
+ * </pre>
+ *
+ * <p>A small implementation rather than a library: the bar must share standard output with the epoch lines and the
+ * final JSON, and whether it is drawn is decided by the launcher's terminal detection ({@link Terminal}); a library
+ * with its own terminal handling (me.tongfei:progressbar brings JLine) would decide differently, and weigh more.
+ */
+final class ProgressBar implements TrainingListener {
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final int WIDTH = 24;
+
+    private final PrintWriter out;
+    private final boolean unicode;
+    private int epochs;
+    private long epochStart;
+    private long lastDraw;
+    private int epochStartIteration;
+    private double lossSum;
+    private int lossCount;
+    private boolean drawn;
+
+    ProgressBar(PrintWriter out, boolean unicode) {
+        this.out = out;
+        this.unicode = unicode;
+    }
+
+    @Override
+    public void onStart(Trainer trainer) {
+        epochs = (trainer.iterations() + trainer.iterationsPerEpoch() - 1) / trainer.iterationsPerEpoch();
+        epochStart = System.nanoTime();
+        epochStartIteration = 0;
+    }
+
+    @Override
+    public void onIteration(Trainer trainer, int iteration, double loss) {
+        lossSum += loss;
+        lossCount++;
+        long now = System.nanoTime();
+        if (now - lastDraw < REDRAW_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        int perEpoch = trainer.iterationsPerEpoch();
+        int epoch = (iteration - 1) / perEpoch + 1;
+        int total = Math.min(perEpoch, trainer.iterations() - (epoch - 1) * perEpoch);
+        int done = iteration - epochStartIteration;
+        double seconds = (now - epochStart) / 1e9;
+        double rate = seconds > 0 ? done / seconds : 0;
+        double left = rate > 0 ? (total - done) / rate : 0;
+        out.print("\r" + line(epoch, epochs, done, total, rate, lossSum / lossCount, left));
+        out.flush();
+        drawn = true;
+    }
+
+    @Override
+    public void onEvaluation(Trainer trainer, Evaluation e) {
+        clear();
+        epochStart = System.nanoTime();
+        epochStartIteration = e.iteration();
+        lossSum = 0;
+        lossCount = 0;
+    }
+
+    @Override
+    public void onFinish(Trainer trainer, dev.layerwise.train.TrainingResult result) {
+        clear();
+    }
+
+    private void clear() {
+        if (drawn) {
+            out.print("\r\033[K");
+            out.flush();
+            drawn = false;
+        }
+    }
+
+    String line(int epoch, int epochs, int done, int total, double rate, double loss, double secondsLeft) {
+        double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
+        StringBuilder bar = new StringBuilder();
+        double cells = fraction * WIDTH;
+        int full = (int) cells;
+        for (int i = 0; i < WIDTH; i++) {
+            if (i < full) {
+                bar.append(unicode ? '█' : '=');
+            } else if (i == full && cells - full >= 0.5) {
+                bar.append(unicode ? '▌' : '>');
+            } else {
+                bar.append(' ');
+            }
+        }
+        int width = Integer.toString(epochs).length();
+        return String.format(Locale.ROOT, "epoch %" + width + "d/%d [%s] %5d/%d  %,.0f it/s  loss %.4f  ETA %s",
+                epoch, epochs, bar, done, total, rate, loss, duration(secondsLeft));
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}
