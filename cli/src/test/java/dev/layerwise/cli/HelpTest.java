@@ -1,0 +1,103 @@
+package dev.layerwise.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Each command's {@code --help}, as the user sees it, lists every option the command really accepts, with its
+ * default where it has one: the help is generated from the same declarations the parser uses, and this test
+ * checks the printed text against them so that hand-written descriptions cannot drift.
+ */
+class HelpTest {
+
+    /** Every command and subcommand, by its qualified name. */
+    static Stream<String> commands() {
+        List<String> names = new ArrayList<>();
+        collect(Main.commandLine(), names);
+        return names.stream();
+    }
+
+    private static void collect(CommandLine cl, List<String> names) {
+        names.add(cl.getCommandSpec().qualifiedName(" "));
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandName().equals("help")) {
+                collect(sub, names);
+            }
+        }
+    }
+
+    static String[] args(String qualifiedName, String... more) {
+        List<String> a = new ArrayList<>(List.of(qualifiedName.split(" ")));
+        a.remove(0);
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    static CommandSpec spec(String qualifiedName) {
+        CommandLine cl = Main.commandLine();
+        for (String part : args(qualifiedName)) {
+            cl = cl.getSubcommands().get(part);
+        }
+        return cl.getCommandSpec();
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void helpListsEveryOptionWithItsDefault(String command) {
+        StringWriter out = new StringWriter();
+        int code = Main.run(args(command, "--help"), new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertEquals(0, code);
+        String help = out.toString();
+        assertTrue(help.startsWith("Usage: " + command), help);
+        String flat = help.replaceAll("\\s+", " ");
+        for (OptionSpec o : spec(command).options()) {
+            if (o.hidden()) {
+                continue;
+            }
+            assertTrue(help.contains(o.longestName()), command + " --help lacks " + o.longestName() + ":\n" + help);
+            String d = o.defaultValue();
+            if (d != null && !o.usageHelp() && !o.versionHelp() && !o.type().equals(boolean.class)) {
+                assertTrue(flat.contains("Default: " + d),
+                        command + " --help does not show the default " + d + " of " + o.longestName() + ":\n" + help);
+            }
+        }
+    }
+
+    @Test
+    void versionAndCompletionWork() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--version"}, new PrintWriter(out), new PrintWriter(new StringWriter())));
+        assertTrue(out.toString().startsWith("layerwise "), out.toString());
+        StringWriter script = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"completion"}, new PrintWriter(script),
+                new PrintWriter(new StringWriter())));
+        assertTrue(script.toString().contains("complete -F"), "a bash completion script");
+        assertTrue(script.toString().contains("--batch-size"), "it knows the options of the subcommands");
+    }
+
+    @Test
+    void badUsageIsOneLineAndExitCodeTwo() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"train", "--batch-size", "zero"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertEquals(Main.USAGE, code);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--batch-size"), err.toString());
+        err = new StringWriter();
+        code = Main.run(new String[] {"no-such-command"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(Main.USAGE, code);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+}
