@@ -14,7 +14,7 @@ public final class Architectures {
 
     /** The names {@link #build} accepts. */
     public static List<String> names() {
-        return List.of(TwoLayerNet.ARCHITECTURE);
+        return List.of(TwoLayerNet.ARCHITECTURE, MultiLayerNet.ARCHITECTURE, MultiLayerNetExtend.ARCHITECTURE);
     }
 
     /**
@@ -27,6 +27,10 @@ public final class Architectures {
         switch (a.name()) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.fromArchitecture(a, dtype, rng);
+            case MultiLayerNet.ARCHITECTURE:
+                return MultiLayerNet.fromArchitecture(a, dtype, rng);
+            case MultiLayerNetExtend.ARCHITECTURE:
+                return MultiLayerNetExtend.fromArchitecture(a, dtype, rng);
             default:
                 throw new IllegalArgumentException("unknown architecture '" + a.name() + "' (known: " + names() + ")");
         }

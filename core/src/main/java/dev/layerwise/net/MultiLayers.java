@@ -1,0 +1,107 @@
+package dev.layerwise.net;
+
+import dev.layerwise.kernel.Ops;
+import dev.layerwise.layer.Parameter;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.util.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What {@link MultiLayerNet} and {@link MultiLayerNetExtend} share: sizes, weight initialisation, weight decay. */
+final class MultiLayers {
+    private MultiLayers() {
+    }
+
+    /** Checks the sizes and returns {@code [input] + hidden + [output]}, the book's {@code all_size_list}. */
+    static List<Integer> allSizes(String who, int inputSize, List<Integer> hiddenSizes, int outputSize) {
+        if (inputSize < 1) {
+            throw new IllegalArgumentException(who + ": inputSize must be at least 1, got " + inputSize);
+        }
+        if (outputSize < 1) {
+            throw new IllegalArgumentException(who + ": outputSize must be at least 1, got " + outputSize);
+        }
+        if (hiddenSizes == null || hiddenSizes.isEmpty()) {
+            throw new IllegalArgumentException(who + ": hiddenSizes needs at least one hidden layer");
+        }
+        List<Integer> all = new ArrayList<>();
+        all.add(inputSize);
+        for (Integer h : hiddenSizes) {
+            if (h == null || h < 1) {
+                throw new IllegalArgumentException(who + ": every hidden size must be at least 1, got " + hiddenSizes);
+            }
+            all.add(h);
+        }
+        all.add(outputSize);
+        return List.copyOf(all);
+    }
+
+    static double checkWeightDecay(String who, double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException(who + ": weight decay lambda must be a finite number >= 0, got "
+                    + lambda);
+        }
+        return lambda;
+    }
+
+    /**
+     * Allocates {@code W1 b1 [gamma1 beta1] W2 …} in layer order (batch-norm parameters for the hidden layers when
+     * {@code batchnorm}), draws each {@code W} in turn from {@code init} with its fan-in, as the book's
+     * {@code __init_weight}, and sets {@code gamma} to ones; biases and {@code beta} stay zero.
+     */
+    static Parameters initialParameters(List<Integer> all, boolean batchnorm, WeightInit init, DType dtype, Rng rng) {
+        List<Parameters.Spec> specs = new ArrayList<>();
+        int layers = all.size() - 1;
+        for (int idx = 1; idx <= layers; idx++) {
+            specs.add(Parameters.spec("W" + idx, all.get(idx - 1), all.get(idx)));
+            specs.add(Parameters.spec("b" + idx, all.get(idx)));
+            if (batchnorm && idx < layers) {
+                specs.add(Parameters.spec("gamma" + idx, all.get(idx)));
+                specs.add(Parameters.spec("beta" + idx, all.get(idx)));
+            }
+        }
+        Parameters params = Parameters.allocate(dtype, specs);
+        for (int idx = 1; idx <= layers; idx++) {
+            init.fill(params.get("W" + idx).value(), all.get(idx - 1), rng);
+            if (batchnorm && idx < layers) {
+                params.get("gamma" + idx).value().fill(1.0);
+            }
+        }
+        return params;
+    }
+
+    /** {@code Σ_idx 0.5·λ·ΣW_idx²}, the book's {@code weight_decay} term of the loss. */
+    static double weightDecay(Parameters params, int layers, double lambda) {
+        if (lambda == 0) {
+            return 0;
+        }
+        double decay = 0;
+        for (int idx = 1; idx <= layers; idx++) {
+            Parameter W = params.get("W" + idx);
+            decay += 0.5 * lambda * Ops.dot(W.value(), W.value());
+        }
+        return decay;
+    }
+
+    /** {@code dW += λ·W} for every weight (not biases, not γ, β), as the book's {@code gradient}. */
+    static void weightDecayGradient(Parameters params, int layers, double lambda) {
+        if (lambda == 0) {
+            return;
+        }
+        for (int idx = 1; idx <= layers; idx++) {
+            Parameter W = params.get("W" + idx);
+            Ops.axpy(lambda, W.value(), W.grad());
+        }
+    }
+
+    /** The fields both networks store in their {@link Architecture}. */
+    static void putCommon(Map<String, Object> config, List<Integer> all, Activation activation, WeightInit init,
+                          double lambda) {
+        config.put("input_size", all.get(0));
+        config.put("hidden_sizes", all.subList(1, all.size() - 1));
+        config.put("output_size", all.get(all.size() - 1));
+        config.put("activation", activation.toString());
+        config.put("weight_init_std", init.toString());
+        config.put("weight_decay_lambda", lambda);
+    }
+}
