@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "layerwise", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
-        subcommands = {TrainCommand.class, GradcheckCommand.class, DataCommand.class,
+        subcommands = {TrainCommand.class, ExperimentCommand.class, GradcheckCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",
