@@ -240,7 +240,7 @@ public final class Ops {
 
     /** Momentum step {@code v = momentum·v − lr·g; w += v}; v and w (same size as g) are updated in place. */
     public static void momentumUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize(g, v, w);
+        sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
             k().momentumUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
                     w.floats(), w.offset());
@@ -252,7 +252,7 @@ public final class Ops {
 
     /** The book's Nesterov step; v and w are updated in place (see {@link Kernels#nesterovUpdate}). */
     public static void nesterovUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize(g, v, w);
+        sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
             k().nesterovUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
                     w.floats(), w.offset());
@@ -264,7 +264,7 @@ public final class Ops {
 
     /** AdaGrad step {@code h += g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
     public static void adaGradUpdate(double lr, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize(g, h, w);
+        sameSize3(g, h, w);
         if (g.dtype() == DType.FLOAT32) {
             k().adaGradUpdate(g.size(), lr, eps, g.floats(), g.offset(), h.floats(), h.offset(),
                     w.floats(), w.offset());
@@ -276,7 +276,7 @@ public final class Ops {
 
     /** RMSprop step {@code h = d·h + (1 − d)·g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
     public static void rmsPropUpdate(double lr, double decayRate, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize(g, h, w);
+        sameSize3(g, h, w);
         if (g.dtype() == DType.FLOAT32) {
             k().rmsPropUpdate(g.size(), lr, decayRate, eps, g.floats(), g.offset(), h.floats(), h.offset(),
                     w.floats(), w.offset());
@@ -289,7 +289,8 @@ public final class Ops {
     /** The book's Adam step with the bias-corrected rate {@code lrT}; m, v and w are updated in place. */
     public static void adamUpdate(double lrT, double beta1, double beta2, double eps, Tensor g, Tensor m, Tensor v,
                                   Tensor w) {
-        sameSize(g, m, v, w);
+        sameSize3(g, m, v);
+        sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
             k().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.floats(), g.offset(), m.floats(), m.offset(),
                     v.floats(), v.offset(), w.floats(), w.offset());
@@ -306,7 +307,9 @@ public final class Ops {
      */
     public static void batchNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
                                         Tensor std, Tensor xc, Tensor out) {
-        sameDType(x, gamma, beta, mean, var, std, xc, out);
+        sameDType4(x, gamma, beta, mean);
+        sameDType4(x, var, std, xc);
+        sameDType4(x, out, out, out);
         int cols = checkBatchNorm(x, gamma, beta, mean, var);
         if (std.size() != cols || !xc.sameShape(x) || !out.sameShape(x)) {
             throw new IllegalArgumentException("batch norm buffers do not match: " + shapes(x, std, xc, out));
@@ -326,7 +329,8 @@ public final class Ops {
     /** Batch normalisation in inference mode of x (N, D) with the running {@code mean} and {@code var}; out may be x. */
     public static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
                                           Tensor out) {
-        sameDType(x, gamma, beta, mean, var, out);
+        sameDType4(x, gamma, beta, mean);
+        sameDType4(x, var, out, out);
         int cols = checkBatchNorm(x, gamma, beta, mean, var);
         if (!out.sameShape(x)) {
             throw new IllegalArgumentException("batch norm output does not match: " + shapes(x, out));
@@ -349,7 +353,8 @@ public final class Ops {
      */
     public static void batchNormBackward(Tensor dout, Tensor xc, Tensor std, Tensor gamma, Tensor dx, Tensor dgamma,
                                          Tensor dbeta) {
-        sameDType(dout, xc, std, gamma, dx, dgamma, dbeta);
+        sameDType4(dout, xc, std, gamma);
+        sameDType4(dout, dx, dgamma, dbeta);
         if (dout.rank() != 2 || !xc.sameShape(dout) || !dx.sameShape(dout)) {
             throw new IllegalArgumentException("batch norm backward shapes do not match: " + shapes(dout, xc, dx));
         }
@@ -383,7 +388,7 @@ public final class Ops {
 
     /** {@code avg = momentum·avg + (1 − momentum)·x}, in place in avg (same size as x). */
     public static void movingAverage(double momentum, Tensor x, Tensor avg) {
-        sameSize(x, avg);
+        sameSize3(x, avg, avg);
         if (x.dtype() == DType.FLOAT32) {
             k().movingAverage(x.size(), momentum, x.floats(), x.offset(), avg.floats(), avg.offset());
         } else {
@@ -393,7 +398,7 @@ public final class Ops {
 
     /** {@code out = mask ? scale·x : 0} element-wise (mask {@code true} = kept, at least x.size() long); out may be x. */
     public static void maskedScale(Tensor x, boolean[] mask, double scale, Tensor out) {
-        sameSize(x, out);
+        sameSize3(x, out, out);
         if (mask.length < x.size()) {
             throw new IllegalArgumentException("a mask of " + mask.length + " elements for " + shapes(x));
         }
@@ -406,10 +411,27 @@ public final class Ops {
 
     /** {@code Σ x·y} over all elements, accumulated in double. */
     public static double dot(Tensor x, Tensor y) {
-        sameSize(x, y);
+        sameSize3(x, y, y);
         if (x.dtype() == DType.FLOAT32) {
             return k().dot(x.size(), x.floats(), x.offset(), y.floats(), y.offset());
         }
         return k().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
+    }
+
+    // Checks without varargs: the chapter-6 wrappers are too large for the JIT to inline, so a varargs array created in
+    // them would be allocated on every call (a training step is meant to allocate nothing).
+
+    private static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
+        DType t = a.dtype();
+        if (b.dtype() != t || c.dtype() != t || d.dtype() != t) {
+            throw new IllegalArgumentException("mixed dtypes: " + shapes(a, b, c, d));
+        }
+    }
+
+    private static void sameSize3(Tensor a, Tensor b, Tensor c) {
+        sameDType4(a, b, c, c);
+        if (b.size() != a.size() || c.size() != a.size()) {
+            throw new IllegalArgumentException("sizes do not match: " + shapes(a, b, c));
+        }
     }
 }

@@ -107,9 +107,11 @@ public final class BatchNormalization implements Layer {
                     + Shapes.toString(x.shape()) + " does not match gamma " + gamma.dtype() + "(" + features
                     + ",) (expected (N, " + features + ") or (N, …) with " + features + " features, N >= 1)");
         }
-        inputShape = x.shape();
+        if (inputShape == null || !x.hasShape(inputShape)) {
+            inputShape = x.shape();
+        }
         int n = x.dim(0);
-        Tensor x2 = x.reshape(n, features);
+        Tensor x2 = x.rank() == 2 ? x : x.reshape(n, features);
         out = Tensor.reuse(out, x.dtype(), n, features);
         if (train) {
             xc = Tensor.reuse(xc, x.dtype(), n, features);
@@ -136,7 +138,8 @@ public final class BatchNormalization implements Layer {
         }
         int n = out.dim(0);
         dx = Tensor.reuse(dx, dout.dtype(), n, features);
-        Ops.batchNormBackward(dout.reshape(n, features), xc, std, gamma, dx, gammaParam.grad(), betaParam.grad());
+        Tensor dout2 = dout.rank() == 2 ? dout : dout.reshape(n, features);
+        Ops.batchNormBackward(dout2, xc, std, gamma, dx, gammaParam.grad(), betaParam.grad());
         return inputShape.length == 2 ? dx : dx.reshape(inputShape);
     }
 

@@ -2,6 +2,7 @@ package dev.layerwise.net;
 
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Layer;
+import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.util.Rng;
 import java.util.LinkedHashMap;
@@ -56,6 +57,7 @@ public class MultiLayerNet extends Sequential {
 
     private final List<Integer> allSizes;
     private final Options options;
+    private final List<Parameter> weights;
 
     /** The book's defaults (ReLU, He, no weight decay) in float32, weights from {@code new Rng(0)}. */
     public MultiLayerNet(int inputSize, List<Integer> hiddenSizes, int outputSize) {
@@ -73,6 +75,7 @@ public class MultiLayerNet extends Sequential {
                 params -> layersFor(params, all.size() - 2, options.activation()));
         this.allSizes = all;
         this.options = options;
+        this.weights = MultiLayers.weights(parameters(), all.size() - 1);
     }
 
     private static Map<String, Layer> layersFor(Parameters params, int hidden, Activation activation) {
@@ -105,13 +108,13 @@ public class MultiLayerNet extends Sequential {
     /** {@code 0.5·λ·ΣW²} over all weights. */
     @Override
     protected double regularization() {
-        return MultiLayers.weightDecay(parameters(), allSizes.size() - 1, options.weightDecayLambda());
+        return MultiLayers.weightDecay(weights, options.weightDecayLambda());
     }
 
     /** {@code dW += λ·W} for every weight. */
     @Override
     protected void regularizationGradient() {
-        MultiLayers.weightDecayGradient(parameters(), allSizes.size() - 1, options.weightDecayLambda());
+        MultiLayers.weightDecayGradient(weights, options.weightDecayLambda());
     }
 
     public int inputSize() {

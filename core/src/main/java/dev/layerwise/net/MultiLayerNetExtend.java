@@ -4,6 +4,7 @@ import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.BatchNormalization;
 import dev.layerwise.layer.Dropout;
 import dev.layerwise.layer.Layer;
+import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
@@ -87,6 +88,7 @@ public class MultiLayerNetExtend extends Sequential {
 
     private final List<Integer> allSizes;
     private final Options options;
+    private final List<Parameter> weights;
 
     /** The book's defaults (ReLU, He, nothing else) in float32, weights from {@code new Rng(0)}. */
     public MultiLayerNetExtend(int inputSize, List<Integer> hiddenSizes, int outputSize) {
@@ -107,6 +109,7 @@ public class MultiLayerNetExtend extends Sequential {
                 params -> layersFor(params, all.size() - 2, options, rng));
         this.allSizes = all;
         this.options = options;
+        this.weights = MultiLayers.weights(parameters(), all.size() - 1);
     }
 
     private static Map<String, Layer> layersFor(Parameters params, int hidden, Options o, Rng rng) {
@@ -167,13 +170,13 @@ public class MultiLayerNetExtend extends Sequential {
     /** {@code 0.5·λ·ΣW²} over all weights. */
     @Override
     protected double regularization() {
-        return MultiLayers.weightDecay(parameters(), allSizes.size() - 1, options.weightDecayLambda());
+        return MultiLayers.weightDecay(weights, options.weightDecayLambda());
     }
 
     /** {@code dW += λ·W} for every weight. */
     @Override
     protected void regularizationGradient() {
-        MultiLayers.weightDecayGradient(parameters(), allSizes.size() - 1, options.weightDecayLambda());
+        MultiLayers.weightDecayGradient(weights, options.weightDecayLambda());
     }
 
     /** The dropout layers in order (empty without dropout), e.g. to fix their masks in a test. */

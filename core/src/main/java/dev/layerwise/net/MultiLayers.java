@@ -3,6 +3,7 @@ package dev.layerwise.net;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,26 +71,35 @@ final class MultiLayers {
         return params;
     }
 
+    /** The weights {@code W1 … W(layers)} in order: what weight decay applies to. */
+    static List<Parameter> weights(Parameters params, int layers) {
+        List<Parameter> weights = new ArrayList<>();
+        for (int idx = 1; idx <= layers; idx++) {
+            weights.add(params.get("W" + idx));
+        }
+        return List.copyOf(weights);
+    }
+
     /** {@code Σ_idx 0.5·λ·ΣW_idx²}, the book's {@code weight_decay} term of the loss. */
-    static double weightDecay(Parameters params, int layers, double lambda) {
+    static double weightDecay(List<Parameter> weights, double lambda) {
         if (lambda == 0) {
             return 0;
         }
         double decay = 0;
-        for (int idx = 1; idx <= layers; idx++) {
-            Parameter W = params.get("W" + idx);
-            decay += 0.5 * lambda * Ops.dot(W.value(), W.value());
+        for (int i = 0; i < weights.size(); i++) {
+            Tensor W = weights.get(i).value();
+            decay += 0.5 * lambda * Ops.dot(W, W);
         }
         return decay;
     }
 
     /** {@code dW += λ·W} for every weight (not biases, not γ, β), as the book's {@code gradient}. */
-    static void weightDecayGradient(Parameters params, int layers, double lambda) {
+    static void weightDecayGradient(List<Parameter> weights, double lambda) {
         if (lambda == 0) {
             return;
         }
-        for (int idx = 1; idx <= layers; idx++) {
-            Parameter W = params.get("W" + idx);
+        for (int i = 0; i < weights.size(); i++) {
+            Parameter W = weights.get(i);
             Ops.axpy(lambda, W.value(), W.grad());
         }
     }

@@ -3,6 +3,7 @@ package dev.layerwise.optim;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import java.util.List;
 
 /**
  * AdaGrad: {@code h ← h + dW·dW; W ← W − lr·dW / (√h + 1e-7)}, a per-element learning rate that shrinks with the
@@ -28,7 +29,9 @@ public final class AdaGrad extends AbstractOptimizer {
 
     @Override
     protected void step(Parameters params, double lr, long t) {
-        for (Parameter p : params) {
+        List<Parameter> list = params.list();
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
             Ops.adaGradUpdate(lr, Optimizers.EPSILON, p.grad(), state(p)[0], p.value());
         }
     }

@@ -4,6 +4,7 @@ import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.tensor.Tensor;
+import java.util.List;
 
 /**
  * Adam in the book's form: at update {@code t}, {@code lr_t = lr·√(1 − β2^t) / (1 − β1^t)};
@@ -45,7 +46,9 @@ public final class Adam extends AbstractOptimizer {
     @Override
     protected void step(Parameters params, double lr, long t) {
         double lrT = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
-        for (Parameter p : params) {
+        List<Parameter> list = params.list();
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
             Tensor[] s = state(p);
             Ops.adamUpdate(lrT, beta1, beta2, Optimizers.EPSILON, p.grad(), s[0], s[1], p.value());
         }

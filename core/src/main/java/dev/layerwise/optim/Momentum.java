@@ -4,6 +4,7 @@ import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.tensor.Tensor;
+import java.util.List;
 
 /**
  * Momentum SGD: {@code v ← momentum·v − lr·dW; W ← W + v}, with a velocity {@code v} per parameter, zero at first.
@@ -34,7 +35,9 @@ public final class Momentum extends AbstractOptimizer {
 
     @Override
     protected void step(Parameters params, double lr, long t) {
-        for (Parameter p : params) {
+        List<Parameter> list = params.list();
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
             Tensor v = state(p)[0];
             Ops.momentumUpdate(lr, momentum, p.grad(), v, p.value());
         }

@@ -3,6 +3,7 @@ package dev.layerwise.optim;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import java.util.List;
 
 /**
  * Nesterov's accelerated gradient in the book's formulation, which updates {@code W} with the look-ahead folded in:
@@ -35,7 +36,9 @@ public final class Nesterov extends AbstractOptimizer {
 
     @Override
     protected void step(Parameters params, double lr, long t) {
-        for (Parameter p : params) {
+        List<Parameter> list = params.list();
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
             Ops.nesterovUpdate(lr, momentum, p.grad(), state(p)[0], p.value());
         }
     }

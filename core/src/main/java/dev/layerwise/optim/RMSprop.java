@@ -3,6 +3,7 @@ package dev.layerwise.optim;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import java.util.List;
 
 /**
  * RMSprop: {@code h ← decayRate·h + (1 − decayRate)·dW·dW; W ← W − lr·dW / (√h + 1e-7)}, AdaGrad with an
@@ -35,7 +36,9 @@ public final class RMSprop extends AbstractOptimizer {
 
     @Override
     protected void step(Parameters params, double lr, long t) {
-        for (Parameter p : params) {
+        List<Parameter> list = params.list();
+        for (int i = 0; i < list.size(); i++) {
+            Parameter p = list.get(i);
             Ops.rmsPropUpdate(lr, decayRate, Optimizers.EPSILON, p.grad(), state(p)[0], p.value());
         }
     }
