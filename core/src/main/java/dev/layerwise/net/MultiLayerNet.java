@@ -89,6 +89,38 @@ public class MultiLayerNet extends Sequential {
         return layers;
     }
 
+    /** The names and shapes of the parameters, {@code W1 (in, h1), b1, W2 (h1, h2), …}, in layer order. */
+    public static List<Parameters.Spec> parameterSpecs(int inputSize, List<Integer> hiddenSizes, int outputSize) {
+        return MultiLayers.specs(MultiLayers.allSizes("MultiLayerNet", inputSize, hiddenSizes, outputSize), false);
+    }
+
+    /** The parameter specs of an architecture, checked but not allocated. */
+    static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        return parameterSpecs(a.intValue("input_size"), a.intList("hidden_sizes"), a.intValue("output_size"));
+    }
+
+    /**
+     * The architecture of a multi-layer net with parameters of these shapes (the book's {@code params}); the options
+     * {@code activation} (relu), {@code weight_init_std} (he) and {@code weight_decay_lambda} (0) supply what the
+     * shapes cannot tell.
+     */
+    static Architecture inferArchitecture(Map<String, int[]> shapes, Map<String, Object> options) {
+        MultiLayers.onlyOptions(ARCHITECTURE, options, List.of("activation", "weight_init_std",
+                "weight_decay_lambda"));
+        List<Integer> all = MultiLayers.inferSizes(ARCHITECTURE, shapes, false);
+        Options o = new Options(Activation.parse(String.valueOf(MultiLayers.option(options, "activation", "relu"))),
+                WeightInit.parse(String.valueOf(MultiLayers.option(options, "weight_init_std", "he"))),
+                MultiLayers.number(ARCHITECTURE, MultiLayers.option(options, "weight_decay_lambda", 0),
+                        "weight_decay_lambda"));
+        return architectureOf(all, o);
+    }
+
+    private static Architecture architectureOf(List<Integer> all, Options o) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        MultiLayers.putCommon(config, all, o.activation(), o.weightInit(), o.weightDecayLambda());
+        return new Architecture(ARCHITECTURE, config);
+    }
+
     /** Rebuilds a multi-layer net from its {@link #architecture()}. */
     static MultiLayerNet fromArchitecture(Architecture a, DType dtype, Rng rng) {
         Options options = new Options(Activation.parse(a.stringValue("activation")),
@@ -99,10 +131,7 @@ public class MultiLayerNet extends Sequential {
 
     @Override
     public Architecture architecture() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        MultiLayers.putCommon(config, allSizes, options.activation(), options.weightInit(),
-                options.weightDecayLambda());
-        return new Architecture(ARCHITECTURE, config);
+        return architectureOf(allSizes, options);
     }
 
     /** {@code 0.5·λ·ΣW²} over all weights. */

@@ -130,6 +130,53 @@ public class MultiLayerNetExtend extends Sequential {
         return layers;
     }
 
+    /**
+     * The names and shapes of the parameters, {@code W1 b1 [gamma1 beta1] W2 …} in layer order (batch-norm
+     * parameters for the hidden layers when {@code batchnorm}).
+     */
+    public static List<Parameters.Spec> parameterSpecs(int inputSize, List<Integer> hiddenSizes, int outputSize,
+                                                       boolean batchnorm) {
+        return MultiLayers.specs(MultiLayers.allSizes("MultiLayerNetExtend", inputSize, hiddenSizes, outputSize),
+                batchnorm);
+    }
+
+    /** The parameter specs of an architecture, checked but not allocated. */
+    static List<Parameters.Spec> parameterSpecs(Architecture a) {
+        return parameterSpecs(a.intValue("input_size"), a.intList("hidden_sizes"), a.intValue("output_size"),
+                a.booleanValue("use_batchnorm"));
+    }
+
+    /**
+     * The architecture of an extended multi-layer net with parameters of these shapes; batch norm is on when there
+     * is a {@code gamma1}. The options {@code activation} (relu), {@code weight_init_std} (he),
+     * {@code weight_decay_lambda} (0), {@code dropout_ratio} (none) and {@code dropout_mode} (book) supply what the
+     * shapes cannot tell.
+     */
+    static Architecture inferArchitecture(Map<String, int[]> shapes, Map<String, Object> options) {
+        MultiLayers.onlyOptions(ARCHITECTURE, options, List.of("activation", "weight_init_std",
+                "weight_decay_lambda", "dropout_ratio", "dropout_mode"));
+        boolean batchnorm = shapes.containsKey("gamma1");
+        List<Integer> all = MultiLayers.inferSizes(ARCHITECTURE, shapes, batchnorm);
+        Object ratio = options.get("dropout_ratio");
+        Options o = new Options(Activation.parse(String.valueOf(MultiLayers.option(options, "activation", "relu"))),
+                WeightInit.parse(String.valueOf(MultiLayers.option(options, "weight_init_std", "he"))),
+                MultiLayers.number(ARCHITECTURE, MultiLayers.option(options, "weight_decay_lambda", 0),
+                        "weight_decay_lambda"), ratio != null,
+                ratio == null ? Dropout.DEFAULT_RATIO : MultiLayers.number(ARCHITECTURE, ratio, "dropout_ratio"),
+                Dropout.Mode.parse(String.valueOf(MultiLayers.option(options, "dropout_mode", "book"))), batchnorm);
+        return architectureOf(all, o);
+    }
+
+    private static Architecture architectureOf(List<Integer> all, Options o) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        MultiLayers.putCommon(config, all, o.activation(), o.weightInit(), o.weightDecayLambda());
+        config.put("use_dropout", o.useDropout());
+        config.put("dropout_ratio", o.dropoutRatio());
+        config.put("dropout_mode", o.dropoutMode().toString());
+        config.put("use_batchnorm", o.useBatchnorm());
+        return new Architecture(ARCHITECTURE, config);
+    }
+
     /** Rebuilds an extended multi-layer net from its {@link #architecture()}. */
     static MultiLayerNetExtend fromArchitecture(Architecture a, DType dtype, Rng rng) {
         Options options = new Options(Activation.parse(a.stringValue("activation")),
@@ -142,14 +189,7 @@ public class MultiLayerNetExtend extends Sequential {
 
     @Override
     public Architecture architecture() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        MultiLayers.putCommon(config, allSizes, options.activation(), options.weightInit(),
-                options.weightDecayLambda());
-        config.put("use_dropout", options.useDropout());
-        config.put("dropout_ratio", options.dropoutRatio());
-        config.put("dropout_mode", options.dropoutMode().toString());
-        config.put("use_batchnorm", options.useBatchnorm());
-        return new Architecture(ARCHITECTURE, config);
+        return architectureOf(allSizes, options);
     }
 
     /** The running means and variances of the batch-norm layers ({@code running_mean1}, {@code running_var1}, …). */

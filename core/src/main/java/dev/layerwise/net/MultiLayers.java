@@ -3,6 +3,7 @@ package dev.layerwise.net;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.util.ArrayList;
@@ -46,11 +47,10 @@ final class MultiLayers {
     }
 
     /**
-     * Allocates {@code W1 b1 [gamma1 beta1] W2 …} in layer order (batch-norm parameters for the hidden layers when
-     * {@code batchnorm}), draws each {@code W} in turn from {@code init} with its fan-in, as the book's
-     * {@code __init_weight}, and sets {@code gamma} to ones; biases and {@code beta} stay zero.
+     * The parameters {@code W1 b1 [gamma1 beta1] W2 …} in layer order, with batch-norm parameters for the hidden
+     * layers when {@code batchnorm}.
      */
-    static Parameters initialParameters(List<Integer> all, boolean batchnorm, WeightInit init, DType dtype, Rng rng) {
+    static List<Parameters.Spec> specs(List<Integer> all, boolean batchnorm) {
         List<Parameters.Spec> specs = new ArrayList<>();
         int layers = all.size() - 1;
         for (int idx = 1; idx <= layers; idx++) {
@@ -61,7 +61,16 @@ final class MultiLayers {
                 specs.add(Parameters.spec("beta" + idx, all.get(idx)));
             }
         }
-        Parameters params = Parameters.allocate(dtype, specs);
+        return List.copyOf(specs);
+    }
+
+    /**
+     * Allocates the {@link #specs}, draws each {@code W} in turn from {@code init} with its fan-in, as the book's
+     * {@code __init_weight}, and sets {@code gamma} to ones; biases and {@code beta} stay zero.
+     */
+    static Parameters initialParameters(List<Integer> all, boolean batchnorm, WeightInit init, DType dtype, Rng rng) {
+        int layers = all.size() - 1;
+        Parameters params = Parameters.allocate(dtype, specs(all, batchnorm));
         for (int idx = 1; idx <= layers; idx++) {
             init.fill(params.get("W" + idx).value(), all.get(idx - 1), rng);
             if (batchnorm && idx < layers) {
@@ -101,6 +110,83 @@ final class MultiLayers {
         for (int i = 0; i < weights.size(); i++) {
             Parameter W = weights.get(i);
             Ops.axpy(lambda, W.value(), W.grad());
+        }
+    }
+
+    /**
+     * The sizes {@code [input] + hidden + [output]} of a multi-layer net whose parameters have these shapes (book
+     * names: {@code W1 (in, h1)}, {@code b1 (h1)}, …), checking that consecutive layers fit and, when
+     * {@code batchnorm}, that every hidden layer has {@code gamma} and {@code beta}.
+     *
+     * @throws IllegalArgumentException naming the missing or misshapen parameter
+     */
+    static List<Integer> inferSizes(String who, Map<String, int[]> shapes, boolean batchnorm) {
+        List<Integer> all = new ArrayList<>();
+        int idx = 1;
+        while (shapes.containsKey("W" + idx)) {
+            int[] w = shapes.get("W" + idx);
+            if (w.length != 2) {
+                throw new IllegalArgumentException(who + ": W" + idx + " has shape " + Shapes.toString(w)
+                        + ", expected (in, out)");
+            }
+            if (idx == 1) {
+                all.add(w[0]);
+            } else if (w[0] != all.get(all.size() - 1)) {
+                throw new IllegalArgumentException(who + ": W" + idx + " " + Shapes.toString(w) + " does not take the "
+                        + all.get(all.size() - 1) + " outputs of W" + (idx - 1));
+            }
+            all.add(w[1]);
+            requireShape(who, shapes, "b" + idx, w[1]);
+            idx++;
+        }
+        if (idx < 3) {
+            throw new IllegalArgumentException(who + ": expected parameters W1, b1, W2, b2, … with at least one hidden "
+                    + "layer, got " + shapes.keySet());
+        }
+        if (batchnorm) {
+            for (int h = 1; h < idx - 1; h++) {
+                requireShape(who, shapes, "gamma" + h, all.get(h));
+                requireShape(who, shapes, "beta" + h, all.get(h));
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private static void requireShape(String who, Map<String, int[]> shapes, String name, int size) {
+        int[] s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException(who + ": missing parameter '" + name + "' (have " + shapes.keySet()
+                    + ")");
+        }
+        if (s.length != 1 || s[0] != size) {
+            throw new IllegalArgumentException(who + ": parameter '" + name + "' has shape " + Shapes.toString(s)
+                    + ", expected (" + size + ",)");
+        }
+    }
+
+    /** Option {@code key} as given (a string or a number), or {@code fallback}; unknown options are an error. */
+    static Object option(Map<String, Object> options, String key, Object fallback) {
+        Object v = options.get(key);
+        return v == null ? fallback : v;
+    }
+
+    /** Fails on options the architecture does not know. */
+    static void onlyOptions(String who, Map<String, Object> options, List<String> known) {
+        for (String k : options.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(who + " has no option '" + k + "' (known: " + known + ")");
+            }
+        }
+    }
+
+    static double number(String who, Object v, String key) {
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(who + ": option " + key + " must be a number, got " + v);
         }
     }
 

@@ -186,4 +186,53 @@ class MultiLayerNetTest {
                 () -> net.gradient(Tensor.zeros(DType.FLOAT32, 2, 783), Labels.of(0, 1)));
         assertTrue(e.getMessage().contains("Affine1"), e.getMessage());
     }
+
+    static Map<String, int[]> shapes(Network net) {
+        Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        for (dev.layerwise.layer.Parameter p : net.parameters()) {
+            shapes.put(p.name(), p.value().shape());
+        }
+        return shapes;
+    }
+
+    @Test
+    void parameterSpecsAndArchitecturesInferredFromShapes() {
+        MultiLayerNet mlp = new MultiLayerNet(30, List.of(20, 10), 5,
+                MultiLayerNet.Options.defaults().withActivation(Activation.SIGMOID), DType.FLOAT32, new Rng(1));
+        List<Parameters.Spec> specs = MultiLayerNet.parameterSpecs(mlp.architecture());
+        assertEquals(mlp.parameters().names(), specs.stream().map(Parameters.Spec::name).toList());
+        for (Parameters.Spec s : specs) {
+            assertArrayEquals(mlp.parameters().get(s.name()).value().shape(), s.shape(), s.name());
+        }
+        Architecture inferred = MultiLayerNet.inferArchitecture(shapes(mlp), Map.of("activation", "sigmoid"));
+        assertEquals(mlp.architecture(), inferred);
+
+        MultiLayerNetExtend ext = new MultiLayerNetExtend(30, List.of(20, 10), 5,
+                MultiLayerNetExtend.Options.defaults().withBatchnorm(true).withDropout(0.3), DType.FLOAT64,
+                new Rng(2));
+        List<Parameters.Spec> extSpecs = MultiLayerNetExtend.parameterSpecs(ext.architecture());
+        assertEquals(ext.parameters().names(), extSpecs.stream().map(Parameters.Spec::name).toList());
+        assertEquals(ext.architecture(), MultiLayerNetExtend.inferArchitecture(shapes(ext),
+                Map.of("dropout_ratio", "0.3")));
+        MultiLayerNetExtend noBn = new MultiLayerNetExtend(30, List.of(20), 5);
+        assertEquals(noBn.architecture(), MultiLayerNetExtend.inferArchitecture(shapes(noBn), Map.of()));
+
+        Map<String, int[]> broken = shapes(mlp);
+        broken.put("W2", new int[] {21, 10});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MultiLayerNet.inferArchitecture(broken, Map.of()));
+        assertTrue(e.getMessage().contains("W2") && e.getMessage().contains("20 outputs of W1"), e.getMessage());
+        Map<String, int[]> noGamma = shapes(ext);
+        noGamma.remove("gamma2");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MultiLayerNetExtend.inferArchitecture(noGamma, Map.of()));
+        assertTrue(e.getMessage().contains("gamma2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MultiLayerNet.inferArchitecture(shapes(mlp), Map.of("dropout_ratio", 0.5)));
+        assertTrue(e.getMessage().contains("no option 'dropout_ratio'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MultiLayerNet.inferArchitecture(Map.of("W1", new int[] {3, 2}, "b1", new int[] {2}),
+                        Map.of()));
+        assertTrue(e.getMessage().contains("at least one hidden layer"), e.getMessage());
+    }
 }
