@@ -137,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--eval-sample", paramLabel = "N", defaultValue = "0",
             description = "Evaluate each epoch on the first N images of each set (the book's "
-                    + "evaluate_sample_num_per_epoch); 0: all. The final accuracies use all. Default: ${DEFAULT-VALUE}.")
+                    + "evaluate_sample_num_per_epoch); 0: all. The final accuracies use all. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int evalSample;
 
     @Option(names = "--early-stopping", paramLabel = "EPOCHS",

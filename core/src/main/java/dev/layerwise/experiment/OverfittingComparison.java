@@ -35,15 +35,18 @@ final class OverfittingComparison {
     }
 
     static ExperimentResult weightDecay(Mnist.Data mnist, Experiments.Settings s, Consumer<String> log) {
-        return compare("weight-decay", "weight_decay", s.epochsOr(201), mnist, s, log, remedy -> new MultiLayerNet(
-                Mnist.PIXELS, HIDDEN, Mnist.CLASSES, MultiLayerNet.Options.defaults().withWeightDecay(remedy ? LAMBDA : 0),
-                s.dtype(), new Rng(s.seed())), String.format(Locale.ROOT, "weight decay lambda %s", LAMBDA));
+        return compare("weight-decay", "weight_decay", s.epochsOr(201), mnist, s, log,
+                remedy -> new MultiLayerNet(Mnist.PIXELS, HIDDEN, Mnist.CLASSES,
+                        MultiLayerNet.Options.defaults().withWeightDecay(remedy ? LAMBDA : 0), s.dtype(),
+                        new Rng(s.seed())),
+                String.format(Locale.ROOT, "weight decay lambda %s", LAMBDA));
     }
 
     static ExperimentResult dropout(Mnist.Data mnist, Experiments.Settings s, Consumer<String> log) {
-        return compare("dropout", "dropout", s.epochsOr(301), mnist, s, log, remedy -> new MultiLayerNetExtend(
-                Mnist.PIXELS, HIDDEN, Mnist.CLASSES, remedy ? MultiLayerNetExtend.Options.defaults().withDropout(DROPOUT)
-                        : MultiLayerNetExtend.Options.defaults(), s.dtype(), new Rng(s.seed())),
+        return compare("dropout", "dropout", s.epochsOr(301), mnist, s, log,
+                remedy -> new MultiLayerNetExtend(Mnist.PIXELS, HIDDEN, Mnist.CLASSES,
+                        remedy ? MultiLayerNetExtend.Options.defaults().withDropout(DROPOUT)
+                                : MultiLayerNetExtend.Options.defaults(), s.dtype(), new Rng(s.seed())),
                 String.format(Locale.ROOT, "dropout ratio %s", DROPOUT));
     }
 

@@ -326,7 +326,9 @@ public final class Ops {
         }
     }
 
-    /** Batch normalisation in inference mode of x (N, D) with the running {@code mean} and {@code var}; out may be x. */
+    /**
+     * Batch normalisation in inference mode of x (N, D) with the running {@code mean} and {@code var}; out may be x.
+     */
     public static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
                                           Tensor out) {
         sameDType4(x, gamma, beta, mean);
@@ -396,7 +398,9 @@ public final class Ops {
         }
     }
 
-    /** {@code out = mask ? scale·x : 0} element-wise (mask {@code true} = kept, at least x.size() long); out may be x. */
+    /**
+     * {@code out = mask ? scale·x : 0} element-wise (mask {@code true} = kept, at least x.size() long); out may be x.
+     */
     public static void maskedScale(Tensor x, boolean[] mask, double scale, Tensor out) {
         sameSize3(x, out, out);
         if (mask.length < x.size()) {

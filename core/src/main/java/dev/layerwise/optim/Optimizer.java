@@ -51,7 +51,8 @@ public interface Optimizer {
      */
     default void restore(State state) {
         if (!state.tensors().isEmpty()) {
-            throw new IllegalArgumentException(name() + " keeps no per-parameter state, got " + state.tensors().keySet());
+            throw new IllegalArgumentException(name() + " keeps no per-parameter state, got "
+                    + state.tensors().keySet());
         }
     }
 
