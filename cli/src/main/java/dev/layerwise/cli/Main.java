@@ -15,8 +15,9 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "layerwise", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
-                ImportCommand.class, GradcheckCommand.class, BenchCommand.class, DataCommand.class, CompletionCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExperimentCommand.class,
+                ExportCommand.class, ImportCommand.class, GradcheckCommand.class, BenchCommand.class,
+                DataCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",

@@ -15,7 +15,8 @@ public final class Architectures {
 
     /** The names {@link #build} accepts. */
     public static List<String> names() {
-        return List.of(TwoLayerNet.ARCHITECTURE, SimpleConvNet.ARCHITECTURE, DeepConvNet.ARCHITECTURE);
+        return List.of(TwoLayerNet.ARCHITECTURE, MultiLayerNet.ARCHITECTURE, MultiLayerNetExtend.ARCHITECTURE,
+                SimpleConvNet.ARCHITECTURE, DeepConvNet.ARCHITECTURE);
     }
 
     /**
@@ -28,6 +29,10 @@ public final class Architectures {
         switch (a.name()) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.parameterSpecs(a);
+            case MultiLayerNet.ARCHITECTURE:
+                return MultiLayerNet.parameterSpecs(a);
+            case MultiLayerNetExtend.ARCHITECTURE:
+                return MultiLayerNetExtend.parameterSpecs(a);
             case SimpleConvNet.ARCHITECTURE:
                 return SimpleConvNet.parameterSpecs(a);
             case DeepConvNet.ARCHITECTURE:
@@ -48,6 +53,10 @@ public final class Architectures {
         switch (name) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.inferArchitecture(shapes, options);
+            case MultiLayerNet.ARCHITECTURE:
+                return MultiLayerNet.inferArchitecture(shapes, options);
+            case MultiLayerNetExtend.ARCHITECTURE:
+                return MultiLayerNetExtend.inferArchitecture(shapes, options);
             case SimpleConvNet.ARCHITECTURE:
                 return SimpleConvNet.inferArchitecture(shapes, options);
             case DeepConvNet.ARCHITECTURE:
@@ -132,6 +141,10 @@ public final class Architectures {
         switch (a.name()) {
             case TwoLayerNet.ARCHITECTURE:
                 return TwoLayerNet.fromArchitecture(a, dtype, rng);
+            case MultiLayerNet.ARCHITECTURE:
+                return MultiLayerNet.fromArchitecture(a, dtype, rng);
+            case MultiLayerNetExtend.ARCHITECTURE:
+                return MultiLayerNetExtend.fromArchitecture(a, dtype, rng);
             case SimpleConvNet.ARCHITECTURE:
                 return SimpleConvNet.fromArchitecture(a, dtype, rng);
             case DeepConvNet.ARCHITECTURE:

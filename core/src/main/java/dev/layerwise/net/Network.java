@@ -18,7 +18,8 @@ public interface Network {
 
     /**
      * State that is not learned by gradient descent but belongs to the model and must be saved with it, such as batch
-     * normalisation's running mean and variance, by name in order ({@code running_mean1}, …). None by default.
+     * normalisation's running mean and variance, by name in order ({@code running_mean1}, …). The tensors themselves,
+     * not copies: a model loader writes saved values into them. None by default.
      */
     default java.util.Map<String, Tensor> buffers() {
         return java.util.Map.of();
@@ -30,7 +31,11 @@ public interface Network {
     /** The scores (before softmax) for a batch, in inference mode: a new tensor {@code (N, classes)}. */
     Tensor predict(Tensor x);
 
-    /** The loss for a batch, in training mode (as the book's {@code loss(x, t)}). */
+    /**
+     * The loss for a batch, as the book's {@code loss(x, t)}: in inference mode where the network distinguishes the
+     * modes (batch norm, dropout), as the book's {@code MultiLayerNetExtend.loss(x, t, train_flg=False)}; including
+     * any weight-decay term.
+     */
     double loss(Tensor x, Labels t);
 
     /** The fraction of rows whose highest score is the label, in inference mode. */

@@ -209,12 +209,20 @@ public class Sequential implements Network {
 
     /**
      * The book's {@code numerical_gradient(x, t)}: central differences of the training-mode loss for every parameter
-     * (slow: two forward passes per scalar). Returns new tensors by name; the parameters are left as they were.
+     * (slow: two forward passes per scalar). Returns new tensors by name; the parameters, and the {@link #buffers()}
+     * (batch norm's running statistics, which every training-mode forward updates), are left as they were. Dropout
+     * draws a new mask on every forward: fix the masks first for a meaningful result.
      */
     public Map<String, Tensor> numericalGradient(Tensor x, Labels t) {
+        Map<String, Tensor> saved = new LinkedHashMap<>();
+        buffers().forEach((name, buffer) -> saved.put(name, buffer.copy()));
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        for (Parameter p : params) {
-            grads.put(p.name(), dev.layerwise.gradcheck.NumericalGradient.of(() -> loss(x, t, true), p.value()));
+        try {
+            for (Parameter p : params) {
+                grads.put(p.name(), dev.layerwise.gradcheck.NumericalGradient.of(() -> loss(x, t, true), p.value()));
+            }
+        } finally {
+            buffers().forEach((name, buffer) -> buffer.copyFrom(saved.get(name)));
         }
         return grads;
     }

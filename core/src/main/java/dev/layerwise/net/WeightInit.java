@@ -70,6 +70,11 @@ public final class WeightInit {
         }
     }
 
+    /** Whether the standard deviation depends on the fan-in (Xavier, He) rather than being fixed. */
+    public boolean scalesWithFanIn() {
+        return kind != Kind.STD;
+    }
+
     /** Fills {@code W} with Gaussian values of the standard deviation for {@code fanIn} inputs. */
     public void fill(Tensor W, int fanIn, Rng rng) {
         double s = stddev(fanIn);

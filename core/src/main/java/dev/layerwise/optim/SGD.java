@@ -9,11 +9,9 @@ import dev.layerwise.net.Parameters;
  * <p><b>Book</b>: §6.1.2, {@code common/optimizer.py: SGD} (default {@code lr} 0.01). Stateless; the update runs once
  * over the network's flat parameter array.
  */
-public final class SGD implements Optimizer {
+public final class SGD extends AbstractOptimizer {
     /** The book's default learning rate. */
-    public static final double DEFAULT_LR = 0.01;
-
-    private final double lr;
+    public static final double DEFAULT_LR = Optimizers.SGD_LR;
 
     /** SGD with the book's default learning rate, 0.01. */
     public SGD() {
@@ -22,23 +20,16 @@ public final class SGD implements Optimizer {
 
     /** SGD with learning rate {@code lr} (finite, >= 0). */
     public SGD(double lr) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
-        }
-        this.lr = lr;
+        this(lr, LearningRateSchedule.constant());
     }
 
-    public double lr() {
-        return lr;
+    /** SGD with base learning rate {@code lr} and a schedule. */
+    public SGD(double lr, LearningRateSchedule schedule) {
+        super("sgd", lr, schedule);
     }
 
     @Override
-    public void update(Parameters params) {
+    protected void step(Parameters params, double lr, long t) {
         Ops.axpy(-lr, params.flatGrads(), params.flatValues());
-    }
-
-    @Override
-    public String toString() {
-        return "SGD(lr=" + lr + ")";
     }
 }

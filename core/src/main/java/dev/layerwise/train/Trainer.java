@@ -3,14 +3,17 @@ package dev.layerwise.train;
 import dev.layerwise.data.DataSet;
 import dev.layerwise.net.Network;
 import dev.layerwise.optim.Optimizer;
+import dev.layerwise.optim.Optimizers;
 import dev.layerwise.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Mini-batch training with evaluation once per epoch: the loop of the book's {@code ch05/train_neuralnet.py} and its
- * {@code common/trainer.py}.
+ * {@code common/trainer.py} ({@code Trainer(network, …, epochs, mini_batch_size, optimizer='SGD',
+ * optimizer_param={'lr': 0.01}, evaluate_sample_num_per_epoch)}).
  *
  * <p>Each step draws a mini-batch, runs backpropagation and lets the optimizer update the parameters. By default the
  * batch is drawn at random with replacement, as the book's {@code np.random.choice(train_size, batch_size)}; with
@@ -19,12 +22,21 @@ import java.util.Objects;
  * trainer measures the accuracy on the training and test sets (or the first {@code evalSampleSize} examples of each)
  * and tells its listeners.
  *
+ * <p>The loss recorded per step is, by default, the loss of the backpropagation's forward pass (before the update, in
+ * training mode: free). {@link Builder#lossAfterUpdate(boolean)} records instead, as the book's {@code Trainer} and
+ * chapter-6 scripts do, {@code network.loss(x_batch, t_batch)} after the update (in inference mode; one more forward
+ * pass per step).
+ *
  * <p>A run is repeatable: the same seed draws the same batches. If the loss becomes NaN or infinite the run stops with
- * a {@link TrainingDivergedException}.
+ * a {@link TrainingDivergedException}, unless {@link Builder#failOnDivergence(boolean)} says to carry on as the book
+ * does. Listeners ({@link TrainingListener}) see every step and evaluation; {@link EarlyStopping},
+ * {@link CheckpointListener} and {@link ProgressLogger} are ready-made ones.
  *
  * <pre>{@code
  * TrainingResult r = Trainer.builder(net, new SGD(0.1), mnist.train(), mnist.test())
  *         .iterations(10_000).batchSize(100).seed(42).build().run();
+ * TrainingResult book = Trainer.builder(net, mnist.train(), mnist.test())      // the book's common/trainer.py
+ *         .optimizer("adam", Map.of("lr", 0.001)).epochs(20).batchSize(100).evalSampleSize(1000).build().run();
  * }</pre>
  */
 public final class Trainer {
@@ -47,7 +59,10 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
     private final Rng rng;
     private final int iterPerEpoch;
+    private final boolean lossAfterUpdate;
+    private final boolean failOnDivergence;
     private volatile boolean stopRequested;
+    private int done;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -61,11 +76,24 @@ public final class Trainer {
         this.evalSampleSize = b.evalSampleSize;
         this.listeners = List.copyOf(b.listeners);
         this.rng = new Rng(b.seed);
+        this.lossAfterUpdate = b.lossAfterUpdate;
+        this.failOnDivergence = b.failOnDivergence;
     }
 
-    /** A builder for training {@code network} with {@code optimizer} on {@code train}, evaluating on {@code test}. */
+    /**
+     * A builder for training {@code network} with {@code optimizer} on {@code train}, evaluating on {@code test}
+     * ({@code null}: no test set, test accuracies NaN).
+     */
     public static Builder builder(Network network, Optimizer optimizer, DataSet train, DataSet test) {
         return new Builder(network, optimizer, train, test);
+    }
+
+    /**
+     * A builder with the book's {@code Trainer} default optimizer, SGD with lr 0.01; choose another with
+     * {@link Builder#optimizer(String, Map)}.
+     */
+    public static Builder builder(Network network, DataSet train, DataSet test) {
+        return new Builder(network, Optimizers.create("sgd"), train, test);
     }
 
     /** Steps per epoch: {@code max(trainSize / batchSize, 1)}. */
@@ -84,6 +112,20 @@ public final class Trainer {
 
     public Network network() {
         return network;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The steps done so far in {@link #run()}. */
+    public int iteration() {
+        return done;
+    }
+
+    /** The epochs done so far, {@code iteration() / iterationsPerEpoch()} (fractional). */
+    public double epoch() {
+        return (double) done / iterPerEpoch;
     }
 
     /** Asks the run to end after the current step (for early stopping); the final evaluation still happens. */
@@ -105,16 +147,22 @@ public final class Trainer {
         List<Evaluation> evaluations = new ArrayList<>();
         double lossSum = 0;
         int lossCount = 0;
-        int done = 0;
+        done = 0;
         Evaluation last = null;
         for (int i = 0; i < iterations && !stopRequested; i++) {
             drawBatch(i, indices, order);
             batch.gather(indices);
             double loss = network.gradient(batch.x(), batch.t());
-            if (!Double.isFinite(loss)) {
+            if (failOnDivergence && !Double.isFinite(loss)) {
                 throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
             }
             optimizer.update(network.parameters());
+            if (lossAfterUpdate) {
+                loss = network.loss(batch.x(), batch.t());
+                if (failOnDivergence && !Double.isFinite(loss)) {
+                    throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
+                }
+            }
             losses[i] = loss;
             lossSum += loss;
             lossCount++;
@@ -143,7 +191,7 @@ public final class Trainer {
         } else {
             long t0 = System.nanoTime();
             trainAcc = network.accuracy(train.x(), train.t());
-            testAcc = network.accuracy(test.x(), test.t());
+            testAcc = test == null ? Double.NaN : network.accuracy(test.x(), test.t());
             evalNanos += System.nanoTime() - t0;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -174,9 +222,12 @@ public final class Trainer {
 
     private Evaluation evaluate(int iteration, double meanLoss, long start, int sample) {
         DataSet evalTrain = sample > 0 ? train.head(sample) : train;
-        DataSet evalTest = sample > 0 ? test.head(sample) : test;
         double trainAcc = network.accuracy(evalTrain.x(), evalTrain.t());
-        double testAcc = network.accuracy(evalTest.x(), evalTest.t());
+        double testAcc = Double.NaN;
+        if (test != null) {
+            DataSet evalTest = sample > 0 ? test.head(sample) : test;
+            testAcc = network.accuracy(evalTest.x(), evalTest.t());
+        }
         return new Evaluation(iteration, (double) iteration / iterPerEpoch, meanLoss, trainAcc, testAcc,
                 (System.nanoTime() - start) / 1e9);
     }
@@ -192,9 +243,11 @@ public final class Trainer {
     /** Settings of a run, with the book's chapter-5 defaults: 10,000 steps of 100 examples, seed 0. */
     public static final class Builder {
         private final Network network;
-        private final Optimizer optimizer;
+        private Optimizer optimizer;
         private final DataSet train;
         private final DataSet test;
+        private boolean lossAfterUpdate;
+        private boolean failOnDivergence = true;
         private int iterations = 10_000;
         private int epochs;
         private int batchSize = 100;
@@ -207,7 +260,7 @@ public final class Trainer {
             this.network = Objects.requireNonNull(network, "network");
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
             this.train = Objects.requireNonNull(train, "train");
-            this.test = Objects.requireNonNull(test, "test");
+            this.test = test;
             if (train.size() == 0) {
                 throw new IllegalArgumentException("the training set is empty");
             }
@@ -257,6 +310,38 @@ public final class Trainer {
                 throw new IllegalArgumentException("evaluation sample size must be >= 0, got " + n);
             }
             this.evalSampleSize = n;
+            return this;
+        }
+
+        /** The optimizer (replaces the one given to the builder). */
+        public Builder optimizer(Optimizer o) {
+            this.optimizer = Objects.requireNonNull(o, "optimizer");
+            return this;
+        }
+
+        /**
+         * The optimizer by name with hyperparameters overriding the book's defaults, as the book's
+         * {@code optimizer='Adam', optimizer_param={'lr': 0.001}} (see {@link Optimizers#create}).
+         */
+        public Builder optimizer(String name, Map<String, ? extends Number> params) {
+            return optimizer(Optimizers.create(name, params));
+        }
+
+        /**
+         * Record {@code network.loss(x_batch, t_batch)} after each update (the book's Trainer; inference mode, one more
+         * forward pass) instead of the backprop pass's loss before it (the default, free).
+         */
+        public Builder lossAfterUpdate(boolean after) {
+            this.lossAfterUpdate = after;
+            return this;
+        }
+
+        /**
+         * Whether a NaN or infinite loss ends the run with a {@link TrainingDivergedException} (the default) or is
+         * recorded while training carries on, as the book's scripts do (an experiment that sweeps bad settings).
+         */
+        public Builder failOnDivergence(boolean fail) {
+            this.failOnDivergence = fail;
             return this;
         }
 

@@ -1,0 +1,72 @@
+package dev.layerwise.cli;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Runs the command line in-process, and writes a tiny learnable MNIST so that commands run without the network. */
+final class CliTesting {
+    private CliTesting() {
+    }
+
+    /** What a run printed and returned. */
+    record Run(int exit, String out, String err) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * The four MNIST files with {@code train} and {@code test} images in {@code dir}: image i shows digit i % 10 as a
+     * bright 4×4 block at a position of its own (plus a little deterministic noise), so a network can learn it.
+     */
+    static Path tinyMnist(Path dir, int train, int test) throws IOException {
+        write(dir, "train", train, 1);
+        write(dir, "t10k", test, 2);
+        return dir;
+    }
+
+    private static void write(Path dir, String split, int count, int seed) throws IOException {
+        try (OutputStream f = Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte"));
+             DataOutputStream images = new DataOutputStream(f)) {
+            images.writeInt(0x00000803);
+            images.writeInt(count);
+            images.writeInt(28);
+            images.writeInt(28);
+            long state = seed;
+            for (int i = 0; i < count; i++) {
+                int digit = i % 10;
+                int top = 2 + (digit / 5) * 12;
+                int left = 2 + (digit % 5) * 5;
+                for (int r = 0; r < 28; r++) {
+                    for (int c = 0; c < 28; c++) {
+                        state = state * 6364136223846793005L + 1442695040888963407L;
+                        boolean block = r >= top && r < top + 4 && c >= left && c < left + 4;
+                        int noise = (int) ((state >>> 33) % 40);
+                        images.writeByte(block ? 255 - noise : noise);
+                    }
+                }
+            }
+        }
+        try (OutputStream f = Files.newOutputStream(dir.resolve(split + "-labels-idx1-ubyte"));
+             DataOutputStream labels = new DataOutputStream(f)) {
+            labels.writeInt(0x00000801);
+            labels.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                labels.writeByte(i % 10);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.layerwise.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code layerwise experiment}: validation, and each experiment end to end on tiny data, shortened. */
+class ExperimentCommandTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "foo | unknown experiment 'foo' (expected one of optimizers, weight-init, batchnorm, weight-decay, dropout)",
+        "optimizers --epochs 2 | --epochs applies to batchnorm, weight-decay and dropout",
+        "dropout --iterations 2 | --iterations applies to optimizers and weight-init",
+        "batchnorm --scales 1 | --scales must be at least 2",
+        "dropout --scales 4 | --scales applies to batchnorm only",
+        "optimizers --eval-sample 10 | --eval-sample applies to weight-decay and dropout only",
+        "weight-decay --eval-sample -1 | --eval-sample must be at least 0",
+        "weight-init --iterations 0 | --iterations must be at least 1"})
+    void badArgumentsAreUsageErrors(String args, String message) {
+        String[] argv = ("experiment " + args + " --data " + tmp.resolve("missing")).split(" ");
+        CliTesting.Run r = CliTesting.run(argv);
+        assertEquals(Main.USAGE, r.exit(), r.err());
+        assertTrue(r.err().contains(message), r.err());
+    }
+
+    @Test
+    void optimizersWritesItsCurvesAndOneJsonObject() throws IOException {
+        Path data = CliTesting.tinyMnist(Files.createDirectories(tmp.resolve("mnist")), 200, 50);
+        Path out = tmp.resolve("out");
+        CliTesting.Run r = CliTesting.run("experiment", "optimizers", "--iterations", "6", "--data", data.toString(),
+                "--out", out.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        String json = r.lastLine();
+        assertTrue(json.startsWith("{\"experiment\": \"optimizers\", \"final_loss\": {\"sgd\": "), json);
+        for (String s : List.of("\"momentum\": ", "\"adagrad\": ", "\"adam\": ", "\"test_accuracy\": {",
+                "\"iterations\": 6", "\"total_seconds\": ")) {
+            assertTrue(json.contains(s), json + " lacks " + s);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("optimizers-loss.csv"));
+        assertEquals("iteration,sgd,momentum,adagrad,adam", csv.get(0));
+        assertEquals(7, csv.size());
+        assertTrue(csv.get(6).startsWith("6,"), csv.get(6));
+        assertTrue(r.out().contains("wrote " + out.resolve("optimizers-loss.csv")), r.out());
+    }
+
+    @Test
+    void everyExperimentRunsShortened() throws IOException {
+        Path data = CliTesting.tinyMnist(tmp, 200, 40);
+        String[][] runs = {
+            {"weight-init", "--iterations", "3"},
+            {"batchnorm", "--epochs", "1", "--scales", "2"},
+            {"weight-decay", "--epochs", "2", "--eval-sample", "0"},
+            {"dropout", "--epochs", "2"}};
+        String[] expectedKeys = {"\"final_loss\": {\"std=0.01\": ", "\"batchnorm_faster\": ",
+            "\"gap\": {\"none\": ", "\"gap\": {\"none\": "};
+        for (int i = 0; i < runs.length; i++) {
+            String[] args = new String[runs[i].length + 5];
+            args[0] = "experiment";
+            System.arraycopy(runs[i], 0, args, 1, runs[i].length);
+            args[runs[i].length + 1] = "--data";
+            args[runs[i].length + 2] = data.toString();
+            args[runs[i].length + 3] = "--json";
+            args[runs[i].length + 4] = "-q";
+            CliTesting.Run r = CliTesting.run(args);
+            assertEquals(0, r.exit(), r.err());
+            String json = r.lastLine();
+            assertTrue(json.startsWith("{\"experiment\": \"" + runs[i][0] + "\""), json);
+            assertTrue(json.contains(expectedKeys[i]), json);
+        }
+    }
+}
