@@ -162,6 +162,7 @@ public final class Dropout implements Layer {
     }
 
     /** The generator the masks come from (its state can be saved with a checkpoint). */
+    @Override
     public Rng rng() {
         return rng;
     }

@@ -37,6 +37,14 @@ public interface Layer {
     default void setInputGradientNeeded(boolean needed) {
     }
 
+    /**
+     * The generator this layer draws from in training (dropout's masks), live, so that a checkpoint can save and
+     * restore its state; {@code null} (the default) for layers that draw nothing.
+     */
+    default dev.layerwise.util.Rng rng() {
+        return null;
+    }
+
     /** The learnable parameters, in order; none by default. */
     default List<Parameter> parameters() {
         return List.of();

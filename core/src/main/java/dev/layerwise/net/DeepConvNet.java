@@ -3,10 +3,12 @@ package dev.layerwise.net;
 import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Convolution;
+import dev.layerwise.layer.Dropout;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Pooling;
 import dev.layerwise.layer.Relu;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
@@ -32,8 +34,9 @@ import java.util.Map;
  * zeros. The convolutions are 3×3 with stride 1 and pad 1, except {@code Conv4}, whose pad is 2 as in the book (that is
  * what makes the last pooled map 4×4). Pooling is 2×2 with stride 2. <b>Book</b>: §8.1, {@code ch08/deep_convnet.py}.
  *
- * <p><b>Not yet</b>: the two {@code Dropout(0.5)} layers, which come with chapter 6; until they are wired in (see the
- * TODOs in {@code layersFor}) this is the book's network without dropout.
+ * <p>Two {@code Dropout(0.5)} layers in the book's (non-inverted) form follow {@code Relu7} and the last affine layer;
+ * their masks come from generators seeded from the constructor's. As in the book, {@link #loss(Tensor, Labels)} runs
+ * in training mode (dropout on), and prediction and accuracy in inference mode.
  *
  * <pre>{@code
  * DeepConvNet net = new DeepConvNet();
@@ -53,6 +56,8 @@ public class DeepConvNet extends Sequential {
     public static final int DEFAULT_HIDDEN_SIZE = 50;
     /** The book's {@code output_size}. */
     public static final int DEFAULT_OUTPUT_SIZE = 10;
+    /** The ratio of the book's two dropout layers. */
+    public static final double DROPOUT_RATIO = 0.5;
 
     private static final String NAME = "DeepConvNet";
 
@@ -76,7 +81,7 @@ public class DeepConvNet extends Sequential {
     public DeepConvNet(int[] inputDim, List<ConvParam> convParams, int hiddenSize, int outputSize, DType dtype,
                        Rng rng) {
         super(initialParameters(inputDim, convParams, hiddenSize, outputSize, dtype, rng),
-                params -> layersFor(params, convParams));
+                params -> layersFor(params, convParams, new Rng(rng.nextLong()), new Rng(rng.nextLong())));
         this.inputDim = inputDim.clone();
         this.convParams = List.copyOf(convParams);
         this.hiddenSize = hiddenSize;
@@ -116,6 +121,12 @@ public class DeepConvNet extends Sequential {
         config.put("hidden_size", hiddenSize);
         config.put("output_size", outputSize);
         return new Architecture(ARCHITECTURE, config);
+    }
+
+    /** The book's {@code loss(x, t)}: in training mode, dropout on ({@code predict(x, train_flg=True)}). */
+    @Override
+    public double loss(Tensor x, Labels t) {
+        return loss(x, t, true);
     }
 
     /** Also takes flattened images {@code (N, C·H·W)}, seen as {@code (N, C, H, W)}. */
@@ -210,7 +221,8 @@ public class DeepConvNet extends Sequential {
         return params;
     }
 
-    private static Map<String, Layer> layersFor(Parameters params, List<ConvParam> convParams) {
+    private static Map<String, Layer> layersFor(Parameters params, List<ConvParam> convParams, Rng dropout1,
+                                                Rng dropout2) {
         Map<String, Layer> layers = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
             ConvParam p = convParams.get(i);
@@ -223,11 +235,9 @@ public class DeepConvNet extends Sequential {
         }
         layers.put("Affine1", new Affine(params.get("W7"), params.get("b7")));
         layers.put("Relu7", new Relu());
-        // TODO(chapter 6): the book's first Dropout(0.5) goes here, after Relu7:
-        //     layers.put("Dropout1", new Dropout(0.5));
+        layers.put("Dropout1", new Dropout(DROPOUT_RATIO, Dropout.Mode.BOOK, dropout1));
         layers.put("Affine2", new Affine(params.get("W8"), params.get("b8")));
-        // TODO(chapter 6): the book's second Dropout(0.5) goes here, after the last Affine, before softmax:
-        //     layers.put("Dropout2", new Dropout(0.5));
+        layers.put("Dropout2", new Dropout(DROPOUT_RATIO, Dropout.Mode.BOOK, dropout2));
         return layers;
     }
 

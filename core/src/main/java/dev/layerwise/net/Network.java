@@ -28,6 +28,21 @@ public interface Network {
     /** The parameters and their gradients, in order. */
     Parameters parameters();
 
+    /**
+     * The states of the random generators the network draws from in training (dropout masks), by layer name, for
+     * checkpoints: a resumed run draws the same masks as an uninterrupted one. None by default.
+     */
+    default java.util.Map<String, long[]> randomState() {
+        return java.util.Map.of();
+    }
+
+    /** Restores {@link #randomState()}; the names must be the same. */
+    default void restoreRandomState(java.util.Map<String, long[]> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException("this network draws no random numbers, got " + state.keySet());
+        }
+    }
+
     /** The scores (before softmax) for a batch, in inference mode: a new tensor {@code (N, classes)}. */
     Tensor predict(Tensor x);
 

@@ -101,6 +101,26 @@ public class Sequential implements Network {
         return layers;
     }
 
+    @Override
+    public Map<String, long[]> randomState() {
+        Map<String, long[]> state = new LinkedHashMap<>();
+        for (Map.Entry<String, Layer> e : order) {
+            if (e.getValue().rng() != null) {
+                state.put(e.getKey(), e.getValue().rng().state());
+            }
+        }
+        return state;
+    }
+
+    @Override
+    public void restoreRandomState(Map<String, long[]> state) {
+        if (!state.keySet().equals(randomState().keySet())) {
+            throw new IllegalArgumentException("random states for " + state.keySet() + ", the network draws in "
+                    + randomState().keySet());
+        }
+        state.forEach((name, s) -> layers.get(name).rng().setState(s));
+    }
+
     /** The last layer, softmax with loss. */
     public SoftmaxWithLoss lastLayer() {
         return lastLayer;

@@ -61,8 +61,14 @@ public final class Trainer {
     private final int iterPerEpoch;
     private final boolean lossAfterUpdate;
     private final boolean failOnDivergence;
+    private final Position resume;
     private volatile boolean stopRequested;
     private int done;
+    private int[] order;
+    private double[] losses;
+    private List<Evaluation> evaluations;
+    private double lossSum;
+    private int lossCount;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -78,6 +84,45 @@ public final class Trainer {
         this.rng = new Rng(b.seed);
         this.lossAfterUpdate = b.lossAfterUpdate;
         this.failOnDivergence = b.failOnDivergence;
+        this.resume = b.resume;
+        if (resume != null) {
+            if (resume.iteration() > iterations) {
+                throw new IllegalArgumentException("the run to resume has done " + resume.iteration()
+                        + " iterations, more than the " + iterations + " asked for in total");
+            }
+            if ((resume.order() != null) != (sampling == Sampling.SHUFFLED_EPOCHS)
+                    || (resume.order() != null && resume.order().length != train.size())) {
+                throw new IllegalArgumentException("the run to resume drew its batches differently");
+            }
+            rng.setState(resume.rng());
+        }
+    }
+
+    /**
+     * Where a run stands after a step: with the network (parameters, buffers, random state) and the optimizer's
+     * state, enough to continue exactly as if it had not stopped. {@code order} is the current permutation of a
+     * shuffled epoch (null when drawing with replacement); {@code lossSum} and {@code lossCount} add up the losses
+     * since the last evaluation.
+     */
+    public record Position(int iteration, long[] rng, int[] order, double[] losses, List<Evaluation> evaluations,
+                           double lossSum, int lossCount) {
+        public Position {
+            rng = rng.clone();
+            order = order == null ? null : order.clone();
+            losses = losses.clone();
+            evaluations = List.copyOf(evaluations);
+            if (iteration < 0 || losses.length != iteration) {
+                throw new IllegalArgumentException("a position after " + iteration + " steps with " + losses.length
+                        + " losses");
+            }
+        }
+    }
+
+    /** Where the run stands now (after the last completed step): for checkpoints. */
+    public Position position() {
+        return new Position(done, rng.state(), order, losses == null ? new double[0]
+                : java.util.Arrays.copyOf(losses, done), evaluations == null ? List.of() : evaluations, lossSum,
+                lossCount);
     }
 
     /**
@@ -142,14 +187,26 @@ public final class Trainer {
         }
         MiniBatch batch = new MiniBatch(train, batchSize);
         int[] indices = new int[batchSize];
-        int[] order = sampling == Sampling.SHUFFLED_EPOCHS ? identity(train.size()) : null;
-        double[] losses = new double[iterations];
-        List<Evaluation> evaluations = new ArrayList<>();
-        double lossSum = 0;
-        int lossCount = 0;
+        order = sampling == Sampling.SHUFFLED_EPOCHS ? identity(train.size()) : null;
+        losses = new double[iterations];
+        evaluations = new ArrayList<>();
+        lossSum = 0;
+        lossCount = 0;
         done = 0;
-        Evaluation last = null;
-        for (int i = 0; i < iterations && !stopRequested; i++) {
+        if (resume != null) {
+            done = resume.iteration();
+            order = resume.order() == null ? null : resume.order().clone();
+            System.arraycopy(resume.losses(), 0, losses, 0, done);
+            for (Evaluation e : resume.evaluations()) {
+                if (e.iteration() % iterPerEpoch == 0) {
+                    evaluations.add(e); // the interrupted run's own end-of-run evaluation is not part of this run
+                }
+            }
+            lossSum = resume.lossSum();
+            lossCount = resume.lossCount();
+        }
+        Evaluation last = evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
+        for (int i = done; i < iterations && !stopRequested; i++) {
             drawBatch(i, indices, order);
             batch.gather(indices);
             double loss = network.gradient(batch.x(), batch.t());
@@ -176,8 +233,12 @@ public final class Trainer {
                 last = evaluate(done, lossSum / lossCount, start, evalSampleSize);
                 evalNanos += System.nanoTime() - t0;
                 evaluations.add(last);
-                lossSum = 0;
-                lossCount = 0;
+                if (epochEnd) {
+                    // Only an epoch's end starts a new mean: an evaluation at the end of a run that stops mid-epoch
+                    // leaves it, so that a run resumed from there reports what an uninterrupted one would.
+                    lossSum = 0;
+                    lossCount = 0;
+                }
                 for (TrainingListener l : listeners) {
                     l.onEvaluation(this, last);
                 }
@@ -254,6 +315,7 @@ public final class Trainer {
         private long seed;
         private Sampling sampling = Sampling.WITH_REPLACEMENT;
         private int evalSampleSize;
+        private Position resume;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Network network, Optimizer optimizer, DataSet train, DataSet test) {
@@ -342,6 +404,15 @@ public final class Trainer {
          */
         public Builder failOnDivergence(boolean fail) {
             this.failOnDivergence = fail;
+            return this;
+        }
+
+        /**
+         * Continues a run from a {@link Position} saved by a checkpoint, up to {@link #iterations} (or
+         * {@link #epochs}) in total. The network and the optimizer must be restored to the same point by the caller.
+         */
+        public Builder resumeFrom(Position position) {
+            this.resume = Objects.requireNonNull(position);
             return this;
         }
 

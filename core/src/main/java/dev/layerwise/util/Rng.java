@@ -109,16 +109,21 @@ public final class Rng {
 
     /** A generator that continues from a {@link #state()}. */
     public static Rng fromState(long[] state) {
+        Rng r = new Rng(0);
+        r.setState(state);
+        return r;
+    }
+
+    /** Continues from a {@link #state()}, in place. */
+    public void setState(long[] state) {
         if (state.length != 6 || (state[0] | state[1] | state[2] | state[3]) == 0 || (state[4] & ~1L) != 0) {
             throw new IllegalArgumentException("not a random generator state: " + Arrays.toString(state));
         }
-        Rng r = new Rng(0);
-        r.s0 = state[0];
-        r.s1 = state[1];
-        r.s2 = state[2];
-        r.s3 = state[3];
-        r.hasSpare = state[4] == 1;
-        r.spare = Double.longBitsToDouble(state[5]);
-        return r;
+        s0 = state[0];
+        s1 = state[1];
+        s2 = state[2];
+        s3 = state[3];
+        hasSpare = state[4] == 1;
+        spare = Double.longBitsToDouble(state[5]);
     }
 }

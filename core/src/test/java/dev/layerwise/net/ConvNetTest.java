@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerwise.gradcheck.GradientCheck;
 import dev.layerwise.kernel.Parallel;
+import dev.layerwise.layer.Dropout;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
@@ -93,6 +94,11 @@ class ConvNetTest {
         assertArrayEquals(new int[] {4, 1, 1}, DeepConvNet.pooledShape(new int[] {1, 8, 8}, small));
         Tensor x = random(rng, DType.FLOAT64, 1, 2, 1, 8, 8);
         randomBiases(net, rng);
+        // Dropout with fixed masks (the book's gradient checks do the same): a fresh mask per forward pass would make
+        // the numerical gradient meaningless.
+        ((Dropout) net.layers().get("Dropout1")).setMask(new boolean[] {true, false, true, true, false, true,
+            true, true, false, true});
+        ((Dropout) net.layers().get("Dropout2")).setMask(new boolean[] {true, true, false, true, true, true});
         GradientCheck.Report report = GradientCheck.check(net, x, Labels.of(2, 0));
         assertEquals(16, report.entries().size());
         assertTrue(report.maxMeanAbsDiff() < 1e-7 && report.maxRelError() < 1e-4, report.toString());
@@ -149,7 +155,7 @@ class ConvNetTest {
             assertEquals(expected, std(W), expected * (W.size() > 1000 ? 0.1 : 0.35), "He std of W" + (i + 1));
         }
         assertEquals(List.of("Conv1", "Relu1", "Conv2", "Relu2", "Pool1", "Conv3", "Relu3", "Conv4", "Relu4", "Pool2",
-                "Conv5", "Relu5", "Conv6", "Relu6", "Pool3", "Affine1", "Relu7", "Affine2"),
+                "Conv5", "Relu5", "Conv6", "Relu6", "Pool3", "Affine1", "Relu7", "Dropout1", "Affine2", "Dropout2"),
                 new ArrayList<>(net.layers().keySet()));
         assertEquals(1, net.convParams().get(0).pad());
         assertEquals(2, net.convParams().get(3).pad(), "the book's conv_param_4 has pad 2");

@@ -76,21 +76,12 @@ final class DoubleOps {
     }
 
     static void exp(int n, double[] x, int xOff, double[] out, int outOff) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            DoubleVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = Math.exp(x[xOff + i]);
-        }
+        VectorMath.exp(n, x, xOff, out, outOff);
     }
 
+    /** Scalar: the Vector API's {@code LOG} differs in the last bit between compiled and interpreted code. */
     static void log(int n, double[] x, int xOff, double[] out, int outOff) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            DoubleVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             out[outOff + i] = Math.log(x[xOff + i]);
         }
     }
@@ -125,22 +116,24 @@ final class DoubleOps {
     }
 
     /**
-     * {@code 1 / (1 + e^−x)} without overflow: with {@code e = exp(−|x|)}, {@code 1 / (1 + e)} for {@code x >= 0} and
-     * {@code e / (1 + e)} for {@code x < 0}.
+     * {@code 1 / (1 + e^−x)} in three passes: {@code −x}, its exponential ({@link VectorMath}), then the quotient. For
+     * very negative x the exponential overflows to infinity and the result is exactly 0; nothing becomes NaN.
      */
     static void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
-        DoubleVector one = DoubleVector.broadcast(S, 1d);
         int i = 0;
         for (; i <= n - L; i += L) {
-            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            DoubleVector onePlusE = e.add(one);
-            one.div(onePlusE).blend(e.div(onePlusE), v.compare(VectorOperators.LT, 0d)).intoArray(out, outOff + i);
+            DoubleVector.fromArray(S, x, xOff + i).neg().intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            double v = x[xOff + i];
-            double e = Math.exp(-Math.abs(v));
-            out[outOff + i] = v < 0 ? e / (1d + e) : 1d / (1d + e);
+            out[outOff + i] = -x[xOff + i];
+        }
+        VectorMath.exp(n, out, outOff, out, outOff);
+        DoubleVector one = DoubleVector.broadcast(S, 1d);
+        for (i = 0; i <= n - L; i += L) {
+            one.div(DoubleVector.fromArray(S, out, outOff + i).add(one)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = 1d / (out[outOff + i] + 1d);
         }
     }
 
@@ -157,35 +150,31 @@ final class DoubleOps {
     }
 
     /**
-     * Per row {@code exp(x − max) / Σ exp(x − max)}, in three passes over the contiguous block so that the exponential
-     * runs on whole vectors even when a row is shorter than one: subtract each row's maximum, exponentiate
-     * everything, divide each row by its sum (added in order).
+     * Per row {@code exp(x − max) / Σ exp(x − max)}: the maximum, the subtraction, the sum and the division row by
+     * row in scalar code (rows of a classifier's scores are short), and the exponential over the whole contiguous
+     * block at once, on whole vectors ({@link VectorMath}). Keeping vector code out of this method also keeps C2 from
+     * mixing it with the exponential's when it inlines.
      */
     static void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
-            double max = max(cols, x, xr);
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                DoubleVector.fromArray(S, x, xr + j).sub(max).intoArray(y, yr + j);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[xr + j]);
             }
-            for (; j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 y[yr + j] = x[xr + j] - max;
             }
         }
-        exp(rows * cols, y, yOff, y, yOff);
+        VectorMath.exp(rows * cols, y, yOff, y, yOff);
         for (int r = 0; r < rows; r++) {
             int yr = yOff + r * cols;
             double sum = 0d;
             for (int j = 0; j < cols; j++) {
                 sum += y[yr + j];
             }
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                DoubleVector.fromArray(S, y, yr + j).div(sum).intoArray(y, yr + j);
-            }
-            for (; j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 y[yr + j] /= sum;
             }
         }

@@ -76,21 +76,12 @@ final class FloatOps {
     }
 
     static void exp(int n, float[] x, int xOff, float[] out, int outOff) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = (float) Math.exp(x[xOff + i]);
-        }
+        VectorMath.exp(n, x, xOff, out, outOff);
     }
 
+    /** Scalar: the Vector API's {@code LOG} differs in the last bit between compiled and interpreted code. */
     static void log(int n, float[] x, int xOff, float[] out, int outOff) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             out[outOff + i] = (float) Math.log(x[xOff + i]);
         }
     }
@@ -125,22 +116,24 @@ final class FloatOps {
     }
 
     /**
-     * {@code 1 / (1 + e^−x)} without overflow: with {@code e = exp(−|x|)}, {@code 1 / (1 + e)} for {@code x >= 0} and
-     * {@code e / (1 + e)} for {@code x < 0}.
+     * {@code 1 / (1 + e^−x)} in three passes: {@code −x}, its exponential ({@link VectorMath}), then the quotient. For
+     * very negative x the exponential overflows to infinity and the result is exactly 0; nothing becomes NaN.
      */
     static void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector onePlusE = e.add(one);
-            one.div(onePlusE).blend(e.div(onePlusE), v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
+            FloatVector.fromArray(S, x, xOff + i).neg().intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            float v = x[xOff + i];
-            float e = (float) Math.exp(-Math.abs(v));
-            out[outOff + i] = v < 0 ? e / (1f + e) : 1f / (1f + e);
+            out[outOff + i] = -x[xOff + i];
+        }
+        VectorMath.exp(n, out, outOff, out, outOff);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (i = 0; i <= n - L; i += L) {
+            one.div(FloatVector.fromArray(S, out, outOff + i).add(one)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = 1f / (out[outOff + i] + 1f);
         }
     }
 
@@ -157,35 +150,31 @@ final class FloatOps {
     }
 
     /**
-     * Per row {@code exp(x − max) / Σ exp(x − max)}, in three passes over the contiguous block so that the exponential
-     * runs on whole vectors even when a row is shorter than one: subtract each row's maximum, exponentiate
-     * everything, divide each row by its sum (added in order).
+     * Per row {@code exp(x − max) / Σ exp(x − max)}: the maximum, the subtraction, the sum and the division row by
+     * row in scalar code (rows of a classifier's scores are short), and the exponential over the whole contiguous
+     * block at once, on whole vectors ({@link VectorMath}). Keeping vector code out of this method also keeps C2 from
+     * mixing it with the exponential's when it inlines.
      */
     static void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
-            float max = max(cols, x, xr);
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                FloatVector.fromArray(S, x, xr + j).sub(max).intoArray(y, yr + j);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, x[xr + j]);
             }
-            for (; j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 y[yr + j] = x[xr + j] - max;
             }
         }
-        exp(rows * cols, y, yOff, y, yOff);
+        VectorMath.exp(rows * cols, y, yOff, y, yOff);
         for (int r = 0; r < rows; r++) {
             int yr = yOff + r * cols;
             float sum = 0f;
             for (int j = 0; j < cols; j++) {
                 sum += y[yr + j];
             }
-            int j = 0;
-            for (; j <= cols - L; j += L) {
-                FloatVector.fromArray(S, y, yr + j).div(sum).intoArray(y, yr + j);
-            }
-            for (; j < cols; j++) {
+            for (int j = 0; j < cols; j++) {
                 y[yr + j] /= sum;
             }
         }

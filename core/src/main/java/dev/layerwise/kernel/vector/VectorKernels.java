@@ -13,6 +13,53 @@ public final class VectorKernels extends PortableKernels {
 
     /** Public for the provider's reflective instantiation; use {@code Kernels.get()}. */
     public VectorKernels() {
+        warmUp();
+    }
+
+    /**
+     * Runs every vector kernel once on small arrays, so that the Vector API classes they use are loaded and
+     * initialised before the JIT compiles any of them. On JDK 17, C2 compiling a kernel whose vector classes are not
+     * yet all loaded gives up on the intrinsics and keeps the slow, allocating fallback for good.
+     */
+    private void warmUp() {
+        int n = 4 * Math.max(FloatOps.L, DoubleOps.L) + 3;
+        float[] f = new float[n * n];
+        double[] d = new double[n * n];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (i % 7) - 3;
+            d[i] = (i % 7) - 3;
+        }
+        float[] fo = new float[n * n];
+        double[] dout = new double[n * n];
+        boolean[] mask = new boolean[n * n];
+        for (int rows : new int[] {1, 3, 5, 9}) {
+            gemm(false, false, rows, n, n, f, 0, f, 0, fo, 0, false);
+            gemm(true, true, rows, n, n, f, 0, f, 0, fo, 0, true);
+            gemm(false, false, rows, n, n, d, 0, d, 0, dout, 0, false);
+            gemm(true, true, rows, n, n, d, 0, d, 0, dout, 0, true);
+            gemmBias(false, false, rows, n, n, f, 0, f, 0, f, 0, fo, 0);
+            gemmBias(false, false, rows, n, n, d, 0, d, 0, d, 0, dout, 0);
+        }
+        addRowVector(n, n, f, 0, f, 0, fo, 0);
+        addRowVector(n, n, d, 0, d, 0, dout, 0);
+        sumColumns(n, n, f, 0, fo, 0);
+        sumColumns(n, n, d, 0, dout, 0);
+        rowMax(n, n, f, 0, fo, 0);
+        rowMax(n, n, d, 0, dout, 0);
+        softmaxRows(n, n, f, 0, fo, 0);
+        softmaxRows(n, n, d, 0, dout, 0);
+        sigmoidForward(n * n, f, 0, fo, 0);
+        sigmoidForward(n * n, d, 0, dout, 0);
+        sigmoidBackward(n * n, f, 0, f, 0, fo, 0);
+        sigmoidBackward(n * n, d, 0, d, 0, dout, 0);
+        reluForward(n * n, f, 0, mask, fo, 0);
+        reluForward(n * n, d, 0, mask, dout, 0);
+        reluBackward(n * n, f, 0, mask, fo, 0);
+        reluBackward(n * n, d, 0, mask, dout, 0);
+        axpy(n * n, 0.5f, f, 0, fo, 0);
+        axpy(n * n, 0.5, d, 0, dout, 0);
+        scale(n * n, 0.5f, fo, 0);
+        scale(n * n, 0.5, dout, 0);
     }
 
     @Override

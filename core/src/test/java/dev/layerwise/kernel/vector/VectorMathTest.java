@@ -1,0 +1,71 @@
+package dev.layerwise.kernel.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerwise.util.Rng;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+class VectorMathTest {
+
+    @Test
+    void floatExpIsAccurateAndTheSameInALaneAndInTheScalarTwin() {
+        Rng rng = new Rng(1);
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[lanes * 4000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((rng.nextDouble() - 0.5) * (i % 7 == 0 ? 220 : 40));
+        }
+        float[] special = {0f, -0f, 1f, -1f, 88.7f, 88.73f, 89f, 100f, -87.3f, -100f, -103.9f, -104f, -200f,
+            Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 1e-30f};
+        System.arraycopy(special, 0, x, 0, special.length);
+        float[] out = new float[x.length];
+        VectorMath.exp(x.length, x, 0, out, 0);
+        for (int i = 0; i < x.length; i++) {
+            float scalar = VectorMath.exp(x[i]);
+            assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(out[i]), "lane and scalar at " + x[i]);
+            float expected = (float) Math.exp(x[i]);
+            if (Float.isNaN(expected)) {
+                assertTrue(Float.isNaN(scalar));
+            } else if (expected == 0 || Float.isInfinite(expected) || Math.abs(expected) < Float.MIN_NORMAL) {
+                assertTrue(Math.abs(scalar - expected) <= 2 * Math.ulp(Float.MIN_NORMAL) || scalar == expected,
+                        x[i] + ": " + scalar + " vs " + expected);
+            } else {
+                assertTrue(Math.abs(scalar - expected) <= 2 * Math.ulp(expected), x[i] + ": " + scalar + " vs "
+                        + expected);
+            }
+        }
+    }
+
+    @Test
+    void doubleExpIsAccurateAndTheSameInALaneAndInTheScalarTwin() {
+        Rng rng = new Rng(2);
+        int lanes = DoubleVector.SPECIES_PREFERRED.length();
+        double[] x = new double[lanes * 4000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (rng.nextDouble() - 0.5) * (i % 7 == 0 ? 1480 : 60);
+        }
+        double[] special = {0, -0.0, 1, -1, 709.7, 709.79, 710, 800, -708, -740, -745, -746, -2000, Double.NaN,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE};
+        System.arraycopy(special, 0, x, 0, special.length);
+        double[] out = new double[x.length];
+        VectorMath.exp(x.length, x, 0, out, 0);
+        for (int i = 0; i < x.length; i++) {
+            double scalar = VectorMath.exp(x[i]);
+            assertEquals(Double.doubleToLongBits(scalar), Double.doubleToLongBits(out[i]), "lane and scalar at "
+                    + x[i]);
+            double expected = Math.exp(x[i]);
+            if (Double.isNaN(expected)) {
+                assertTrue(Double.isNaN(scalar));
+            } else if (expected == 0 || Double.isInfinite(expected) || expected < Double.MIN_NORMAL) {
+                assertTrue(Math.abs(scalar - expected) <= 2 * Double.MIN_VALUE || scalar == expected,
+                        x[i] + ": " + scalar + " vs " + expected);
+            } else {
+                assertTrue(Math.abs(scalar - expected) <= 2 * Math.ulp(expected), x[i] + ": " + scalar + " vs "
+                        + expected);
+            }
+        }
+    }
+}
