@@ -2,27 +2,34 @@ package dev.layerwise.cli;
 
 import dev.layerwise.data.DataSet;
 import dev.layerwise.data.Mnist;
+import dev.layerwise.io.FileFormatException;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.layer.Dropout;
+import dev.layerwise.model.Checkpoints;
+import dev.layerwise.model.Model;
+import dev.layerwise.model.TrainingState;
 import dev.layerwise.net.Activation;
+import dev.layerwise.net.DeepConvNet;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.MultiLayerNetExtend;
 import dev.layerwise.net.Network;
+import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.net.WeightInit;
 import dev.layerwise.optim.AbstractOptimizer;
 import dev.layerwise.optim.LearningRateSchedule;
 import dev.layerwise.optim.Optimizer;
 import dev.layerwise.optim.Optimizers;
+import dev.layerwise.plot.Charts;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.train.EarlyStopping;
-import dev.layerwise.train.Evaluation;
 import dev.layerwise.train.Trainer;
-import dev.layerwise.train.TrainingListener;
 import dev.layerwise.train.TrainingResult;
 import dev.layerwise.util.Rng;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,16 +47,25 @@ import picocli.CommandLine.Spec;
  * {@code layerwise train}: with no options, the book's {@code ch05/train_neuralnet.py} run: a 784-50-10 two-layer net,
  * SGD with learning rate 0.1, 10,000 mini-batches of 100 drawn with replacement, accuracy once per epoch. With
  * {@code --model mlp}, the book's chapter-6 multi-layer nets with their optimizers, initialisations, batch norm,
- * dropout and weight decay. Every option is checked before any data is loaded; a bad one exits with 2 and names it.
+ * dropout and weight decay; with {@code --model simple-convnet} or {@code deep-convnet}, the convolutional nets of
+ * chapters 7 and 8 with the book's settings. {@code --save}, {@code --checkpoint-every} and {@code --resume} keep and
+ * continue runs; {@code --plot} and {@code --log} record them. Every option is checked before any data is loaded; a bad
+ * one exits with 2 and names it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network on MNIST (fetched on first use).",
             "With no options: the book's ch05/train_neuralnet.py run.",
-            "Example (chapter 6): layerwise train --model mlp --hidden 100,100,100 --optimizer adam --init he "
-                    + "--batchnorm --dropout 0.2 --weight-decay 0.01 --epochs 5"})
+            "Examples:",
+            "  layerwise train --model mlp --hidden 100,100,100 --optimizer adam --init he --batchnorm --dropout 0.2",
+            "  layerwise train --model simple-convnet --save convnet.lw --plot curves.png",
+            "  layerwise train --resume convnet.lw --epochs 25"})
 final class TrainCommand implements Callable<Integer> {
-    enum Model {
-        two_layer, mlp, mlp_extend;
+    enum Arch {
+        two_layer, mlp, mlp_extend, simple_convnet, deep_convnet;
+
+        boolean convolutional() {
+            return this == simple_convnet || this == deep_convnet;
+        }
 
         @Override
         public String toString() {
@@ -59,13 +75,23 @@ final class TrainCommand implements Callable<Integer> {
 
     enum Sampling { replacement, shuffle }
 
+    enum Progress { auto, always, never }
+
+    /** The options that define a run; a resumed run takes them from its checkpoint. */
+    private static final List<String> RUN_OPTIONS = List.of("--model", "--hidden", "--activation", "--init",
+            "--batchnorm", "--dropout", "--dropout-mode", "--weight-decay", "--optimizer", "--lr", "--momentum",
+            "--decay-rate", "--beta1", "--beta2", "--lr-schedule", "--batch-size", "--train-size", "--eval-sample",
+            "--sampling", "--seed", "--dtype");
+
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "two-layer", converter = ModelConverter.class,
             description = "Network: two-layer (chapter 5), mlp (the book's MultiLayerNet; MultiLayerNetExtend when "
-                    + "--batchnorm or --dropout is given) or mlp-extend. Default: ${DEFAULT-VALUE}.")
-    Model model;
+                    + "--batchnorm or --dropout is given), mlp-extend, simple-convnet (chapter 7) or deep-convnet "
+                    + "(chapter 8). Default: ${DEFAULT-VALUE}.")
+    Arch model;
 
     @Option(names = "--hidden", paramLabel = "N[,N…]",
-            description = "Hidden layer sizes, comma-separated. Default: 50 for two-layer, 100,100,100,100 for mlp.")
+            description = "Hidden layer sizes, comma-separated. Default: 50 for two-layer, 100,100,100,100 for mlp, "
+                    + "100 for simple-convnet, 50 for deep-convnet.")
     String hidden;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
@@ -74,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"--init", "--weight-init-std"}, paramLabel = "INIT",
             description = "Initial weights: he, xavier, or a standard deviation such as 0.01. "
-                    + "Default: 0.01 for two-layer (the book's weight_init_std), he for mlp.")
+                    + "Default: 0.01 for two-layer and simple-convnet (the book's weight_init_std), he for mlp and "
+                    + "deep-convnet.")
     String init;
 
     @Option(names = "--batchnorm", description = "Batch normalisation after every hidden affine layer (mlp).")
@@ -93,8 +120,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Weight decay: adds 0.5·LAMBDA·ΣW² to the loss (mlp). Default: 0.")
     Double weightDecay;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "sgd",
-            description = "sgd, momentum, nesterov, adagrad, rmsprop or adam. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--optimizer", paramLabel = "NAME",
+            description = "sgd, momentum, nesterov, adagrad, rmsprop or adam. Default: adam for the conv nets "
+                    + "(the book's train_convnet.py), else sgd.")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE",
@@ -120,10 +148,12 @@ final class TrainCommand implements Callable<Integer> {
     String lrSchedule;
 
     @Option(names = "--iterations", paramLabel = "N",
-            description = "Mini-batch steps (the book's iters_num). Default: 10000.")
+            description = "Mini-batch steps in all (the book's iters_num); with --resume, the total to reach. "
+                    + "Default: 10000 (20 epochs for the conv nets).")
     Integer iterations;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Train for N epochs instead of --iterations.")
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Train for N epochs in all instead of --iterations.")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100",
@@ -135,11 +165,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "Default: all 60000.")
     Integer trainSize;
 
-    @Option(names = "--eval-sample", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--eval-sample", paramLabel = "N",
             description = "Evaluate each epoch on the first N images of each set (the book's "
                     + "evaluate_sample_num_per_epoch); 0: all. The final accuracies use all. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int evalSample;
+                    + "Default: 1000 for the conv nets (as the book), else 0.")
+    Integer evalSample;
 
     @Option(names = "--early-stopping", paramLabel = "EPOCHS",
             description = "Stop when the test accuracy has not improved for EPOCHS evaluations. Default: off.")
@@ -158,6 +188,33 @@ final class TrainCommand implements Callable<Integer> {
             description = "float32 or float64. Default: ${DEFAULT-VALUE}.")
     DType dtype;
 
+    @Option(names = "--save", paramLabel = "FILE.lw",
+            description = "Save the trained model there (atomically; with the training state, so that --resume can "
+                    + "continue it). With --resume: default the resumed file.")
+    Path save;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Also save to the --save file every N iterations. Default: only at the end.")
+    Integer checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "FILE.lw",
+            description = "Continue the run saved in FILE up to --iterations or --epochs in all (default: its "
+                    + "original length), with its settings, batches and optimizer state: it ends bit for bit where "
+                    + "an uninterrupted run would.")
+    Path resume;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Draw the loss per iteration and the accuracies per epoch into a PNG file.")
+    Path plot;
+
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Write one row per evaluation: CSV, or JSON lines when FILE ends in .jsonl.")
+    Path log;
+
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Progress bar: auto (on a terminal), always or never. Default: ${DEFAULT-VALUE}.")
+    Progress progress;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Threads for the kernels. Default: the number of processors.")
     Integer threads;
@@ -165,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End the output with one JSON object of the final figures.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print the final summary only.")
+    @Option(names = {"-q", "--quiet"}, description = "Print the final summary only (and the JSON with --json).")
     boolean quiet;
 
     @Mixin
@@ -183,84 +240,251 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, Double> optimizerParams;
     private boolean extended;
 
+    /** A run ready to train: from the options, or from a checkpoint. */
+    private record Run(Network network, Optimizer optimizer, Map<String, Object> settings,
+                       Trainer.Position position) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        validate();
+        if (resume != null) {
+            validateResume();
+        } else {
+            validate();
+        }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Mnist.Data mnist = source.load(Mnist.Options.defaults().withDType(dtype), err::println);
-        DataSet train = trainSize == null ? mnist.train() : mnist.train().head(trainSize);
-        Network net = network();
-        int steps = epochs != null ? epochs * Math.max(train.size() / batchSize, 1)
-                : (iterations != null ? iterations : 10_000);
-        Optimizer opt = optimizer(steps);
-        Trainer.Builder builder = Trainer.builder(net, opt, train, mnist.test())
-                .batchSize(batchSize).seed(seed + 1).evalSampleSize(evalSample)
-                .sampling(sampling == Sampling.shuffle ? Trainer.Sampling.SHUFFLED_EPOCHS
+        Run run = resume != null ? resumed() : fresh();
+        Map<String, Object> s = run.settings();
+        DType runDType = run.network().dtype();
+        Mnist.Data mnist = source.load(Mnist.Options.defaults().withDType(runDType), err::println);
+        Integer size = intSetting(s, "train_size");
+        DataSet train = size == null ? mnist.train() : mnist.train().head(size);
+        int perEpoch = Math.max(train.size() / intSetting(s, "batch_size"), 1);
+        int total = epochs != null ? epochs * perEpoch : iterations != null ? iterations
+                : intSetting(s, "iterations");
+        Trainer.Builder builder = Trainer.builder(run.network(), run.optimizer(), train, mnist.test())
+                .batchSize(intSetting(s, "batch_size")).seed(((Number) s.get("seed")).longValue() + 1)
+                .evalSampleSize(intSetting(s, "eval_sample")).iterations(total)
+                .sampling("shuffle".equals(s.get("sampling")) ? Trainer.Sampling.SHUFFLED_EPOCHS
                         : Trainer.Sampling.WITH_REPLACEMENT);
-        if (epochs != null) {
-            builder.epochs(epochs);
-        } else {
-            builder.iterations(steps);
+        if (run.position() != null) {
+            if (run.position().iteration() >= total) {
+                throw new ParameterException(spec.commandLine(), "the run in " + resume + " has done "
+                        + run.position().iteration() + " iterations; ask for more with --iterations or --epochs");
+            }
+            builder.resumeFrom(run.position());
         }
+        boolean bar = !quiet && (progress == Progress.always || (progress == Progress.auto
+                && Terminal.stdoutIsTerminal()));
         if (!quiet) {
-            builder.listener(new EpochPrinter(out));
+            builder.listener(new ConsoleOutput(out, bar, Terminal.unicode()));
         }
         EarlyStopping stopper = null;
         if (earlyStopping != null) {
             stopper = EarlyStopping.on(EarlyStopping.Metric.TEST_ACCURACY, earlyStopping);
             builder.listener(stopper);
         }
+        Path saveTo = save != null ? save : resume;
+        if (saveTo != null && checkpointEvery != null) {
+            builder.listener(new CheckpointSaver(saveTo, checkpointEvery, s));
+        }
+        TrainingLog logger = log == null ? null : new TrainingLog(log);
+        if (logger != null) {
+            builder.listener(logger);
+        }
         Trainer trainer = builder.build();
         if (!quiet) {
-            out.printf(Locale.ROOT, "%s %s (%s%s), %s, batch %d, %d iterations (%.1f epochs of %d images), seed %d, "
-                            + "%s kernels, %d thread%s%n", modelName(), sizes(), dtype, details(), describe(opt),
-                    batchSize,
-                    trainer.iterations(), (double) trainer.iterations() / trainer.iterationsPerEpoch(), train.size(),
-                    seed, KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
+            out.println(header(run, train.size(), trainer));
+            out.flush();
         }
-        TrainingResult r = trainer.run();
-        if (stopper != null && stopper.stoppedAt() != null) {
-            out.printf(Locale.ROOT, "early stopping: no better test accuracy for %d evaluations; best %.4f at "
-                    + "epoch %.2f%n", earlyStopping, stopper.best().testAccuracy(), stopper.best().epoch());
+        TrainingResult r;
+        try {
+            r = trainer.run();
+        } finally {
+            if (logger != null) {
+                logger.close();
+            }
+        }
+        if (saveTo != null) {
+            Model.of(run.network(), Checkpoints.capture(trainer, s)).save(saveTo);
+        }
+        if (plot != null) {
+            Charts.writePng(Charts.trainingCurves(s.get("model") + " on MNIST", r.losses(), r.evaluations()), plot);
+        }
+        if (!quiet) {
+            if (stopper != null && stopper.stoppedAt() != null) {
+                out.printf(Locale.ROOT, "early stopping: no better test accuracy for %d evaluations; best %.4f at "
+                        + "epoch %.2f%n", earlyStopping, stopper.best().testAccuracy(), stopper.best().epoch());
+            }
+            for (Path written : new Path[] {saveTo, plot, log}) {
+                if (written != null) {
+                    out.println("wrote " + written);
+                }
+            }
         }
         out.printf(Locale.ROOT, "test accuracy %.4f, train accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n",
                 r.testAccuracy(), r.trainAccuracy(), r.iterations(), r.seconds(), r.samplesPerSecond());
         if (json) {
-            out.println(new Json()
-                    .put("test_accuracy", r.testAccuracy())
-                    .put("train_accuracy", r.trainAccuracy())
-                    .put("final_loss", r.finalLoss())
-                    .put("iterations", r.iterations())
-                    .put("epochs", (double) r.iterations() / trainer.iterationsPerEpoch())
-                    .put("seconds", r.seconds())
-                    .put("samples_per_second", r.samplesPerSecond())
-                    .put("model", modelName())
-                    .put("hidden", hiddenSizes)
-                    .put("activation", act.toString())
-                    .put("init", weightInit.toString())
-                    .put("batchnorm", batchnorm)
-                    .put("dropout", dropout)
-                    .put("dropout_mode", dropout == null ? null : mode.toString())
-                    .put("weight_decay", weightDecay == null ? 0.0 : weightDecay)
-                    .put("optimizer", optimizerName)
-                    .put("optimizer_params", optimizerParams)
-                    .put("dtype", dtype.label())
-                    .put("seed", seed)
-                    .put("threads", Parallel.threads())
-                    .put("kernels", KernelProvider.kernels().name()));
+            out.println(summary(r, trainer, s, saveTo));
         }
         out.flush();
         return 0;
     }
 
+    private Json summary(TrainingResult r, Trainer trainer, Map<String, Object> s, Path saved) {
+        return new Json()
+                .put("test_accuracy", r.testAccuracy())
+                .put("train_accuracy", r.trainAccuracy())
+                .put("final_loss", r.finalLoss())
+                .put("iterations", r.iterations())
+                .put("epochs", (double) r.iterations() / trainer.iterationsPerEpoch())
+                .put("seconds", r.seconds())
+                .put("samples_per_second", r.samplesPerSecond())
+                .put("model", s.get("model"))
+                .put("architecture", trainer.network().architecture().config())
+                .put("optimizer", s.get("optimizer"))
+                .put("optimizer_params", s.get("optimizer_params"))
+                .put("batch_size", s.get("batch_size"))
+                .put("dtype", s.get("dtype"))
+                .put("seed", s.get("seed"))
+                .put("resumed_from", resume == null ? null : resume.toString())
+                .put("saved", saved == null ? null : saved.toString())
+                .put("threads", Parallel.threads())
+                .put("kernels", KernelProvider.kernels().name());
+    }
+
+    /** A new run from the options. */
+    private Run fresh() {
+        Network net = network();
+        int size = trainSize == null ? 60_000 : trainSize;
+        int perEpoch = Math.max(size / batchSize, 1);
+        int steps = epochs != null ? epochs * perEpoch : iterations != null ? iterations
+                : model.convolutional() ? 20 * perEpoch : 10_000;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", modelName());
+        s.put("optimizer", optimizerName);
+        s.put("optimizer_params", optimizerParams);
+        s.put("lr_schedule", lrSchedule);
+        s.put("schedule_steps", steps);
+        s.put("batch_size", batchSize);
+        s.put("train_size", trainSize);
+        s.put("eval_sample", evalSample != null ? evalSample : model.convolutional() ? 1000 : 0);
+        s.put("sampling", sampling.name());
+        s.put("seed", seed);
+        s.put("dtype", dtype.label());
+        s.put("iterations", steps);
+        return new Run(net, optimizer(steps), s, null);
+    }
+
+    /** A run continued from the checkpoint in {@code --resume}: network, optimizer and position restored. */
+    private Run resumed() throws java.io.IOException {
+        Model m = Model.load(resume);
+        TrainingState state = m.training();
+        if (state == null) {
+            throw new FileFormatException(resume + ": holds no training state to resume (it was not saved by "
+                    + "layerwise train --save)");
+        }
+        Map<String, Object> s = new LinkedHashMap<>(Checkpoints.settings(state));
+        String name = String.valueOf(s.get("optimizer"));
+        Map<String, Double> params = new LinkedHashMap<>();
+        Object p = s.get("optimizer_params");
+        if (!(p instanceof Map) || !Optimizers.names().contains(name)) {
+            throw new FileFormatException(resume + ": the run's optimizer settings are missing or unknown");
+        }
+        ((Map<?, ?>) p).forEach((k, v) -> params.put(String.valueOf(k), ((Number) v).doubleValue()));
+        Optimizer opt;
+        try {
+            opt = Optimizers.create(name, params, LearningRateSchedule.parse(String.valueOf(s.get("lr_schedule")),
+                    ((Number) s.get("schedule_steps")).longValue()));
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new FileFormatException(resume + ": bad run settings: " + e.getMessage());
+        }
+        Checkpoints.restoreOptimizer(state, opt);
+        Checkpoints.restoreRandom(state, m.network());
+        return new Run(m.network(), opt, s, Checkpoints.position(state));
+    }
+
+    private static Integer intSetting(Map<String, Object> s, String key) {
+        Object v = s.get(key);
+        return v == null ? null : ((Number) v).intValue();
+    }
+
+    private String header(Run run, int trainImages, Trainer trainer) {
+        Map<String, Object> s = run.settings();
+        String from = run.position() == null ? "" : String.format(Locale.ROOT, "resuming %s at iteration %d, ",
+                resume, run.position().iteration());
+        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d images), seed %s, "
+                        + "%s kernels, %d thread%s", from, s.get("model"), describeNetwork(run.network()),
+                describe(run.optimizer(), s), trainer.batchSize(), trainer.iterations(),
+                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, s.get("seed"),
+                KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
+    }
+
+    /** E.g. {@code 784-50-10 (float32)} or {@code (float32; relu, init he, batch norm)}. */
+    private static String describeNetwork(Network net) {
+        Map<String, Object> c = net.architecture().config();
+        StringBuilder sb = new StringBuilder();
+        Object hiddenSizes = c.containsKey("hidden_sizes") ? c.get("hidden_sizes") : c.get("hidden_size");
+        if (c.containsKey("input_size") && hiddenSizes != null) {
+            sb.append(c.get("input_size")).append('-')
+                    .append(String.valueOf(hiddenSizes).replaceAll("[\\[\\] ]", "").replace(',', '-'))
+                    .append('-').append(c.get("output_size")).append(' ');
+        }
+        sb.append('(').append(net.dtype());
+        List<String> details = new ArrayList<>();
+        if (c.containsKey("activation")) {
+            details.add(String.valueOf(c.get("activation")));
+            details.add("init " + c.get("weight_init_std"));
+        }
+        if (Boolean.TRUE.equals(c.get("use_batchnorm"))) {
+            details.add("batch norm");
+        }
+        if (Boolean.TRUE.equals(c.get("use_dropout"))) {
+            details.add("dropout " + c.get("dropout_ratio"));
+        }
+        if (c.get("weight_decay_lambda") instanceof Number && ((Number) c.get("weight_decay_lambda")).doubleValue() > 0) {
+            details.add("weight decay " + c.get("weight_decay_lambda"));
+        }
+        if (!details.isEmpty()) {
+            sb.append("; ").append(String.join(", ", details));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** {@code SGD lr 0.1}, {@code adam lr 0.001, beta1 0.9, beta2 0.999}, plus a schedule other than constant. */
+    private static String describe(Optimizer opt, Map<String, Object> s) {
+        String name = String.valueOf(s.get("optimizer"));
+        StringBuilder sb = new StringBuilder(name.equals("sgd") ? "SGD" : name);
+        String sep = " ";
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) s.get("optimizer_params")).entrySet()) {
+            sb.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+            sep = ", ";
+        }
+        if (opt instanceof AbstractOptimizer
+                && !(((AbstractOptimizer) opt).schedule() instanceof LearningRateSchedule.Constant)) {
+            sb.append(", schedule ").append(((AbstractOptimizer) opt).schedule());
+        }
+        return sb.toString();
+    }
+
     private Network network() {
         Rng rng = new Rng(seed);
-        if (model == Model.two_layer) {
-            return new TwoLayerNet(Mnist.PIXELS, hiddenSizes.get(0), Mnist.CLASSES, weightInit.stddev(1), dtype, rng);
+        switch (model) {
+            case two_layer:
+                return new TwoLayerNet(Mnist.PIXELS, hiddenSizes.get(0), Mnist.CLASSES, weightInit.stddev(1), dtype,
+                        rng);
+            case simple_convnet:
+                return new SimpleConvNet(new int[] {1, Mnist.ROWS, Mnist.COLS}, SimpleConvNet.DEFAULT_CONV_PARAM,
+                        hiddenSizes.get(0), Mnist.CLASSES, weightInit.stddev(1), dtype, rng);
+            case deep_convnet:
+                return new DeepConvNet(new int[] {1, Mnist.ROWS, Mnist.COLS}, DeepConvNet.DEFAULT_CONV_PARAMS,
+                        hiddenSizes.get(0), Mnist.CLASSES, dtype, rng);
+            default:
+                break;
         }
         double lambda = weightDecay == null ? 0 : weightDecay;
         if (!extended) {
@@ -286,64 +510,53 @@ final class TrainCommand implements Callable<Integer> {
         return Optimizers.create(optimizerName, optimizerParams, schedule);
     }
 
-    /** The registered architecture that is trained: two-layer, mlp or mlp-extend. */
+    /** The registered architecture that is trained. */
     private String modelName() {
-        return model == Model.two_layer ? model.toString() : extended ? "mlp-extend" : "mlp";
+        return model == Arch.mlp || model == Arch.mlp_extend ? (extended ? "mlp-extend" : "mlp")
+                : model.toString();
     }
 
-    /** {@code ; relu, init he, batch norm, …} for the multi-layer nets, nothing for the chapter-5 net. */
-    private String details() {
-        if (model == Model.two_layer) {
-            return "";
+    /** With --resume, the run's settings come from the checkpoint: options that would change them are refused. */
+    private void validateResume() {
+        for (String option : RUN_OPTIONS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw usage(option + " cannot be changed when resuming: the run continues with the settings "
+                        + "saved in " + resume);
+            }
         }
-        StringBuilder sb = new StringBuilder("; ").append(act).append(", init ").append(weightInit);
-        if (batchnorm) {
-            sb.append(", batch norm");
-        }
-        if (dropout != null) {
-            sb.append(", dropout ").append(dropout).append(mode == Dropout.Mode.INVERTED ? " (inverted)" : "");
-        }
-        if (weightDecay != null && weightDecay > 0) {
-            sb.append(", weight decay ").append(weightDecay);
-        }
-        return sb.toString();
+        validateCommon();
     }
 
-    private String sizes() {
-        StringBuilder sb = new StringBuilder().append(Mnist.PIXELS);
-        for (int h : hiddenSizes) {
-            sb.append('-').append(h);
-        }
-        return sb.append('-').append(Mnist.CLASSES).toString();
-    }
-
-    /** {@code SGD lr 0.1}, {@code adam lr 0.001, beta1 0.9, beta2 0.999}, plus a schedule other than constant. */
-    private String describe(Optimizer opt) {
-        StringBuilder sb = new StringBuilder(optimizerName.equals("sgd") ? "SGD" : optimizerName);
-        String sep = " ";
-        for (Map.Entry<String, Double> e : optimizerParams.entrySet()) {
-            sb.append(sep).append(e.getKey()).append(' ').append(e.getValue());
-            sep = ", ";
-        }
-        if (opt instanceof AbstractOptimizer
-                && !(((AbstractOptimizer) opt).schedule() instanceof LearningRateSchedule.Constant)) {
-            sb.append(", schedule ").append(((AbstractOptimizer) opt).schedule());
-        }
-        return sb.toString();
-    }
-
-    /** Checks every option and derives what they describe; throws a usage error naming the first bad one. */
-    void validate() {
+    /** Checks the options that apply to new and resumed runs alike. */
+    private void validateCommon() {
         if (iterations != null && epochs != null) {
             throw usage("give --iterations or --epochs, not both");
         }
         positive("--iterations", iterations);
         positive("--epochs", epochs);
-        positive("--batch-size", batchSize);
         positive("--threads", threads);
-        positive("--train-size", trainSize);
         positive("--early-stopping", earlyStopping);
-        if (evalSample < 0) {
+        positive("--checkpoint-every", checkpointEvery);
+        if (checkpointEvery != null && save == null && resume == null) {
+            throw usage("--checkpoint-every needs --save FILE (or --resume FILE) to write to");
+        }
+        for (Path p : new Path[] {save, plot, log}) {
+            Path parent = p == null ? null : p.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw usage("cannot write " + p + ": no directory " + parent);
+            }
+        }
+        if (save != null && Files.isDirectory(save)) {
+            throw usage("--save " + save + " is a directory; give a file name such as model.lw");
+        }
+    }
+
+    /** Checks every option and derives what they describe; throws a usage error naming the first bad one. */
+    void validate() {
+        validateCommon();
+        positive("--batch-size", batchSize);
+        positive("--train-size", trainSize);
+        if (evalSample != null && evalSample < 0) {
             throw usage("--eval-sample must be at least 0 (0: all), got " + evalSample);
         }
         if (trainSize != null && trainSize > 60_000) {
@@ -355,8 +568,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--activation: " + e.getMessage());
         }
+        boolean stdInit = model == Arch.two_layer || model == Arch.simple_convnet;
         try {
-            weightInit = init == null ? (model == Model.two_layer ? WeightInit.std(TwoLayerNet.DEFAULT_WEIGHT_INIT_STD)
+            weightInit = init == null ? (stdInit ? WeightInit.std(TwoLayerNet.DEFAULT_WEIGHT_INIT_STD)
                     : WeightInit.he()) : WeightInit.parse(init);
         } catch (IllegalArgumentException e) {
             throw usage("--init: " + e.getMessage());
@@ -372,33 +586,38 @@ final class TrainCommand implements Callable<Integer> {
         if (weightDecay != null && (!(weightDecay >= 0) || Double.isInfinite(weightDecay))) {
             throw usage("--weight-decay must be a number >= 0, got " + weightDecay);
         }
-        if (model == Model.two_layer) {
+        if (model != Arch.mlp && model != Arch.mlp_extend) {
             if (hiddenSizes.size() != 1) {
-                throw usage("--model two-layer has one hidden layer; got --hidden " + hidden
-                        + " (use --model mlp for more)");
+                throw usage("--model " + model + " has one hidden layer size; got --hidden " + hidden
+                        + (model == Arch.two_layer ? " (use --model mlp for more)" : ""));
             }
             requireMlp("--batchnorm", batchnorm);
             requireMlp("--dropout", dropout != null);
             requireMlp("--weight-decay", weightDecay != null);
             requireMlp("--activation " + activation, act != Activation.RELU);
-            if (weightInit.scalesWithFanIn()) {
-                throw usage("--model two-layer takes a standard deviation for --init (the book's weight_init_std), "
-                        + "got " + init + "; use --model mlp for he or xavier");
+            if (stdInit && weightInit.scalesWithFanIn()) {
+                throw usage("--model " + model + " takes a standard deviation for --init (the book's "
+                        + "weight_init_std), got " + init);
+            }
+            if (model == Arch.deep_convnet && init != null) {
+                throw usage("--model deep-convnet uses He initialisation, as the book's DeepConvNet; --init does not "
+                        + "apply");
             }
         }
-        extended = model == Model.mlp_extend || batchnorm || dropout != null;
+        extended = model == Arch.mlp_extend || batchnorm || dropout != null;
         validateOptimizer();
         optimizer(1);
     }
 
     private void validateOptimizer() {
-        optimizerName = optimizer.trim().toLowerCase(Locale.ROOT);
+        String requested = optimizer != null ? optimizer : model.convolutional() ? "adam" : "sgd";
+        optimizerName = requested.trim().toLowerCase(Locale.ROOT);
         if (!Optimizers.names().contains(optimizerName)) {
             throw usage("--optimizer: unknown optimizer '" + optimizer + "' (expected one of "
                     + String.join(", ", Optimizers.names()) + ")");
         }
         Map<String, Double> params = new LinkedHashMap<>(Optimizers.defaults(optimizerName));
-        double rate = lr != null ? lr : (model == Model.two_layer && optimizerName.equals("sgd") ? 0.1
+        double rate = lr != null ? lr : (model == Arch.two_layer && optimizerName.equals("sgd") ? 0.1
                 : params.get("lr"));
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--lr must be a positive number, got " + rate);
@@ -433,7 +652,16 @@ final class TrainCommand implements Callable<Integer> {
 
     private List<Integer> parseHidden() {
         if (hidden == null) {
-            return model == Model.two_layer ? List.of(50) : List.of(100, 100, 100, 100);
+            switch (model) {
+                case two_layer:
+                    return List.of(50);
+                case simple_convnet:
+                    return List.of(SimpleConvNet.DEFAULT_HIDDEN_SIZE);
+                case deep_convnet:
+                    return List.of(DeepConvNet.DEFAULT_HIDDEN_SIZE);
+                default:
+                    return List.of(100, 100, 100, 100);
+            }
         }
         List<Integer> sizes = new ArrayList<>();
         for (String part : hidden.split(",", -1)) {
@@ -464,7 +692,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void requireMlp(String option, boolean given) {
         if (given) {
-            throw usage(option + " needs --model mlp (the two-layer net is the book's chapter-5 ReLU net)");
+            throw usage(option + " needs --model mlp (the " + model + " net is the book's, with its own layers)");
         }
     }
 
@@ -478,31 +706,15 @@ final class TrainCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** One line per evaluation, like the book's {@code train acc, test acc | …}. */
-    static final class EpochPrinter implements TrainingListener {
-        private final PrintWriter out;
-
-        EpochPrinter(PrintWriter out) {
-            this.out = out;
-        }
-
+    /** Accepts the model names with dashes or underscores. */
+    static final class ModelConverter implements picocli.CommandLine.ITypeConverter<Arch> {
         @Override
-        public void onEvaluation(Trainer trainer, Evaluation e) {
-            out.printf(Locale.ROOT, "epoch %5.2f  iteration %6d  loss %.4f  train acc %.4f  test acc %.4f  %6.1f s%n",
-                    e.epoch(), e.iteration(), e.loss(), e.trainAccuracy(), e.testAccuracy(), e.seconds());
-            out.flush();
-        }
-    }
-
-    /** Accepts {@code two-layer}, {@code mlp}, {@code mlp-extend} (and underscores). */
-    static final class ModelConverter implements picocli.CommandLine.ITypeConverter<Model> {
-        @Override
-        public Model convert(String value) {
+        public Arch convert(String value) {
             try {
-                return Model.valueOf(value.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
+                return Arch.valueOf(value.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException("unknown model '" + value
-                        + "' (expected two-layer, mlp or mlp-extend)");
+                        + "' (expected two-layer, mlp, mlp-extend, simple-convnet or deep-convnet)");
             }
         }
     }

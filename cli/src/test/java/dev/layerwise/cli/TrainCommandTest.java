@@ -76,7 +76,7 @@ class TrainCommandTest {
         CliTesting.Run r = CliTesting.run("train", "--help");
         assertEquals(0, r.exit());
         String help = r.out().replaceAll("\\s+", " ");
-        for (String s : List.of("--model", "Default: two-layer", "--optimizer", "Default: sgd", "--lr",
+        for (String s : List.of("--model", "Default: two-layer", "--optimizer", "Default: adam for the conv nets (the book's train_convnet.py), else sgd", "--lr",
                 "Default: 0.1 for two-layer with sgd", "--hidden", "100,100,100,100 for mlp", "--init",
                 "he for mlp", "--batchnorm", "--dropout", "--dropout-mode", "Default: book", "--weight-decay",
                 "--momentum", "Default: 0.9", "--beta2", "Default: 0.999", "--lr-schedule", "Default: constant",
@@ -106,9 +106,9 @@ class TrainCommandTest {
                 + "weight decay 0.001), adam lr 0.01, beta1 0.9, beta2 0.999, schedule cosine"), r.out());
         String json = r.lastLine();
         assertTrue(json.startsWith("{\"test_accuracy\": ") && json.endsWith("}"), json);
-        for (String s : List.of("\"model\": \"mlp-extend\"", "\"hidden\": [40, 40]", "\"optimizer\": \"adam\"",
-                "\"optimizer_params\": {\"lr\": 0.01, \"beta1\": 0.9, \"beta2\": 0.999}", "\"batchnorm\": true",
-                "\"dropout\": 0.1", "\"dropout_mode\": \"book\"", "\"iterations\": 150")) {
+        for (String s : List.of("\"model\": \"mlp-extend\"", "\"hidden_sizes\": [40, 40]", "\"optimizer\": \"adam\"",
+                "\"optimizer_params\": {\"lr\": 0.01, \"beta1\": 0.9, \"beta2\": 0.999}", "\"use_batchnorm\": true",
+                "\"dropout_ratio\": 0.1", "\"dropout_mode\": \"book\"", "\"iterations\": 150")) {
             assertTrue(json.contains(s), json + " lacks " + s);
         }
         double testAccuracy = Double.parseDouble(json.substring("{\"test_accuracy\": ".length(), json.indexOf(',')));
@@ -119,7 +119,7 @@ class TrainCommandTest {
     void earlyStoppingEndsTheRun() throws IOException {
         Path data = CliTesting.tinyMnist(tmp, 100, 50);
         CliTesting.Run r = CliTesting.run("train", "--model", "mlp", "--hidden", "20", "--lr", "1e-9", "--epochs",
-                "30", "--batch-size", "10", "--early-stopping", "2", "--data", data.toString(), "-q");
+                "30", "--batch-size", "10", "--early-stopping", "2", "--data", data.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("early stopping: no better test accuracy for 2 evaluations"), r.out());
     }

@@ -1,0 +1,59 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.train.Evaluation;
+import dev.layerwise.train.Trainer;
+import dev.layerwise.train.TrainingListener;
+import dev.layerwise.train.TrainingResult;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * What {@code layerwise train} shows while it trains: one summary line per evaluation (loss, train and test accuracy,
+ * seconds), and, on a terminal, a progress bar per epoch in between.
+ */
+final class ConsoleOutput implements TrainingListener {
+    private final PrintWriter out;
+    private final ProgressBar bar;
+
+    ConsoleOutput(PrintWriter out, boolean progressBar, boolean unicode) {
+        this.out = out;
+        this.bar = progressBar ? new ProgressBar(out, unicode) : null;
+    }
+
+    @Override
+    public void onStart(Trainer trainer) {
+        if (bar != null) {
+            bar.onStart(trainer);
+        }
+    }
+
+    @Override
+    public void onIteration(Trainer trainer, int iteration, double loss) {
+        if (bar != null) {
+            bar.onIteration(trainer, iteration, loss);
+        }
+    }
+
+    @Override
+    public void onEvaluation(Trainer trainer, Evaluation e) {
+        if (bar != null) {
+            bar.onEvaluation(trainer, e);
+        }
+        out.println(line(e));
+        out.flush();
+    }
+
+    @Override
+    public void onFinish(Trainer trainer, TrainingResult result) {
+        if (bar != null) {
+            bar.onFinish(trainer, result);
+        }
+    }
+
+    /** {@code epoch  1.00  iteration    600  loss 0.7387  train acc 0.8959  test acc 0.8988     3.4 s}. */
+    static String line(Evaluation e) {
+        return String.format(Locale.ROOT,
+                "epoch %5.2f  iteration %6d  loss %.4f  train acc %.4f  test acc %.4f  %6.1f s",
+                e.epoch(), e.iteration(), e.loss(), e.trainAccuracy(), e.testAccuracy(), e.seconds());
+    }
+}
