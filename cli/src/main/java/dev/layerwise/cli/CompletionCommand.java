@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code layerwise completion}: a bash (and zsh) completion script for every command and option. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash/zsh completion script. Enable it for this shell with:",
+        description = {"Print a bash/zsh completion script for every command and option.",
+            "Enable it for this shell with:",
             "  source <(./layerwise completion)",
             "or save it: ./layerwise completion > /etc/bash_completion.d/layerwise"})
 final class CompletionCommand implements Callable<Integer> {

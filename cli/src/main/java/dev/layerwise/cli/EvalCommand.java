@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * test set.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a model on the MNIST test set: accuracy, per-class precision and recall,",
-            "confusion matrix. The model comes from --model FILE.lw or --arch NAME --params FILE.npz."})
+        description = {"Evaluate a model on MNIST's test set: accuracy, precision, recall, confusion.",
+            "The model comes from --model FILE.lw or --arch NAME --params FILE.npz."})
 final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelSource modelSource;

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code layerwise import --arch NAME --params FILE.npz --out MODEL.lw}: a model file from foreign parameters. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build a model file from parameters trained elsewhere, in the book's names",
-            "(e.g. the book's Python code and numpy.savez(**network.params))."})
+        description = {"Build a model file from parameters trained elsewhere (.npz, book names).",
+            "For example from the book's Python code and numpy.savez(**network.params)."})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
