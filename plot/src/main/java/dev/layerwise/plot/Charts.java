@@ -58,6 +58,7 @@ public final class Charts {
         JFreeChart loss = ChartFactory.createXYLineChart("loss", "iteration", "loss", lossData,
                 PlotOrientation.VERTICAL, true, false, false);
         style(loss);
+        ((XYPlot) loss.getPlot()).setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         XYLineAndShapeRenderer lr = (XYLineAndShapeRenderer) ((XYPlot) loss.getPlot()).getRenderer();
         lr.setSeriesPaint(0, new Color(0xaec7e8));
         lr.setSeriesStroke(0, new BasicStroke(0.8f));
@@ -197,6 +198,7 @@ public final class Charts {
             p.setBackgroundPaint(Color.WHITE);
             p.setDomainGridlinePaint(new Color(0xdddddd));
             p.setRangeGridlinePaint(new Color(0xdddddd));
+            p.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
             if (p.getRenderer() instanceof XYLineAndShapeRenderer) {
                 XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) p.getRenderer();
                 for (int i = 0; i < PALETTE.length; i++) {
