@@ -44,11 +44,21 @@ public final class Json {
     /** Writes {@code value} (maps, lists, strings, numbers, booleans, null) as compact JSON. */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value);
+        write(sb, value, ",", ":");
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object v) {
+    /**
+     * Writes {@code value} on one line with a space after each comma and colon, for people to read; non-finite numbers
+     * become {@code null} (JSON has no NaN).
+     */
+    public static String writeReadable(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, ", ", ": ");
+        return sb.toString();
+    }
+
+    private static void write(StringBuilder sb, Object v, String comma, String colon) {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof Map) {
@@ -56,29 +66,33 @@ public final class Json {
             boolean first = true;
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                 if (!first) {
-                    sb.append(',');
+                    sb.append(comma);
                 }
                 first = false;
                 string(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
+                sb.append(colon);
+                write(sb, e.getValue(), comma, colon);
             }
             sb.append('}');
-        } else if (v instanceof List) {
+        } else if (v instanceof Iterable) {
             sb.append('[');
             boolean first = true;
-            for (Object o : (List<?>) v) {
+            for (Object o : (Iterable<?>) v) {
                 if (!first) {
-                    sb.append(',');
+                    sb.append(comma);
                 }
                 first = false;
-                write(sb, o);
+                write(sb, o, comma, colon);
             }
             sb.append(']');
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("JSON cannot hold " + d);
+                if (comma.length() == 1) {
+                    throw new IllegalArgumentException("JSON cannot hold " + d);
+                }
+                sb.append("null");
+                return;
             }
             sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d)
                     : Double.toString(d));
