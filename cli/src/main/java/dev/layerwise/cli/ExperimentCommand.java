@@ -7,6 +7,8 @@ import dev.layerwise.experiment.Table;
 import dev.layerwise.io.AtomicFiles;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
+import dev.layerwise.plot.Charts;
+import dev.layerwise.plot.ExperimentPlots;
 import dev.layerwise.tensor.DType;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code layerwise experiment NAME}: reruns one of the book's chapter-6 comparisons on MNIST (see
- * {@link Experiments}), prints its final figures, writes its curves as CSV with {@code --out}, and with {@code --json}
- * ends with one JSON object of the figures.
+ * {@link Experiments}), prints its final figures, writes its curves as CSV with {@code --out} and the book's figure
+ * as a PNG with {@code --plot} (see {@link ExperimentPlots}), and with {@code --json} ends with one JSON object of
+ * the figures.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rerun one of the book's chapter-6 comparisons on MNIST and print its final figures.",
@@ -39,8 +42,13 @@ final class ExperimentCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the curves as CSV files into DIR (NAME-loss.csv or NAME-accuracy.csv).")
+            description = "Write the curves as CSV files into DIR (NAME-loss.csv or NAME-accuracy.csv; weight-init "
+                    + "also weight-init-activations.csv, the histogram counts).")
     Path out;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Draw the book's figure of the experiment into FILE.png (its directory must exist).")
+    Path plot;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the initial weights (the same for every compared net) and the batches. "
@@ -115,6 +123,10 @@ final class ExperimentCommand implements Callable<Integer> {
                 o.println("wrote " + file);
             }
         }
+        if (plot != null) {
+            Charts.writePng(ExperimentPlots.plot(r), plot);
+            o.println("wrote " + plot);
+        }
         o.printf(Locale.ROOT, "%s done in %.1f s%n", name, r.seconds());
         if (json) {
             Json j = new Json();
@@ -156,6 +168,10 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         if (evalSample != null && !(name.equals("weight-decay") || name.equals("dropout"))) {
             throw usage("--eval-sample applies to weight-decay and dropout only");
+        }
+        String plotProblem = plot == null ? null : PlotFile.problem("--plot", plot);
+        if (plotProblem != null) {
+            throw usage(plotProblem);
         }
         return new Experiments.Settings(seed, dtype, iterations == null ? 0 : iterations, epochs == null ? 0 : epochs,
                 scales == null ? 0 : scales, evalSample == null ? -1 : evalSample);

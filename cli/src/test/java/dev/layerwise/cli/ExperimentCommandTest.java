@@ -3,10 +3,13 @@ package dev.layerwise.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerwise.plot.ExperimentPlots;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,5 +81,44 @@ class ExperimentCommandTest {
             assertTrue(json.startsWith("{\"experiment\": \"" + runs[i][0] + "\""), json);
             assertTrue(json.contains(expectedKeys[i]), json);
         }
+    }
+
+    @Test
+    void aBadPlotPathIsAUsageErrorBeforeAnyDataIsRead() throws IOException {
+        Path existingDir = Files.createDirectories(tmp.resolve("plots"));
+        Path aFile = Files.writeString(tmp.resolve("file.txt"), "x");
+        String[][] cases = {
+            {tmp.resolve("curves.txt").toString(), "--plot must name a .png file, got '" + tmp.resolve("curves.txt")},
+            {tmp.resolve("no-such-dir").resolve("curves.png").toString(),
+                "directory " + tmp.resolve("no-such-dir") + " does not exist"},
+            {existingDir.toString(), "--plot " + existingDir + " is a directory"},
+            {aFile.resolve("curves.png").toString(), aFile + " is not a directory"}};
+        for (String[] c : cases) {
+            CliTesting.Run r = CliTesting.run("experiment", "optimizers", "--plot", c[0], "--data",
+                    tmp.resolve("missing").toString());
+            assertEquals(Main.USAGE, r.exit(), r.err());
+            assertTrue(r.err().contains(c[1]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+    }
+
+    @Test
+    void plotWritesTheFigureAndLeavesTheJsonAsItWas() throws IOException {
+        Path data = CliTesting.tinyMnist(Files.createDirectories(tmp.resolve("mnist")), 200, 40);
+        Path png = tmp.resolve("weight-decay.PNG");
+        String[] base = {"experiment", "weight-decay", "--epochs", "2", "--data", data.toString(), "--json"};
+        CliTesting.Run without = CliTesting.run(base);
+        String[] withPlot = java.util.Arrays.copyOf(base, base.length + 2);
+        withPlot[base.length] = "--plot";
+        withPlot[base.length + 1] = png.toString();
+        CliTesting.Run with = CliTesting.run(withPlot);
+        assertEquals(0, with.exit(), with.err());
+        assertTrue(with.out().contains("wrote " + png + "\n"), with.out());
+        String timeless = "\"total_seconds\": [0-9.eE-]+";
+        assertEquals(without.lastLine().replaceAll(timeless, ""), with.lastLine().replaceAll(timeless, ""),
+                "the same JSON object, with or without --plot");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(ExperimentPlots.WIDTH, img.getWidth());
+        assertEquals(ExperimentPlots.height("weight-decay", 0), img.getHeight());
     }
 }
