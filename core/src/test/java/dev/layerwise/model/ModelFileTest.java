@@ -62,6 +62,18 @@ class ModelFileTest {
     }
 
     @Test
+    void savedFilesAreReadableByOthersLikeAnyNewFile() throws IOException {
+        Path file = dir.resolve("m.lw");
+        Model.of(new TwoLayerNet(784, 50, 10)).save(file);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        Model.of(new TwoLayerNet(784, 50, 10)).save(file);
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)), "a replaced file keeps its permissions");
+    }
+
+    @Test
     void trainingStateRoundTrips() throws IOException {
         TwoLayerNet net = new TwoLayerNet(784, 50, 10);
         Map<String, Object> meta = new LinkedHashMap<>();
