@@ -17,7 +17,7 @@ import picocli.CommandLine.IVersionProvider;
         description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExperimentCommand.class,
                 ExportCommand.class, ImportCommand.class, GradcheckCommand.class, BenchCommand.class,
-                DataCommand.class, CompletionCommand.class,
+                DataCommand.class, CompletionCommand.class, VisualizeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",
@@ -77,7 +77,11 @@ public final class Main implements Runnable {
     private static String describe(Throwable ex) {
         if (ex instanceof java.nio.file.NoSuchFileException) {
             java.nio.file.NoSuchFileException e = (java.nio.file.NoSuchFileException) ex;
-            return e.getReason() != null ? e.getReason() : "no such file: " + e.getFile();
+            String reason = e.getReason() != null ? e.getReason() : "no such file";
+            String file = e.getFile();
+            // Name the file, unless the reason already does.
+            boolean named = file == null || reason.contains(new java.io.File(file).getName());
+            return named ? reason : reason + ": " + file;
         }
         if (ex instanceof java.nio.file.AccessDeniedException) {
             return "permission denied: " + ((java.nio.file.AccessDeniedException) ex).getFile();

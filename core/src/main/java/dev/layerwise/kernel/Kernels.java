@@ -152,6 +152,40 @@ public interface Kernels {
     void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff);
 
     /**
+     * {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col} with each image's block transposed: one row
+     * per window element and one column per output position,
+     * {@code colT[i][(c·filterH + ky)·filterW + kx][oy·outW + ox] = x[i][c][oy·stride + ky − pad][ox·stride + kx −
+     * pad]}, and 0 where that falls in the padding. {@code colT (n, C·filterH·filterW, outH·outW)} is the output,
+     * entirely overwritten. This is the layout of the per-image product {@code W·colT[i]}, whose result is already
+     * {@code (FN, outH, outW)}; a row is a copy of runs of input rows (contiguous for stride 1).
+     */
+    void im2colT(int n, ConvGeometry g, float[] x, int xOff, float[] colT, int colTOff);
+
+    void im2colT(int n, ConvGeometry g, double[] x, int xOff, double[] colT, int colTOff);
+
+    /**
+     * The adjoint of {@link #im2colT(int, ConvGeometry, float[], int, float[], int) im2colT}: each element of
+     * {@code colT (n, C·filterH·filterW, outH·outW)} is added to the element of {@code x (n, C, H, W)} that im2colT
+     * read it from; elements that came from the padding are dropped. {@code x} is the output, overwritten.
+     */
+    void col2imT(int n, ConvGeometry g, float[] colT, int colTOff, float[] x, int xOff);
+
+    void col2imT(int n, ConvGeometry g, double[] colT, int colTOff, double[] x, int xOff);
+
+    /**
+     * A batch of matrix products with a shared left operand: {@code C_i = op(A)·B_i}, plus {@code bias[r]} on every
+     * element of row r when {@code bias} is not null, for {@code i < batch} — a convolution's {@code W·colT[i] + b}
+     * image by image. {@code op(A)} is m×k (with {@code transA}, A is stored k×m); B holds the {@code B_i} (k×n each,
+     * row-major) one after the other, C (output) the {@code C_i} (m×n each). Each product is computed whole by one
+     * thread, so the result does not depend on the thread count. C must not overlap A, B or bias.
+     */
+    void gemmBatch(int batch, boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                   float[] bias, int biasOff, float[] c, int cOff);
+
+    void gemmBatch(int batch, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                   double[] bias, int biasOff, double[] c, int cOff);
+
+    /**
      * Swaps the first two axes of {@code x (d0, d1, block)}: {@code out[j][i][:] = x[i][j][:]}, moving whole blocks.
      * {@code out (d1, d0, block)} is the output and must not overlap {@code x}.
      */

@@ -294,6 +294,75 @@ public final class Ops {
     }
 
     /**
+     * {@link #im2col} with each image's block transposed: {@code x (N, C, H, W)} → {@code colT (N, C·filterH·filterW,
+     * outH·outW)} (see {@link Kernels#im2colT}); {@code colT} is overwritten.
+     */
+    public static void im2colT(Tensor x, ConvGeometry g, Tensor colT) {
+        sameDType(x, colT);
+        int n = images(x, g, "im2colT");
+        if (!colT.hasShape(n, g.patchSize(), g.positions())) {
+            throw new IllegalArgumentException("im2colT of " + shapes(x) + " with a " + g + " needs colT (" + n
+                    + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().im2colT(n, g, x.floats(), x.offset(), colT.floats(), colT.offset());
+        } else {
+            k().im2colT(n, g, x.doubles(), x.offset(), colT.doubles(), colT.offset());
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2colT}: sums {@code colT (N, C·filterH·filterW, outH·outW)} back onto
+     * {@code x (N, C, H, W)}, which is overwritten.
+     */
+    public static void col2imT(Tensor colT, ConvGeometry g, Tensor x) {
+        sameDType(x, colT);
+        int n = images(x, g, "col2imT");
+        if (!colT.hasShape(n, g.patchSize(), g.positions())) {
+            throw new IllegalArgumentException("col2imT into " + shapes(x) + " with a " + g + " needs colT (" + n
+                    + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            k().col2imT(n, g, colT.floats(), colT.offset(), x.floats(), x.offset());
+        } else {
+            k().col2imT(n, g, colT.doubles(), colT.offset(), x.doubles(), x.offset());
+        }
+    }
+
+    /**
+     * One product per entry of a batch, with a shared left operand: {@code out[i] = op(a)·b[i] + bias·1ᵀ} for
+     * {@code a (m, k)} (stored {@code (k, m)} when {@code transA}), {@code b (batch, k, n)}, {@code bias (m)} or null,
+     * {@code out (batch, m, n)} — a convolution's {@code W·colT[i] + b}, and {@code Wᵀ·dout[i]} (see
+     * {@link Kernels#gemmBatch}). Trailing dimensions of {@code b} and {@code out} past the second are flattened.
+     */
+    public static void matmulBatch(boolean transA, Tensor a, Tensor b, Tensor bias, Tensor out) {
+        if (bias == null) {
+            sameDType(a, b, out);
+        } else {
+            sameDType(a, b, bias, out);
+        }
+        int batch = b.rank() >= 2 ? b.dim(0) : -1;
+        int m = a.rank() == 2 ? a.dim(transA ? 1 : 0) : -1;
+        int k = a.rank() == 2 ? a.dim(transA ? 0 : 1) : -1;
+        int n = b.rank() >= 3 && b.dim(1) == k ? b.size() / Math.max(1, batch * k) : -1;
+        if (a.rank() != 2 || batch < 0 || n < 0 || out.rank() < 2 || out.dim(0) != batch || out.dim(1) != m
+                || (long) batch * m * n != out.size() || (bias != null && bias.size() != m)) {
+            throw new IllegalArgumentException("batched product " + (transA ? "aᵀ" : "a") + "·b[i]"
+                    + (bias == null ? "" : " + bias") + " shapes do not match: "
+                    + (bias == null ? shapes(a, b, out) : shapes(a, b, bias, out)));
+        }
+        if (a.dtype() == DType.FLOAT32) {
+            k().gemmBatch(batch, transA, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+                    bias == null ? null : bias.floats(), bias == null ? 0 : bias.offset(), out.floats(),
+                    out.offset());
+        } else {
+            k().gemmBatch(batch, transA, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+                    bias == null ? null : bias.doubles(), bias == null ? 0 : bias.offset(), out.doubles(),
+                    out.offset());
+        }
+    }
+
+    /**
      * {@code out = x} with the first two axes swapped, as NumPy's {@code swapaxes(x, 0, 1)} made contiguous:
      * {@code x (d0, d1, …)} → {@code out (d1, d0, …)}; out must not overlap x.
      */

@@ -136,6 +136,129 @@ public class PortableKernels implements Kernels {
         }
     }
 
+    /**
+     * A batch of products split over {@link Parallel} by products, reused per calling thread so that it allocates
+     * nothing; a batch started from inside another one gets its own. Holds float or double operands.
+     */
+    private static final class BatchTask implements IntConsumer {
+        private static final ThreadLocal<BatchTask> CURRENT = ThreadLocal.withInitial(BatchTask::new);
+        /** Multiply-adds below which a batch runs on the calling thread. */
+        private static final long MIN_WORK = 1 << 17;
+
+        private boolean busy;
+        private PortableKernels kernels;
+        private int tasks;
+        private int batch;
+        private boolean transA;
+        private int m;
+        private int n;
+        private int k;
+        private float[] af;
+        private float[] bf;
+        private float[] biasf;
+        private float[] cf;
+        private double[] ad;
+        private double[] bd;
+        private double[] biasd;
+        private double[] cd;
+        private int aOff;
+        private int bOff;
+        private int biasOff;
+        private int cOff;
+        private boolean bias;
+
+        private static BatchTask acquire(PortableKernels kernels, int batch, boolean transA, int m, int n, int k,
+                                         int aOff, int bOff, boolean bias, int biasOff, int cOff) {
+            BatchTask t = CURRENT.get();
+            if (t.busy) {
+                t = new BatchTask();
+            }
+            t.busy = true;
+            t.kernels = kernels;
+            long work = Math.max(1L, (long) m * n * k);
+            t.tasks = Parallel.chunks(batch, (int) Math.max(1, MIN_WORK / work));
+            t.batch = batch;
+            t.transA = transA;
+            t.m = m;
+            t.n = n;
+            t.k = k;
+            t.aOff = aOff;
+            t.bOff = bOff;
+            t.bias = bias;
+            t.biasOff = biasOff;
+            t.cOff = cOff;
+            return t;
+        }
+
+        static void run(PortableKernels kernels, int batch, boolean transA, int m, int n, int k, float[] a, int aOff,
+                        float[] b, int bOff, float[] bias, int biasOff, float[] c, int cOff) {
+            BatchTask t = acquire(kernels, batch, transA, m, n, k, aOff, bOff, bias != null, biasOff, cOff);
+            t.af = a;
+            t.bf = b;
+            t.biasf = bias;
+            t.cf = c;
+            t.runAndRelease();
+        }
+
+        static void run(PortableKernels kernels, int batch, boolean transA, int m, int n, int k, double[] a,
+                        int aOff, double[] b, int bOff, double[] bias, int biasOff, double[] c, int cOff) {
+            BatchTask t = acquire(kernels, batch, transA, m, n, k, aOff, bOff, bias != null, biasOff, cOff);
+            t.ad = a;
+            t.bd = b;
+            t.biasd = bias;
+            t.cd = c;
+            t.runAndRelease();
+        }
+
+        private void runAndRelease() {
+            try {
+                if (tasks <= 1) {
+                    accept(0);
+                } else {
+                    Parallel.forEach(tasks, this);
+                }
+            } finally {
+                kernels = null;
+                af = null;
+                bf = null;
+                biasf = null;
+                cf = null;
+                ad = null;
+                bd = null;
+                biasd = null;
+                cd = null;
+                busy = false;
+            }
+        }
+
+        /** Products {@code [t·batch/tasks, (t+1)·batch/tasks)}: C_i filled with the bias rows, then A·B_i added. */
+        @Override
+        public void accept(int t) {
+            int i0 = (int) ((long) t * batch / tasks);
+            int i1 = (int) ((long) (t + 1) * batch / tasks);
+            int size = m * n;
+            for (int i = i0; i < i1; i++) {
+                int ci = cOff + i * size;
+                int bi = bOff + i * k * n;
+                if (cf != null) {
+                    if (bias) {
+                        for (int r = 0; r < m; r++) {
+                            java.util.Arrays.fill(cf, ci + r * n, ci + (r + 1) * n, biasf[biasOff + r]);
+                        }
+                    }
+                    kernels.gemmSerial(transA, m, n, k, af, aOff, bf, bi, cf, ci, bias);
+                } else {
+                    if (bias) {
+                        for (int r = 0; r < m; r++) {
+                            java.util.Arrays.fill(cd, ci + r * n, ci + (r + 1) * n, biasd[biasOff + r]);
+                        }
+                    }
+                    kernels.gemmSerial(transA, m, n, k, ad, aOff, bd, bi, cd, ci, bias);
+                }
+            }
+        }
+    }
+
     @Override
     public void gemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,
                          int bOff, float[] bias, int biasOff, float[] c, int cOff) {
@@ -353,44 +476,62 @@ public class PortableKernels implements Kernels {
      */
     @Override
     public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
-        forRanges(n, 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                float v = x[xOff + i];
-                mask[i] = v <= 0f;
-                out[outOff + i] = Math.max(v, 0f);
-            }
-        });
+        RangeJob.of(this).a(x, xOff).b(out, outOff).mask(mask).run(n, 1,
+                (j, from, to) -> j.kernels.reluForwardRange(from, to, j.fa, j.oa, j.mask, j.fb, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0). */
+    protected void reluForwardRange(int from, int to, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+        for (int i = from; i < to; i++) {
+            float v = x[xOff + i];
+            mask[i] = v <= 0f;
+            out[outOff + i] = Math.max(v, 0f);
+        }
     }
 
     @Override
     public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
-        forRanges(n, 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double v = x[xOff + i];
-                mask[i] = v <= 0d;
-                out[outOff + i] = Math.max(v, 0d);
-            }
-        });
+        RangeJob.of(this).a(x, xOff).b(out, outOff).mask(mask).run(n, 1,
+                (j, from, to) -> j.kernels.reluForwardRange(from, to, j.da, j.oa, j.mask, j.db, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0). */
+    protected void reluForwardRange(int from, int to, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        for (int i = from; i < to; i++) {
+            double v = x[xOff + i];
+            mask[i] = v <= 0d;
+            out[outOff + i] = Math.max(v, 0d);
+        }
     }
 
     /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     @Override
     public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
-        forRanges(n, 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & (mask[i] ? 0 : -1));
-            }
-        });
+        RangeJob.of(this).a(dout, doutOff).b(dx, dxOff).mask(mask).run(n, 1,
+                (j, from, to) -> j.kernels.reluBackwardRange(from, to, j.fa, j.oa, j.mask, j.fb, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code reluBackward}, on the calling thread (mask from index 0). */
+    protected void reluBackwardRange(int from, int to, float[] dout, int doutOff, boolean[] mask, float[] dx,
+                                     int dxOff) {
+        for (int i = from; i < to; i++) {
+            dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & (mask[i] ? 0 : -1));
+        }
     }
 
     @Override
     public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        forRanges(n, 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                long keep = mask[i] ? 0L : -1L;
-                dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
-            }
-        });
+        RangeJob.of(this).a(dout, doutOff).b(dx, dxOff).mask(mask).run(n, 1,
+                (j, from, to) -> j.kernels.reluBackwardRange(from, to, j.da, j.oa, j.mask, j.db, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code reluBackward}, on the calling thread (mask from index 0). */
+    protected void reluBackwardRange(int from, int to, double[] dout, int doutOff, boolean[] mask, double[] dx,
+                                     int dxOff) {
+        for (int i = from; i < to; i++) {
+            long keep = mask[i] ? 0L : -1L;
+            dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
+        }
     }
 
     @Override
@@ -504,34 +645,6 @@ public class PortableKernels implements Kernels {
 
     // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
 
-    /** Work items (elements touched) below which a convolution kernel is not worth splitting over threads. */
-    private static final long MIN_TASK_ELEMENTS = 1 << 15;
-
-    /** A task over items {@code [from, to)}. */
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    /** Runs {@code body} over items {@code [0, n)} of {@code workPerItem} each, in contiguous chunks over threads. */
-    private static void forRanges(int n, long workPerItem, Range body) {
-        int minItems = (int) Math.min(n, Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, workPerItem)));
-        int tasks = Parallel.chunks(n, minItems);
-        if (tasks <= 1) {
-            body.run(0, n);
-        } else {
-            Parallel.forEach(tasks, t -> body.run((int) ((long) t * n / tasks), (int) ((long) (t + 1) * n / tasks)));
-        }
-    }
-
-    private static void forImages(int n, long workPerImage, Range body) {
-        forRanges(n, workPerImage, body);
-    }
-
-    private static void forRows(int rows, long workPerRow, Range body) {
-        forRanges(rows, workPerRow, body);
-    }
-
     /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
@@ -578,10 +691,15 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void im2col(int n, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
-        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+        RangeJob.of(this).geometry(g).a(x, xOff).b(col, colOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> j.kernels.im2colImages(i0, i1, j.g, j.fa, j.oa, j.fb, j.ob));
     }
 
-    private static void im2colImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+    /**
+     * Images {@code [i0, i1)} of {@code im2col}, on the calling thread; the unit of work {@code im2col} spreads over
+     * the threads. The Vector API kernels override it.
+     */
+    protected void im2colImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
         int channels = g.channels();
         int h = g.height();
         int w = g.width();
@@ -631,7 +749,8 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void col2im(int n, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
-        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+        RangeJob.of(this).geometry(g).a(col, colOff).b(x, xOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> col2imImages(i0, i1, j.g, j.fa, j.oa, j.fb, j.ob));
     }
 
     private static void col2imImages(int i0, int i1, ConvGeometry g, float[] col, int colOff, float[] x, int xOff) {
@@ -677,40 +796,171 @@ public class PortableKernels implements Kernels {
     }
 
     @Override
-    public void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff) {
-        forRows(d1, (long) d0 * block, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                for (int i = 0; i < d0; i++) {
-                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+    public void im2colT(int n, ConvGeometry g, float[] x, int xOff, float[] colT, int colTOff) {
+        RangeJob.of(this).geometry(g).a(x, xOff).b(colT, colTOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> im2colTImages(i0, i1, j.g, j.fa, j.oa, j.fb, j.ob));
+    }
+
+    /**
+     * Row by row of colT: for window element (c, ky, kx) and output row oy, the output columns whose input column
+     * {@code ox·stride + kx − pad} lies inside the image, {@code [oxLo, oxHi)}, are copied (a run of the input row for
+     * stride 1), the others are 0.
+     */
+    private static void im2colTImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] colT, int colTOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            int row = colTOff + i * g.patchSize() * positions;
+            for (int c = 0; c < channels; c++) {
+                for (int ky = 0; ky < g.filterH(); ky++) {
+                    for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                        int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                        for (int oy = 0; oy < oh; oy++) {
+                            int dst = row + oy * ow;
+                            int iy = oy * s + ky - p;
+                            if (iy < 0 || iy >= h) {
+                                java.util.Arrays.fill(colT, dst, dst + ow, 0f);
+                                continue;
+                            }
+                            java.util.Arrays.fill(colT, dst, dst + oxLo, 0f);
+                            int src = image + c * plane + iy * w + oxLo * s + kx - p;
+                            if (s == 1) {
+                                System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                            } else {
+                                for (int ox = oxLo; ox < oxHi; ox++, src += s) {
+                                    colT[dst + ox] = x[src];
+                                }
+                            }
+                            java.util.Arrays.fill(colT, dst + oxHi, dst + ow, 0f);
+                        }
+                    }
                 }
             }
-        });
+        }
+    }
+
+    @Override
+    public void col2imT(int n, ConvGeometry g, float[] colT, int colTOff, float[] x, int xOff) {
+        RangeJob.of(this).geometry(g).a(colT, colTOff).b(x, xOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> col2imTImages(i0, i1, j.g, j.fa, j.oa, j.fb, j.ob));
+    }
+
+    /** The transpose of {@link #im2colTImages}: each copied element added back, in the same order. */
+    private static void col2imTImages(int i0, int i1, ConvGeometry g, float[] colT, int colTOff, float[] x, int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0f);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            int row = colTOff + i * g.patchSize() * positions;
+            for (int c = 0; c < channels; c++) {
+                for (int ky = 0; ky < g.filterH(); ky++) {
+                    for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                        int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * s + ky - p;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int src = row + oy * ow;
+                            int dst = image + c * plane + iy * w + oxLo * s + kx - p;
+                            if (s == 1) {
+                                // A loop over two arrays with one index: the JIT vectorises it.
+                                int d = dst - oxLo;
+                                for (int ox = oxLo; ox < oxHi; ox++) {
+                                    x[d + ox] += colT[src + ox];
+                                }
+                            } else {
+                                for (int ox = oxLo; ox < oxHi; ox++, dst += s) {
+                                    x[dst] += colT[src + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gemmBatch(int batch, boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                          float[] bias, int biasOff, float[] c, int cOff) {
+        BatchTask.run(this, batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
+    }
+
+    /**
+     * One product {@code C = op(A)·B} ({@code +=} when {@code accumulate}), B row-major, on the calling thread: the
+     * unit of work of {@code gemmBatch}.
+     * The Vector API kernels override it.
+     */
+    protected void gemmSerial(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+                              int cOff, boolean accumulate) {
+        gemmRows(0, m, transA, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff) {
+        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(out, outOff).run(d1, (long) d0 * block,
+                (j, j0, j1) -> swapAxes01Rows(j0, j1, j.p0, j.p1, j.p2, j.fa, j.oa, j.fb, j.ob));
+    }
+
+    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01}. */
+    private static void swapAxes01Rows(int j0, int j1, int d0, int d1, int block, float[] x, int xOff, float[] out,
+                                       int outOff) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = 0; i < d0; i++) {
+                System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+            }
+        }
     }
 
     @Override
     public void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
                                   int outOff) {
-        forRows(d1, (long) d0 * block, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                for (int i = 0; i < d0; i++) {
-                    int src = xOff + (i * d1 + j) * block;
-                    int dst = outOff + (j * d0 + i) * block;
-                    float bi = b[bOff + i];
-                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
-                    System.arraycopy(x, src, out, dst, block);
-                    for (int e = dst; e < dst + block; e++) {
-                        out[e] += bi;
-                    }
+        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(b, bOff).c(out, outOff).run(d1, (long) d0 * block,
+                (j, j0, j1) -> swapAxes01AddBiasRows(j0, j1, j.p0, j.p1, j.p2, j.fa, j.oa, j.fb, j.ob, j.fc,
+                        j.oc));
+    }
+
+    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01AddBias}. */
+    private static void swapAxes01AddBiasRows(int j0, int j1, int d0, int d1, int block, float[] x, int xOff,
+                                              float[] b, int bOff, float[] out, int outOff) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = 0; i < d0; i++) {
+                int src = xOff + (i * d1 + j) * block;
+                int dst = outOff + (j * d0 + i) * block;
+                float bi = b[bOff + i];
+                // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                System.arraycopy(x, src, out, dst, block);
+                for (int e = dst; e < dst + block; e++) {
+                    out[e] += bi;
                 }
             }
-        });
+        }
     }
 
     @Override
     public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
-        forRows(rows, cols, (r0, r1) -> {
+        RangeJob.of(this).ints(cols, 0, 0).a(x, xOff).b(out, outOff).run(rows, cols, (j, r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                out[outOff + r] = sum(x, xOff + r * cols, cols);
+                j.fb[j.ob + r] = sum(j.fa, j.oa + r * j.p0, j.p0);
             }
         });
     }
@@ -739,8 +989,9 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
-        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
-                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+        RangeJob.of(this).geometry(g).a(x, xOff).ints(argMax).b(out, outOff)
+                .run(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                        (j, i0, i1) -> maxPoolImages(i0, i1, j.g, j.fa, j.oa, j.ints, j.fb, j.ob));
     }
 
     /**
@@ -840,28 +1091,39 @@ public class PortableKernels implements Kernels {
     @Override
     public void maxPoolBackward(int n, ConvGeometry g, float[] dout, int doutOff, int[] argMax, float[] dx,
                                 int dxOff) {
-        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
-            int plane = g.height() * g.width();
-            int positions = g.positions();
-            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0f);
-            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
-                int base = dxOff + q * plane;
-                for (int o = q * positions; o < (q + 1) * positions; o++) {
-                    int a = argMax[o];
-                    if (a >= 0) {
-                        dx[base + a] += dout[doutOff + o];
-                    }
+        RangeJob.of(this).geometry(g).a(dout, doutOff).ints(argMax).b(dx, dxOff)
+                .run(n, (long) g.channels() * (g.positions() + g.height() * g.width()),
+                        (j, i0, i1) -> maxPoolBackwardImages(i0, i1, j.g, j.fa, j.oa, j.ints, j.fb, j.ob));
+    }
+
+    /** Images {@code [i0, i1)} of {@code maxPoolBackward}. */
+    private static void maxPoolBackwardImages(int i0, int i1, ConvGeometry g, float[] dout, int doutOff, int[] argMax,
+                                              float[] dx, int dxOff) {
+        int plane = g.height() * g.width();
+        int positions = g.positions();
+        java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0f);
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int base = dxOff + q * plane;
+            for (int o = q * positions; o < (q + 1) * positions; o++) {
+                int a = argMax[o];
+                if (a >= 0) {
+                    dx[base + a] += dout[doutOff + o];
                 }
             }
-        });
+        }
     }
 
     @Override
     public void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
-        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> im2colImages(i0, i1, g, x, xOff, col, colOff));
+        RangeJob.of(this).geometry(g).a(x, xOff).b(col, colOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> j.kernels.im2colImages(i0, i1, j.g, j.da, j.oa, j.db, j.ob));
     }
 
-    private static void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+    /**
+     * Images {@code [i0, i1)} of {@code im2col}, on the calling thread; the unit of work {@code im2col} spreads over
+     * the threads. The Vector API kernels override it.
+     */
+    protected void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
         int channels = g.channels();
         int h = g.height();
         int w = g.width();
@@ -911,7 +1173,8 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
-        forImages(n, (long) g.positions() * g.patchSize(), (i0, i1) -> col2imImages(i0, i1, g, col, colOff, x, xOff));
+        RangeJob.of(this).geometry(g).a(col, colOff).b(x, xOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> col2imImages(i0, i1, j.g, j.da, j.oa, j.db, j.ob));
     }
 
     private static void col2imImages(int i0, int i1, ConvGeometry g, double[] col, int colOff, double[] x, int xOff) {
@@ -957,40 +1220,173 @@ public class PortableKernels implements Kernels {
     }
 
     @Override
-    public void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff) {
-        forRows(d1, (long) d0 * block, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                for (int i = 0; i < d0; i++) {
-                    System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+    public void im2colT(int n, ConvGeometry g, double[] x, int xOff, double[] colT, int colTOff) {
+        RangeJob.of(this).geometry(g).a(x, xOff).b(colT, colTOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> im2colTImages(i0, i1, j.g, j.da, j.oa, j.db, j.ob));
+    }
+
+    /**
+     * Row by row of colT: for window element (c, ky, kx) and output row oy, the output columns whose input column
+     * {@code ox·stride + kx − pad} lies inside the image, {@code [oxLo, oxHi)}, are copied (a run of the input row for
+     * stride 1), the others are 0.
+     */
+    private static void im2colTImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] colT,
+                                      int colTOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            int row = colTOff + i * g.patchSize() * positions;
+            for (int c = 0; c < channels; c++) {
+                for (int ky = 0; ky < g.filterH(); ky++) {
+                    for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                        int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                        for (int oy = 0; oy < oh; oy++) {
+                            int dst = row + oy * ow;
+                            int iy = oy * s + ky - p;
+                            if (iy < 0 || iy >= h) {
+                                java.util.Arrays.fill(colT, dst, dst + ow, 0d);
+                                continue;
+                            }
+                            java.util.Arrays.fill(colT, dst, dst + oxLo, 0d);
+                            int src = image + c * plane + iy * w + oxLo * s + kx - p;
+                            if (s == 1) {
+                                System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                            } else {
+                                for (int ox = oxLo; ox < oxHi; ox++, src += s) {
+                                    colT[dst + ox] = x[src];
+                                }
+                            }
+                            java.util.Arrays.fill(colT, dst + oxHi, dst + ow, 0d);
+                        }
+                    }
                 }
             }
-        });
+        }
+    }
+
+    @Override
+    public void col2imT(int n, ConvGeometry g, double[] colT, int colTOff, double[] x, int xOff) {
+        RangeJob.of(this).geometry(g).a(colT, colTOff).b(x, xOff).run(n, (long) g.positions() * g.patchSize(),
+                (j, i0, i1) -> col2imTImages(i0, i1, j.g, j.da, j.oa, j.db, j.ob));
+    }
+
+    /** The transpose of {@link #im2colTImages}: each copied element added back, in the same order. */
+    private static void col2imTImages(int i0, int i1, ConvGeometry g, double[] colT, int colTOff, double[] x,
+                                      int xOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        java.util.Arrays.fill(x, xOff + i0 * channels * plane, xOff + i1 * channels * plane, 0d);
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * channels * plane;
+            int row = colTOff + i * g.patchSize() * positions;
+            for (int c = 0; c < channels; c++) {
+                for (int ky = 0; ky < g.filterH(); ky++) {
+                    for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                        int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                        for (int oy = 0; oy < oh; oy++) {
+                            int iy = oy * s + ky - p;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int src = row + oy * ow;
+                            int dst = image + c * plane + iy * w + oxLo * s + kx - p;
+                            if (s == 1) {
+                                // A loop over two arrays with one index: the JIT vectorises it.
+                                int d = dst - oxLo;
+                                for (int ox = oxLo; ox < oxHi; ox++) {
+                                    x[d + ox] += colT[src + ox];
+                                }
+                            } else {
+                                for (int ox = oxLo; ox < oxHi; ox++, dst += s) {
+                                    x[dst] += colT[src + ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gemmBatch(int batch, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                          double[] bias, int biasOff, double[] c, int cOff) {
+        BatchTask.run(this, batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
+    }
+
+    /**
+     * One product {@code C = op(A)·B} ({@code +=} when {@code accumulate}), B row-major, on the calling thread: the
+     * unit of work of {@code gemmBatch}.
+     * The Vector API kernels override it.
+     */
+    protected void gemmSerial(boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                              double[] c, int cOff, boolean accumulate) {
+        gemmRows(0, m, transA, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff) {
+        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(out, outOff).run(d1, (long) d0 * block,
+                (j, j0, j1) -> swapAxes01Rows(j0, j1, j.p0, j.p1, j.p2, j.da, j.oa, j.db, j.ob));
+    }
+
+    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01}. */
+    private static void swapAxes01Rows(int j0, int j1, int d0, int d1, int block, double[] x, int xOff, double[] out,
+                                       int outOff) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = 0; i < d0; i++) {
+                System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
+            }
+        }
     }
 
     @Override
     public void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
                                   int outOff) {
-        forRows(d1, (long) d0 * block, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                for (int i = 0; i < d0; i++) {
-                    int src = xOff + (i * d1 + j) * block;
-                    int dst = outOff + (j * d0 + i) * block;
-                    double bi = b[bOff + i];
-                    // Copy, then add in place: a loop over one array, which the JIT vectorises.
-                    System.arraycopy(x, src, out, dst, block);
-                    for (int e = dst; e < dst + block; e++) {
-                        out[e] += bi;
-                    }
+        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(b, bOff).c(out, outOff).run(d1, (long) d0 * block,
+                (j, j0, j1) -> swapAxes01AddBiasRows(j0, j1, j.p0, j.p1, j.p2, j.da, j.oa, j.db, j.ob, j.dc,
+                        j.oc));
+    }
+
+    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01AddBias}. */
+    private static void swapAxes01AddBiasRows(int j0, int j1, int d0, int d1, int block, double[] x, int xOff,
+                                              double[] b, int bOff, double[] out, int outOff) {
+        for (int j = j0; j < j1; j++) {
+            for (int i = 0; i < d0; i++) {
+                int src = xOff + (i * d1 + j) * block;
+                int dst = outOff + (j * d0 + i) * block;
+                double bi = b[bOff + i];
+                // Copy, then add in place: a loop over one array, which the JIT vectorises.
+                System.arraycopy(x, src, out, dst, block);
+                for (int e = dst; e < dst + block; e++) {
+                    out[e] += bi;
                 }
             }
-        });
+        }
     }
 
     @Override
     public void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
-        forRows(rows, cols, (r0, r1) -> {
+        RangeJob.of(this).ints(cols, 0, 0).a(x, xOff).b(out, outOff).run(rows, cols, (j, r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                out[outOff + r] = sum(x, xOff + r * cols, cols);
+                j.db[j.ob + r] = sum(j.da, j.oa + r * j.p0, j.p0);
             }
         });
     }
@@ -1019,8 +1415,9 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void maxPoolForward(int n, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out, int outOff) {
-        forImages(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
-                (i0, i1) -> maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff));
+        RangeJob.of(this).geometry(g).a(x, xOff).ints(argMax).b(out, outOff)
+                .run(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
+                        (j, i0, i1) -> maxPoolImages(i0, i1, j.g, j.da, j.oa, j.ints, j.db, j.ob));
     }
 
     /**
@@ -1120,20 +1517,26 @@ public class PortableKernels implements Kernels {
     @Override
     public void maxPoolBackward(int n, ConvGeometry g, double[] dout, int doutOff, int[] argMax, double[] dx,
                                 int dxOff) {
-        forImages(n, (long) g.channels() * (g.positions() + g.height() * g.width()), (i0, i1) -> {
-            int plane = g.height() * g.width();
-            int positions = g.positions();
-            java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0d);
-            for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
-                int base = dxOff + q * plane;
-                for (int o = q * positions; o < (q + 1) * positions; o++) {
-                    int a = argMax[o];
-                    if (a >= 0) {
-                        dx[base + a] += dout[doutOff + o];
-                    }
+        RangeJob.of(this).geometry(g).a(dout, doutOff).ints(argMax).b(dx, dxOff)
+                .run(n, (long) g.channels() * (g.positions() + g.height() * g.width()),
+                        (j, i0, i1) -> maxPoolBackwardImages(i0, i1, j.g, j.da, j.oa, j.ints, j.db, j.ob));
+    }
+
+    /** Images {@code [i0, i1)} of {@code maxPoolBackward}. */
+    private static void maxPoolBackwardImages(int i0, int i1, ConvGeometry g, double[] dout, int doutOff, int[] argMax,
+                                              double[] dx, int dxOff) {
+        int plane = g.height() * g.width();
+        int positions = g.positions();
+        java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0d);
+        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
+            int base = dxOff + q * plane;
+            for (int o = q * positions; o < (q + 1) * positions; o++) {
+                int a = argMax[o];
+                if (a >= 0) {
+                    dx[base + a] += dout[doutOff + o];
                 }
             }
-        });
+        }
     }
 
     // ---- chapter 6: optimizer steps, batch normalisation, dropout, weight decay ------------------------------------
@@ -1250,11 +1653,22 @@ public class PortableKernels implements Kernels {
     @Override
     public void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, float[] g, int gOff,
                            float[] m, int mOff, float[] v, int vOff, float[] w, int wOff) {
+        RangeJob.of(this).scalars(lrT, beta1, beta2, eps).a(g, gOff).b(m, mOff).c(v, vOff).d(w, wOff).run(n, 4,
+                (j, from, to) -> j.kernels.adamUpdateRange(from, to, j.s0, j.s1, j.s2, j.s3, j.fa, j.oa, j.fb, j.ob,
+                        j.fc, j.oc, j.fd, j.od));
+    }
+
+    /**
+     * Elements {@code [from, to)} of {@code adamUpdate}, on the calling thread: the unit of work it spreads over the
+     * threads (each element is updated on its own, so the result does not depend on the split).
+     */
+    protected void adamUpdateRange(int from, int to, double lrT, double beta1, double beta2, double eps, float[] g,
+                                   int gOff, float[] m, int mOff, float[] v, int vOff, float[] w, int wOff) {
         float lrF = (float) lrT;
         float epsF = (float) eps;
         float c1 = (float) (1 - beta1);
         float c2 = (float) (1 - beta2);
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[gOff + i];
             float mi = m[mOff + i];
             mi += c1 * (gi - mi);
@@ -1269,9 +1683,17 @@ public class PortableKernels implements Kernels {
     @Override
     public void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, double[] g, int gOff,
                            double[] m, int mOff, double[] v, int vOff, double[] w, int wOff) {
+        RangeJob.of(this).scalars(lrT, beta1, beta2, eps).a(g, gOff).b(m, mOff).c(v, vOff).d(w, wOff).run(n, 4,
+                (j, from, to) -> j.kernels.adamUpdateRange(from, to, j.s0, j.s1, j.s2, j.s3, j.da, j.oa, j.db, j.ob,
+                        j.dc, j.oc, j.dd, j.od));
+    }
+
+    /** Elements {@code [from, to)} of {@code adamUpdate}, on the calling thread. */
+    protected void adamUpdateRange(int from, int to, double lrT, double beta1, double beta2, double eps, double[] g,
+                                   int gOff, double[] m, int mOff, double[] v, int vOff, double[] w, int wOff) {
         double c1 = 1 - beta1;
         double c2 = 1 - beta2;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             double gi = g[gOff + i];
             double mi = m[mOff + i];
             mi += c1 * (gi - mi);

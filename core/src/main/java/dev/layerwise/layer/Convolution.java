@@ -15,10 +15,13 @@ import java.util.List;
  * <b>Book</b>: §7.4.3, {@code common/layers.py: Convolution}.
  *
  * <p>The book computes {@code col·col_W + b} with {@code col_W = W.reshape(FN, -1).T} and transposes the result to
- * {@code (N, FN, OH, OW)}. Here the same product is computed transposed, {@code W·colᵀ} (FN, N·OH·OW), with the
- * filters {@code W.reshape(FN, -1)} as they are, so that bringing it to {@code (N, FN, OH, OW)} moves whole rows of
- * {@code OH·OW} elements. Backward: {@code db} = sums of {@code dout} per filter, {@code dW = doutᵀ·col},
- * {@code dcol = dout·W}, {@code dx = col2im(dcol)}; no transpose of a matrix is materialised.
+ * {@code (N, FN, OH, OW)}. Here the same sums are computed image by image the other way round, {@code W·colT[i] + b},
+ * with the filters {@code W.reshape(FN, -1)} as they are and {@code colT} the book's {@code col} with each image's
+ * block transposed ({@code (N, C·FH·FW, OH·OW)}, see {@link Ops#im2colT}): the product is then already
+ * {@code (FN, OH, OW)} per image, and both operands are read in place. Backward: {@code db} = sums of {@code dout}
+ * per filter, {@code dW = doutᵀ·col} with the book's {@code col} (unfolded again from {@code x}),
+ * {@code dcolT[i] = Wᵀ·dout[i]}, {@code dx = col2imT(dcolT)}; no matrix is transposed in memory but {@code dout},
+ * brought to {@code (FN, N·OH·OW)} for {@code dW}.
  *
  * <pre>{@code
  * Convolution conv = new Convolution(params.get("W1"), params.get("b1"), 1, 0);
@@ -39,11 +42,13 @@ public final class Convolution implements Layer {
 
     private ConvGeometry geometry;
     private int n;
+    private Tensor x;
+    private Tensor colT;
     private Tensor col;
-    private Tensor outT;
     private Tensor out;
     private Tensor doutT;
-    private Tensor dcol;
+    private Tensor doutTImages;
+    private Tensor dcolT;
     private Tensor dx;
     private boolean inputGradient = true;
 
@@ -122,14 +127,12 @@ public final class Convolution implements Layer {
             geometry = geometry(x.dim(1), x.dim(2), x.dim(3));
         }
         int fn = filterShape[0];
-        int positions = geometry.positions();
         n = x.dim(0);
-        col = Tensor.reuse(col, x.dtype(), n * positions, geometry.patchSize());
-        Ops.im2col(x, geometry, col);
-        outT = Tensor.reuse(outT, x.dtype(), fn, n * positions);
-        Ops.matmulTransB(colW, col, outT);
+        this.x = x;
+        colT = Tensor.reuse(colT, x.dtype(), n, geometry.patchSize(), geometry.positions());
+        Ops.im2colT(x, geometry, colT);
         out = Tensor.reuse(out, x.dtype(), n, fn, geometry.outH(), geometry.outW());
-        Ops.swapAxes01AddBias(outT.reshape(fn, n, positions), b, out.reshape(n, fn, positions));
+        Ops.matmulBatch(false, colW, colT, b, out);
         return out;
     }
 
@@ -142,17 +145,23 @@ public final class Convolution implements Layer {
         }
         int fn = filterShape[0];
         int positions = geometry.positions();
+        Tensor before = doutT;
         doutT = Tensor.reuse(doutT, dout.dtype(), fn, n * positions);
-        Ops.swapAxes01(dout.reshape(n, fn, positions), doutT.reshape(fn, n, positions));
+        if (doutT != before) {
+            doutTImages = doutT.reshape(fn, n, geometry.outH(), geometry.outW());
+        }
+        Ops.swapAxes01(dout, doutTImages);
         Ops.sumRows(doutT, db);
+        col = Tensor.reuse(col, x.dtype(), n * positions, geometry.patchSize());
+        Ops.im2col(x, geometry, col);
         Ops.matmul(doutT, col, dColW);
         if (!inputGradient) {
             return null;
         }
-        dcol = Tensor.reuse(dcol, dout.dtype(), n * positions, geometry.patchSize());
-        Ops.matmulTransA(doutT, colW, dcol);
+        dcolT = Tensor.reuse(dcolT, dout.dtype(), n, geometry.patchSize(), positions);
+        Ops.matmulBatch(true, colW, dout, null, dcolT);
         dx = Tensor.reuse(dx, dout.dtype(), n, geometry.channels(), geometry.height(), geometry.width());
-        Ops.col2im(dcol, geometry, dx);
+        Ops.col2imT(dcolT, geometry, dx);
         return dx;
     }
 

@@ -132,6 +132,107 @@ class ConvKernelsTest {
         assertEquals(lhs, rhs, 1e-9 * Math.max(1, Math.abs(lhs)));
     }
 
+    /** The book's col with each image's block transposed: {@code colT[i][e][q] = col[i·positions + q][e]}. */
+    static double[] transposedPerImage(int n, ConvGeometry g, double[] col) {
+        int positions = g.positions();
+        int patch = g.patchSize();
+        double[] colT = new double[col.length];
+        for (int i = 0; i < n; i++) {
+            for (int q = 0; q < positions; q++) {
+                for (int e = 0; e < patch; e++) {
+                    colT[(i * patch + e) * positions + q] = col[(i * positions + q) * patch + e];
+                }
+            }
+        }
+        return colT;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void im2colTAndCol2imTAreTheTransposedForms(Kernels k, ConvGeometry g) {
+        Rng rng = new Rng(g.hashCode() + 1);
+        int n = 3;
+        int pad = 2;
+        double[] x = KernelsTest.random(rng, n * g.imageSize() + pad);
+        double[] x0 = java.util.Arrays.copyOfRange(x, pad, x.length);
+        int colSize = n * g.positions() * g.patchSize();
+        double[] colT = new double[colSize + pad];
+        java.util.Arrays.fill(colT, Double.NaN);
+        k.im2colT(n, g, x, pad, colT, pad);
+        double[] expected = transposedPerImage(n, g, im2colReference(n, g, x0));
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(colT, pad, colT.length), 0);
+        assertTrue(Double.isNaN(colT[0]), "nothing written before the offset");
+        float[] colTF = new float[colSize];
+        java.util.Arrays.fill(colTF, Float.NaN);
+        k.im2colT(n, g, KernelsTest.toFloat(x), pad, colTF, 0);
+        assertArrayEquals(KernelsTest.toFloat(expected), colTF, 0);
+
+        // col2imT of a transposed dcol is col2im of dcol.
+        double[] dcol = KernelsTest.random(rng, colSize);
+        double[] dx = new double[n * g.imageSize() + pad];
+        java.util.Arrays.fill(dx, Double.NaN);
+        k.col2imT(n, g, transposedPerImage(n, g, dcol), 0, dx, pad);
+        double[] expectedDx = col2imReference(n, g, dcol);
+        assertArrayEquals(expectedDx, java.util.Arrays.copyOfRange(dx, pad, dx.length), 1e-12);
+        assertTrue(Double.isNaN(dx[0]), "nothing written before the offset");
+        float[] dxF = new float[n * g.imageSize()];
+        java.util.Arrays.fill(dxF, Float.NaN);
+        k.col2imT(n, g, KernelsTest.toFloat(transposedPerImage(n, g, dcol)), 0, dxF, 0);
+        for (int i = 0; i < expectedDx.length; i++) {
+            assertEquals(expectedDx[i], dxF[i], 1e-5, "float col2imT " + i);
+        }
+    }
+
+    /** {m, n, k, batch}: shapes with partial tiles and panels, a single row, a long shared dimension. */
+    static final int[][] BATCH_SHAPES = {{30, 576, 25, 3}, {7, 45, 19, 4}, {1, 33, 5, 2}, {16, 49, 300, 2},
+        {9, 1, 3, 5}, {3, 4, 0, 2}};
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void gemmBatchIsOneProductPerEntry(Kernels k) {
+        Rng rng = new Rng(31);
+        for (int[] shape : BATCH_SHAPES) {
+            int m = shape[0];
+            int n = shape[1];
+            int kk = shape[2];
+            int batch = shape[3];
+            for (boolean transA : new boolean[] {false, true}) {
+                double[] a = KernelsTest.random(rng, m * kk + 1);
+                double[] b = KernelsTest.random(rng, batch * kk * n + 2);
+                double[] bias = KernelsTest.random(rng, m + 3);
+                for (boolean withBias : new boolean[] {false, true}) {
+                    double[] expected = new double[batch * m * n];
+                    for (int i = 0; i < batch; i++) {
+                        for (int r = 0; r < m; r++) {
+                            for (int j = 0; j < n; j++) {
+                                double s = withBias ? bias[3 + r] : 0;
+                                for (int p = 0; p < kk; p++) {
+                                    double av = transA ? a[1 + p * m + r] : a[1 + r * kk + p];
+                                    s += av * b[2 + (i * kk + p) * n + j];
+                                }
+                                expected[(i * m + r) * n + j] = s;
+                            }
+                        }
+                    }
+                    String what = k.name() + " " + java.util.Arrays.toString(shape) + (transA ? " Aᵀ" : "")
+                            + (withBias ? " + bias" : "");
+                    double[] c = new double[batch * m * n + 4];
+                    java.util.Arrays.fill(c, Double.NaN);
+                    k.gemmBatch(batch, transA, m, n, kk, a, 1, b, 2, withBias ? bias : null, 3, c, 4);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(c, 4, c.length), 1e-12, what);
+                    assertTrue(Double.isNaN(c[3]), what + ": nothing written before the offset");
+                    float[] cF = new float[batch * m * n];
+                    java.util.Arrays.fill(cF, Float.NaN);
+                    k.gemmBatch(batch, transA, m, n, kk, KernelsTest.toFloat(a), 1, KernelsTest.toFloat(b), 2,
+                            withBias ? KernelsTest.toFloat(bias) : null, 3, cF, 0);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], cF[i], 1e-4 * (1 + Math.abs(expected[i])), what + " float " + i);
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void maxPoolingMatchesTheDefinition(Kernels k, ConvGeometry g) {
@@ -300,6 +401,15 @@ class ConvKernelsTest {
                 float[] sums = new float[n];
                 k.sumRows(n, g.imageSize(), x, 0, sums, 0);
                 results.add(sums);
+                float[] colT = new float[dcol.length];
+                k.im2colT(n, g, x, 0, colT, 0);
+                results.add(colT);
+                float[] dxT = new float[x.length];
+                k.col2imT(n, g, dcol, 0, dxT, 0);
+                results.add(dxT);
+                float[] convOut = new float[n * 5 * g.positions()];
+                k.gemmBatch(n, false, 5, g.positions(), g.patchSize(), dcol, 3, colT, 0, b, 1, convOut, 0);
+                results.add(convOut);
                 if (previous != null) {
                     for (int r = 0; r < results.size(); r++) {
                         assertArrayEquals(previous.get(r), results.get(r), "kernel " + r + " with " + threads

@@ -55,6 +55,20 @@ final class DoubleGemm {
      */
     static void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
                      double[] c, int cOff, boolean accumulate, double[] bias, int biasOff) {
+        gemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, bias, biasOff, false);
+    }
+
+    /**
+     * {@code C = op(A)·B}, or {@code C += op(A)·B} when {@code accumulate}, on the calling thread alone: one product of
+     * a batch whose products are spread over the threads.
+     */
+    static void gemmSerial(boolean ta, int m, int n, int k, double[] a, int aOff, double[] b, int bOff, double[] c,
+                           int cOff, boolean accumulate) {
+        gemm(ta, false, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0, true);
+    }
+
+    private static void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                             double[] c, int cOff, boolean accumulate, double[] bias, int biasOff, boolean serial) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -77,7 +91,7 @@ final class DoubleGemm {
         int aCs = ta ? m : 1;
         int rowBlocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
-        int threads = work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+        int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
         if (threads == 1 || rowBlocks * panels == 1) {
             tiles(0, m, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
                     biasOff);
@@ -316,7 +330,9 @@ final class DoubleGemm {
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(tile, r * NR, c, cPos + r * ldc, NR);
+                    int at = cPos + r * ldc;
+                    DoubleVector.fromArray(S, tile, r * NR).intoArray(c, at);
+                    DoubleVector.fromArray(S, tile, r * NR + L).intoArray(c, at + L);
                 }
             }
             return;

@@ -87,7 +87,7 @@ final class DoubleOps {
     }
 
     /** {@code mask = x <= 0}; {@code out = 0} there (positive zero, as the book's {@code out[mask] = 0}), else x. */
-    static void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+    static void reluForward(int n, double[] x, int xOff, boolean[] mask, int maskOff, double[] out, int outOff) {
         DoubleVector zero = DoubleVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -99,19 +99,19 @@ final class DoubleOps {
             out[outOff + i] = v <= 0d ? 0d : v;
         }
         for (int j = 0; j < n; j++) {
-            mask[j] = x[xOff + j] <= 0d;
+            mask[maskOff + j] = x[xOff + j] <= 0d;
         }
     }
 
-    static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+    static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, int maskOff, double[] dx, int dxOff) {
         DoubleVector zero = DoubleVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
-            VectorMask<Double> off = VectorMask.fromArray(S, mask, i);
+            VectorMask<Double> off = VectorMask.fromArray(S, mask, maskOff + i);
             DoubleVector.fromArray(S, dout, doutOff + i).blend(zero, off).intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0d : dout[doutOff + i];
+            dx[dxOff + i] = mask[maskOff + i] ? 0d : dout[doutOff + i];
         }
     }
 
@@ -198,6 +198,41 @@ final class DoubleOps {
         }
         for (; i < n; i++) {
             x[xOff + i] *= alpha;
+        }
+    }
+
+    /**
+     * Adam's step ({@code PortableKernels.adamUpdate}) on whole vectors, operation for operation as the scalar code
+     * (no fused multiply-add; square root and division are exact in both), so the same bits: {@code m += c1·(g − m);
+     * v += c2·(g² − v); w −= lr·m / (√v + eps)}.
+     */
+    static void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, double[] g, int gOff, double[] m,
+                           int mOff, double[] v, int vOff, double[] w, int wOff) {
+        double lr = lrT;
+        double e = eps;
+        double c1 = (1 - beta1);
+        double c2 = (1 - beta2);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector gv = DoubleVector.fromArray(S, g, gOff + i);
+            DoubleVector mv = DoubleVector.fromArray(S, m, mOff + i);
+            mv = mv.add(gv.sub(mv).mul(c1));
+            mv.intoArray(m, mOff + i);
+            DoubleVector vv = DoubleVector.fromArray(S, v, vOff + i);
+            vv = vv.add(gv.mul(gv).sub(vv).mul(c2));
+            vv.intoArray(v, vOff + i);
+            DoubleVector step = mv.mul(lr).div(vv.sqrt().add(e));
+            DoubleVector.fromArray(S, w, wOff + i).sub(step).intoArray(w, wOff + i);
+        }
+        for (; i < n; i++) {
+            double gi = g[gOff + i];
+            double mi = m[mOff + i];
+            mi += c1 * (gi - mi);
+            m[mOff + i] = mi;
+            double vi = v[vOff + i];
+            vi += c2 * (gi * gi - vi);
+            v[vOff + i] = vi;
+            w[wOff + i] -= lr * mi / ((double) Math.sqrt(vi) + e);
         }
     }
 }

@@ -87,7 +87,7 @@ final class FloatOps {
     }
 
     /** {@code mask = x <= 0}; {@code out = 0} there (positive zero, as the book's {@code out[mask] = 0}), else x. */
-    static void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+    static void reluForward(int n, float[] x, int xOff, boolean[] mask, int maskOff, float[] out, int outOff) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -99,19 +99,19 @@ final class FloatOps {
             out[outOff + i] = v <= 0f ? 0f : v;
         }
         for (int j = 0; j < n; j++) {
-            mask[j] = x[xOff + j] <= 0f;
+            mask[maskOff + j] = x[xOff + j] <= 0f;
         }
     }
 
-    static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
+    static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, int maskOff, float[] dx, int dxOff) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
-            VectorMask<Float> off = VectorMask.fromArray(S, mask, i);
+            VectorMask<Float> off = VectorMask.fromArray(S, mask, maskOff + i);
             FloatVector.fromArray(S, dout, doutOff + i).blend(zero, off).intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) {
-            dx[dxOff + i] = mask[i] ? 0f : dout[doutOff + i];
+            dx[dxOff + i] = mask[maskOff + i] ? 0f : dout[doutOff + i];
         }
     }
 
@@ -198,6 +198,41 @@ final class FloatOps {
         }
         for (; i < n; i++) {
             x[xOff + i] *= alpha;
+        }
+    }
+
+    /**
+     * Adam's step ({@code PortableKernels.adamUpdate}) on whole vectors, operation for operation as the scalar code
+     * (no fused multiply-add; square root and division are exact in both), so the same bits: {@code m += c1·(g − m);
+     * v += c2·(g² − v); w −= lr·m / (√v + eps)}.
+     */
+    static void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, float[] g, int gOff, float[] m,
+                           int mOff, float[] v, int vOff, float[] w, int wOff) {
+        float lr = (float) lrT;
+        float e = (float) eps;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(S, m, mOff + i);
+            mv = mv.add(gv.sub(mv).mul(c1));
+            mv.intoArray(m, mOff + i);
+            FloatVector vv = FloatVector.fromArray(S, v, vOff + i);
+            vv = vv.add(gv.mul(gv).sub(vv).mul(c2));
+            vv.intoArray(v, vOff + i);
+            FloatVector step = mv.mul(lr).div(vv.sqrt().add(e));
+            FloatVector.fromArray(S, w, wOff + i).sub(step).intoArray(w, wOff + i);
+        }
+        for (; i < n; i++) {
+            float gi = g[gOff + i];
+            float mi = m[mOff + i];
+            mi += c1 * (gi - mi);
+            m[mOff + i] = mi;
+            float vi = v[vOff + i];
+            vi += c2 * (gi * gi - vi);
+            v[vOff + i] = vi;
+            w[wOff + i] -= lr * mi / ((float) Math.sqrt(vi) + e);
         }
     }
 }

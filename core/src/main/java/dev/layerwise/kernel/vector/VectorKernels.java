@@ -1,5 +1,6 @@
 package dev.layerwise.kernel.vector;
 
+import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.PortableKernels;
 
 /**
@@ -56,6 +57,11 @@ public final class VectorKernels extends PortableKernels {
         reluForward(n * n, d, 0, mask, dout, 0);
         reluBackward(n * n, f, 0, mask, fo, 0);
         reluBackward(n * n, d, 0, mask, dout, 0);
+        ConvGeometry g = new ConvGeometry(1, n, n, 3, 3, 1, 1);
+        im2col(1, g, f, 0, new float[g.positions() * g.patchSize()], 0);
+        im2col(1, g, d, 0, new double[g.positions() * g.patchSize()], 0);
+        adamUpdate(n * n, 1e-3, 0.9, 0.999, 1e-7, f, 0, fo, 0, fo, 0, fo, 0);
+        adamUpdate(n * n, 1e-3, 0.9, 0.999, 1e-7, d, 0, dout, 0, dout, 0, dout, 0);
         axpy(n * n, 0.5f, f, 0, fo, 0);
         axpy(n * n, 0.5, d, 0, dout, 0);
         scale(n * n, 0.5f, fo, 0);
@@ -89,6 +95,42 @@ public final class VectorKernels extends PortableKernels {
     public void gemmBias(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, double[] b,
                          int bOff, double[] bias, int biasOff, double[] c, int cOff) {
         DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff);
+    }
+
+    @Override
+    protected void gemmSerial(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                              float[] c, int cOff, boolean accumulate) {
+        FloatGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    protected void gemmSerial(boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                              double[] c, int cOff, boolean accumulate) {
+        DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    protected void im2colImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] col, int colOff) {
+        Unfold.im2col(i0, i1, g, x, xOff, col, colOff);
+    }
+
+    @Override
+    protected void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        Unfold.im2col(i0, i1, g, x, xOff, col, colOff);
+    }
+
+    @Override
+    protected void adamUpdateRange(int from, int to, double lrT, double beta1, double beta2, double eps, float[] g,
+                                   int gOff, float[] m, int mOff, float[] v, int vOff, float[] w, int wOff) {
+        FloatOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+                wOff + from);
+    }
+
+    @Override
+    protected void adamUpdateRange(int from, int to, double lrT, double beta1, double beta2, double eps, double[] g,
+                                   int gOff, double[] m, int mOff, double[] v, int vOff, double[] w, int wOff) {
+        DoubleOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+                wOff + from);
     }
 
     @Override
@@ -142,23 +184,25 @@ public final class VectorKernels extends PortableKernels {
     }
 
     @Override
-    public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
-        FloatOps.reluForward(n, x, xOff, mask, out, outOff);
+    protected void reluForwardRange(int from, int to, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+        FloatOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
     }
 
     @Override
-    public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
-        DoubleOps.reluForward(n, x, xOff, mask, out, outOff);
+    protected void reluForwardRange(int from, int to, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        DoubleOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
     }
 
     @Override
-    public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
-        FloatOps.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    protected void reluBackwardRange(int from, int to, float[] dout, int doutOff, boolean[] mask, float[] dx,
+                                     int dxOff) {
+        FloatOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
     }
 
     @Override
-    public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        DoubleOps.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    protected void reluBackwardRange(int from, int to, double[] dout, int doutOff, boolean[] mask, double[] dx,
+                                     int dxOff) {
+        DoubleOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
     }
 
     @Override
