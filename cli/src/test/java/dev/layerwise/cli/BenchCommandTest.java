@@ -1,0 +1,82 @@
+package dev.layerwise.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.layerwise.io.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code layerwise bench}: the documented JSON lines, the NumPy side, and bad usage. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void jsonIsOneObjectPerWorkloadWithTheDocumentedFields() throws Exception {
+        Path data = CliTesting.tinyMnist(tmp, 300, 50);
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "T1,W1,W4-1", "--repeats", "1", "--no-numpy",
+                "--json", "--data", data.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        List<String> expected = List.of("T1", "W1", "W4-1");
+        List<String> units = List.of("s/run", "s/epoch", "images/s");
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> row = (Map<?, ?>) Json.parse(lines.get(i), "bench output");
+            assertEquals(expected.get(i), row.get("workload"));
+            assertEquals(units.get(i), row.get("unit"));
+            assertTrue(((Number) row.get("layerwise")).doubleValue() > 0, lines.get(i));
+            assertTrue(row.containsKey("numpy") && row.get("numpy") == null, "no NumPy side asked for: " + row);
+            assertTrue(row.containsKey("ratio") && row.get("ratio") == null, "no ratio without NumPy: " + row);
+        }
+    }
+
+    @Test
+    void theRatioComparesBothSidesTheRightWayRound() throws Exception {
+        assumeTrue(numpyAvailable(), "python3 with NumPy is not installed here; the NumPy side is not tested");
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:64x48x32xnn,G:32x48x64xtn", "--repeats", "1",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        for (String line : r.out().strip().lines().toList()) {
+            Map<?, ?> row = (Map<?, ?>) Json.parse(line, "bench output");
+            double layerwise = ((Number) row.get("layerwise")).doubleValue();
+            double numpy = ((Number) row.get("numpy")).doubleValue();
+            assertEquals("GFLOP/s", row.get("unit"));
+            assertTrue(layerwise > 0 && numpy > 0, line);
+            // GFLOP/s: higher is better, so a ratio above 1 means Layerwise is faster.
+            assertEquals(layerwise / numpy, ((Number) row.get("ratio")).doubleValue(), 1e-9 * layerwise / numpy);
+        }
+    }
+
+    @Test
+    void anUnknownWorkloadIsBadUsageNamingIt() {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "W3", "--no-numpy");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown workload 'W3'"), r.err());
+    }
+
+    @Test
+    void repeatsBelowOneAreRefused() {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn", "--repeats", "0", "--no-numpy");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--repeats must be at least 1, got 0"), r.err());
+    }
+
+    private static boolean numpyAvailable() throws IOException, InterruptedException {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
