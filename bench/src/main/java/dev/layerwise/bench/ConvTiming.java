@@ -23,9 +23,9 @@ import java.util.Map;
  * A timing harness, not a test: where one training step of the book's SimpleConvNet (float32, batch 100) spends its
  * time, layer by layer and, inside Conv1, kernel by kernel; and the epoch (600 steps) that makes.
  *
- * <p>Run from {@code core} after {@code mvn -pl core test-compile}:
- * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes
- * dev.layerwise.bench.ConvTiming [steps]}. Uses the cached MNIST when there is one, random images otherwise.
+ * <p>Run after {@code mvn -pl bench -am package -DskipTests}:
+ * {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.layerwise.bench.ConvTiming
+ * [steps]}. Uses the cached MNIST when there is one, random images otherwise.
  */
 public final class ConvTiming {
     private ConvTiming() {
