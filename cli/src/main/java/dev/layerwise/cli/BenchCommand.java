@@ -10,8 +10,10 @@ import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Relu;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.net.Sequential;
+import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.net.WeightInit;
+import dev.layerwise.optim.Adam;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
@@ -48,19 +50,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the ratios.",
             "Ratio > 1: Layerwise is faster. Workloads: T1 (the book's chapter-5 training run, 10,000 steps with",
-            "its evaluations; NumPy runs it as the book's script does, in float64), W1 (the book's 784-50-10 net,",
-            "seconds per SGD epoch),",
+            "its evaluations; NumPy runs it as the book's script does, in float64), C1 (the book's SimpleConvNet,",
+            "seconds per Adam epoch from 60 steps, NumPy in float64 as the book; not in the default set: a few",
+            "minutes), W1 (the book's 784-50-10 net, seconds per SGD epoch),",
             "W2 (784-1024-1024-10, samples/s), W4-1000 and W4-1 (inference images/s at batch 1000 and 1),",
             "G:MxNxKxKIND (float32 matrix product, KIND nn, tn or nt, GFLOP/s)."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
             "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
 
+    /** C1 times this many steps and scales them to an epoch of 600, as the NumPy side does. */
+    private static final int CONV_STEPS = 60;
+
     private static final Pattern SECONDS = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]");
+    private static final Pattern STEPS = Pattern.compile("\"steps\": (\\d+)");
     private static final Pattern GEMM = Pattern.compile("G:(\\d+)x(\\d+)x(\\d+)x(nn|tn|nt)");
 
     @Option(names = "--workloads", split = ",", paramLabel = "W[,W…]",
-            description = "Workloads to run. Default: all of T1, W1, W2, W4-1000, W4-1 and the products.")
+            description = "Workloads to run. Default: all but C1 (T1, W1, W2, W4-1000, W4-1 and the products).")
     List<String> workloads;
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
@@ -101,9 +108,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> names = workloads == null ? DEFAULT_WORKLOADS : workloads;
         for (String w : names) {
-            if (!w.matches("T1|W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
+            if (!w.matches("T1|C1|W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
                 throw new ParameterException(spec.commandLine(), "unknown workload '" + w
-                        + "' (expected T1, W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
+                        + "' (expected T1, C1, W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
             }
         }
         if (repeats < 1) {
@@ -182,6 +189,13 @@ final class BenchCommand implements Callable<Integer> {
                     higher = false;
                     work = 1;
                     break;
+                case "C1":
+                    lw = timed(convSteps(train, CONV_STEPS));
+                    description = "SimpleConvNet Adam epoch (from " + CONV_STEPS + " steps)";
+                    unit = "s/epoch";
+                    higher = false;
+                    work = 600.0 / CONV_STEPS;
+                    break;
                 case "W1":
                     lw = timed(epoch(train, new int[] {784, 50, 10}, 100, 600));
                     description = "784-50-10 SGD epoch (600 × batch 100)";
@@ -230,8 +244,9 @@ final class BenchCommand implements Callable<Integer> {
         return new Row(w, description, lwValue, npValue, unit, higher, note);
     }
 
+    /** Seconds per unit ({@code work} units of it timed, e.g. a tenth of an epoch), or units per second. */
     private static double value(double seconds, double work, String unit) {
-        return unit.startsWith("s/") ? seconds : work / seconds;
+        return unit.startsWith("s/") ? seconds * work : work / seconds;
     }
 
     private double[] timed(Runnable r) {
@@ -286,6 +301,26 @@ final class BenchCommand implements Callable<Integer> {
                 batch.gather(idx);
                 net.gradient(batch.x(), batch.t());
                 sgd.update(net.parameters());
+            }
+        };
+    }
+
+    /** {@code steps} training steps of the book's SimpleConvNet (float32, Adam, batches of 100 drawn at random). */
+    private static Runnable convSteps(DataSet train, int steps) {
+        DataSet images = new DataSet(train.x().reshape(train.size(), 1, 28, 28), train.t());
+        Rng rng = new Rng(1);
+        SimpleConvNet net = new SimpleConvNet();
+        Adam adam = new Adam();
+        MiniBatch batch = new MiniBatch(images, 100);
+        int[] idx = new int[100];
+        return () -> {
+            for (int s = 0; s < steps; s++) {
+                for (int j = 0; j < idx.length; j++) {
+                    idx[j] = rng.nextInt(images.size());
+                }
+                batch.gather(idx);
+                net.gradient(batch.x(), batch.t());
+                adam.update(net.parameters());
             }
         };
     }
@@ -359,6 +394,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             String[] lines = output.strip().split("\n");
             throw new IOException(python + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+        }
+        Matcher steps = STEPS.matcher(output);
+        if (steps.find() && Integer.parseInt(steps.group(1)) != CONV_STEPS) {
+            throw new IOException("the NumPy script timed " + steps.group(1) + " steps, not " + CONV_STEPS);
         }
         Matcher m = SECONDS.matcher(output);
         if (!m.find()) {

@@ -2,7 +2,8 @@
 
 Each workload is the same computation as the Java side: the book's layers (Affine, ReLU, SoftmaxWithLoss) with
 backpropagation and SGD, in float32, on the MNIST training images; T1 is the book's own chapter-5 training run as its
-script does it (in float64, NumPy's default, with the book's evaluations). Run by the CLI as
+script does it (in float64, NumPy's default, with the book's evaluations), and C1 steps of the book's chapter-7
+SimpleConvNet with its im2col layers and Adam (float64 too). Run by the CLI as
     python3 numpy_workloads.py MNIST_DIR WORKLOAD REPEATS
 it prints one JSON object with the measurements (seconds per repeat) on standard output.
 """
@@ -11,6 +12,9 @@ import sys
 import time
 
 import numpy as np
+
+# C1 times this many steps of the book's SimpleConvNet and scales them to an epoch of 600 (an epoch takes minutes).
+CONV_STEPS = 60
 
 
 def load_images(mnist_dir, kind="train"):
@@ -124,6 +128,96 @@ def epoch(net, x, t, batch, iterations, rng):
         net.sgd(dW, db, 0.1)
 
 
+def im2col(images, fh, fw, stride=1, pad=0):
+    """The book's common/util.py im2col: (N, C, H, W) to rows of (C·fh·fw) values, one row per output position."""
+    n, c, h, w = images.shape
+    oh, ow = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
+    img = np.pad(images, [(0, 0), (0, 0), (pad, pad), (pad, pad)], "constant")
+    col = np.zeros((n, c, fh, fw, oh, ow))
+    for y in range(fh):
+        for x in range(fw):
+            col[:, :, y, x, :, :] = img[:, :, y:y + stride * oh:stride, x:x + stride * ow:stride]
+    return col.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1)
+
+
+def col2im(col, shape, fh, fw, stride=1, pad=0):
+    """The book's col2im: adds the rows of im2col back into images."""
+    n, c, h, w = shape
+    oh, ow = (h + 2 * pad - fh) // stride + 1, (w + 2 * pad - fw) // stride + 1
+    col = col.reshape(n, oh, ow, c, fh, fw).transpose(0, 3, 4, 5, 1, 2)
+    img = np.zeros((n, c, h + 2 * pad + stride - 1, w + 2 * pad + stride - 1))
+    for y in range(fh):
+        for x in range(fw):
+            img[:, :, y:y + stride * oh:stride, x:x + stride * ow:stride] += col[:, :, y, x, :, :]
+    return img[:, :, pad:h + pad, pad:w + pad]
+
+
+class BookSimpleConvNet:
+    """The book's ch07/simple_convnet.py with its layers (common/layers.py) and common/optimizer.py's Adam, as
+    ch07/train_convnet.py trains it: float64 weights (NumPy's default), labels as class indices."""
+
+    def __init__(self, rng):
+        self.params = {"W1": 0.01 * rng.standard_normal((30, 1, 5, 5)), "b1": np.zeros(30),
+                       "W2": 0.01 * rng.standard_normal((4320, 100)), "b2": np.zeros(100),
+                       "W3": 0.01 * rng.standard_normal((100, 10)), "b3": np.zeros(10)}
+        self.m = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.v = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.iter = 0
+
+    def gradient(self, x, t):
+        p, n = self.params, x.shape[0]
+        # Convolution: im2col, one product, back to (N, FN, OH, OW)
+        col = im2col(x, 5, 5)
+        col_w = p["W1"].reshape(30, -1).T
+        h = (col @ col_w + p["b1"]).reshape(n, 24, 24, -1).transpose(0, 3, 1, 2)
+        relu1 = h <= 0
+        h[relu1] = 0
+        # Pooling 2×2, stride 2
+        pcol = im2col(h, 2, 2, 2).reshape(-1, 4)
+        arg_max = np.argmax(pcol, axis=1)
+        h = np.max(pcol, axis=1).reshape(n, 12, 12, 30).transpose(0, 3, 1, 2)
+        pooled_shape = h.shape
+        flat = h.reshape(n, -1)
+        h2 = flat @ p["W2"] + p["b2"]
+        relu2 = h2 <= 0
+        h2[relu2] = 0
+        a = h2 @ p["W3"] + p["b3"]
+        a = a - a.max(axis=1, keepdims=True)
+        y = np.exp(a) / np.sum(np.exp(a), axis=1, keepdims=True)
+        loss = -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
+        dout = y.copy()
+        dout[np.arange(n), t] -= 1
+        dout /= n
+        g = {"W3": h2.T @ dout, "b3": dout.sum(axis=0)}
+        dout = dout @ p["W3"].T
+        dout[relu2] = 0
+        g["W2"], g["b2"] = flat.T @ dout, dout.sum(axis=0)
+        dout = (dout @ p["W2"].T).reshape(pooled_shape).transpose(0, 2, 3, 1)
+        dmax = np.zeros((dout.size, 4))
+        dmax[np.arange(arg_max.size), arg_max.flatten()] = dout.flatten()
+        dout = col2im(dmax.reshape(dout.shape + (4,)).reshape(n * 12 * 12, -1), (n, 30, 24, 24), 2, 2, 2)
+        dout[relu1] = 0
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, 30)
+        g["b1"] = dout.sum(axis=0)
+        g["W1"] = (col.T @ dout).transpose(1, 0).reshape(30, 1, 5, 5)
+        return loss, g
+
+    def adam(self, grads, lr=0.001, beta1=0.9, beta2=0.999):
+        self.iter += 1
+        lr_t = lr * np.sqrt(1.0 - beta2 ** self.iter) / (1.0 - beta1 ** self.iter)
+        for key, grad in grads.items():
+            self.m[key] += (1 - beta1) * (grad - self.m[key])
+            self.v[key] += (1 - beta2) * (grad ** 2 - self.v[key])
+            self.params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
+
+
+def conv_steps(net, x, t, steps, rng):
+    for _ in range(steps):
+        idx = rng.choice(x.shape[0], 100)
+        _, grads = net.gradient(x[idx], t[idx])
+        net.adam(grads)
+
+
 def timed(fn, repeats, warm_up=True):
     if warm_up:
         fn()
@@ -175,6 +269,11 @@ def main():
             one_hot = np.eye(10)
             result.update(seconds=timed(lambda: book_training_run(x, one_hot[t], x_test, one_hot[t_test], rng),
                                         repeats, warm_up=False))  # 10,000 steps warm themselves up
+        elif workload == "C1":
+            net = BookSimpleConvNet(rng)
+            images = x.reshape(-1, 1, 28, 28)
+            result.update(seconds=timed(lambda: conv_steps(net, images, t, CONV_STEPS, rng), repeats),
+                          steps=CONV_STEPS)
         elif workload == "W1":
             net = Net([784, 50, 10], rng)
             result.update(seconds=timed(lambda: epoch(net, x, t, 100, 600, rng), repeats))
