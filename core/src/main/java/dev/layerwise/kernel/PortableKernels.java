@@ -834,7 +834,9 @@ public class PortableKernels implements Kernels {
                             java.util.Arrays.fill(colT, dst, dst + oxLo, 0f);
                             int src = image + c * plane + iy * w + oxLo * s + kx - p;
                             if (s == 1) {
-                                System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                                if (oxHi > oxLo) { // else this column of the window sees only padding: src is outside
+                                    System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                                }
                             } else {
                                 for (int ox = oxLo; ox < oxHi; ox++, src += s) {
                                     colT[dst + ox] = x[src];
@@ -1259,7 +1261,9 @@ public class PortableKernels implements Kernels {
                             java.util.Arrays.fill(colT, dst, dst + oxLo, 0d);
                             int src = image + c * plane + iy * w + oxLo * s + kx - p;
                             if (s == 1) {
-                                System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                                if (oxHi > oxLo) { // else this column of the window sees only padding: src is outside
+                                    System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                                }
                             } else {
                                 for (int ox = oxLo; ox < oxHi; ox++, src += s) {
                                     colT[dst + ox] = x[src];

@@ -7,8 +7,8 @@ import dev.layerwise.tensor.Tensor;
 import java.util.List;
 
 /**
- * Convolution through {@code im2col}: {@code out[n][f] = Σ_c W[f][c] ⋆ x[n][c] + b[f]}, computed as one matrix
- * product of the unfolded input {@code col} with the filters.
+ * Convolution through {@code im2col}: {@code out[n][f] = Σ_c W[f][c] ⋆ x[n][c] + b[f]}, computed as a matrix
+ * product of the filters with each image's unfolded input.
  *
  * <p><b>Shape</b>: {@code (N, C, H, W)} → {@code (N, FN, OH, OW)} with {@code OH = (H + 2·pad − FH) / stride + 1}
  * rounded down as in the book (likewise {@code OW}). <b>Parameters</b>: {@code W (FN, C, FH, FW)}, {@code b (FN)}.
@@ -22,6 +22,9 @@ import java.util.List;
  * per filter, {@code dW = doutᵀ·col} with the book's {@code col} (unfolded again from {@code x}),
  * {@code dcolT[i] = Wᵀ·dout[i]}, {@code dx = col2imT(dcolT)}; no matrix is transposed in memory but {@code dout},
  * brought to {@code (FN, N·OH·OW)} for {@code dW}.
+ *
+ * <p>Like the book's layer, which keeps {@code self.x}, it keeps a reference to the input of the last forward pass and
+ * unfolds it again in backward: the input must not change between the two.
  *
  * <pre>{@code
  * Convolution conv = new Convolution(params.get("W1"), params.get("b1"), 1, 0);
@@ -110,7 +113,7 @@ public final class Convolution implements Layer {
         return new int[] {filterShape[0], g.outH(), g.outW()};
     }
 
-    /** When not needed (the first layer of a network), backward skips {@code dcol} and {@code col2im}. */
+    /** When not needed (the first layer of a network), backward skips {@code dcolT} and {@code col2imT}. */
     @Override
     public void setInputGradientNeeded(boolean needed) {
         this.inputGradient = needed;
@@ -147,7 +150,8 @@ public final class Convolution implements Layer {
         int positions = geometry.positions();
         Tensor before = doutT;
         doutT = Tensor.reuse(doutT, dout.dtype(), fn, n * positions);
-        if (doutT != before) {
+        if (doutT != before || doutTImages.dim(1) != n || doutTImages.dim(2) != geometry.outH()) {
+            // A new buffer, or the same number of positions in a different (N, OH, OW): view it anew.
             doutTImages = doutT.reshape(fn, n, geometry.outH(), geometry.outW());
         }
         Ops.swapAxes01(dout, doutTImages);

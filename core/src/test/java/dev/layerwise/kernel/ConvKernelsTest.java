@@ -25,7 +25,9 @@ class ConvKernelsTest {
     static final int[][] GEOMETRIES = {
         {3, 7, 7, 3, 3, 2, 1}, {1, 5, 6, 2, 3, 1, 0}, {2, 6, 5, 3, 3, 2, 2}, {2, 4, 4, 1, 1, 3, 0},
         {1, 3, 3, 5, 5, 1, 1}, {2, 9, 9, 2, 2, 3, 1}, {1, 28, 28, 5, 5, 1, 0}, {3, 8, 8, 2, 2, 2, 0},
-        {2, 7, 7, 3, 2, 2, 1}};
+        {2, 7, 7, 3, 2, 2, 1},
+        // padding wider than the image: some columns of the window see only padding
+        {1, 1, 1, 5, 5, 1, 2}, {2, 2, 3, 5, 5, 1, 2}, {1, 2, 2, 4, 4, 2, 2}};
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

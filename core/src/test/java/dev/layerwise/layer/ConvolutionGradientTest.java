@@ -46,7 +46,9 @@ class ConvolutionGradientTest {
         return Stream.of(Arguments.of(new int[] {2, 6, 6, 3, 3, 3, 1, 0}),
                 Arguments.of(new int[] {2, 6, 6, 3, 3, 3, 2, 1}), Arguments.of(new int[] {3, 7, 5, 2, 2, 3, 3, 2}),
                 Arguments.of(new int[] {1, 5, 5, 4, 5, 5, 1, 1}),
-                Arguments.of(new int[] {2, 8, 7, 2, 3, 2, 2, 0}));
+                Arguments.of(new int[] {2, 8, 7, 2, 3, 2, 2, 0}),
+                // padding wider than the image: some columns of the window see only padding
+                Arguments.of(new int[] {1, 2, 3, 2, 5, 5, 1, 2}));
     }
 
     @ParameterizedTest
@@ -67,6 +69,28 @@ class ConvolutionGradientTest {
         assertAgrees("dx", dx, NumericalGradient.of(loss, x));
         assertAgrees("dW", dW, NumericalGradient.of(loss, W.value()));
         assertAgrees("db", db, NumericalGradient.of(loss, b.value()));
+    }
+
+    /**
+     * One layer fed images of another size with the same number of output positions (24×24 and 32×18 through 5×5
+     * filters) gives what a new layer gives for each.
+     */
+    @org.junit.jupiter.api.Test
+    void imagesOfAnotherSizeWithAsManyPositionsAreStillRight() {
+        Rng rng = new Rng(11);
+        Tensor w = random(rng, 3, 2, 5, 5);
+        Tensor bias = random(rng, 3);
+        Convolution reused = new Convolution(Parameter.of("W", w.copy()), Parameter.of("b", bias.copy()));
+        for (int[] hw : new int[][] {{28, 28}, {36, 22}, {28, 28}}) {
+            Convolution fresh = new Convolution(Parameter.of("W", w.copy()), Parameter.of("b", bias.copy()));
+            Tensor x = random(rng, 2, 2, hw[0], hw[1]);
+            int[] o = fresh.outputShape(2, hw[0], hw[1]);
+            Tensor dout = random(rng, 2, o[0], o[1], o[2]);
+            assertArrayEquals(fresh.forward(x).copy().doubles(), reused.forward(x).copy().doubles());
+            assertArrayEquals(fresh.backward(dout).copy().doubles(), reused.backward(dout).copy().doubles());
+            assertArrayEquals(fresh.parameters().get(0).grad().copy().doubles(),
+                    reused.parameters().get(0).grad().copy().doubles());
+        }
     }
 
     /** {C, H, W, poolH, poolW, stride, pad}. */
