@@ -99,34 +99,33 @@ public final class ConvTiming {
         }
         System.out.printf(Locale.ROOT, "  %-25s %8.3f%n", "sum", total);
 
-        // Inside Conv1: the same kernels on the same shapes.
+        // Inside Conv1: the kernels Convolution calls, on the same shapes (* backward's dx, which Conv1 skips).
         ConvGeometry g = new ConvGeometry(1, 28, 28, 5, 5, 1, 0);
         int fn = 30;
         int positions = g.positions();
         Tensor W = net.parameters().get("W1").value().reshape(fn, -1);
         Tensor b = net.parameters().get("b1").value();
+        Tensor colT = Tensor.zeros(dtype, batch, g.patchSize(), positions);
         Tensor col = Tensor.zeros(dtype, batch * positions, g.patchSize());
-        Tensor outT = Tensor.zeros(dtype, fn, batch * positions);
-        Tensor out = Tensor.zeros(dtype, batch, fn, positions);
+        Tensor out = Tensor.zeros(dtype, batch, fn, 24, 24);
         Tensor doutT = Tensor.zeros(dtype, fn, batch * positions);
         Tensor db = Tensor.zeros(dtype, fn);
         Tensor dW = Tensor.zeros(dtype, fn, g.patchSize());
-        Tensor dcol = Tensor.zeros(dtype, batch * positions, g.patchSize());
+        Tensor dcolT = Tensor.zeros(dtype, batch, g.patchSize(), positions);
         Tensor dx = Tensor.zeros(dtype, batch, 1, 28, 28);
         Map<String, Runnable> kernels = new LinkedHashMap<>();
-        kernels.put("im2col", () -> Ops.im2col(x, g, col));
-        kernels.put("W·colᵀ (gemm)", () -> Ops.matmulTransB(W, col, outT));
-        kernels.put("swap axes + bias", () -> Ops.swapAxes01AddBias(outT.reshape(fn, batch, positions), b, out));
-        kernels.put("swap axes (dout)", () -> Ops.swapAxes01(out, doutT.reshape(fn, batch, positions)));
+        kernels.put("im2colT", () -> Ops.im2colT(x, g, colT));
+        kernels.put("W·colT[i] + b (gemm)", () -> Ops.matmulBatch(false, W, colT, b, out));
+        kernels.put("swap axes (dout)", () -> Ops.swapAxes01(out, doutT.reshape(fn, batch, 24, 24)));
         kernels.put("db (row sums)", () -> Ops.sumRows(doutT, db));
-        kernels.put("dW = dout·col (gemm)", () -> Ops.matmul(doutT, col, dW));
-        kernels.put("dcol = doutᵀ·W (gemm)*", () -> Ops.matmulTransA(doutT, W, dcol));
-        kernels.put("col2im*", () -> Ops.col2im(dcol, g, dx));
-        Tensor conv = out.reshape(batch, fn, 24, 24);
-        boolean[] mask = new boolean[conv.size()];
-        Tensor relu = Tensor.zeros(dtype, conv.shape());
-        kernels.put("Relu1: relu forward", () -> Ops.reluForward(conv, mask, relu));
-        kernels.put("Relu1: relu backward", () -> Ops.reluBackward(conv, mask, relu));
+        kernels.put("im2col (for dW)", () -> Ops.im2col(x, g, col));
+        kernels.put("dW = doutT·col (gemm)", () -> Ops.matmul(doutT, col, dW));
+        kernels.put("dcolT = Wᵀ·dout[i] (gemm)*", () -> Ops.matmulBatch(true, W, out, null, dcolT));
+        kernels.put("col2imT*", () -> Ops.col2imT(dcolT, g, dx));
+        boolean[] mask = new boolean[out.size()];
+        Tensor relu = Tensor.zeros(dtype, out.shape());
+        kernels.put("Relu1: relu forward", () -> Ops.reluForward(out, mask, relu));
+        kernels.put("Relu1: relu backward", () -> Ops.reluBackward(out, mask, relu));
         ConvGeometry pg = new ConvGeometry(fn, 24, 24, 2, 2, 2, 0);
         int[] argMax = new int[batch * fn * pg.positions()];
         Tensor pooled = Tensor.zeros(dtype, batch, fn, 12, 12);

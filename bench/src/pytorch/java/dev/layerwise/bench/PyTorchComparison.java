@@ -130,8 +130,9 @@ public final class PyTorchComparison {
         try (Side layerwise = layerwise(net, optimizer, data);
              Side pytorch = conv ? new TorchConvNet(engine, net, data) : new TorchMlp(engine, net, data)) {
             Rng rng = new Rng(7);
-            epoch(layerwise, rng, data.size(), steps);
-            epoch(pytorch, rng, data.size(), steps);
+            long warmUp = rng.nextLong(); // both sides warm up on the same batches too
+            epoch(layerwise, new Rng(warmUp), data.size(), steps);
+            epoch(pytorch, new Rng(warmUp), data.size(), steps);
             double[] lw = new double[repeats];
             double[] pt = new double[repeats];
             double lossLw = 0;
@@ -329,7 +330,7 @@ public final class PyTorchComparison {
                 m.get(i).addi(g.sub(m.get(i)).muli(0.1f));
                 v.get(i).addi(g.square().subi(v.get(i)).muli(0.001f));
                 w.subi(m.get(i).mul((float) lrT).divi(v.get(i).sqrt().addi(1e-7f)));
-                g.subi(g);
+                g.subi(g); // zero for the next step (gradients stay finite here)
             }
         }
     }
@@ -366,7 +367,7 @@ public final class PyTorchComparison {
             for (NDArray w : params) {
                 NDArray g = w.getGradient();
                 w.subi(g.mul(0.1f));
-                g.subi(g);
+                g.subi(g); // zero for the next step (gradients stay finite here)
             }
         }
     }

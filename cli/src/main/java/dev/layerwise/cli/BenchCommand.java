@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
             "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
 
+    /** How long one NumPy workload may run before it is stopped. */
+    private static final int NUMPY_TIMEOUT_MINUTES = 30;
+
     /** C1 times this many steps and scales them to an epoch of 600, as the NumPy side does. */
     private static final int CONV_STEPS = 60;
 
@@ -175,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
             int k = Integer.parseInt(g.group(3));
             String kind = g.group(4);
             int calls = (int) Math.max(1, 2e8 / ((double) m * n * k));
-            lw = timed(gemm(m, n, k, kind, calls));
+            lw = timed(gemm(m, n, k, kind, calls), 2);
             description = "float32 product " + m + "×" + n + "×" + k + " " + kind;
             unit = "GFLOP/s";
             higher = true;
@@ -183,21 +186,21 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             switch (w) {
                 case "T1":
-                    lw = timed(bookTrainingRun(mnist));
-                    description = "the book's ch05 training run, end to end";
+                    lw = timed(bookTrainingRun(mnist), 0); // NumPy's side is not warmed up either
+                    description = "book's ch05 run (f32; NumPy f64 as the book)";
                     unit = "s/run";
                     higher = false;
                     work = 1;
                     break;
                 case "C1":
-                    lw = timed(convSteps(train, CONV_STEPS));
-                    description = "SimpleConvNet Adam epoch (from " + CONV_STEPS + " steps)";
+                    lw = timed(convSteps(train, CONV_STEPS), 2);
+                    description = "SimpleConvNet epoch (f32; NumPy f64 as the book)";
                     unit = "s/epoch";
                     higher = false;
-                    work = 600.0 / CONV_STEPS;
+                    work = CONV_STEPS / 600.0;
                     break;
                 case "W1":
-                    lw = timed(epoch(train, new int[] {784, 50, 10}, 100, 600));
+                    lw = timed(epoch(train, new int[] {784, 50, 10}, 100, 600), 2);
                     description = "784-50-10 SGD epoch (600 × batch 100)";
                     unit = "s/epoch";
                     higher = false;
@@ -205,21 +208,21 @@ final class BenchCommand implements Callable<Integer> {
                     break;
                 case "W2":
                     int its = 60000 / 128;
-                    lw = timed(epoch(train, new int[] {784, 1024, 1024, 10}, 128, its));
+                    lw = timed(epoch(train, new int[] {784, 1024, 1024, 10}, 128, its), 2);
                     description = "784-1024-1024-10 SGD epoch, batch 128";
                     unit = "samples/s";
                     higher = true;
                     work = its * 128.0;
                     break;
                 case "W4-1000":
-                    lw = timed(inference(train, 1000, 60));
+                    lw = timed(inference(train, 1000, 60), 2);
                     description = "784-50-10 inference, batch 1000";
                     unit = "images/s";
                     higher = true;
                     work = 60000;
                     break;
                 default:
-                    lw = timed(inference(train, 1, 20000));
+                    lw = timed(inference(train, 1, 20000), 2);
                     description = "784-50-10 inference, batch 1";
                     unit = "images/s";
                     higher = true;
@@ -244,14 +247,15 @@ final class BenchCommand implements Callable<Integer> {
         return new Row(w, description, lwValue, npValue, unit, higher, note);
     }
 
-    /** Seconds per unit ({@code work} units of it timed, e.g. a tenth of an epoch), or units per second. */
+    /** Seconds per unit, or units per second, from the seconds {@code work} units took (e.g. a tenth of an epoch). */
     private static double value(double seconds, double work, String unit) {
-        return unit.startsWith("s/") ? seconds * work : work / seconds;
+        return unit.startsWith("s/") ? seconds / work : work / seconds;
     }
 
-    private double[] timed(Runnable r) {
-        r.run();
-        r.run();
+    private double[] timed(Runnable r, int warmUps) {
+        for (int i = 0; i < warmUps; i++) {
+            r.run();
+        }
         double[] s = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
@@ -383,17 +387,27 @@ final class BenchCommand implements Callable<Integer> {
     private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(),
                 dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats));
-        pb.redirectErrorStream(true);
-        Process p;
+        Path log = Files.createTempFile("layerwise-numpy-", ".out");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        String output;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException(python + " not found (" + e.getMessage() + "); use --python or --no-numpy");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String[] lines = output.strip().split("\n");
-            throw new IOException(python + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new IOException(python + " not found (" + e.getMessage() + "); use --python or --no-numpy");
+            }
+            if (!p.waitFor(NUMPY_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(python + " took more than " + NUMPY_TIMEOUT_MINUTES + " minutes; stopped");
+            }
+            output = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                String[] lines = output.strip().split("\n");
+                throw new IOException(python + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
         Matcher steps = STEPS.matcher(output);
         if (steps.find() && Integer.parseInt(steps.group(1)) != CONV_STEPS) {

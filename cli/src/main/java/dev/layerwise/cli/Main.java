@@ -79,8 +79,8 @@ public final class Main implements Runnable {
             java.nio.file.NoSuchFileException e = (java.nio.file.NoSuchFileException) ex;
             String reason = e.getReason() != null ? e.getReason() : "no such file";
             String file = e.getFile();
-            // Name the file, unless the reason already does.
-            boolean named = file == null || reason.contains(new java.io.File(file).getName());
+            // Name the file, unless the reason already names it in full.
+            boolean named = file == null || reason.contains(file);
             return named ? reason : reason + ": " + file;
         }
         if (ex instanceof java.nio.file.AccessDeniedException) {

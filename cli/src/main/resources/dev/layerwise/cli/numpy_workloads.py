@@ -45,13 +45,19 @@ class BookTwoLayerNet:
     def accuracy(self, x, t):
         return np.sum(np.argmax(self.predict(x), axis=1) == np.argmax(t, axis=1)) / float(x.shape[0])
 
-    def gradient(self, x, t):
-        p = self.params
+    def softmax_with_loss(self, x, t):
         a = self.predict(x)
         a = a - a.max(axis=1, keepdims=True)
         y = np.exp(a) / np.sum(np.exp(a), axis=1, keepdims=True)
+        return y, -np.sum(np.log(y[np.arange(x.shape[0]), t.argmax(axis=1)] + 1e-7)) / x.shape[0]
+
+    def loss(self, x, t):
+        return self.softmax_with_loss(x, t)[1]
+
+    def gradient(self, x, t):
+        p = self.params
+        y, loss = self.softmax_with_loss(x, t)
         n = x.shape[0]
-        loss = -np.sum(np.log(y[np.arange(n), t.argmax(axis=1)] + 1e-7)) / n
         dout = (y - t) / n
         grads = {"W2": self.h.T @ dout, "b2": np.sum(dout, axis=0)}
         dout = dout @ p["W2"].T
@@ -63,13 +69,15 @@ class BookTwoLayerNet:
 
 def book_training_run(x, t, x_test, t_test, rng):
     """The loop of the book's ch05/train_neuralnet.py: 10,000 SGD steps (lr 0.1) on batches of 100 drawn with
-    replacement, the accuracy on the whole training and test sets every 600 steps (from step 0, as the book)."""
+    replacement, the loss of each batch recomputed after its update (the book's network.loss, one more forward pass),
+    the accuracy on the whole training and test sets every 600 steps (from step 0, as the book)."""
     net = BookTwoLayerNet(rng)
     for i in range(10000):
         idx = rng.choice(x.shape[0], 100)
         _, grads = net.gradient(x[idx], t[idx])
         for key in ("W1", "b1", "W2", "b2"):
             net.params[key] -= 0.1 * grads[key]
+        net.loss(x[idx], t[idx])
         if i % 600 == 0:
             net.accuracy(x, t)
             net.accuracy(x_test, t_test)

@@ -193,17 +193,6 @@ public interface Kernels {
 
     void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff);
 
-    /**
-     * {@link #swapAxes01(int, int, int, float[], int, float[], int) swapAxes01} plus a bias per block of the first
-     * axis: {@code out[j][i][:] = x[i][j][:] + b[i]}. {@code out (d1, d0, block)} is the output and must not overlap
-     * {@code x}.
-     */
-    void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
-                           int outOff);
-
-    void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
-                           int outOff);
-
     /** Row sums {@code out[i] = Σ_j x[i][j]} of a rows×cols {@code x}; {@code out} (rows) is the output. */
     void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
 

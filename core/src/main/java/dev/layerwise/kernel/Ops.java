@@ -376,26 +376,6 @@ public final class Ops {
         }
     }
 
-    /**
-     * {@link #swapAxes01} plus {@code b[i]} added to every element that had first index {@code i}:
-     * {@code out[j][i][…] = x[i][j][…] + b[i]} for {@code x (d0, d1, …)}, {@code b (d0)}, {@code out (d1, d0, …)}.
-     */
-    public static void swapAxes01AddBias(Tensor x, Tensor b, Tensor out) {
-        sameDType(x, b, out);
-        int block = swappedBlock(x, out);
-        if (b.size() != x.dim(0)) {
-            throw new IllegalArgumentException("bias " + shapes(b) + " does not match the first axis of "
-                    + shapes(x));
-        }
-        if (x.dtype() == DType.FLOAT32) {
-            k().swapAxes01AddBias(x.dim(0), x.dim(1), block, x.floats(), x.offset(), b.floats(), b.offset(),
-                    out.floats(), out.offset());
-        } else {
-            k().swapAxes01AddBias(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), b.doubles(), b.offset(),
-                    out.doubles(), out.offset());
-        }
-    }
-
     /** Row sums of x (rows, cols) into out (rows). */
     public static void sumRows(Tensor x, Tensor out) {
         sameDType(x, out);

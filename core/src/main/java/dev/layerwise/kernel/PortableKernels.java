@@ -934,31 +934,6 @@ public class PortableKernels implements Kernels {
     }
 
     @Override
-    public void swapAxes01AddBias(int d0, int d1, int block, float[] x, int xOff, float[] b, int bOff, float[] out,
-                                  int outOff) {
-        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(b, bOff).c(out, outOff).run(d1, (long) d0 * block,
-                (j, j0, j1) -> swapAxes01AddBiasRows(j0, j1, j.p0, j.p1, j.p2, j.fa, j.oa, j.fb, j.ob, j.fc,
-                        j.oc));
-    }
-
-    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01AddBias}. */
-    private static void swapAxes01AddBiasRows(int j0, int j1, int d0, int d1, int block, float[] x, int xOff,
-                                              float[] b, int bOff, float[] out, int outOff) {
-        for (int j = j0; j < j1; j++) {
-            for (int i = 0; i < d0; i++) {
-                int src = xOff + (i * d1 + j) * block;
-                int dst = outOff + (j * d0 + i) * block;
-                float bi = b[bOff + i];
-                // Copy, then add in place: a loop over one array, which the JIT vectorises.
-                System.arraycopy(x, src, out, dst, block);
-                for (int e = dst; e < dst + block; e++) {
-                    out[e] += bi;
-                }
-            }
-        }
-    }
-
-    @Override
     public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
         RangeJob.of(this).ints(cols, 0, 0).a(x, xOff).b(out, outOff).run(rows, cols, (j, r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -1357,31 +1332,6 @@ public class PortableKernels implements Kernels {
         for (int j = j0; j < j1; j++) {
             for (int i = 0; i < d0; i++) {
                 System.arraycopy(x, xOff + (i * d1 + j) * block, out, outOff + (j * d0 + i) * block, block);
-            }
-        }
-    }
-
-    @Override
-    public void swapAxes01AddBias(int d0, int d1, int block, double[] x, int xOff, double[] b, int bOff, double[] out,
-                                  int outOff) {
-        RangeJob.of(this).ints(d0, d1, block).a(x, xOff).b(b, bOff).c(out, outOff).run(d1, (long) d0 * block,
-                (j, j0, j1) -> swapAxes01AddBiasRows(j0, j1, j.p0, j.p1, j.p2, j.da, j.oa, j.db, j.ob, j.dc,
-                        j.oc));
-    }
-
-    /** Rows {@code [j0, j1)} of the output of {@code swapAxes01AddBias}. */
-    private static void swapAxes01AddBiasRows(int j0, int j1, int d0, int d1, int block, double[] x, int xOff,
-                                              double[] b, int bOff, double[] out, int outOff) {
-        for (int j = j0; j < j1; j++) {
-            for (int i = 0; i < d0; i++) {
-                int src = xOff + (i * d1 + j) * block;
-                int dst = outOff + (j * d0 + i) * block;
-                double bi = b[bOff + i];
-                // Copy, then add in place: a loop over one array, which the JIT vectorises.
-                System.arraycopy(x, src, out, dst, block);
-                for (int e = dst; e < dst + block; e++) {
-                    out[e] += bi;
-                }
             }
         }
     }

@@ -336,20 +336,16 @@ class ConvKernelsTest {
         int d1 = 7;
         int block = 11;
         double[] x = KernelsTest.random(rng, d0 * d1 * block);
-        double[] b = KernelsTest.random(rng, d0);
         double[] out = new double[x.length];
-        double[] outBias = new double[x.length];
         k.swapAxes01(d0, d1, block, x, 0, out, 0);
-        k.swapAxes01AddBias(d0, d1, block, x, 0, b, 0, outBias, 0);
         float[] outF = new float[x.length];
-        k.swapAxes01AddBias(d0, d1, block, KernelsTest.toFloat(x), 0, KernelsTest.toFloat(b), 0, outF, 0);
+        k.swapAxes01(d0, d1, block, KernelsTest.toFloat(x), 0, outF, 0);
         for (int i = 0; i < d0; i++) {
             for (int j = 0; j < d1; j++) {
                 for (int e = 0; e < block; e++) {
                     double v = x[(i * d1 + j) * block + e];
                     assertEquals(v, out[(j * d0 + i) * block + e], 0);
-                    assertEquals(v + b[i], outBias[(j * d0 + i) * block + e], 0);
-                    assertEquals((float) v + (float) b[i], outF[(j * d0 + i) * block + e], 0);
+                    assertEquals((float) v, outF[(j * d0 + i) * block + e], 0);
                 }
             }
         }
@@ -378,6 +374,8 @@ class ConvKernelsTest {
         float[] dcol = KernelsTest.toFloat(KernelsTest.random(rng, n * g.positions() * g.patchSize()));
         float[] dout = KernelsTest.toFloat(KernelsTest.random(rng, n * pool.channels() * pool.positions()));
         float[] b = KernelsTest.toFloat(KernelsTest.random(rng, n));
+        float[] big = KernelsTest.toFloat(KernelsTest.random(rng, 150_001));
+        float[] bigDout = KernelsTest.toFloat(KernelsTest.random(rng, big.length));
         int before = Parallel.threads();
         List<float[]> previous = null;
         try {
@@ -398,7 +396,7 @@ class ConvKernelsTest {
                 k.maxPoolBackward(n, pool, dout, 0, arg, dxPool, 0);
                 results.add(dxPool);
                 float[] swapped = new float[x.length];
-                k.swapAxes01AddBias(n, 3, 13 * 11, x, 0, b, 0, swapped, 0);
+                k.swapAxes01(n, 3, 13 * 11, x, 0, swapped, 0);
                 results.add(swapped);
                 float[] sums = new float[n];
                 k.sumRows(n, g.imageSize(), x, 0, sums, 0);
@@ -412,6 +410,23 @@ class ConvKernelsTest {
                 float[] convOut = new float[n * 5 * g.positions()];
                 k.gemmBatch(n, false, 5, g.positions(), g.patchSize(), dcol, 3, colT, 0, b, 1, convOut, 0);
                 results.add(convOut);
+                // ReLU and Adam split long arrays over the threads: give them more than a task's worth.
+                float[] reluOut = new float[big.length];
+                boolean[] mask = new boolean[big.length];
+                k.reluForward(big.length, big, 0, mask, reluOut, 0);
+                results.add(reluOut);
+                float[] reluDx = new float[big.length];
+                k.reluBackward(big.length, bigDout, 0, mask, reluDx, 0);
+                results.add(reluDx);
+                float[] m = new float[big.length];
+                float[] v = new float[big.length];
+                float[] w = big.clone();
+                for (int step = 0; step < 3; step++) {
+                    k.adamUpdate(big.length, 1e-3, 0.9, 0.999, 1e-7, bigDout, 0, m, 0, v, 0, w, 0);
+                }
+                results.add(m);
+                results.add(v);
+                results.add(w);
                 if (previous != null) {
                     for (int r = 0; r < results.size(); r++) {
                         assertArrayEquals(previous.get(r), results.get(r), "kernel " + r + " with " + threads
