@@ -136,129 +136,6 @@ public class PortableKernels implements Kernels {
         }
     }
 
-    /**
-     * A batch of products split over {@link Parallel} by products, reused per calling thread so that it allocates
-     * nothing; a batch started from inside another one gets its own. Holds float or double operands.
-     */
-    private static final class BatchTask implements IntConsumer {
-        private static final ThreadLocal<BatchTask> CURRENT = ThreadLocal.withInitial(BatchTask::new);
-        /** Multiply-adds below which a batch runs on the calling thread. */
-        private static final long MIN_WORK = 1 << 17;
-
-        private boolean busy;
-        private PortableKernels kernels;
-        private int tasks;
-        private int batch;
-        private boolean transA;
-        private int m;
-        private int n;
-        private int k;
-        private float[] af;
-        private float[] bf;
-        private float[] biasf;
-        private float[] cf;
-        private double[] ad;
-        private double[] bd;
-        private double[] biasd;
-        private double[] cd;
-        private int aOff;
-        private int bOff;
-        private int biasOff;
-        private int cOff;
-        private boolean bias;
-
-        private static BatchTask acquire(PortableKernels kernels, int batch, boolean transA, int m, int n, int k,
-                                         int aOff, int bOff, boolean bias, int biasOff, int cOff) {
-            BatchTask t = CURRENT.get();
-            if (t.busy) {
-                t = new BatchTask();
-            }
-            t.busy = true;
-            t.kernels = kernels;
-            long work = Math.max(1L, (long) m * n * k);
-            t.tasks = Parallel.chunks(batch, (int) Math.max(1, MIN_WORK / work));
-            t.batch = batch;
-            t.transA = transA;
-            t.m = m;
-            t.n = n;
-            t.k = k;
-            t.aOff = aOff;
-            t.bOff = bOff;
-            t.bias = bias;
-            t.biasOff = biasOff;
-            t.cOff = cOff;
-            return t;
-        }
-
-        static void run(PortableKernels kernels, int batch, boolean transA, int m, int n, int k, float[] a, int aOff,
-                        float[] b, int bOff, float[] bias, int biasOff, float[] c, int cOff) {
-            BatchTask t = acquire(kernels, batch, transA, m, n, k, aOff, bOff, bias != null, biasOff, cOff);
-            t.af = a;
-            t.bf = b;
-            t.biasf = bias;
-            t.cf = c;
-            t.runAndRelease();
-        }
-
-        static void run(PortableKernels kernels, int batch, boolean transA, int m, int n, int k, double[] a,
-                        int aOff, double[] b, int bOff, double[] bias, int biasOff, double[] c, int cOff) {
-            BatchTask t = acquire(kernels, batch, transA, m, n, k, aOff, bOff, bias != null, biasOff, cOff);
-            t.ad = a;
-            t.bd = b;
-            t.biasd = bias;
-            t.cd = c;
-            t.runAndRelease();
-        }
-
-        private void runAndRelease() {
-            try {
-                if (tasks <= 1) {
-                    accept(0);
-                } else {
-                    Parallel.forEach(tasks, this);
-                }
-            } finally {
-                kernels = null;
-                af = null;
-                bf = null;
-                biasf = null;
-                cf = null;
-                ad = null;
-                bd = null;
-                biasd = null;
-                cd = null;
-                busy = false;
-            }
-        }
-
-        /** Products {@code [t·batch/tasks, (t+1)·batch/tasks)}: C_i filled with the bias rows, then A·B_i added. */
-        @Override
-        public void accept(int t) {
-            int i0 = (int) ((long) t * batch / tasks);
-            int i1 = (int) ((long) (t + 1) * batch / tasks);
-            int size = m * n;
-            for (int i = i0; i < i1; i++) {
-                int ci = cOff + i * size;
-                int bi = bOff + i * k * n;
-                if (cf != null) {
-                    if (bias) {
-                        for (int r = 0; r < m; r++) {
-                            java.util.Arrays.fill(cf, ci + r * n, ci + (r + 1) * n, biasf[biasOff + r]);
-                        }
-                    }
-                    kernels.gemmSerial(transA, m, n, k, af, aOff, bf, bi, cf, ci, bias);
-                } else {
-                    if (bias) {
-                        for (int r = 0; r < m; r++) {
-                            java.util.Arrays.fill(cd, ci + r * n, ci + (r + 1) * n, biasd[biasOff + r]);
-                        }
-                    }
-                    kernels.gemmSerial(transA, m, n, k, ad, aOff, bd, bi, cd, ci, bias);
-                }
-            }
-        }
-    }
-
     @Override
     public void gemmBias(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,
                          int bOff, float[] bias, int biasOff, float[] c, int cOff) {
@@ -904,7 +781,24 @@ public class PortableKernels implements Kernels {
     @Override
     public void gemmBatch(int batch, boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                           float[] bias, int biasOff, float[] c, int cOff) {
-        BatchTask.run(this, batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
+        // Each product whole on one thread: the sums do not depend on the thread count.
+        RangeJob.of(this).flag(transA).ints(m, n, k).a(a, aOff).b(b, bOff).c(bias, biasOff).d(c, cOff)
+                .run(batch, (long) m * n * k, (j, i0, i1) -> j.kernels.gemmBatchRange(i0, i1, j.flag, j.p0, j.p1,
+                        j.p2, j.fa, j.oa, j.fb, j.ob, j.fc, j.oc, j.fd, j.od));
+    }
+
+    /** Products {@code [i0, i1)} of {@code gemmBatch}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
+    private void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, float[] a, int aOff, float[] b,
+                                int bOff, float[] bias, int biasOff, float[] c, int cOff) {
+        for (int i = i0; i < i1; i++) {
+            int ci = cOff + i * m * n;
+            if (bias != null) {
+                for (int r = 0; r < m; r++) {
+                    java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+                }
+            }
+            gemmSerial(transA, m, n, k, a, aOff, b, bOff + i * k * n, c, ci, bias != null);
+        }
     }
 
     /**
@@ -1307,7 +1201,24 @@ public class PortableKernels implements Kernels {
     @Override
     public void gemmBatch(int batch, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
                           double[] bias, int biasOff, double[] c, int cOff) {
-        BatchTask.run(this, batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
+        // Each product whole on one thread: the sums do not depend on the thread count.
+        RangeJob.of(this).flag(transA).ints(m, n, k).a(a, aOff).b(b, bOff).c(bias, biasOff).d(c, cOff)
+                .run(batch, (long) m * n * k, (j, i0, i1) -> j.kernels.gemmBatchRange(i0, i1, j.flag, j.p0, j.p1,
+                        j.p2, j.da, j.oa, j.db, j.ob, j.dc, j.oc, j.dd, j.od));
+    }
+
+    /** Products {@code [i0, i1)} of {@code gemmBatch}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
+    private void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b,
+                                int bOff, double[] bias, int biasOff, double[] c, int cOff) {
+        for (int i = i0; i < i1; i++) {
+            int ci = cOff + i * m * n;
+            if (bias != null) {
+                for (int r = 0; r < m; r++) {
+                    java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+                }
+            }
+            gemmSerial(transA, m, n, k, a, aOff, b, bOff + i * k * n, c, ci, bias != null);
+        }
     }
 
     /**

@@ -44,6 +44,7 @@ final class RangeJob implements IntConsumer {
     int oc;
     int od;
     boolean[] mask;
+    boolean flag;
     int[] ints;
     int p0;
     int p1;
@@ -122,6 +123,11 @@ final class RangeJob implements IntConsumer {
 
     RangeJob mask(boolean[] m) {
         mask = m;
+        return this;
+    }
+
+    RangeJob flag(boolean f) {
+        flag = f;
         return this;
     }
 
