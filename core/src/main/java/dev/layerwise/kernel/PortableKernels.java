@@ -494,14 +494,28 @@ public class PortableKernels implements Kernels {
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        for (int i = 0; i < n; i++) {
+        // Split like the products that made x (by rows), so that each thread updates what is in its cache.
+        RangeJob.of(this).scalars(alpha, 0, 0, 0).a(x, xOff).b(y, yOff).run(n, 3,
+                (j, from, to) -> j.kernels.axpyRange(from, to, (float) j.s0, j.fa, j.oa, j.fb, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code axpy}, on the calling thread. */
+    protected void axpyRange(int from, int to, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = from; i < to; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }
 
     @Override
     public void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        for (int i = 0; i < n; i++) {
+        // Split like the products that made x (by rows), so that each thread updates what is in its cache.
+        RangeJob.of(this).scalars(alpha, 0, 0, 0).a(x, xOff).b(y, yOff).run(n, 3,
+                (j, from, to) -> j.kernels.axpyRange(from, to, (double) j.s0, j.da, j.oa, j.db, j.ob));
+    }
+
+    /** Elements {@code [from, to)} of {@code axpy}, on the calling thread. */
+    protected void axpyRange(int from, int to, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        for (int i = from; i < to; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }

@@ -410,7 +410,7 @@ class ConvKernelsTest {
                 float[] convOut = new float[n * 5 * g.positions()];
                 k.gemmBatch(n, false, 5, g.positions(), g.patchSize(), dcol, 3, colT, 0, b, 1, convOut, 0);
                 results.add(convOut);
-                // ReLU and Adam split long arrays over the threads: give them more than a task's worth.
+                // ReLU, Adam and axpy (SGD) split long arrays over the threads: give them more than a task's worth.
                 float[] reluOut = new float[big.length];
                 boolean[] mask = new boolean[big.length];
                 k.reluForward(big.length, big, 0, mask, reluOut, 0);
@@ -427,6 +427,9 @@ class ConvKernelsTest {
                 results.add(m);
                 results.add(v);
                 results.add(w);
+                float[] y = big.clone();
+                k.axpy(big.length, -0.1f, bigDout, 0, y, 0);
+                results.add(y);
                 if (previous != null) {
                     for (int r = 0; r < results.size(); r++) {
                         assertArrayEquals(previous.get(r), results.get(r), "kernel " + r + " with " + threads

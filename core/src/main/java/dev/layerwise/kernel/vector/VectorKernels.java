@@ -236,13 +236,13 @@ public final class VectorKernels extends PortableKernels {
     }
 
     @Override
-    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        FloatOps.axpy(n, alpha, x, xOff, y, yOff);
+    protected void axpyRange(int from, int to, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
     }
 
     @Override
-    public void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
-        DoubleOps.axpy(n, alpha, x, xOff, y, yOff);
+    protected void axpyRange(int from, int to, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        DoubleOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
     }
 
     @Override
