@@ -22,6 +22,7 @@ import java.util.zip.ZipException;
 public final class Idx {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_RANK = 8;
+    private static final int READ_CHUNK = 1 << 20;
 
     private Idx() {
     }
@@ -36,7 +37,7 @@ public final class Idx {
 
     /** Reads an IDX file; gzip is recognised by its magic bytes, whatever the file name. */
     public static Array read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = readAll(file);
         if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
             bytes = gunzip(bytes, file);
         }
@@ -94,6 +95,32 @@ public final class Idx {
         byte[] data = new byte[(int) expected];
         System.arraycopy(bytes, headerSize, data, 0, data.length);
         return new Array(dims, data);
+    }
+
+    /**
+     * The bytes of {@code file}, read a megabyte at a time: {@link Files#readAllBytes} reads through a native buffer
+     * as large as the file, which costs as much as the read at MNIST's 47 MB.
+     */
+    private static byte[] readAll(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new FileFormatException(file + ": " + size + " bytes is too large for an IDX file");
+            }
+            byte[] bytes = new byte[(int) size];
+            int n = 0;
+            while (n < bytes.length) {
+                int r = in.read(bytes, n, Math.min(READ_CHUNK, bytes.length - n));
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            if (n < bytes.length || in.read() >= 0) {
+                throw new IOException(file + " changed while it was read");
+            }
+            return bytes;
+        }
     }
 
     private static byte[] gunzip(byte[] compressed, Path file) throws IOException {
