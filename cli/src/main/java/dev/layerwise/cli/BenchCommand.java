@@ -8,12 +8,14 @@ import dev.layerwise.kernel.Parallel;
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Relu;
+import dev.layerwise.net.Network;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.net.Sequential;
 import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.net.WeightInit;
 import dev.layerwise.optim.Adam;
+import dev.layerwise.optim.Optimizer;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
@@ -193,14 +195,15 @@ final class BenchCommand implements Callable<Integer> {
                     work = 1;
                     break;
                 case "C1":
-                    lw = timed(convSteps(train, CONV_STEPS), 2);
+                    DataSet images = new DataSet(train.x().reshape(train.size(), 1, 28, 28), train.t());
+                    lw = timed(steps(images, new SimpleConvNet(), new Adam(), 100, CONV_STEPS), 2);
                     description = "SimpleConvNet epoch (f32; NumPy f64 as the book)";
                     unit = "s/epoch";
                     higher = false;
                     work = CONV_STEPS / 600.0;
                     break;
                 case "W1":
-                    lw = timed(epoch(train, new int[] {784, 50, 10}, 100, 600), 2);
+                    lw = timed(steps(train, mlp(new int[] {784, 50, 10}, new Rng(1)), new SGD(0.1), 100, 600), 2);
                     description = "784-50-10 SGD epoch (600 × batch 100)";
                     unit = "s/epoch";
                     higher = false;
@@ -208,7 +211,7 @@ final class BenchCommand implements Callable<Integer> {
                     break;
                 case "W2":
                     int its = 60000 / 128;
-                    lw = timed(epoch(train, new int[] {784, 1024, 1024, 10}, 128, its), 2);
+                    lw = timed(steps(train, mlp(new int[] {784, 1024, 1024, 10}, new Rng(1)), new SGD(0.1), 128, its), 2);
                     description = "784-1024-1024-10 SGD epoch, batch 128";
                     unit = "samples/s";
                     higher = true;
@@ -291,40 +294,22 @@ final class BenchCommand implements Callable<Integer> {
         return new Sequential(params, layers);
     }
 
-    private static Runnable epoch(DataSet train, int[] sizes, int batchSize, int iterations) {
+    /**
+     * {@code steps} training steps, as a training loop takes them: a batch drawn at random with replacement, gathered
+     * into reused buffers, backpropagation, the optimizer's update.
+     */
+    private static Runnable steps(DataSet data, Network net, Optimizer optimizer, int batchSize, int steps) {
         Rng rng = new Rng(1);
-        Sequential net = mlp(sizes, rng);
-        SGD sgd = new SGD(0.1);
-        MiniBatch batch = new MiniBatch(train, batchSize);
+        MiniBatch batch = new MiniBatch(data, batchSize);
         int[] idx = new int[batchSize];
         return () -> {
-            for (int it = 0; it < iterations; it++) {
-                for (int j = 0; j < batchSize; j++) {
-                    idx[j] = rng.nextInt(train.size());
-                }
-                batch.gather(idx);
-                net.gradient(batch.x(), batch.t());
-                sgd.update(net.parameters());
-            }
-        };
-    }
-
-    /** {@code steps} training steps of the book's SimpleConvNet (float32, Adam, batches of 100 drawn at random). */
-    private static Runnable convSteps(DataSet train, int steps) {
-        DataSet images = new DataSet(train.x().reshape(train.size(), 1, 28, 28), train.t());
-        Rng rng = new Rng(1);
-        SimpleConvNet net = new SimpleConvNet();
-        Adam adam = new Adam();
-        MiniBatch batch = new MiniBatch(images, 100);
-        int[] idx = new int[100];
-        return () -> {
             for (int s = 0; s < steps; s++) {
-                for (int j = 0; j < idx.length; j++) {
-                    idx[j] = rng.nextInt(images.size());
+                for (int j = 0; j < batchSize; j++) {
+                    idx[j] = rng.nextInt(data.size());
                 }
                 batch.gather(idx);
                 net.gradient(batch.x(), batch.t());
-                adam.update(net.parameters());
+                optimizer.update(net.parameters());
             }
         };
     }
@@ -387,6 +372,11 @@ final class BenchCommand implements Callable<Integer> {
     private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(),
                 dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats));
+        // NumPy allocates its temporaries afresh each step; glibc hands the large ones (a batch of rows, 300 KB) out
+        // as new mappings or from its heap depending on its adaptive threshold, and on a machine where page faults
+        // are dear the first way made the same code 5 times slower in some processes. Keep NumPy on its fast path.
+        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
+        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
         Path log = Files.createTempFile("layerwise-numpy-", ".out");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         String output;

@@ -26,6 +26,28 @@ def load_images(mnist_dir, kind="train"):
     return x, labels
 
 
+def softmax_with_loss(scores, t):
+    """The book's SoftmaxWithLoss forward for labels as class indices: softmax with the row maximum subtracted, then
+    the cross-entropy with 1e-7 inside the log, averaged over the batch. Returns (y, loss)."""
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    y = e / e.sum(axis=1, keepdims=True)
+    return y, -np.sum(np.log(y[np.arange(len(t)), t] + 1e-7)) / len(t)
+
+
+def softmax_with_loss_backward(y, t):
+    """Its backward: (y − t) / N, with t as class indices."""
+    dout = y.copy()
+    dout[np.arange(len(t)), t] -= 1
+    return dout / len(t)
+
+
+def train_steps(net, x, t, batch, steps, rng):
+    """Training steps on batches drawn at random with replacement (the book's np.random.choice)."""
+    for _ in range(steps):
+        idx = rng.choice(x.shape[0], batch)
+        net.step(x[idx], t[idx])
+
+
 class BookTwoLayerNet:
     """The book's ch05/two_layer_net.py as its train_neuralnet.py uses it: float64 weights N(0, 0.01²) (NumPy's
     default precision, so the float32 images are promoted), one-hot labels, Affine → Relu → Affine → SoftmaxWithLoss."""
@@ -45,20 +67,13 @@ class BookTwoLayerNet:
     def accuracy(self, x, t):
         return np.sum(np.argmax(self.predict(x), axis=1) == np.argmax(t, axis=1)) / float(x.shape[0])
 
-    def softmax_with_loss(self, x, t):
-        a = self.predict(x)
-        a = a - a.max(axis=1, keepdims=True)
-        y = np.exp(a) / np.sum(np.exp(a), axis=1, keepdims=True)
-        return y, -np.sum(np.log(y[np.arange(x.shape[0]), t.argmax(axis=1)] + 1e-7)) / x.shape[0]
-
     def loss(self, x, t):
-        return self.softmax_with_loss(x, t)[1]
+        return softmax_with_loss(self.predict(x), t.argmax(axis=1))[1]
 
     def gradient(self, x, t):
         p = self.params
-        y, loss = self.softmax_with_loss(x, t)
-        n = x.shape[0]
-        dout = (y - t) / n
+        y, loss = softmax_with_loss(self.predict(x), t.argmax(axis=1))
+        dout = (y - t) / x.shape[0]  # the book's backward for one-hot labels
         grads = {"W2": self.h.T @ dout, "b2": np.sum(dout, axis=0)}
         dout = dout @ p["W2"].T
         dout[self.mask] = 0
@@ -107,13 +122,8 @@ class Net:
                 x[mask] = 0
                 masks.append(mask)
                 acts.append(x)
-        y = np.exp(x - x.max(axis=1, keepdims=True))
-        y /= y.sum(axis=1, keepdims=True)
-        n = x.shape[0]
-        loss = -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
-        dout = y
-        dout[np.arange(n), t] -= 1
-        dout /= n
+        y, loss = softmax_with_loss(x, t)
+        dout = softmax_with_loss_backward(y, t)
         dW, db = [None] * len(self.W), [None] * len(self.W)
         for i in reversed(range(len(self.W))):
             dW[i] = acts[i].T @ dout
@@ -123,17 +133,12 @@ class Net:
                 dout[masks[i - 1]] = 0
         return loss, dW, db
 
-    def sgd(self, dW, db, lr):
+    def step(self, x, t, lr=0.1):
+        """Backpropagation and an SGD update."""
+        _, dW, db = self.gradient(x, t)
         for i in range(len(self.W)):
             self.W[i] -= lr * dW[i]
             self.b[i] -= lr * db[i]
-
-
-def epoch(net, x, t, batch, iterations, rng):
-    for _ in range(iterations):
-        idx = rng.choice(x.shape[0], batch)
-        _, dW, db = net.gradient(x[idx], t[idx])
-        net.sgd(dW, db, 0.1)
 
 
 def im2col(images, fh, fw, stride=1, pad=0):
@@ -189,13 +194,8 @@ class BookSimpleConvNet:
         h2 = flat @ p["W2"] + p["b2"]
         relu2 = h2 <= 0
         h2[relu2] = 0
-        a = h2 @ p["W3"] + p["b3"]
-        a = a - a.max(axis=1, keepdims=True)
-        y = np.exp(a) / np.sum(np.exp(a), axis=1, keepdims=True)
-        loss = -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
-        dout = y.copy()
-        dout[np.arange(n), t] -= 1
-        dout /= n
+        y, loss = softmax_with_loss(h2 @ p["W3"] + p["b3"], t)
+        dout = softmax_with_loss_backward(y, t)
         g = {"W3": h2.T @ dout, "b3": dout.sum(axis=0)}
         dout = dout @ p["W3"].T
         dout[relu2] = 0
@@ -210,20 +210,15 @@ class BookSimpleConvNet:
         g["W1"] = (col.T @ dout).transpose(1, 0).reshape(30, 1, 5, 5)
         return loss, g
 
-    def adam(self, grads, lr=0.001, beta1=0.9, beta2=0.999):
+    def step(self, x, t, lr=0.001, beta1=0.9, beta2=0.999):
+        """Backpropagation and the book's Adam update."""
+        _, grads = self.gradient(x, t)
         self.iter += 1
         lr_t = lr * np.sqrt(1.0 - beta2 ** self.iter) / (1.0 - beta1 ** self.iter)
         for key, grad in grads.items():
             self.m[key] += (1 - beta1) * (grad - self.m[key])
             self.v[key] += (1 - beta2) * (grad ** 2 - self.v[key])
             self.params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
-
-
-def conv_steps(net, x, t, steps, rng):
-    for _ in range(steps):
-        idx = rng.choice(x.shape[0], 100)
-        _, grads = net.gradient(x[idx], t[idx])
-        net.adam(grads)
 
 
 def timed(fn, repeats, warm_up=True):
@@ -280,14 +275,14 @@ def main():
         elif workload == "C1":
             net = BookSimpleConvNet(rng)
             images = x.reshape(-1, 1, 28, 28)
-            result.update(seconds=timed(lambda: conv_steps(net, images, t, CONV_STEPS, rng), repeats),
+            result.update(seconds=timed(lambda: train_steps(net, images, t, 100, CONV_STEPS, rng), repeats),
                           steps=CONV_STEPS)
         elif workload == "W1":
             net = Net([784, 50, 10], rng)
-            result.update(seconds=timed(lambda: epoch(net, x, t, 100, 600, rng), repeats))
+            result.update(seconds=timed(lambda: train_steps(net, x, t, 100, 600, rng), repeats))
         elif workload == "W2":
             net = Net([784, 1024, 1024, 10], rng)
-            result.update(seconds=timed(lambda: epoch(net, x, t, 128, 60000 // 128, rng), repeats))
+            result.update(seconds=timed(lambda: train_steps(net, x, t, 128, 60000 // 128, rng), repeats))
         elif workload == "W4-1000":
             net = Net([784, 50, 10], rng)
             batches = [x[i * 1000:(i + 1) * 1000] for i in range(60)]  # the 60 different batches Layerwise reads
