@@ -72,6 +72,14 @@ public final class Parallel {
         }
     }
 
+    /**
+     * The first item of chunk {@code chunk} when {@code n} items are cut into {@code chunks} contiguous chunks of
+     * nearly equal size; chunk {@code c} is {@code [chunkStart(c, chunks, n), chunkStart(c + 1, chunks, n))}.
+     */
+    public static int chunkStart(int chunk, int chunks, int n) {
+        return (int) ((long) chunk * n / chunks);
+    }
+
     /** Splits {@code n} items into at most {@code threads()} chunks of at least {@code minChunk} items. */
     public static int chunks(int n, int minChunk) {
         int byWork = Math.max(1, n / Math.max(1, minChunk));

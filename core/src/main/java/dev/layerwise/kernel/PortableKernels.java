@@ -126,8 +126,8 @@ public class PortableKernels implements Kernels {
 
         @Override
         public void accept(int t) {
-            int i0 = (int) ((long) t * m / tasks);
-            int i1 = (int) ((long) (t + 1) * m / tasks);
+            int i0 = Parallel.chunkStart(t, tasks, m);
+            int i1 = Parallel.chunkStart(t + 1, tasks, m);
             if (cf != null) {
                 gemmRows(i0, i1, transA, transB, m, n, k, af, aOff, bf, bOff, cf, cOff, accumulate);
             } else {

@@ -179,7 +179,7 @@ final class RangeJob implements IntConsumer {
 
     @Override
     public void accept(int t) {
-        body.run(this, (int) ((long) t * n / tasks), (int) ((long) (t + 1) * n / tasks));
+        body.run(this, Parallel.chunkStart(t, tasks, n), Parallel.chunkStart(t + 1, tasks, n));
     }
 
     private void release() {

@@ -65,8 +65,8 @@ public final class MiniBatch {
 
     /** Rows {@code [task·batch/tasks, (task+1)·batch/tasks)} of the last {@link #gather}. */
     private void copyRows(int task) {
-        int from = (int) ((long) task * t.length / tasks);
-        int to = (int) ((long) (task + 1) * t.length / tasks);
+        int from = Parallel.chunkStart(task, tasks, t.length);
+        int to = Parallel.chunkStart(task + 1, tasks, t.length);
         Tensor src = data.x();
         int[] all = data.t().indices();
         for (int i = from; i < to; i++) {
