@@ -156,7 +156,10 @@ public class PortableKernels implements Kernels {
         return Parallel.chunks(m, minRows);
     }
 
-    /** Rows {@code [i0, i1)} of C: C[i,:] += A(i,p)·B[p,:] (i-k-j order), or dot products when B is transposed. */
+    /**
+     * Rows {@code [i0, i1)} of C: C[i,:] += A(i,p)·B[p,:] (i-k-j order) skipping the zeros of A, as reference BLAS
+     * does (the input of a first layer is mostly zeros), or dot products when B is transposed.
+     */
     private static void gemmRows(int i0, int i1, boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         int aRowStride = transA ? 1 : k;
@@ -170,6 +173,9 @@ public class PortableKernels implements Kernels {
                 }
                 for (int p = 0; p < k; p++) {
                     float aip = a[aRow + p * aColStride];
+                    if (aip == 0) {
+                        continue;
+                    }
                     int bRow = bOff + p * n;
                     for (int j = 0; j < n; j++) {
                         c[cRow + j] += aip * b[bRow + j];
@@ -201,6 +207,9 @@ public class PortableKernels implements Kernels {
                 }
                 for (int p = 0; p < k; p++) {
                     double aip = a[aRow + p * aColStride];
+                    if (aip == 0) {
+                        continue;
+                    }
                     int bRow = bOff + p * n;
                     for (int j = 0; j < n; j++) {
                         c[cRow + j] += aip * b[bRow + j];

@@ -124,6 +124,85 @@ class KernelsTest {
         assertClose(expected, cfd, pad, 1e-5 * Math.sqrt(k), "float32");
     }
 
+    static Stream<Arguments> sparseCases() {
+        // (m, n, k, density): the first layer of the book's net (MNIST is about 19% nonzero), one example, widths
+        // around one vector, a wide layer, and an all-zero operand. The portable kernel skips A's zeros.
+        double[][] shapes = {{100, 50, 784, 0.19}, {1, 50, 784, 0.19}, {37, 16, 300, 0.1}, {33, 67, 129, 0.25},
+            {5, 17, 1000, 0.05}, {20, 8, 400, 0.1}, {64, 1024, 784, 0.19}, {50, 40, 200, 0.35}, {7, 33, 5, 0.2},
+            {130, 70, 19, 0.0}};
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernels k : implementations()) {
+            for (double[] s : shapes) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(k, (int) s[0], (int) s[1], (int) s[2], s[3], ta));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** A matrix of which about {@code density} is nonzero (Gaussian), the rest zeros, some of them −0. */
+    static double[] sparse(Rng rng, int n, double density) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextDouble() < density ? rng.nextGaussian() : (i % 3 == 0 ? -0.0 : 0.0);
+        }
+        return a;
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3} density={4} transA={5}")
+    @MethodSource("sparseCases")
+    void productsOfAMostlyZeroLeftOperandMatchTheReference(Kernels kernels, int m, int n, int k, double density,
+                                                           boolean ta) {
+        Rng rng = new Rng(m * 131L + n * 17L + k);
+        int pad = 5;
+        double[] a = sparse(rng, m * k + pad, density);
+        double[] b = random(rng, k * n + pad);
+        double[] bias = random(rng, n + pad);
+        double[] expected = reference(ta, false, m, n, k, java.util.Arrays.copyOfRange(a, pad, a.length),
+                java.util.Arrays.copyOfRange(b, pad, b.length));
+        double[] expectedBias = expected.clone();
+        for (int i = 0; i < expectedBias.length; i++) {
+            expectedBias[i] += bias[pad + i % n];
+        }
+        float[] c = toFloat(random(rng, m * n + 2 * pad));
+        float before = c[0];
+        float after = c[c.length - 1];
+        kernels.gemm(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, c, pad, false);
+        assertClose(expected, toDouble(c), pad, 1e-5 * Math.sqrt(k), "float32");
+        assertEquals(before, c[0], "elements before the offset are untouched");
+        assertEquals(after, c[c.length - 1], "elements after the output are untouched");
+        kernels.gemmBias(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, c, pad);
+        assertClose(expectedBias, toDouble(c), pad, 1e-5 * Math.sqrt(k), "float32 with bias");
+        double[] cd = random(rng, m * n + pad);
+        kernels.gemmBias(ta, false, m, n, k, a, pad, b, pad, bias, pad, cd, pad);
+        assertClose(expectedBias, cd, pad, 1e-12 * Math.sqrt(k), "float64 with bias");
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void aNaNInTheLeftOperandPropagatesEvenWhenItIsMostlyZeros(Kernels k) {
+        int m = 20;
+        int n = 40;
+        int kk = 300;
+        float[] a = toFloat(sparse(new Rng(3), m * kk, 0.1));
+        float[] b = toFloat(random(new Rng(4), kk * n));
+        a[7 * kk + 123] = Float.NaN;
+        float[] c = new float[m * n];
+        k.gemm(false, false, m, n, kk, a, 0, b, 0, c, 0, false);
+        for (int i = 0; i < m * n; i++) {
+            assertEquals(i / n == 7, Float.isNaN(c[i]), "element " + i);
+        }
+    }
+
+    static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
     private static void assertClose(double[] expected, double[] actual, int offset, double tol, String what) {
         for (int i = 0; i < expected.length; i++) {
             double e = expected[i];
@@ -269,9 +348,13 @@ class KernelsTest {
         float[] b = toFloat(random(rng, kk * n));
         int before = Parallel.threads();
         try {
-            for (int trans = 0; trans < 4; trans++) {
+            // Dense operands, then a mostly zero A (the products from A's nonzeros).
+            for (int trans = 0; trans < 6; trans++) {
                 boolean ta = (trans & 1) != 0;
                 boolean tb = (trans & 2) != 0;
+                if (trans == 4) {
+                    a = toFloat(sparse(rng, m * kk, 0.15));
+                }
                 Parallel.setThreads(1);
                 float[] one = new float[m * n];
                 k.gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
