@@ -29,7 +29,10 @@ public interface Kernels {
     /**
      * General matrix product {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}.
      * {@code op(A)} is m×k and {@code op(B)} is k×n; with {@code transA} A is stored k×m (row-major) and read
-     * transposed, with {@code transB} B is stored n×k. C (m×n) is the output and must not overlap A or B.
+     * transposed, with {@code transB} B is stored n×k. C (m×n) is the output and must not overlap A or B. An
+     * implementation may skip the zero entries of A (the portable one does, as reference BLAS does: the input of a
+     * first layer is mostly zeros), so where a zero of A meets an infinite or NaN entry of B the result may be 0
+     * rather than NaN.
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
