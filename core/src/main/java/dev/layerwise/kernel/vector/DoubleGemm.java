@@ -86,13 +86,17 @@ final class DoubleGemm {
         }
         int panels = (n + NR - 1) / NR;
         int fullPanels = n / NR;
-        double[] packed = pack(tb, n, k, b, bOff, panels, fullPanels);
         int aRs = ta ? 1 : k;
         int aCs = ta ? m : 1;
         int rowBlocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
-        if (threads == 1 || rowBlocks * panels == 1) {
+        boolean alone = threads == 1 || rowBlocks * panels == 1;
+        // A transposed B is packed whole before the product, unless the threads split the panels: then each packs
+        // its own (packing dout·Wᵀ's B serially took as long as the product on two threads).
+        boolean packByTask = tb && !alone && panels >= threads;
+        double[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, k, b, bOff, panels, fullPanels);
+        if (alone) {
             tiles(0, m, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
                     biasOff);
             return;
@@ -104,7 +108,8 @@ final class DoubleGemm {
         task.busy = true;
         try {
             task.set(tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias, biasOff);
-            task.byRows = rowBlocks >= threads || rowBlocks >= panels;
+            task.packByTask = packByTask;
+            task.byRows = !packByTask && (rowBlocks >= threads || rowBlocks >= panels);
             task.rowBlocks = rowBlocks;
             task.panels = panels;
             task.tasks = Math.min(task.byRows ? rowBlocks : panels, threads);
@@ -121,6 +126,7 @@ final class DoubleGemm {
     private static final class Task implements IntConsumer {
         boolean busy;
         boolean byRows;
+        boolean packByTask;
         int rowBlocks;
         int panels;
         int tasks;
@@ -178,8 +184,13 @@ final class DoubleGemm {
                 tiles(i0, i1, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
                         biasOff);
             } else {
-                tiles(0, m, panels * t / tasks, panels * (t + 1) / tasks, tb, m, n, k, a, aOff, aRs, aCs, b, bOff,
-                        packed, c, cOff, accumulate, bias, biasOff);
+                int jp0 = panels * t / tasks;
+                int jp1 = panels * (t + 1) / tasks;
+                if (packByTask) {
+                    packTransposed(jp0, jp1, n, k, b, bOff, packed);
+                }
+                tiles(0, m, jp0, jp1, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
+                        biasOff);
             }
         }
     }
@@ -191,22 +202,7 @@ final class DoubleGemm {
     private static double[] pack(boolean tb, int n, int k, double[] b, int bOff, int panels, int fullPanels) {
         if (tb) {
             double[] packed = scratch(panels * k * NR);
-            for (int jp = 0; jp < panels; jp++) {
-                int j0 = jp * NR;
-                int w = Math.min(NR, n - j0);
-                int base = jp * k * NR;
-                for (int jj = 0; jj < w; jj++) {
-                    int src = bOff + (j0 + jj) * k;
-                    for (int p = 0; p < k; p++) {
-                        packed[base + p * NR + jj] = b[src + p];
-                    }
-                }
-                if (w < NR) {
-                    for (int p = 0; p < k; p++) {
-                        Arrays.fill(packed, base + p * NR + w, base + (p + 1) * NR, 0d);
-                    }
-                }
-            }
+            packTransposed(0, panels, n, k, b, bOff, packed);
             return packed;
         }
         if (fullPanels == panels) {
@@ -221,6 +217,26 @@ final class DoubleGemm {
             Arrays.fill(packed, (p - safe) * NR + w, (p - safe + 1) * NR, 0d);
         }
         return packed;
+    }
+
+    /** Packs panels {@code [jp0, jp1)} of a transposed B (stored n×k) into {@code packed}, each k×NR. */
+    private static void packTransposed(int jp0, int jp1, int n, int k, double[] b, int bOff, double[] packed) {
+        for (int jp = jp0; jp < jp1; jp++) {
+            int j0 = jp * NR;
+            int w = Math.min(NR, n - j0);
+            int base = jp * k * NR;
+            for (int jj = 0; jj < w; jj++) {
+                int src = bOff + (j0 + jj) * k;
+                for (int p = 0; p < k; p++) {
+                    packed[base + p * NR + jj] = b[src + p];
+                }
+            }
+            if (w < NR) {
+                for (int p = 0; p < k; p++) {
+                    Arrays.fill(packed, base + p * NR + w, base + (p + 1) * NR, 0d);
+                }
+            }
+        }
     }
 
     /**
