@@ -69,6 +69,13 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final Pattern SECONDS = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]");
     private static final Pattern STEPS = Pattern.compile("\"steps\": (\\d+)");
+    /**
+     * Multiply-adds per timed repeat of a product workload, on both sides: about 25 ms at these machines' speed, long
+     * enough for the clock and for a product of tens of microseconds to be measured as a steady stream of calls.
+     */
+    static final double GEMM_MULTIPLY_ADDS = 2e9;
+    /** The shortest warm-up of a workload that has one. */
+    private static final long WARM_UP_NANOS = 1_000_000_000L;
     private static final Pattern GEMM = Pattern.compile("G:(\\d+)x(\\d+)x(\\d+)x(nn|tn|nt)");
 
     @Option(names = "--workloads", split = ",", paramLabel = "W[,W…]",
@@ -179,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
             int n = Integer.parseInt(g.group(2));
             int k = Integer.parseInt(g.group(3));
             String kind = g.group(4);
-            int calls = (int) Math.max(1, 2e8 / ((double) m * n * k));
+            int calls = (int) Math.max(1, GEMM_MULTIPLY_ADDS / ((double) m * n * k));
             lw = timed(gemm(m, n, k, kind, calls), 2);
             description = "float32 product " + m + "×" + n + "×" + k + " " + kind;
             unit = "GFLOP/s";
@@ -255,8 +262,13 @@ final class BenchCommand implements Callable<Integer> {
         return unit.startsWith("s/") ? seconds / work : work / seconds;
     }
 
+    /**
+     * Times {@code repeats} runs of {@code r} after {@code warmUps} untimed ones; when there are warm-up runs, they go
+     * on for at least {@link #WARM_UP_NANOS}, so that the JIT has compiled the kernels before the clock starts.
+     */
     private double[] timed(Runnable r, int warmUps) {
-        for (int i = 0; i < warmUps; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmUps || (warmUps > 0 && System.nanoTime() - start < WARM_UP_NANOS); i++) {
             r.run();
         }
         double[] s = new double[repeats];

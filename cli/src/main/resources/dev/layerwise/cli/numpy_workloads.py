@@ -248,7 +248,7 @@ def gemm(shape, repeats):
     # Into one reused output, as Layerwise's side does: a list of fresh results would time the allocator too
     # (for 57600×30 it costs ten times the product).
     out = np.empty((m, n), dtype=np.float32)
-    reps = max(1, int(2e8 / (m * n * k)))
+    reps = max(1, int(2e9 / (m * n * k)))  # as many multiply-adds per repeat as Layerwise's side
 
     def products():
         for _ in range(reps):
