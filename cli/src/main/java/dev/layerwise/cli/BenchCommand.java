@@ -50,13 +50,18 @@ import picocli.CommandLine.Spec;
  * measured side by side in one run, with the ratio of the two. A ratio above 1 means Layerwise is faster.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the ratios.",
-            "Ratio > 1: Layerwise is faster. Workloads: T1 (the book's chapter-5 training run, 10,000 steps with",
-            "its evaluations; NumPy runs it as the book's script does, in float64), C1 (the book's SimpleConvNet,",
-            "seconds per Adam epoch from 60 steps, NumPy in float64 as the book; not in the default set: a few",
-            "minutes), W1 (the book's 784-50-10 net, seconds per SGD epoch),",
-            "W2 (784-1024-1024-10, samples/s), W4-1000 and W4-1 (inference images/s at batch 1000 and 1),",
-            "G:MxNxKxKIND (float32 matrix product, KIND nn, tn or nt, GFLOP/s)."})
+        description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the",
+            "ratios (> 1: Layerwise is faster). Workloads:",
+            "  T1             the book's chapter-5 training run: 10,000 steps and its",
+            "                 evaluations (NumPy in float64 and with the loss recomputed",
+            "                 after each update, as the book's script; Layerwise keeps the",
+            "                 loss of each step's own forward pass, as `layerwise train`)",
+            "  C1             an Adam epoch of the book's SimpleConvNet, from 60 steps",
+            "                 (NumPy in float64, as the book; not in the default set)",
+            "  W1             an SGD epoch of the book's 784-50-10 net, seconds",
+            "  W2             784-1024-1024-10 with SGD, samples per second",
+            "  W4-1000, W4-1  inference of the 784-50-10 net at batch 1000 and 1, images/s",
+            "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s"})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
             "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
