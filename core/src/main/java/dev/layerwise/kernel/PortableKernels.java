@@ -579,7 +579,7 @@ public class PortableKernels implements Kernels {
     }
 
     /** The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. */
-    private static int[] windowOffsets(int fh, int fw, int w) {
+    public static int[] windowOffsets(int fh, int fw, int w) {
         int[] offsets = new int[fh * fw];
         for (int ky = 0; ky < fh; ky++) {
             for (int kx = 0; kx < fw; kx++) {
@@ -885,16 +885,17 @@ public class PortableKernels implements Kernels {
     public void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
         RangeJob.of(this).geometry(g).a(x, xOff).ints(argMax).b(out, outOff)
                 .run(n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(),
-                        (j, i0, i1) -> maxPoolImages(i0, i1, j.g, j.fa, j.oa, j.ints, j.fb, j.ob));
+                        (j, i0, i1) -> j.kernels.maxPoolImages(i0, i1, j.g, j.fa, j.oa, j.ints, j.fb, j.ob));
     }
 
     /**
-     * For each output, the window is scanned in its row-major order and the first maximum kept, as NumPy's argmax
-     * over an im2col row. Windows that lie inside the image (all of them without padding) take the fast path, over
-     * precomputed offsets; the others read the padding as 0.
+     * Images {@code [i0, i1)} of {@code maxPoolForward}, on the calling thread. For each output, the window is scanned
+     * in its row-major order and the first maximum kept, as NumPy's argmax over an im2col row. Windows that lie inside
+     * the image (all of them without padding) take the fast path, over precomputed offsets; the others read the
+     * padding as 0. The Vector API kernels override it.
      */
-    private static void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
-                                      int outOff) {
+    protected void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
+                                 int outOff) {
         int h = g.height();
         int w = g.width();
         int fh = g.filterH();
@@ -940,18 +941,7 @@ public class PortableKernels implements Kernels {
                     }
                 } else {
                     for (int ox = lo; ox < hi; ox++, at += s) {
-                        int i = src + at;
-                        float best = x[i];
-                        int e0 = 0;
-                        for (int e = 1; e < window; e++) {
-                            float next = Math.max(best, x[i + offsets[e]]);
-                            // 1 where the maximum so far moved on: the element's index replaces e0.
-                            int moved = differs(next, Float.floatToRawIntBits(best + 0f));
-                            e0 ^= (e0 ^ e) & -moved;
-                            best = next;
-                        }
-                        out[outOff + o + ox] = best;
-                        argMax[o + ox] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
+                        maxPoolWindow(x, src, at, offsets, argMax, o + ox, out, outOff);
                     }
                 }
                 for (int ox = Math.max(lo, hi); ox < ow; ox++) {
@@ -959,6 +949,26 @@ public class PortableKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * One output of max pooling whose window lies inside the image: its first element at {@code at} in the plane from
+     * {@code src}, the others {@code offsets} further ({@link #windowOffsets}). Public for the Vector API kernels.
+     */
+    public static void maxPoolWindow(float[] x, int src, int at, int[] offsets, int[] argMax, int o, float[] out,
+                                        int outOff) {
+        int i = src + at;
+        float best = x[i];
+        int e0 = 0;
+        for (int e = 1; e < offsets.length; e++) {
+            float next = Math.max(best, x[i + offsets[e]]);
+            // 1 where the maximum so far moved on: the element's index replaces e0.
+            int moved = differs(next, Float.floatToRawIntBits(best + 0f));
+            e0 ^= (e0 ^ e) & -moved;
+            best = next;
+        }
+        out[outOff + o] = best;
+        argMax[o] = at + (best == best ? offsets[e0] : firstNaN(x, i, offsets));
     }
 
     /** One output whose window at {@code (iy0, ix0)} reaches into the padding, which counts as 0 (index −1). */

@@ -304,6 +304,41 @@ class ConvKernelsTest {
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void everyProviderPoolsWidePlanesBitForBitAsThePortableOne(Kernels k) {
+        // Planes as wide as SimpleConvNet's and a few others without padding, where the vector kernels pool a vector
+        // of outputs at a time, with ties, −0 beside +0, and NaNs (a vector of outputs that meets one is redone).
+        int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0}};
+        for (int[] gs : geometries) {
+            ConvGeometry g = new ConvGeometry(gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6]);
+            int n = 3;
+            float[] x = KernelsTest.toFloat(KernelsTest.random(new Rng(5), n * g.imageSize()));
+            for (int i = 0; i + 1 < x.length; i += 7) {
+                x[i + 1] = x[i];
+            }
+            for (int i = 3; i + 1 < x.length; i += 11) {
+                x[i] = -0f;
+                x[i + 1] = 0f;
+            }
+            x[40] = Float.NaN;
+            x[x.length - 3] = Float.NaN;
+            int outSize = n * g.channels() * g.positions();
+            float[] expected = new float[outSize + 2];
+            int[] expectedArg = new int[outSize];
+            KernelProvider.portable().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
+            float[] out = new float[outSize + 2];
+            int[] arg = new int[outSize];
+            k.maxPoolForward(n, g, x, 0, arg, out, 2);
+            for (int o = 0; o < outSize; o++) {
+                assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
+                        g + " output " + o);
+            }
+            assertArrayEquals(expectedArg, arg, g.toString());
+            assertEquals(0f, out[0], "nothing written before the offset");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
     void theFirstNaNInAPoolingWindowIsItsMaximum(Kernels k) {
         // 2×2 windows, a 3×3 window, and a window over the padding: each path of the kernels.
         ConvGeometry[] geometries = {new ConvGeometry(1, 3, 3, 2, 2, 1, 0), new ConvGeometry(1, 3, 3, 3, 3, 1, 0),

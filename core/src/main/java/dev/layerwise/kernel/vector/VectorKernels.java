@@ -64,6 +64,8 @@ public final class VectorKernels extends PortableKernels {
         ConvGeometry g = new ConvGeometry(1, n, n, 3, 3, 1, 1);
         im2col(1, g, f, 0, new float[g.positions() * g.patchSize()], 0);
         im2col(1, g, d, 0, new double[g.positions() * g.patchSize()], 0);
+        ConvGeometry pool = new ConvGeometry(2, 8, 8, 2, 2, 2, 0);
+        maxPoolForward(1, pool, f, 0, new int[2 * pool.positions()], fo, 0);
         adamUpdate(n, 1e-3, 0.9, 0.999, 1e-7, f, 0, fo, 0, fo, 0, fo, 0);
         adamUpdate(n, 1e-3, 0.9, 0.999, 1e-7, d, 0, dout, 0, dout, 0, dout, 0);
         axpy(n, 0.5f, f, 0, fo, 0);
@@ -111,6 +113,16 @@ public final class VectorKernels extends PortableKernels {
     protected void gemmSerial(boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
                               double[] c, int cOff, boolean accumulate) {
         DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    protected void maxPoolImages(int i0, int i1, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out,
+                                 int outOff) {
+        if (FloatPool.supports(g)) {
+            FloatPool.maxPool(i0, i1, g, x, xOff, argMax, out, outOff);
+        } else {
+            super.maxPoolImages(i0, i1, g, x, xOff, argMax, out, outOff);
+        }
     }
 
     @Override
