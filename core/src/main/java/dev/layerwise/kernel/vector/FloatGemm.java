@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * are packed. Partial tiles are handled by the same kernels: surplus rows are computed from a valid row and not
  * stored, surplus columns are not stored.
  *
- * <p>Work is split over {@link Parallel} by blocks of rows (or by panels, when there are fewer row blocks than
- * threads). The shared dimension is never split, so each element of C is summed in the same order whatever the thread
+ * <p>Work is split over {@link Parallel} by blocks of rows, or by panels when there are fewer row blocks than threads
+ * or when B is transposed: then each thread packs the panels it computes, instead of one thread packing all of B
+ * first. The shared dimension is never split, so each element of C is summed in the same order whatever the thread
  * count.
  */
 final class FloatGemm {
