@@ -956,7 +956,7 @@ public class PortableKernels implements Kernels {
      * {@code src}, the others {@code offsets} further ({@link #windowOffsets}). Public for the Vector API kernels.
      */
     public static void maxPoolWindow(float[] x, int src, int at, int[] offsets, int[] argMax, int o, float[] out,
-                                        int outOff) {
+                                     int outOff) {
         int i = src + at;
         float best = x[i];
         int e0 = 0;
