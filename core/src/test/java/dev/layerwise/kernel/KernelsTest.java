@@ -109,19 +109,11 @@ class KernelsTest {
         assertClose(expectedBias, withBias, pad, 1e-12 * Math.sqrt(k), "float64 with bias");
         float[] withBiasF = toFloat(c0);
         kernels.gemmBias(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, withBiasF, pad);
-        double[] wbf = new double[withBiasF.length];
-        for (int i = 0; i < wbf.length; i++) {
-            wbf[i] = withBiasF[i];
-        }
-        assertClose(expectedBias, wbf, pad, 1e-5 * Math.sqrt(k), "float32 with bias");
+        assertClose(expectedBias, toDouble(withBiasF), pad, 1e-5 * Math.sqrt(k), "float32 with bias");
 
         float[] cf = toFloat(c0);
         kernels.gemm(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, cf, pad, false);
-        double[] cfd = new double[cf.length];
-        for (int i = 0; i < cf.length; i++) {
-            cfd[i] = cf[i];
-        }
-        assertClose(expected, cfd, pad, 1e-5 * Math.sqrt(k), "float32");
+        assertClose(expected, toDouble(cf), pad, 1e-5 * Math.sqrt(k), "float32");
     }
 
     static Stream<Arguments> sparseCases() {
@@ -348,7 +340,7 @@ class KernelsTest {
         float[] b = toFloat(random(rng, kk * n));
         int before = Parallel.threads();
         try {
-            // Dense operands, then a mostly zero A (the products from A's nonzeros).
+            // Dense operands, then a mostly zero A (whose zeros the portable product skips).
             for (int trans = 0; trans < 6; trans++) {
                 boolean ta = (trans & 1) != 0;
                 boolean tb = (trans & 2) != 0;
