@@ -260,8 +260,15 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // The kernels' start-up (loading the Vector API and running each kernel once, about 0.2 s before anything is
-        // compiled) overlaps the reading of MNIST instead of following it.
-        Thread kernelsStart = new Thread(KernelProvider::kernels, "layerwise-kernels-start");
+        // compiled) overlaps the reading of MNIST instead of following it. A bad -Dlayerwise.kernels is reported by
+        // the main thread, when it asks for the kernels.
+        Thread kernelsStart = new Thread(() -> {
+            try {
+                KernelProvider.kernels();
+            } catch (IllegalStateException reportedLater) {
+                // see above
+            }
+        }, "layerwise-kernels-start");
         kernelsStart.setDaemon(true);
         kernelsStart.start();
         Run run = resume != null ? resumed() : fresh();

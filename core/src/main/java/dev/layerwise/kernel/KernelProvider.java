@@ -20,8 +20,16 @@ public final class KernelProvider {
     private KernelProvider() {
     }
 
-    /** The chosen kernels. */
+    /**
+     * The chosen kernels.
+     *
+     * @throws IllegalStateException if {@code layerwise.kernels} names no implementation, or forces one that cannot
+     *     run here (on every call, from any thread)
+     */
     public static Kernels kernels() {
+        if (Holder.KERNELS == null) {
+            throw new IllegalStateException(Holder.ERROR);
+        }
         return Holder.KERNELS;
     }
 
@@ -43,8 +51,22 @@ public final class KernelProvider {
         return VectorHolder.REASON;
     }
 
+    /** The choice, made once; a bad property is kept as a message, not thrown from the class initialiser. */
     private static final class Holder {
-        static final Kernels KERNELS = choose();
+        static final Kernels KERNELS;
+        static final String ERROR;
+
+        static {
+            Kernels kernels = null;
+            String error = null;
+            try {
+                kernels = choose();
+            } catch (IllegalStateException e) {
+                error = e.getMessage();
+            }
+            KERNELS = kernels;
+            ERROR = error;
+        }
 
         private static Kernels choose() {
             String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
