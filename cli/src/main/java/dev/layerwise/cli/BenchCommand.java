@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
      * Multiply-adds per timed repeat of a product workload, on both sides: about 25 ms at these machines' speed, long
      * enough for the clock and for a product of tens of microseconds to be measured as a steady stream of calls.
      */
-    static final double GEMM_MULTIPLY_ADDS = 2e9;
+    private static final double GEMM_MULTIPLY_ADDS = 2e9;
     /** The shortest warm-up of a workload that has one. */
     private static final long WARM_UP_NANOS = 1_000_000_000L;
     private static final Pattern GEMM = Pattern.compile("G:(\\d+)x(\\d+)x(\\d+)x(nn|tn|nt)");

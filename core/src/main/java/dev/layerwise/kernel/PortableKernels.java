@@ -578,7 +578,10 @@ public class PortableKernels implements Kernels {
         return offsets[e];
     }
 
-    /** The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. */
+    /**
+     * The offsets {@code ky·w + kx} of a window's elements from its first, in row-major order. Public, as
+     * {@link #maxPoolWindow}, for the Vector API kernels' pooling, which falls back to the same per-window code.
+     */
     public static int[] windowOffsets(int fh, int fw, int w) {
         int[] offsets = new int[fh * fw];
         for (int ky = 0; ky < fh; ky++) {
