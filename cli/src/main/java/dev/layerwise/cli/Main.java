@@ -3,7 +3,11 @@ package dev.layerwise.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -15,10 +19,6 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "layerwise", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExperimentCommand.class,
-                ExportCommand.class, ImportCommand.class, GradcheckCommand.class, BenchCommand.class,
-                DataCommand.class, CompletionCommand.class, VisualizeCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",
             "2:bad usage (unknown option, invalid value)"})
@@ -27,6 +27,30 @@ public final class Main implements Runnable {
     public static final int FAILURE = 1;
     /** Exit code for bad usage. */
     public static final int USAGE = 2;
+
+    /**
+     * The subcommands by name, in the order {@code --help} lists them. Picocli reads a command's annotations when it
+     * is added, which took a sixth of a second for all of them at every start; so a command line that names one gets
+     * that one only. {@code help}, {@code completion} (which describe the others), and anything else get them all.
+     */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("train", TrainCommand::new);
+        m.put("eval", EvalCommand::new);
+        m.put("predict", PredictCommand::new);
+        m.put("experiment", ExperimentCommand::new);
+        m.put("export", ExportCommand::new);
+        m.put("import", ImportCommand::new);
+        m.put("gradcheck", GradcheckCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("data", DataCommand::new);
+        m.put("completion", CompletionCommand::new);
+        m.put("visualize", VisualizeCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(m);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,17 +66,29 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    /** The configured command line, with its error handling. */
+    /** The configured command line with every subcommand, and its error handling. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The configured command line for {@code args}: see {@link #SUBCOMMANDS} for which subcommands it has. */
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        String named = args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")
+                && !args[0].equals("completion") ? args[0] : null;
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (named == null || named.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
                     + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,5 +101,25 @@ class HelpTest {
         code = Main.run(new String[] {"no-such-command"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(Main.USAGE, code);
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
+    /** A command line that names a subcommand builds that one only, under the name its annotation gives it. */
+    @Test
+    void aNamedSubcommandIsTheOnlyOneBuilt() {
+        for (Map.Entry<String, java.util.function.Supplier<Object>> e : Main.SUBCOMMANDS.entrySet()) {
+            String name = e.getKey();
+            assertEquals(name, new CommandLine(e.getValue().get()).getCommandName(), "the annotation's name");
+            Set<String> built = Main.commandLine(new String[] {name, "--help"}).getSubcommands().keySet();
+            Set<String> expected = name.equals("help") || name.equals("completion")
+                    ? Main.SUBCOMMANDS.keySet() : Set.of(name);
+            assertEquals(expected, built, name);
+        }
+        assertEquals(Main.SUBCOMMANDS.keySet(), Main.commandLine(new String[] {"trian"}).getSubcommands().keySet(),
+                "an unknown name gets them all, so that picocli can suggest the closest");
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter())));
+        for (String name : Main.SUBCOMMANDS.keySet()) {
+            assertTrue(out.toString().contains("  " + name + " "), name + " is listed in:\n" + out);
+        }
     }
 }
