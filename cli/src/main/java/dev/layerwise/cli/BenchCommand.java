@@ -25,6 +25,7 @@ import dev.layerwise.util.Rng;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,10 @@ import picocli.CommandLine.Spec;
             "                 evaluations (NumPy in float64 and with the loss recomputed",
             "                 after each update, as the book's script; Layerwise keeps the",
             "                 loss of each step's own forward pass, as `layerwise train`)",
+            "  E2E            the same run end to end, from a cold start: `layerwise train` in",
+            "                 a fresh JVM against the NumPy script in a fresh Python (its",
+            "                 start, NumPy's import, reading MNIST); wall clock, the two sides",
+            "                 taking turns (not in the default set: about 20 s a repeat)",
             "  C1             an Adam epoch of the book's SimpleConvNet, from 60 steps",
             "                 (NumPy in float64, as the book; not in the default set)",
             "  W1             an SGD epoch of the book's 784-50-10 net, seconds",
@@ -84,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
     private static final Pattern GEMM = Pattern.compile("G:(\\d+)x(\\d+)x(\\d+)x(nn|tn|nt)");
 
     @Option(names = "--workloads", split = ",", paramLabel = "W[,W…]",
-            description = "Workloads to run. Default: all but C1 (T1, W1, W2, W4-1000, W4-1 and the products).")
+            description = "Workloads to run. Default: all but E2E and C1 (T1, W1, W2, W4-1000, W4-1 and the "
+                    + "products).")
     List<String> workloads;
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
@@ -125,9 +131,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> names = workloads == null ? DEFAULT_WORKLOADS : workloads;
         for (String w : names) {
-            if (!w.matches("T1|C1|W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
+            if (!w.matches("T1|E2E|C1|W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
                 throw new ParameterException(spec.commandLine(), "unknown workload '" + w
-                        + "' (expected T1, C1, W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
+                        + "' (expected T1, E2E, C1, W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
             }
         }
         if (repeats < 1) {
@@ -142,8 +148,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean needsData = names.stream().anyMatch(w -> !w.startsWith("G:"));
+        boolean loadsData = names.stream().anyMatch(w -> !w.startsWith("G:") && !w.equals("E2E"));
         Path dataDir = needsData ? source.directory(err::println) : null;
-        Mnist.Data mnist = needsData ? Mnist.load(dataDir, Mnist.Options.defaults()) : null;
+        Mnist.Data mnist = loadsData ? Mnist.load(dataDir, Mnist.Options.defaults()) : null;
         Path script = noNumpy ? null : extractScript();
         if (!json) {
             out.printf(Locale.ROOT, "Layerwise (%s kernels, %d threads, Java %s) vs NumPy; median of %d repeats; "
@@ -179,6 +186,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Row run(String w, Mnist.Data mnist, Path dataDir, Path script) throws Exception {
+        if (w.equals("E2E")) {
+            return endToEnd(dataDir, script);
+        }
         DataSet train = mnist == null ? null : mnist.train();
         double[] lw;
         String description;
@@ -374,6 +384,87 @@ final class BenchCommand implements Callable<Integer> {
         return t;
     }
 
+    /**
+     * E2E: {@code layerwise train} with the book's defaults in a fresh JVM (this one's java, JVM options and class
+     * path; the launcher's own few hundredths of a second are not counted) against T1 of the NumPy script in a fresh
+     * Python, each timed from its start to its exit. The sides take turns, so that both meet the machine as it is.
+     */
+    private Row endToEnd(Path dataDir, Path script) throws IOException, InterruptedException {
+        String data = dataDir.toAbsolutePath().toString();
+        List<String> train = new ArrayList<>(freshJvm());
+        train.addAll(List.of("train", "--quiet", "--data", data));
+        if (threads != null) {
+            train.addAll(List.of("--threads", threads.toString()));
+        }
+        double[] lw = new double[repeats];
+        double[] np = script == null ? null : new double[repeats];
+        String note = script == null ? "skipped" : null;
+        for (int i = 0; i < repeats; i++) {
+            lw[i] = wallSeconds(train, "layerwise train");
+            if (np != null) {
+                try {
+                    np[i] = wallSeconds(List.of(python, script.toString(), data, "T1", "1"), python);
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("layerwise bench: NumPy side of E2E failed: "
+                            + e.getMessage());
+                    np = null;
+                    note = "unavailable";
+                }
+            }
+        }
+        return new Row("E2E", "`layerwise train` from cold vs NumPy script", median(lw),
+                np == null ? null : median(np), "s/run", false, note);
+    }
+
+    /** The command that starts this tool afresh: this JVM's java, options and class path. */
+    static List<String> freshJvm() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        return cmd;
+    }
+
+    /** Runs {@code command} to its end and returns the seconds it took; its output is kept only to report a failure. */
+    private static double wallSeconds(List<String> command, String who) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("layerwise-bench-", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            keepNumpyOnItsFastPath(pb);
+            long t0 = System.nanoTime();
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new IOException(who + " could not be started (" + e.getMessage() + ")");
+            }
+            if (!p.waitFor(NUMPY_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(who + " took more than " + NUMPY_TIMEOUT_MINUTES + " minutes; stopped");
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (p.exitValue() != 0) {
+                String[] lines = Files.readString(log, StandardCharsets.UTF_8).strip().split("\n");
+                throw new IOException(who + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
+            }
+            return seconds;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * NumPy allocates its temporaries afresh each step; glibc hands the large ones (a batch of rows, 300 KB) out as
+     * new mappings or from its heap depending on its adaptive threshold, and on a machine where page faults are dear
+     * the first way made the same code 5 times slower in some processes. Keep NumPy on its fast path.
+     */
+    private static void keepNumpyOnItsFastPath(ProcessBuilder pb) {
+        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
+        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
+    }
+
     private Path extractScript() throws IOException {
         Path script = Files.createTempFile("layerwise-numpy-", ".py");
         script.toFile().deleteOnExit();
@@ -389,11 +480,7 @@ final class BenchCommand implements Callable<Integer> {
     private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(),
                 dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats));
-        // NumPy allocates its temporaries afresh each step; glibc hands the large ones (a batch of rows, 300 KB) out
-        // as new mappings or from its heap depending on its adaptive threshold, and on a machine where page faults
-        // are dear the first way made the same code 5 times slower in some processes. Keep NumPy on its fast path.
-        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
-        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
+        keepNumpyOnItsFastPath(pb);
         Path log = Files.createTempFile("layerwise-numpy-", ".out");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         String output;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.layerwise.data.Mnist;
 import dev.layerwise.io.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,25 @@ class BenchCommandTest {
             assertTrue(row.containsKey("numpy") && row.get("numpy") == null, "no NumPy side asked for: " + row);
             assertTrue(row.containsKey("ratio") && row.get("ratio") == null, "no ratio without NumPy: " + row);
         }
+    }
+
+    /** E2E times `layerwise train` in a JVM of its own: a run that fails there fails the bench. */
+    @Test
+    void endToEndRunsTheTrainCommandInAFreshJvm() throws Exception {
+        Path data = CliTesting.tinyMnist(tmp, 300, 50);
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "E2E", "--repeats", "1", "--no-numpy", "--json",
+                "--data", data.toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<?, ?> row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
+        assertEquals("E2E", row.get("workload"));
+        assertEquals("s/run", row.get("unit"));
+        assertTrue(((Number) row.get("layerwise")).doubleValue() > 0, r.out());
+
+        Path broken = Files.createDirectories(tmp.resolve("broken"));
+        Files.copy(data.resolve(Mnist.TRAIN_LABELS), broken.resolve(Mnist.TRAIN_IMAGES));
+        r = CliTesting.run("bench", "--workloads", "E2E", "--repeats", "1", "--no-numpy", "--data", broken.toString());
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("layerwise train exited with 1"), r.err());
     }
 
     @Test
