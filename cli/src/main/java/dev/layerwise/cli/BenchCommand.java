@@ -71,8 +71,8 @@ final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
             "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
 
-    /** How long one NumPy workload may run before it is stopped. */
-    private static final int NUMPY_TIMEOUT_MINUTES = 30;
+    /** How long one NumPy workload, or one run of E2E, may take before it is stopped. */
+    private static final int CHILD_TIMEOUT_MINUTES = 30;
 
     /** C1 times this many steps and scales them to an epoch of 600, as the NumPy side does. */
     private static final int CONV_STEPS = 60;
@@ -400,10 +400,11 @@ final class BenchCommand implements Callable<Integer> {
         double[] np = script == null ? null : new double[repeats];
         String note = script == null ? "skipped" : null;
         for (int i = 0; i < repeats; i++) {
-            lw[i] = wallSeconds(train, "layerwise train");
+            lw[i] = runToEnd(train, "layerwise train", "").seconds();
             if (np != null) {
                 try {
-                    np[i] = wallSeconds(List.of(python, script.toString(), data, "T1", "1"), python);
+                    np[i] = runToEnd(List.of(python, script.toString(), data, "T1", "1"), python,
+                            "; use --python or --no-numpy").seconds();
                 } catch (IOException e) {
                     spec.commandLine().getErr().println("layerwise bench: NumPy side of E2E failed: "
                             + e.getMessage());
@@ -427,8 +428,16 @@ final class BenchCommand implements Callable<Integer> {
         return cmd;
     }
 
-    /** Runs {@code command} to its end and returns the seconds it took; its output is kept only to report a failure. */
-    private static double wallSeconds(List<String> command, String who) throws IOException, InterruptedException {
+    /** A child process that ran to its end: what it printed and how long it took. */
+    private record Finished(String output, double seconds) {
+    }
+
+    /**
+     * Runs {@code command} to its end; a start that fails, an exit other than 0 or a run past the time limit is an
+     * {@code IOException} that names {@code who} ({@code startHint} follows a failed start).
+     */
+    private static Finished runToEnd(List<String> command, String who, String startHint)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("layerwise-bench-", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -438,18 +447,19 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 p = pb.start();
             } catch (IOException e) {
-                throw new IOException(who + " could not be started (" + e.getMessage() + ")");
+                throw new IOException(who + " could not be started (" + e.getMessage() + ")" + startHint);
             }
-            if (!p.waitFor(NUMPY_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            if (!p.waitFor(CHILD_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new IOException(who + " took more than " + NUMPY_TIMEOUT_MINUTES + " minutes; stopped");
+                throw new IOException(who + " took more than " + CHILD_TIMEOUT_MINUTES + " minutes; stopped");
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            String output = Files.readString(log, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                String[] lines = Files.readString(log, StandardCharsets.UTF_8).strip().split("\n");
+                String[] lines = output.strip().split("\n");
                 throw new IOException(who + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
             }
-            return seconds;
+            return new Finished(output, seconds);
         } finally {
             Files.deleteIfExists(log);
         }
@@ -478,31 +488,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(),
-                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats));
-        keepNumpyOnItsFastPath(pb);
-        Path log = Files.createTempFile("layerwise-numpy-", ".out");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        String output;
-        try {
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new IOException(python + " not found (" + e.getMessage() + "); use --python or --no-numpy");
-            }
-            if (!p.waitFor(NUMPY_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException(python + " took more than " + NUMPY_TIMEOUT_MINUTES + " minutes; stopped");
-            }
-            output = Files.readString(log, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                String[] lines = output.strip().split("\n");
-                throw new IOException(python + " exited with " + p.exitValue() + ": " + lines[lines.length - 1]);
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        String output = runToEnd(List.of(python, script.toString(),
+                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats)),
+                python, "; use --python or --no-numpy").output();
         Matcher steps = STEPS.matcher(output);
         if (steps.find() && Integer.parseInt(steps.group(1)) != CONV_STEPS) {
             throw new IOException("the NumPy script timed " + steps.group(1) + " steps, not " + CONV_STEPS);

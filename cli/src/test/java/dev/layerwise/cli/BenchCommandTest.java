@@ -78,6 +78,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void aPythonThatCannotStartLeavesTheNumpySideEmptyAndSaysWhatToDo() throws Exception {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn", "--repeats", "1", "--json",
+                "--python", tmp.resolve("no-such-python").toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<?, ?> row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
+        assertNull(row.get("numpy"), r.out());
+        assertEquals("unavailable", row.get("numpy_note"), r.out());
+        assertTrue(r.err().contains("no-such-python could not be started") && r.err().contains("--no-numpy"),
+                r.err());
+    }
+
+    @Test
     void anUnknownWorkloadIsBadUsageNamingIt() {
         CliTesting.Run r = CliTesting.run("bench", "--workloads", "W3", "--no-numpy");
         assertEquals(2, r.exit());
