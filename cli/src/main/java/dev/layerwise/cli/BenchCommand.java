@@ -418,7 +418,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The command that starts this tool afresh: this JVM's java, options and class path. */
-    static List<String> freshJvm() {
+    private static List<String> freshJvm() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -259,9 +259,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // The kernels' start-up (loading the Vector API and running each kernel once, about 0.2 s before anything is
-        // compiled) overlaps the reading of MNIST instead of following it. A bad -Dlayerwise.kernels is reported by
-        // the main thread, when it asks for the kernels.
+        // The kernels' start-up (loading the Vector API and running each kernel once before anything is compiled:
+        // 0.46-0.67 s on this busy machine) overlaps the reading of MNIST instead of following it. A bad
+        // -Dlayerwise.kernels is reported by the main thread, when it asks for the kernels.
         Thread kernelsStart = new Thread(() -> {
             try {
                 KernelProvider.kernels();
