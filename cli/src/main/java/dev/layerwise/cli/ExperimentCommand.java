@@ -31,12 +31,17 @@ import picocli.CommandLine.Spec;
  * the figures.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rerun one of the book's chapter-6 comparisons on MNIST and print its final figures.",
-            "  optimizers    SGD, Momentum, AdaGrad, Adam; 784-100x4-10, batch 128, 2000 iterations",
+        description = {"Rerun one of the book's chapter-6 comparisons on MNIST and print its final",
+            "figures.",
+            "  optimizers    SGD, Momentum, AdaGrad, Adam; 784-100x4-10, batch 128,",
+            "                2000 iterations",
             "  weight-init   std 0.01, Xavier, He; same net, SGD 0.01",
-            "  batchnorm     with and without batch norm at 16 weight scales; 1000 images, 20 epochs",
-            "  weight-decay  overfitting 300 images without and with weight decay 0.1; 201 epochs",
-            "  dropout       overfitting 300 images without and with dropout 0.2; 301 epochs"})
+            "  batchnorm     with and without batch norm at 16 weight scales; 1000",
+            "                images, 20 epochs",
+            "  weight-decay  overfitting 300 images without and with weight decay 0.1;",
+            "                201 epochs",
+            "  dropout       overfitting 300 images without and with dropout 0.2; 301",
+            "                epochs"})
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "optimizers, weight-init, batchnorm, weight-decay or dropout.")
     String name;

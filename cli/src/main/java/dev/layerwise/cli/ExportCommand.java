@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code layerwise export --model FILE --npz OUT.npz}: the parameters (and buffers) under the book's names. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a model's parameters to a NumPy .npz under the book's names.",
-            "W1, b1, …, readable with numpy.load; batch-norm running statistics are included too."})
+            "W1, b1, …, readable with numpy.load; batch-norm running statistics are",
+            "included too."})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model file (.lw).")
     Path model;

@@ -18,7 +18,7 @@ import picocli.CommandLine.IVersionProvider;
  * stack trace.
  */
 @Command(name = "layerwise", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Deep learning from scratch, in pure Java: train and check the book's networks on MNIST.",
+        description = {"Deep learning from scratch, in pure Java: train and check the book's networks", "on MNIST."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (data, I/O, diverged training)",
             "2:bad usage (unknown option, invalid value)"})

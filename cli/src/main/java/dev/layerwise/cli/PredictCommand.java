@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code layerwise predict --model FILE IMAGE…}: the most likely digits of image files, with probabilities. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify image files (PNG, JPEG, …; any size and colour) with a model.",
-            "Images are converted to 28×28 grey, white digit on black (MNIST's polarity); use --invert",
-            "for a dark digit on a light background."})
+            "Images are converted to 28×28 grey, white digit on black (MNIST's polarity);",
+            "use --invert for a dark digit on a light background."})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
         description = {"Train a network on MNIST (fetched on first use).",
             "With no options: the book's ch05/train_neuralnet.py run.",
             "Examples:",
-            "  layerwise train --model mlp --hidden 100,100,100 --optimizer adam --init he --batchnorm --dropout 0.2",
+            "  layerwise train --model mlp --hidden 100,100,100 --optimizer adam --init he \\",
+            "      --batchnorm --dropout 0.2",
             "  layerwise train --model simple-convnet --save convnet.lw --plot curves.png",
             "  layerwise train --resume convnet.lw --epochs 25"})
 final class TrainCommand implements Callable<Integer> {
