@@ -10,6 +10,7 @@ it prints one JSON object with the measurements (seconds per repeat) on standard
 import json
 import sys
 import time
+from collections import OrderedDict
 
 import numpy as np
 
@@ -48,54 +49,126 @@ def train_steps(net, x, t, batch, steps, rng):
         net.step(x[idx], t[idx])
 
 
-class BookTwoLayerNet:
-    """The book's ch05/two_layer_net.py as its train_neuralnet.py uses it: float64 weights N(0, 0.01²) (NumPy's
-    default precision, so the float32 images are promoted), one-hot labels, Affine → Relu → Affine → SoftmaxWithLoss."""
+# T1: the book's chapter-5 code as its ch05/train_neuralnet.py runs it, operation for operation, written here after
+# the book: its softmax and cross_entropy_error (common/functions.py), its Affine, Relu and SoftmaxWithLoss layers
+# (common/layers.py), its TwoLayerNet over an OrderedDict of layers (ch05/two_layer_net.py), its MNIST preparation
+# (dataset/mnist.py: float32 images divided by 255, one-hot labels built row by row) and its loop. It does what the
+# book's script does, no less: the first affine layer computes its dx too, the softmax takes its exponentials twice,
+# the loss and the accuracy find the labels in the one-hot rows.
 
-    def __init__(self, rng):
-        self.params = {"W1": 0.01 * rng.standard_normal((784, 50)), "b1": np.zeros(50),
-                       "W2": 0.01 * rng.standard_normal((50, 10)), "b2": np.zeros(10)}
+def book_softmax(x):
+    x = x - np.max(x, axis=-1, keepdims=True)
+    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
+
+
+def book_cross_entropy_error(y, t):
+    if t.size == y.size:  # one-hot labels: their class indices
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+class BookRelu:
+    def forward(self, x):
+        self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+    def backward(self, dout):
+        dout[self.mask] = 0
+        return dout
+
+
+class BookAffine:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def forward(self, x):
+        self.original_x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        return np.dot(self.x, self.W) + self.b
+
+    def backward(self, dout):
+        dx = np.dot(dout, self.W.T)
+        self.dW = np.dot(self.x.T, dout)
+        self.db = np.sum(dout, axis=0)
+        return dx.reshape(*self.original_x_shape)
+
+
+class BookSoftmaxWithLoss:
+    def forward(self, x, t):
+        self.t = t
+        self.y = book_softmax(x)
+        self.loss = book_cross_entropy_error(self.y, self.t)
+        return self.loss
+
+    def backward(self, dout=1):
+        batch_size = self.t.shape[0]
+        return (self.y - self.t) / batch_size  # one-hot labels
+
+
+class BookTwoLayerNet:
+    """float64 weights N(0, 0.01²) (NumPy's default precision: the float32 images are promoted in each product)."""
+
+    def __init__(self, rng, weight_init_std=0.01):
+        self.params = {"W1": weight_init_std * rng.standard_normal((784, 50)), "b1": np.zeros(50),
+                       "W2": weight_init_std * rng.standard_normal((50, 10)), "b2": np.zeros(10)}
+        self.layers = OrderedDict()
+        self.layers["Affine1"] = BookAffine(self.params["W1"], self.params["b1"])
+        self.layers["Relu1"] = BookRelu()
+        self.layers["Affine2"] = BookAffine(self.params["W2"], self.params["b2"])
+        self.lastLayer = BookSoftmaxWithLoss()
 
     def predict(self, x):
-        p = self.params
-        h = x @ p["W1"] + p["b1"]
-        self.mask = h <= 0
-        h[self.mask] = 0
-        self.h = h
-        return h @ p["W2"] + p["b2"]
-
-    def accuracy(self, x, t):
-        return np.sum(np.argmax(self.predict(x), axis=1) == np.argmax(t, axis=1)) / float(x.shape[0])
+        for layer in self.layers.values():
+            x = layer.forward(x)
+        return x
 
     def loss(self, x, t):
-        return softmax_with_loss(self.predict(x), t.argmax(axis=1))[1]
+        return self.lastLayer.forward(self.predict(x), t)
+
+    def accuracy(self, x, t):
+        y = np.argmax(self.predict(x), axis=1)
+        if t.ndim != 1:
+            t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
 
     def gradient(self, x, t):
-        p = self.params
-        y, loss = softmax_with_loss(self.predict(x), t.argmax(axis=1))
-        dout = (y - t) / x.shape[0]  # the book's backward for one-hot labels
-        grads = {"W2": self.h.T @ dout, "b2": np.sum(dout, axis=0)}
-        dout = dout @ p["W2"].T
-        dout[self.mask] = 0
-        grads["W1"] = x.T @ dout
-        grads["b1"] = np.sum(dout, axis=0)
-        return loss, grads
+        self.loss(x, t)
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        return {"W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
+                "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db}
+
+
+def book_one_hot(labels):
+    """dataset/mnist.py's one-hot labels, a row at a time."""
+    T = np.zeros((labels.size, 10))
+    for idx, row in enumerate(T):
+        row[labels[idx]] = 1
+    return T
 
 
 def book_training_run(x, t, x_test, t_test, rng):
     """The loop of the book's ch05/train_neuralnet.py: 10,000 SGD steps (lr 0.1) on batches of 100 drawn with
-    replacement, the loss of each batch recomputed after its update (the book's network.loss, one more forward pass),
-    the accuracy on the whole training and test sets every 600 steps (from step 0, as the book)."""
-    net = BookTwoLayerNet(rng)
+    replacement, the loss of each batch recomputed after its update (network.loss, one more forward pass), the
+    accuracy on the whole training and test sets every 600 steps (from step 0, as the book)."""
+    network = BookTwoLayerNet(rng)
+    train_size = x.shape[0]
+    iter_per_epoch = max(train_size / 100, 1)
     for i in range(10000):
-        idx = rng.choice(x.shape[0], 100)
-        _, grads = net.gradient(x[idx], t[idx])
+        batch_mask = rng.choice(train_size, 100)
+        x_batch = x[batch_mask]
+        t_batch = t[batch_mask]
+        grad = network.gradient(x_batch, t_batch)
         for key in ("W1", "b1", "W2", "b2"):
-            net.params[key] -= 0.1 * grads[key]
-        net.loss(x[idx], t[idx])
-        if i % 600 == 0:
-            net.accuracy(x, t)
-            net.accuracy(x_test, t_test)
+            network.params[key] -= 0.1 * grad[key]
+        network.loss(x_batch, t_batch)
+        if i % iter_per_epoch == 0:
+            network.accuracy(x, t)
+            network.accuracy(x_test, t_test)
 
 
 class Net:
@@ -269,8 +342,8 @@ def main():
         x, t = load_images(mnist_dir)
         if workload == "T1":
             x_test, t_test = load_images(mnist_dir, "t10k")
-            one_hot = np.eye(10)
-            result.update(seconds=timed(lambda: book_training_run(x, one_hot[t], x_test, one_hot[t_test], rng),
+            t_train, t_test = book_one_hot(t), book_one_hot(t_test)
+            result.update(seconds=timed(lambda: book_training_run(x, t_train, x_test, t_test, rng),
                                         repeats, warm_up=False))  # 10,000 steps warm themselves up
         elif workload == "C1":
             net = BookSimpleConvNet(rng)
