@@ -51,13 +51,16 @@ public final class VectorKernels extends PortableKernels {
         sumColumns(2, n, d, 0, dout, 0);
         rowMax(2, n, f, 0, fo, 0);
         rowMax(2, n, d, 0, dout, 0);
-        // Except exp (softmax, sigmoid), which keeps a larger warm-up: with only a few vectors, C2's first code for it
-        // was an on-stack replacement, and in one run in three on AVX2 its standard compile came 90 s late, every call
-        // meanwhile running the allocating fallback (AllocationFreeStepTest failed; 6 of 6 runs pass with this).
-        softmaxRows(n, n, f, 0, fo, 0);
-        softmaxRows(n, n, d, 0, dout, 0);
-        sigmoidForward(n * n, f, 0, fo, 0);
-        sigmoidForward(n * n, d, 0, dout, 0);
+        // Except exp's vector loop, which keeps a larger warm-up: with only a few vectors, C2's first code for it was
+        // an on-stack replacement, and in one run in three on AVX2 its standard compile came 90 s late, every call
+        // meanwhile running the allocating fallback (AllocationFreeStepTest failed; 6 of 6 runs pass with this). Called
+        // directly: softmax and sigmoid run short calls in exp's scalar twin.
+        VectorMath.expVector(n * n, f, 0, fo, 0);
+        VectorMath.expVector(n * n, d, 0, dout, 0);
+        softmaxRows(2, n, f, 0, fo, 0);
+        softmaxRows(2, n, d, 0, dout, 0);
+        sigmoidForward(n, f, 0, fo, 0);
+        sigmoidForward(n, d, 0, dout, 0);
         sigmoidBackward(n, f, 0, f, 0, fo, 0);
         sigmoidBackward(n, d, 0, d, 0, dout, 0);
         reluForward(n, f, 0, mask, fo, 0);

@@ -39,6 +39,37 @@ class VectorMathTest {
         }
     }
 
+    /**
+     * A call below {@link VectorMath#SCALAR_BELOW} runs the scalar twin, one above it the vector loop: each element
+     * comes out the same either way, so a softmax gives the same bits whatever its size.
+     */
+    @Test
+    void shortCallsGiveTheBitsOfTheVectorLoop() {
+        Rng rng = new Rng(3);
+        int n = VectorMath.SCALAR_BELOW - 1;
+        float[] f = new float[n];
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) ((rng.nextDouble() - 0.5) * 60);
+            d[i] = (rng.nextDouble() - 0.5) * 300;
+        }
+        float[] fShort = new float[n];
+        float[] fVector = new float[n];
+        VectorMath.exp(n, f, 0, fShort, 0);
+        int done = VectorMath.expVector(n, f, 0, fVector, 0);
+        assertTrue(done > n - 2 * FloatVector.SPECIES_PREFERRED.length(), "the vector loop did " + done + " of " + n);
+        double[] dShort = new double[n];
+        double[] dVector = new double[n];
+        VectorMath.exp(n, d, 0, dShort, 0);
+        int dDone = VectorMath.expVector(n, d, 0, dVector, 0);
+        for (int i = 0; i < done; i++) {
+            assertEquals(Float.floatToIntBits(fVector[i]), Float.floatToIntBits(fShort[i]), "float at " + f[i]);
+        }
+        for (int i = 0; i < dDone; i++) {
+            assertEquals(Double.doubleToLongBits(dVector[i]), Double.doubleToLongBits(dShort[i]), "double at " + d[i]);
+        }
+    }
+
     @Test
     void doubleExpIsAccurateAndTheSameInALaneAndInTheScalarTwin() {
         Rng rng = new Rng(2);
