@@ -261,8 +261,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // The kernels' start-up (loading the Vector API and running each kernel once before anything is compiled:
-        // 0.46-0.67 s on this busy machine) overlaps the reading of MNIST instead of following it. A bad
-        // -Dlayerwise.kernels is reported by the main thread, when it asks for the kernels.
+        // 0.34-0.40 s of a cold run on this machine, on two threads) overlaps the reading of MNIST instead of
+        // following it. A bad -Dlayerwise.kernels is reported by the main thread, when it asks for the kernels.
         Thread kernelsStart = new Thread(() -> {
             try {
                 KernelProvider.kernels();

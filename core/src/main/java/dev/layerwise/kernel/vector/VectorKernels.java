@@ -24,7 +24,7 @@ public final class VectorKernels extends PortableKernels {
      *
      * <p>The float64 kernels warm up on a thread of their own while the float32 ones do on this one, and both are done
      * before this returns. This runs before the JIT has compiled anything, where each vector operation is slow: one
-     * thread took 0.38–0.45 s, of which {@code layerwise train} spent about 0.2 s waiting once MNIST was read.
+     * thread took about 0.4 s, of which {@code layerwise train} spent 0.13–0.27 s waiting once MNIST was read.
      */
     private void warmUp() {
         Throwable[] failure = new Throwable[1];
