@@ -38,11 +38,18 @@ public final class VectorKernels extends PortableKernels {
         doubles.setDaemon(true);
         doubles.start();
         warmUpFloats();
-        try {
-            doubles.join();
-        } catch (InterruptedException e) {
+        // Waits without giving up on an interrupt (the kernels would fall back to the portable ones for good), and
+        // leaves the interrupt for the caller.
+        boolean interrupted = false;
+        while (doubles.isAlive()) {
+            try {
+                doubles.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the float64 kernels warmed up", e);
         }
         if (failure[0] instanceof RuntimeException e) {
             throw e;
