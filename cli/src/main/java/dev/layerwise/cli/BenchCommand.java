@@ -54,9 +54,10 @@ import picocli.CommandLine.Spec;
         description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the",
             "ratios (> 1: Layerwise is faster). Workloads:",
             "  T1             the book's chapter-5 training run: 10,000 steps and its",
-            "                 evaluations (NumPy in float64 and with the loss recomputed",
-            "                 after each update, as the book's script; Layerwise keeps the",
-            "                 loss of each step's own forward pass, as `layerwise train`)",
+            "                 evaluations (NumPy: the book's code as its script runs it,",
+            "                 float64, the loss recomputed after each update; Layerwise",
+            "                 keeps the loss of each step's own forward pass, as",
+            "                 `layerwise train`)",
             "  E2E            the same run end to end, from a cold start: `layerwise",
             "                 train` in a fresh JVM against the NumPy script in a fresh",
             "                 Python (its start, NumPy's import, reading MNIST); wall",
@@ -401,10 +402,10 @@ final class BenchCommand implements Callable<Integer> {
         double[] np = script == null ? null : new double[repeats];
         String note = script == null ? "skipped" : null;
         for (int i = 0; i < repeats; i++) {
-            lw[i] = runToEnd(train, "layerwise train", "").seconds();
+            lw[i] = runToEnd(new ProcessBuilder(train), "layerwise train", "").seconds();
             if (np != null) {
                 try {
-                    np[i] = runToEnd(List.of(python, script.toString(), data, "T1", "1"), python,
+                    np[i] = runToEnd(numpyProcess(List.of(python, script.toString(), data, "T1", "1")), python,
                             "; use --python or --no-numpy").seconds();
                 } catch (IOException e) {
                     spec.commandLine().getErr().println("layerwise bench: NumPy side of E2E failed: "
@@ -434,15 +435,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code command} to its end; a start that fails, an exit other than 0 or a run past the time limit is an
+     * Runs {@code pb} to its end; a start that fails, an exit other than 0 or a run past the time limit is an
      * {@code IOException} that names {@code who} ({@code startHint} follows a failed start).
      */
-    private static Finished runToEnd(List<String> command, String who, String startHint)
+    private static Finished runToEnd(ProcessBuilder pb, String who, String startHint)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("layerwise-bench-", ".out");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            keepNumpyOnItsFastPath(pb);
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
             long t0 = System.nanoTime();
             Process p;
             try {
@@ -467,13 +467,16 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * NumPy allocates its temporaries afresh each step; glibc hands the large ones (a batch of rows, 300 KB) out as
-     * new mappings or from its heap depending on its adaptive threshold, and on a machine where page faults are dear
-     * the first way made the same code 5 times slower in some processes. Keep NumPy on its fast path.
+     * A Python process running {@code command}, kept on NumPy's fast path: NumPy allocates its temporaries afresh each
+     * step; glibc hands the large ones (a batch of rows, 300 KB) out as new mappings or from its heap depending on its
+     * adaptive threshold, and on a machine where page faults are dear the first way made the same code 5 times slower
+     * in some processes. (The JVM side of E2E runs as the launcher starts it, without these settings.)
      */
-    private static void keepNumpyOnItsFastPath(ProcessBuilder pb) {
+    private static ProcessBuilder numpyProcess(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
         pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
+        return pb;
     }
 
     private Path extractScript() throws IOException {
@@ -489,8 +492,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
-        String output = runToEnd(List.of(python, script.toString(),
-                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats)),
+        String output = runToEnd(numpyProcess(List.of(python, script.toString(),
+                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats))),
                 python, "; use --python or --no-numpy").output();
         Matcher steps = STEPS.matcher(output);
         if (steps.find() && Integer.parseInt(steps.group(1)) != CONV_STEPS) {

@@ -78,17 +78,13 @@ class HelpTest {
     }
 
     /**
-     * The help fits picocli's 80 columns as written: a longer line of a hand-wrapped description is broken again by
-     * picocli, leaving a stray word on a line of its own, out of the column it belongs to.
+     * A command's hand-wrapped description fits picocli's 80 columns as written: picocli breaks a longer line again,
+     * leaving a stray word on a line of its own, out of the column it belongs to. (The printed help always fits, so
+     * it is the declared lines that are checked.)
      */
     @ParameterizedTest
     @MethodSource("commands")
-    void helpLinesFitTheWidth(String command) {
-        StringWriter out = new StringWriter();
-        Main.run(args(command, "--help"), new PrintWriter(out), new PrintWriter(new StringWriter()));
-        for (String line : out.toString().split("\\R")) {
-            assertTrue(line.length() <= 80, command + " --help has a line of " + line.length() + " columns: " + line);
-        }
+    void descriptionLinesFitTheWidth(String command) {
         for (String description : spec(command).usageMessage().description()) {
             assertTrue(description.length() <= 80, command + ": description line of " + description.length()
                     + " columns is wrapped again by picocli: " + description);
