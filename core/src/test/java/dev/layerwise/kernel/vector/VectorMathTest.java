@@ -62,6 +62,7 @@ class VectorMathTest {
         double[] dVector = new double[n];
         VectorMath.exp(n, d, 0, dShort, 0);
         int dDone = VectorMath.expVector(n, d, 0, dVector, 0);
+        assertTrue(dDone > n - 2 * DoubleVector.SPECIES_PREFERRED.length(), "the vector loop did " + dDone + " of " + n);
         for (int i = 0; i < done; i++) {
             assertEquals(Float.floatToIntBits(fVector[i]), Float.floatToIntBits(fShort[i]), "float at " + f[i]);
         }
