@@ -35,6 +35,11 @@ final class ConsoleOutput implements TrainingListener {
     }
 
     @Override
+    public boolean toleratesLateEvaluations() {
+        return true; // it only prints them
+    }
+
+    @Override
     public void onEvaluation(Trainer trainer, Evaluation e) {
         if (bar != null) {
             bar.onEvaluation(trainer, e);

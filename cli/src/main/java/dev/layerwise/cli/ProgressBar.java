@@ -25,6 +25,7 @@ final class ProgressBar implements TrainingListener {
     private final PrintWriter out;
     private final boolean unicode;
     private int epochs;
+    private int epoch;
     private long epochStart;
     private long lastDraw;
     private int epochStartIteration;
@@ -40,38 +41,42 @@ final class ProgressBar implements TrainingListener {
     @Override
     public void onStart(Trainer trainer) {
         epochs = (trainer.iterations() + trainer.iterationsPerEpoch() - 1) / trainer.iterationsPerEpoch();
-        epochStart = System.nanoTime();
-        epochStartIteration = 0;
+        epoch = 0;
     }
 
     @Override
     public void onIteration(Trainer trainer, int iteration, double loss) {
+        long now = System.nanoTime();
+        int perEpoch = trainer.iterationsPerEpoch();
+        int current = (iteration - 1) / perEpoch + 1;
+        if (current != epoch) {
+            // A new epoch (or a resumed run's first step): its rate is timed from here, its running loss begins.
+            epoch = current;
+            epochStart = now;
+            epochStartIteration = iteration;
+            lossSum = 0;
+            lossCount = 0;
+        }
         lossSum += loss;
         lossCount++;
-        long now = System.nanoTime();
         if (now - lastDraw < REDRAW_NANOS) {
             return;
         }
         lastDraw = now;
-        int perEpoch = trainer.iterationsPerEpoch();
-        int epoch = (iteration - 1) / perEpoch + 1;
         int total = Math.min(perEpoch, trainer.iterations() - (epoch - 1) * perEpoch);
-        int done = iteration - epochStartIteration;
+        int done = iteration - (epoch - 1) * perEpoch;
         double seconds = (now - epochStart) / 1e9;
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? (iteration - epochStartIteration) / seconds : 0;
         double left = rate > 0 ? (total - done) / rate : 0;
         out.print("\r" + line(epoch, epochs, done, total, rate, lossSum / lossCount, left));
         out.flush();
         drawn = true;
     }
 
+    /** Clears the bar for the evaluation's line, which may come during a later epoch (evaluated in the background). */
     @Override
     public void onEvaluation(Trainer trainer, Evaluation e) {
         clear();
-        epochStart = System.nanoTime();
-        epochStartIteration = e.iteration();
-        lossSum = 0;
-        lossCount = 0;
     }
 
     @Override

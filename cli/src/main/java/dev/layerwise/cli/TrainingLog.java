@@ -42,6 +42,11 @@ final class TrainingLog implements TrainingListener, AutoCloseable {
     }
 
     @Override
+    public boolean toleratesLateEvaluations() {
+        return true; // it only writes them to the file
+    }
+
+    @Override
     public void onEvaluation(Trainer trainer, Evaluation e) {
         try {
             if (jsonLines) {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Runs the independent tasks of one kernel call on a few dedicated threads, with low overhead for small kernels.
@@ -18,7 +19,7 @@ import java.util.function.IntConsumer;
  * on which thread ran which task, nor on the thread count.
  *
  * <p>A call made while the pool is busy (from a task, or from a second application thread) runs its tasks inline on
- * the calling thread: correct, just not parallel.
+ * the calling thread: correct, just not parallel. {@link #withHelpersIdle} uses that to give two threads a core each.
  */
 public final class Parallel {
     /** How long a helper spins for the next job before it parks, in nanoseconds. */
@@ -73,6 +74,35 @@ public final class Parallel {
     }
 
     /**
+     * Runs {@code work} on the calling thread while the helper threads stay out of every kernel call, its own and any
+     * other thread's: each runs its tasks inline, on the thread that made it. For two threads that should have a core
+     * each, such as an evaluation beside training, where a helper spinning beside both would only compete with them.
+     * The results are the same as ever (see Determinism above). If a kernel call is under way on another thread,
+     * {@code work} starts once that call has returned. Calls may nest, but not inside a kernel's task.
+     */
+    public static <T> T withHelpersIdle(Supplier<T> work) {
+        Pool p = pool;
+        if (p.idler == Thread.currentThread()) {
+            return work.get();
+        }
+        long waitStart = System.nanoTime();
+        while (!p.tryAcquire()) {
+            if (System.nanoTime() - waitStart < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(SPIN_NANOS);
+            }
+        }
+        p.idler = Thread.currentThread();
+        try {
+            return work.get();
+        } finally {
+            p.idler = null;
+            p.release();
+        }
+    }
+
+    /**
      * The first item of chunk {@code chunk} when {@code n} items are cut into {@code chunks} contiguous chunks of
      * nearly equal size; chunk {@code c} is {@code [chunkStart(c, chunks, n), chunkStart(c + 1, chunks, n))}.
      */
@@ -118,6 +148,8 @@ public final class Parallel {
         private volatile IntConsumer body;
         private volatile int tasks;
         private volatile Throwable failure;
+        /** The thread in {@link Parallel#withHelpersIdle}, if any. */
+        volatile Thread idler;
 
         Pool(int threads) {
             this.threads = threads;

@@ -65,6 +65,12 @@ public final class ProgressLogger implements TrainingListener {
         }
     }
 
+    /** True unless it writes loss lines: an evaluation's line comes right after its step's, as in the book's logs. */
+    @Override
+    public boolean toleratesLateEvaluations() {
+        return everyIterations == 0;
+    }
+
     @Override
     public void onEvaluation(Trainer trainer, Evaluation e) {
         evaluations++;

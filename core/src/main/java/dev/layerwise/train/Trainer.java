@@ -1,6 +1,8 @@
 package dev.layerwise.train;
 
 import dev.layerwise.data.DataSet;
+import dev.layerwise.kernel.Parallel;
+import dev.layerwise.net.Architectures;
 import dev.layerwise.net.Network;
 import dev.layerwise.optim.Optimizer;
 import dev.layerwise.optim.Optimizers;
@@ -21,6 +23,10 @@ import java.util.Objects;
  * batch). An epoch is {@code max(trainSize / batchSize, 1)} steps. After every epoch and after the last step the
  * trainer measures the accuracy on the training and test sets (or the first {@code evalSampleSize} examples of each)
  * and tells its listeners.
+ *
+ * <p>With two or more kernel threads, the epochs' evaluations run in the background, on a copy of the network, while
+ * training goes on (see {@link Builder#backgroundEvaluation(boolean)}): the same figures, told to the listeners after a
+ * later step. The last evaluation always runs in place.
  *
  * <p>The loss recorded per step is, by default, the loss of the backpropagation's forward pass (before the update, in
  * training mode: free). {@link Builder#lossAfterUpdate(boolean)} records instead, as the book's {@code Trainer} and
@@ -61,6 +67,7 @@ public final class Trainer {
     private final int iterPerEpoch;
     private final boolean lossAfterUpdate;
     private final boolean failOnDivergence;
+    private final boolean backgroundEvaluation;
     private final Position resume;
     private volatile boolean stopRequested;
     private int done;
@@ -69,6 +76,9 @@ public final class Trainer {
     private List<Evaluation> evaluations;
     private double lossSum;
     private int lossCount;
+    private long start;
+    private long evalNanos;
+    private BackgroundEvaluation background;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -84,6 +94,7 @@ public final class Trainer {
         this.rng = new Rng(b.seed);
         this.lossAfterUpdate = b.lossAfterUpdate;
         this.failOnDivergence = b.failOnDivergence;
+        this.backgroundEvaluation = b.backgroundEvaluation;
         this.resume = b.resume;
         if (resume != null) {
             if (resume.iteration() > iterations) {
@@ -173,6 +184,17 @@ public final class Trainer {
         return (double) done / iterPerEpoch;
     }
 
+    /**
+     * Whether {@link #run()} evaluates the epochs in the background: asked for (the default), two or more kernel
+     * threads ({@link Parallel#threads()}), every listener {@linkplain TrainingListener#toleratesLateEvaluations()
+     * tolerating late evaluations}, and a network that can be copied (one of {@link Architectures#names()}).
+     */
+    public boolean evaluatesInBackground() {
+        return backgroundEvaluation && Parallel.threads() >= 2
+                && listeners.stream().allMatch(TrainingListener::toleratesLateEvaluations)
+                && BackgroundEvaluation.canCopy(network);
+    }
+
     /** Asks the run to end after the current step (for early stopping); the final evaluation still happens. */
     public void stop() {
         stopRequested = true;
@@ -180,8 +202,8 @@ public final class Trainer {
 
     /** Trains, evaluating once per epoch and at the end. */
     public TrainingResult run() {
-        long start = System.nanoTime();
-        long evalNanos = 0;
+        start = System.nanoTime();
+        evalNanos = 0;
         for (TrainingListener l : listeners) {
             l.onStart(this);
         }
@@ -205,45 +227,36 @@ public final class Trainer {
             lossSum = resume.lossSum();
             lossCount = resume.lossCount();
         }
-        Evaluation last = evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
-        for (int i = done; i < iterations && !stopRequested; i++) {
-            drawBatch(i, indices, order);
-            batch.gather(indices);
-            double loss = network.gradient(batch.x(), batch.t());
-            if (failOnDivergence && !Double.isFinite(loss)) {
-                throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
-            }
-            optimizer.update(network.parameters());
-            if (lossAfterUpdate) {
-                loss = network.loss(batch.x(), batch.t());
+        background = evaluatesInBackground() ? BackgroundEvaluation.of(network) : null;
+        try {
+            for (int i = done; i < iterations && !stopRequested; i++) {
+                drawBatch(i, indices, order);
+                batch.gather(indices);
+                double loss = network.gradient(batch.x(), batch.t());
                 if (failOnDivergence && !Double.isFinite(loss)) {
                     throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
                 }
-            }
-            losses[i] = loss;
-            lossSum += loss;
-            lossCount++;
-            done = i + 1;
-            for (TrainingListener l : listeners) {
-                l.onIteration(this, done, loss);
-            }
-            boolean epochEnd = done % iterPerEpoch == 0;
-            if (epochEnd || done == iterations || stopRequested) {
-                long t0 = System.nanoTime();
-                last = evaluate(done, lossSum / lossCount, start, evalSampleSize);
-                evalNanos += System.nanoTime() - t0;
-                evaluations.add(last);
-                if (epochEnd) {
-                    // Only an epoch's end starts a new mean: an evaluation at the end of a run that stops mid-epoch
-                    // leaves it, so that a run resumed from there reports what an uninterrupted one would.
-                    lossSum = 0;
-                    lossCount = 0;
+                optimizer.update(network.parameters());
+                if (lossAfterUpdate) {
+                    loss = network.loss(batch.x(), batch.t());
+                    if (failOnDivergence && !Double.isFinite(loss)) {
+                        throw new TrainingDivergedException(i + 1, loss, "try a smaller learning rate");
+                    }
                 }
+                losses[i] = loss;
+                lossSum += loss;
+                lossCount++;
+                done = i + 1;
                 for (TrainingListener l : listeners) {
-                    l.onEvaluation(this, last);
+                    l.onIteration(this, done, loss);
                 }
+                evaluateAfterStep();
             }
+            collectBackgroundEvaluation(true); // if stopped from another thread between the checks
+        } finally {
+            background = null; // after a failure, an evaluation still running ends on its own
         }
+        Evaluation last = evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
         double trainAcc;
         double testAcc;
         if (last != null && evalSampleSize <= 0 && last.iteration() == done) {
@@ -265,6 +278,51 @@ public final class Trainer {
         return result;
     }
 
+    /**
+     * After each step: reports a background evaluation that has ended, and evaluates at the end of an epoch and of
+     * the run, in the background (the previous one collected first, so that the listeners hear them in order) or in
+     * place. The time the training thread spends on evaluations counts as evaluation time.
+     */
+    private void evaluateAfterStep() {
+        boolean epochEnd = done % iterPerEpoch == 0;
+        boolean runEnd = done == iterations || stopRequested;
+        long t0 = System.nanoTime();
+        collectBackgroundEvaluation(epochEnd || runEnd);
+        if (epochEnd || runEnd) {
+            int iteration = done;
+            double meanLoss = lossSum / lossCount;
+            if (epochEnd) {
+                // Only an epoch's end starts a new mean: an evaluation at the end of a run that stops mid-epoch
+                // leaves it, so that a run resumed from there reports what an uninterrupted one would.
+                lossSum = 0;
+                lossCount = 0;
+            }
+            if (background != null && !runEnd) {
+                background.start(copy -> evaluate(copy, iteration, meanLoss));
+            } else {
+                report(evaluate(network, iteration, meanLoss)); // in place, with all the kernel threads
+            }
+        }
+        evalNanos += System.nanoTime() - t0;
+    }
+
+    /** Reports the background evaluation if it has ended, or waits for it if {@code wait}. */
+    private void collectBackgroundEvaluation(boolean wait) {
+        if (background != null) {
+            Evaluation e = wait ? background.await() : background.poll();
+            if (e != null) {
+                report(e);
+            }
+        }
+    }
+
+    private void report(Evaluation e) {
+        evaluations.add(e);
+        for (TrainingListener l : listeners) {
+            l.onEvaluation(this, e);
+        }
+    }
+
     private void drawBatch(int iteration, int[] indices, int[] order) {
         if (order == null) {
             for (int j = 0; j < indices.length; j++) {
@@ -281,13 +339,14 @@ public final class Trainer {
         }
     }
 
-    private Evaluation evaluate(int iteration, double meanLoss, long start, int sample) {
-        DataSet evalTrain = sample > 0 ? train.head(sample) : train;
-        double trainAcc = network.accuracy(evalTrain.x(), evalTrain.t());
+    /** The accuracies of {@code net} on the training and test sets (or their first {@code evalSampleSize}). */
+    private Evaluation evaluate(Network net, int iteration, double meanLoss) {
+        DataSet evalTrain = evalSampleSize > 0 ? train.head(evalSampleSize) : train;
+        double trainAcc = net.accuracy(evalTrain.x(), evalTrain.t());
         double testAcc = Double.NaN;
         if (test != null) {
-            DataSet evalTest = sample > 0 ? test.head(sample) : test;
-            testAcc = network.accuracy(evalTest.x(), evalTest.t());
+            DataSet evalTest = evalSampleSize > 0 ? test.head(evalSampleSize) : test;
+            testAcc = net.accuracy(evalTest.x(), evalTest.t());
         }
         return new Evaluation(iteration, (double) iteration / iterPerEpoch, meanLoss, trainAcc, testAcc,
                 (System.nanoTime() - start) / 1e9);
@@ -309,6 +368,7 @@ public final class Trainer {
         private final DataSet test;
         private boolean lossAfterUpdate;
         private boolean failOnDivergence = true;
+        private boolean backgroundEvaluation = true;
         private int iterations = 10_000;
         private int epochs;
         private int batchSize = 100;
@@ -404,6 +464,18 @@ public final class Trainer {
          */
         public Builder failOnDivergence(boolean fail) {
             this.failOnDivergence = fail;
+            return this;
+        }
+
+        /**
+         * Whether the epochs' evaluations may run in the background (the default), on a copy of the network and a
+         * thread of their own while training goes on, with the kernels' helper threads idle. The figures are the same
+         * either way; the listeners hear them after a later step, and only when all of them
+         * {@linkplain TrainingListener#toleratesLateEvaluations() tolerate it}. It needs two or more kernel threads;
+         * see {@link Trainer#evaluatesInBackground()}.
+         */
+        public Builder backgroundEvaluation(boolean allowed) {
+            this.backgroundEvaluation = allowed;
             return this;
         }
 

@@ -14,11 +14,24 @@ public interface TrainingListener {
     default void onIteration(Trainer trainer, int iteration, double loss) {
     }
 
-    /** After each evaluation (once per epoch, and after the last step). */
+    /**
+     * After each evaluation (once per epoch, and after the last step). An evaluation run in the background (see
+     * {@link #toleratesLateEvaluations()}) is reported after some later step, before the next one is reported.
+     */
     default void onEvaluation(Trainer trainer, Evaluation evaluation) {
     }
 
     /** After the last step and its evaluation. */
     default void onFinish(Trainer trainer, TrainingResult result) {
+    }
+
+    /**
+     * Whether this listener may hear of an evaluation after later steps have run: true for one that only shows or
+     * records the figures. The trainer evaluates in the background only when every listener says so. False, the
+     * default, for one that acts on the run when it hears of an evaluation: stops it, saves the network, or reads the
+     * trainer's position.
+     */
+    default boolean toleratesLateEvaluations() {
+        return false;
     }
 }
