@@ -19,13 +19,15 @@ import java.util.function.Supplier;
  * on which thread ran which task, nor on the thread count.
  *
  * <p>A call made while the pool is busy (from a task, or from a second application thread) runs its tasks inline on
- * the calling thread: correct, just not parallel. {@link #withHelpersIdle} uses that to give two threads a core each.
+ * the calling thread: correct, just not parallel.
  */
 public final class Parallel {
     /** How long a helper spins for the next job before it parks, in nanoseconds. */
     private static final long SPIN_NANOS = 200_000;
 
     private static volatile Pool pool = new Pool(defaultThreads());
+    /** The threads in {@link #withHelpersIdle}. */
+    private static final AtomicInteger IDLERS = new AtomicInteger();
 
     private Parallel() {
     }
@@ -60,7 +62,7 @@ public final class Parallel {
             return;
         }
         Pool p = pool;
-        if (tasks == 1 || p.threads == 1 || !p.tryAcquire()) {
+        if (tasks == 1 || p.threads == 1 || IDLERS.get() > 0 || !p.tryAcquire()) {
             for (int i = 0; i < tasks; i++) {
                 task.accept(i);
             }
@@ -74,31 +76,18 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code work} on the calling thread while the helper threads stay out of every kernel call, its own and any
-     * other thread's: each runs its tasks inline, on the thread that made it. For two threads that should have a core
-     * each, such as an evaluation beside training, where a helper spinning beside both would only compete with them.
-     * The results are the same as ever (see Determinism above). If a kernel call is under way on another thread,
-     * {@code work} starts once that call has returned. Calls may nest, but not inside a kernel's task.
+     * Runs {@code work} on the calling thread while the helper threads stay out of every kernel call started meanwhile,
+     * its own and any other thread's: each runs its tasks inline, on the thread that made it. For two threads that
+     * should have a core each, such as an evaluation beside training, where a helper spinning beside both would only
+     * compete with them. The results are the same as ever (see Determinism above). Several threads may be in here at
+     * once; the helpers come back when the last one leaves.
      */
     public static <T> T withHelpersIdle(Supplier<T> work) {
-        Pool p = pool;
-        if (p.idler == Thread.currentThread()) {
-            return work.get();
-        }
-        long waitStart = System.nanoTime();
-        while (!p.tryAcquire()) {
-            if (System.nanoTime() - waitStart < SPIN_NANOS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(SPIN_NANOS);
-            }
-        }
-        p.idler = Thread.currentThread();
+        IDLERS.incrementAndGet();
         try {
             return work.get();
         } finally {
-            p.idler = null;
-            p.release();
+            IDLERS.decrementAndGet();
         }
     }
 
@@ -148,8 +137,6 @@ public final class Parallel {
         private volatile IntConsumer body;
         private volatile int tasks;
         private volatile Throwable failure;
-        /** The thread in {@link Parallel#withHelpersIdle}, if any. */
-        volatile Thread idler;
 
         Pool(int threads) {
             this.threads = threads;
