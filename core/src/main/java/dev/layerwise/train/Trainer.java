@@ -288,6 +288,10 @@ public final class Trainer {
         boolean runEnd = done == iterations || stopRequested;
         long t0 = System.nanoTime();
         collectBackgroundEvaluation(epochEnd || runEnd);
+        if (runEnd) {
+            // The copy's buffers (those of a whole evaluation chunk) can go before the network's own grow to that size.
+            background = null;
+        }
         if (epochEnd || runEnd) {
             int iteration = done;
             double meanLoss = lossSum / lossCount;
@@ -297,7 +301,7 @@ public final class Trainer {
                 lossSum = 0;
                 lossCount = 0;
             }
-            if (background != null && !runEnd) {
+            if (background != null) {
                 background.start(copy -> evaluate(copy, iteration, meanLoss));
             } else {
                 report(evaluate(network, iteration, meanLoss)); // in place, with all the kernel threads
