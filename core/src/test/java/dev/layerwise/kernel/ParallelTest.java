@@ -3,30 +3,18 @@ package dev.layerwise.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerwise.testing.TwoKernelThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The kernels' thread pool: every task run once, and {@link Parallel#withHelpersIdle} keeping the helpers out. */
+@ExtendWith(TwoKernelThreads.class)
 class ParallelTest {
-    private int threadsBefore;
-
-    @BeforeEach
-    void twoThreads() {
-        threadsBefore = Parallel.threads();
-        Parallel.setThreads(2);
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(threadsBefore);
-    }
-
     /**
      * The threads that ran the tasks of one {@code forEach} of {@code tasks} tasks, each run exactly once and taking
      * half a millisecond: long enough for a helper to take its share.

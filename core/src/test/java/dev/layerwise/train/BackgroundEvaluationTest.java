@@ -15,6 +15,7 @@ import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.testing.TwoKernelThreads;
 import dev.layerwise.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,22 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Evaluations in the background: the figures of evaluations in place, heard in order after a later step, and only
  * when every listener tolerates that.
  */
+@ExtendWith(TwoKernelThreads.class)
 class BackgroundEvaluationTest {
     private static final DataSet TRAIN = TrainerTest.blobs(600, 1, DType.FLOAT32);
     private static final DataSet TEST = TrainerTest.blobs(300, 2, DType.FLOAT32);
-
-    private int threadsBefore;
-
-    @BeforeEach
-    void twoThreads() {
-        threadsBefore = Parallel.threads();
-        Parallel.setThreads(2);
-    }
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(threadsBefore);
-    }
 
     /** Records each evaluation and the step after which it was heard. */
     private static final class Recorder implements TrainingListener {
