@@ -16,7 +16,7 @@ public interface TrainingListener {
 
     /**
      * After each evaluation (once per epoch, and after the last step). An evaluation run in the background (see
-     * {@link #toleratesLateEvaluations()}) is reported after some later step, before the next one is reported.
+     * {@link #toleratesLateEvaluations()}) is reported after some later step, and before the next evaluation.
      */
     default void onEvaluation(Trainer trainer, Evaluation evaluation) {
     }
