@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -70,7 +71,16 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // An Error, which picocli passes on: without this the user would get a stack trace from deep inside.
+            err.printf(Locale.ROOT, "layerwise: out of memory: the Java heap (at most %,d MB) is too small for this run;"
+                    + " give it more, e.g. JAVA_OPTS=-Xmx4g ./layerwise %s%n", Runtime.getRuntime().maxMemory() >> 20,
+                    String.join(" ", args));
+            err.flush();
+            return FAILURE;
+        }
     }
 
     /** The configured command line with every subcommand, and its error handling. */
