@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** Runs the command line in-process, and writes a tiny learnable MNIST so that commands run without the network. */
+/** Runs the command line in-process (or in a JVM of its own), and writes a tiny learnable MNIST so that commands run without the network. */
 final class CliTesting {
     private CliTesting() {
     }
@@ -26,6 +30,26 @@ final class CliTesting {
         StringWriter err = new StringWriter();
         int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs the command line in a JVM of its own, with the Vector API's module and {@code jvmOptions}: for what happens
+     * once per JVM (the choice of kernels) or takes the JVM down (running out of heap).
+     */
+    static Run runInNewJvm(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--add-modules", "jdk.incubator.vector"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the run did not end: " + out + err);
+        }
+        return new Run(p.exitValue(), out, err);
     }
 
     /**
