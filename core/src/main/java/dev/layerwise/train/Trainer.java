@@ -281,31 +281,33 @@ public final class Trainer {
     /**
      * After each step: reports a background evaluation that has ended, and evaluates at the end of an epoch and of
      * the run, in the background (the previous one collected first, so that the listeners hear them in order) or in
-     * place. The time the training thread spends on evaluations counts as evaluation time.
+     * place. At those ends the training thread's time (waiting, copying, evaluating in place) counts as evaluation time.
      */
     private void evaluateAfterStep() {
         boolean epochEnd = done % iterPerEpoch == 0;
         boolean runEnd = done == iterations || stopRequested;
+        if (!epochEnd && !runEnd) {
+            collectBackgroundEvaluation(false);
+            return;
+        }
         long t0 = System.nanoTime();
-        collectBackgroundEvaluation(epochEnd || runEnd);
+        collectBackgroundEvaluation(true);
         if (runEnd) {
             // The copy's buffers (those of a whole evaluation chunk) can go before the network's own grow to that size.
             background = null;
         }
-        if (epochEnd || runEnd) {
-            int iteration = done;
-            double meanLoss = lossSum / lossCount;
-            if (epochEnd) {
-                // Only an epoch's end starts a new mean: an evaluation at the end of a run that stops mid-epoch
-                // leaves it, so that a run resumed from there reports what an uninterrupted one would.
-                lossSum = 0;
-                lossCount = 0;
-            }
-            if (background != null) {
-                background.start(copy -> evaluate(copy, iteration, meanLoss));
-            } else {
-                report(evaluate(network, iteration, meanLoss)); // in place, with all the kernel threads
-            }
+        int iteration = done;
+        double meanLoss = lossSum / lossCount;
+        if (epochEnd) {
+            // Only an epoch's end starts a new mean: an evaluation at the end of a run that stops mid-epoch leaves it,
+            // so that a run resumed from there reports what an uninterrupted one would.
+            lossSum = 0;
+            lossCount = 0;
+        }
+        if (background != null) {
+            background.start(copy -> evaluate(copy, iteration, meanLoss));
+        } else {
+            report(evaluate(network, iteration, meanLoss)); // in place, with all the kernel threads
         }
         evalNanos += System.nanoTime() - t0;
     }
