@@ -75,8 +75,8 @@ public final class Main implements Runnable {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             // An Error, which picocli passes on: without this the user would get a stack trace from deep inside.
-            err.printf(Locale.ROOT, "layerwise: out of memory: the Java heap (at most %,d MB) is too small for this run;"
-                    + " give it more, e.g. JAVA_OPTS=-Xmx4g ./layerwise %s%n", Runtime.getRuntime().maxMemory() >> 20,
+            err.printf(Locale.ROOT, "layerwise: out of memory: the Java heap (at most %,d MB) is too small for this"
+                    + " run; give it more, e.g. JAVA_OPTS=-Xmx4g ./layerwise %s%n", Runtime.getRuntime().maxMemory() >> 20,
                     String.join(" ", args));
             err.flush();
             return FAILURE;

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the command line in-process (or in a JVM of its own), and writes a tiny learnable MNIST so that commands run without the network. */
+/**
+ * Runs the command line in-process (or in a JVM of its own), and writes a tiny learnable MNIST so that commands run
+ * without the network.
+ */
 final class CliTesting {
     private CliTesting() {
     }

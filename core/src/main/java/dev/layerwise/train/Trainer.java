@@ -281,7 +281,8 @@ public final class Trainer {
     /**
      * After each step: reports a background evaluation that has ended, and evaluates at the end of an epoch and of
      * the run, in the background (the previous one collected first, so that the listeners hear them in order) or in
-     * place. At those ends the training thread's time (waiting, copying, evaluating in place) counts as evaluation time.
+     * place. At those ends the training thread's time (waiting, copying, evaluating in place) counts as evaluation
+     * time.
      */
     private void evaluateAfterStep() {
         boolean epochEnd = done % iterPerEpoch == 0;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the count back afterwards: {@code @ExtendWith(TwoKernelThreads.class)}.
  */
 public final class TwoKernelThreads implements BeforeEachCallback, AfterEachCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TwoKernelThreads.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(TwoKernelThreads.class);
 
     @Override
     public void beforeEach(ExtensionContext context) {
