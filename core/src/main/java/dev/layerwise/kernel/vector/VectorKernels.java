@@ -1,6 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.kernel.Parallel;
 import dev.layerwise.kernel.PortableKernels;
 
 /**
@@ -12,55 +13,66 @@ import dev.layerwise.kernel.PortableKernels;
  */
 public final class VectorKernels extends PortableKernels {
 
+    /** Set once the float64 kernels have warmed up; each of them reads it before it runs. */
+    private volatile boolean doublesWarmedUp;
+    /** The thread warming the float64 kernels up, while it does; guarded by {@code this}. */
+    private Thread doublesWarmingUp;
+
     /** Public for the provider's reflective instantiation; use {@code Kernels.get()}. */
     public VectorKernels() {
-        warmUp();
+        warmUpFloats();
+    }
+
+    /*
+     * Warm-up: every vector kernel runs once on small arrays before its first real call, so that the Vector API
+     * classes it uses are loaded and initialised before the JIT compiles it. On JDK 17, C2 compiling a kernel whose
+     * vector classes are not yet all loaded gives up on the intrinsics and keeps the slow, allocating fallback for good.
+     *
+     * The float32 kernels warm up here, at start-up, since nearly every run uses them (and `layerwise train` reads
+     * MNIST meanwhile). The float64 ones warm up at the first call of any of them: a float32 run never pays for them.
+     * They used to warm up beside the float32 ones, on a thread of their own: a cold `layerwise train` is a median
+     * 0.27 s sooner without (10 alternating pairs), since on two cores that thread took the CPU from the JIT and from
+     * reading MNIST.
+     */
+
+    /** Warms the float64 kernels up, once, before any of them runs; each of them calls this first. */
+    private void warmUpDoublesBeforeFirstUse() {
+        if (!doublesWarmedUp) {
+            warmUpDoublesOnce();
+        }
+    }
+
+    /** Whether the float64 kernels have warmed up (for the tests). */
+    boolean doublesWarmedUp() {
+        return doublesWarmedUp;
     }
 
     /**
-     * Runs every vector kernel once on small arrays, so that the Vector API classes they use are loaded and
-     * initialised before the JIT compiles any of them. On JDK 17, C2 compiling a kernel whose vector classes are not
-     * yet all loaded gives up on the intrinsics and keeps the slow, allocating fallback for good.
-     *
-     * <p>The float64 kernels warm up on a thread of their own while the float32 ones do on this one, and both are done
-     * before this returns. This runs before the JIT has compiled anything, where each vector operation is slow: one
-     * thread took about 0.4 s, of which {@code layerwise train} spent 0.13–0.27 s waiting once MNIST was read.
+     * Other threads wait here while one warms up (the helpers do not take part: the warm-up's own calls run inline, so
+     * none can wait for a helper that waits here).
      */
-    private void warmUp() {
-        Throwable[] failure = new Throwable[1];
-        Thread doubles = new Thread(() -> {
-            try {
+    private synchronized void warmUpDoublesOnce() {
+        if (doublesWarmedUp || doublesWarmingUp == Thread.currentThread()) {
+            return; // done, or one of the warm-up's own calls
+        }
+        doublesWarmingUp = Thread.currentThread();
+        try {
+            Parallel.withHelpersIdle(() -> {
                 warmUpDoubles();
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        }, "layerwise-kernels-warm-up");
-        doubles.setDaemon(true);
-        doubles.start();
-        warmUpFloats();
-        // Waits without giving up on an interrupt (the kernels would fall back to the portable ones for good), and
-        // leaves the interrupt for the caller.
-        boolean interrupted = false;
-        while (doubles.isAlive()) {
-            try {
-                doubles.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] instanceof RuntimeException e) {
-            throw e;
-        } else if (failure[0] instanceof Error e) {
-            throw e;
+                return null;
+            });
+        } finally {
+            doublesWarmingUp = null;
+            doublesWarmedUp = true;
         }
     }
 
-    /** The sides of the warm-up's square arrays: four vectors and a tail. */
+    /**
+     * The sides of the warm-up's square arrays: four float32 vectors and a tail, eight float64 ones and a tail (a
+     * vector holds twice as many float32 lanes as float64 ones).
+     */
     private static int warmUpSide() {
-        return 4 * Math.max(FloatOps.L, DoubleOps.L) + 3;
+        return 4 * FloatOps.L + 3;
     }
 
     private void warmUpFloats() {
@@ -146,6 +158,7 @@ public final class VectorKernels extends PortableKernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate) {
+        warmUpDoublesBeforeFirstUse();
         DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, 0);
     }
 
@@ -158,6 +171,7 @@ public final class VectorKernels extends PortableKernels {
     @Override
     public void gemmBias(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, double[] b,
                          int bOff, double[] bias, int biasOff, double[] c, int cOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleGemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, false, bias, biasOff);
     }
 
@@ -170,6 +184,7 @@ public final class VectorKernels extends PortableKernels {
     @Override
     protected void gemmSerial(boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
                               double[] c, int cOff, boolean accumulate) {
+        warmUpDoublesBeforeFirstUse();
         DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
     }
 
@@ -190,6 +205,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     protected void im2colImages(int i0, int i1, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        warmUpDoublesBeforeFirstUse();
         Unfold.im2col(i0, i1, g, x, xOff, col, colOff);
     }
 
@@ -203,6 +219,7 @@ public final class VectorKernels extends PortableKernels {
     @Override
     protected void adamUpdateRange(int from, int to, double lrT, double beta1, double beta2, double eps, double[] g,
                                    int gOff, double[] m, int mOff, double[] v, int vOff, double[] w, int wOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
                 wOff + from);
     }
@@ -214,6 +231,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
     }
 
@@ -224,6 +242,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.sumColumns(rows, cols, x, xOff, out, outOff);
     }
 
@@ -234,6 +253,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.rowMax(rows, cols, x, xOff, out, outOff);
     }
 
@@ -244,6 +264,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void exp(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.exp(n, x, xOff, out, outOff);
     }
 
@@ -254,6 +275,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void log(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.log(n, x, xOff, out, outOff);
     }
 
@@ -264,6 +286,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     protected void reluForwardRange(int from, int to, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
     }
 
@@ -276,6 +299,7 @@ public final class VectorKernels extends PortableKernels {
     @Override
     protected void reluBackwardRange(int from, int to, double[] dout, int doutOff, boolean[] mask, double[] dx,
                                      int dxOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
     }
 
@@ -286,6 +310,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.sigmoidForward(n, x, xOff, out, outOff);
     }
 
@@ -296,6 +321,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
     }
 
@@ -306,6 +332,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.softmaxRows(rows, cols, x, xOff, y, yOff);
     }
 
@@ -316,6 +343,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     protected void axpyRange(int from, int to, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
     }
 
@@ -326,6 +354,7 @@ public final class VectorKernels extends PortableKernels {
 
     @Override
     public void scale(int n, double alpha, double[] x, int xOff) {
+        warmUpDoublesBeforeFirstUse();
         DoubleOps.scale(n, alpha, x, xOff);
     }
 }
