@@ -18,24 +18,20 @@ public final class VectorKernels extends PortableKernels {
     /** The thread warming the float64 kernels up, while it does; guarded by {@code this}. */
     private Thread doublesWarmingUp;
 
-    /** Public for the provider's reflective instantiation; use {@code Kernels.get()}. */
+    /**
+     * Public for the provider's reflective instantiation; use {@code Kernels.get()}. Warms the float32 kernels up
+     * ({@link #warmUpFloats()}): nearly every run uses them, and {@code layerwise train} reads MNIST meanwhile.
+     */
     public VectorKernels() {
         warmUpFloats();
     }
 
-    /*
-     * Warm-up: every vector kernel runs once on small arrays before its first real call, so that the Vector API
-     * classes it uses are loaded and initialised before the JIT compiles it. On JDK 17, C2 compiling a kernel whose
-     * vector classes are not yet all loaded gives up on the intrinsics and keeps the slow, allocating fallback for good.
-     *
-     * The float32 kernels warm up here, at start-up, since nearly every run uses them (and `layerwise train` reads
-     * MNIST meanwhile). The float64 ones warm up at the first call of any of them: a float32 run never pays for them.
-     * They used to warm up beside the float32 ones, on a thread of their own: a cold `layerwise train` is a median
-     * 0.27 s sooner without (10 alternating pairs), since on two cores that thread took the CPU from the JIT and from
-     * reading MNIST.
+    /**
+     * Warms the float64 kernels up as {@link #warmUpFloats()} does the float32 ones, once, before any of them runs;
+     * each of them calls this first, so a float32 run never pays for them. They used to warm up at start-up, beside the
+     * float32 ones, on a thread of their own: a cold {@code layerwise train} is a median 0.27 s sooner without (10
+     * alternating pairs), since on two cores that thread took the CPU from the JIT and from reading MNIST.
      */
-
-    /** Warms the float64 kernels up, once, before any of them runs; each of them calls this first. */
     private void warmUpDoublesBeforeFirstUse() {
         if (!doublesWarmedUp) {
             warmUpDoublesOnce();
@@ -75,6 +71,11 @@ public final class VectorKernels extends PortableKernels {
         return 4 * FloatOps.L + 3;
     }
 
+    /**
+     * Runs every float32 vector kernel once on small arrays, so that the Vector API classes each uses are loaded and
+     * initialised before the JIT compiles it. On JDK 17, C2 compiling a kernel whose vector classes are not yet all
+     * loaded gives up on the intrinsics and keeps the slow, allocating fallback for good.
+     */
     private void warmUpFloats() {
         int n = warmUpSide();
         float[] f = new float[n * n];
