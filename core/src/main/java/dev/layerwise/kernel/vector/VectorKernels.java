@@ -64,11 +64,38 @@ public final class VectorKernels extends PortableKernels {
     }
 
     /**
+     * The vectors of exp's warm-up. With only a few, C2's first code for its loop was an on-stack replacement, and in
+     * one run in three on AVX2 its standard compile came 90 s late, every call meanwhile running the allocating
+     * fallback (AllocationFreeStepTest failed). 153 vectors (35² floats on AVX2) passed every run since. It used to be
+     * the same 35² or 67² elements as the other kernels' warm-up, 280 float32 vectors on AVX-512, which took
+     * 0.11–0.18 s of a cold start (four runs), and training waited for it: a cold {@code layerwise train} is a median
+     * 0.14 s sooner with 160 (12 alternating pairs).
+     */
+    private static final int EXP_WARM_UP_VECTORS = 160;
+
+    /**
      * The sides of the warm-up's square arrays: four float32 vectors and a tail, eight float64 ones and a tail (a
      * vector holds twice as many float32 lanes as float64 ones).
      */
     private static int warmUpSide() {
         return 4 * FloatOps.L + 3;
+    }
+
+    /** Small integers of both signs: the warm-up's values. */
+    private static float[] warmUpFloatValues(int length) {
+        float[] f = new float[length];
+        for (int i = 0; i < length; i++) {
+            f[i] = (i % 7) - 3;
+        }
+        return f;
+    }
+
+    private static double[] warmUpDoubleValues(int length) {
+        double[] d = new double[length];
+        for (int i = 0; i < length; i++) {
+            d[i] = (i % 7) - 3;
+        }
+        return d;
     }
 
     /**
@@ -78,10 +105,7 @@ public final class VectorKernels extends PortableKernels {
      */
     private void warmUpFloats() {
         int n = warmUpSide();
-        float[] f = new float[n * n];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (i % 7) - 3;
-        }
+        float[] f = warmUpFloatValues(n * n);
         float[] fo = new float[n * n];
         boolean[] mask = new boolean[n * n];
         // Every tile kernel and edge of the products, over a short shared dimension: the classes are what matters.
@@ -95,11 +119,10 @@ public final class VectorKernels extends PortableKernels {
         addRowVector(2, n, f, 0, f, 0, fo, 0);
         sumColumns(2, n, f, 0, fo, 0);
         rowMax(2, n, f, 0, fo, 0);
-        // Except exp's vector loop, which keeps a larger warm-up: with only a few vectors, C2's first code for it was
-        // an on-stack replacement, and in one run in three on AVX2 its standard compile came 90 s late, every call
-        // meanwhile running the allocating fallback (AllocationFreeStepTest failed; 6 of 6 runs pass with this). Called
-        // directly: softmax and sigmoid run short calls in exp's scalar twin.
-        VectorMath.expVector(n * n, f, 0, fo, 0);
+        // Except exp's vector loop, which keeps a larger warm-up (see EXP_WARM_UP_VECTORS). Called directly: softmax
+        // and sigmoid run short calls in exp's scalar twin.
+        float[] ex = warmUpFloatValues(EXP_WARM_UP_VECTORS * FloatOps.L + 3);
+        VectorMath.expVector(ex.length, ex, 0, new float[ex.length], 0);
         softmaxRows(2, n, f, 0, fo, 0);
         sigmoidForward(n, f, 0, fo, 0);
         sigmoidBackward(n, f, 0, f, 0, fo, 0);
@@ -117,10 +140,7 @@ public final class VectorKernels extends PortableKernels {
     /** {@link #warmUpFloats()} for the float64 kernels (the products, element-wise kernels, exp, im2col, Adam). */
     private void warmUpDoubles() {
         int n = warmUpSide();
-        double[] d = new double[n * n];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (i % 7) - 3;
-        }
+        double[] d = warmUpDoubleValues(n * n);
         double[] dout = new double[n * n];
         boolean[] mask = new boolean[n * n];
         int k = 3;
@@ -132,7 +152,8 @@ public final class VectorKernels extends PortableKernels {
         addRowVector(2, n, d, 0, d, 0, dout, 0);
         sumColumns(2, n, d, 0, dout, 0);
         rowMax(2, n, d, 0, dout, 0);
-        VectorMath.expVector(n * n, d, 0, dout, 0);
+        double[] ex = warmUpDoubleValues(EXP_WARM_UP_VECTORS * DoubleOps.L + 3);
+        VectorMath.expVector(ex.length, ex, 0, new double[ex.length], 0);
         softmaxRows(2, n, d, 0, dout, 0);
         sigmoidForward(n, d, 0, dout, 0);
         sigmoidBackward(n, d, 0, d, 0, dout, 0);
