@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.layerwise.data.DataSet;
+import dev.layerwise.net.Activation;
+import dev.layerwise.net.MultiLayerNet;
+import dev.layerwise.net.Network;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
@@ -11,6 +14,8 @@ import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,13 +29,30 @@ class AllocationFreeStepTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void aSteadyStateTrainingStepAllocatesAlmostNothing(DType dtype) {
+        assertStepsAllocateAlmostNothing(new TwoLayerNet(784, 50, 10, 0.01, dtype, new Rng(1)), dtype);
+    }
+
+    /**
+     * With sigmoid activations, whose 100×50 exponentials a step run exp's vector loop (the softmax's 100×10 run its
+     * scalar twin): so this also fails if that loop never gets its compiled code, as happened on AVX2 with too short a
+     * warm-up of it (checked: with the loop kept from the JIT, a step allocated 1.5 MB). In float32 only: on AVX2
+     * (JDK 17), the float64 step stayed allocating for all of the 90 s in 5 of 79 runs, whatever the length of exp's
+     * warm-up (2 of 38 with the old one); the README lists it among the known issues.
+     */
+    @Test
+    void aSteadyStateStepOfASigmoidNetAllocatesAlmostNothing() {
+        MultiLayerNet.Options sigmoid = MultiLayerNet.Options.defaults().withActivation(Activation.SIGMOID);
+        assertStepsAllocateAlmostNothing(
+                new MultiLayerNet(784, List.of(50), 10, sigmoid, DType.FLOAT32, new Rng(1)), DType.FLOAT32);
+    }
+
+    private static void assertStepsAllocateAlmostNothing(Network net, DType dtype) {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(mx.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
         mx.setThreadAllocatedMemoryEnabled(true);
         // The book's shapes, large enough that the products run on several threads.
         DataSet train = images(2000, dtype);
-        TwoLayerNet net = new TwoLayerNet(784, 50, 10, 0.01, dtype, new Rng(1));
         SGD sgd = new SGD(0.1);
         MiniBatch batch = new MiniBatch(train, 100);
         int[] indices = new int[100];
