@@ -90,6 +90,7 @@ public final class VectorKernels extends PortableKernels {
         return f;
     }
 
+    /** {@link #warmUpFloatValues} in float64. */
     private static double[] warmUpDoubleValues(int length) {
         double[] d = new double[length];
         for (int i = 0; i < length; i++) {

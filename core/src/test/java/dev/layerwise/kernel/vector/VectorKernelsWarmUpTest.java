@@ -49,11 +49,11 @@ class VectorKernelsWarmUpTest {
     }
 
     /**
-     * The first float64 calls, from two application threads at once and each split over both kernel threads, warm up
-     * once and compute what they should: a thread that comes while another warms up waits, and nothing deadlocks.
+     * The first float64 calls, from two application threads at once and each split over both kernel threads, compute
+     * what they should and do not deadlock: a thread that comes while another warms up waits for it.
      */
     @Test
-    void concurrentFirstCallsWaitForOneWarmUp() throws Exception {
+    void concurrentFirstCallsComputeRightWithoutDeadlock() throws Exception {
         VectorKernels kernels = new VectorKernels();
         int n = 1 << 20;
         double[] x = new double[n];
