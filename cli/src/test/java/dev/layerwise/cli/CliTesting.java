@@ -45,14 +45,27 @@ final class CliTesting {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("the run did not end: " + out + err);
+        // To files, not pipes: reading one pipe to its end while the child fills the other would hang, and would
+        // leave the time limit below unchecked.
+        Path outFile = Files.createTempFile("layerwise-out", ".txt");
+        Path errFile = Files.createTempFile("layerwise-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
+                    .start();
+            boolean ended = p.waitFor(2, TimeUnit.MINUTES);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = Files.readString(outFile, StandardCharsets.UTF_8);
+            String err = Files.readString(errFile, StandardCharsets.UTF_8);
+            if (!ended) {
+                throw new AssertionError("the run did not end within 2 minutes: " + out + err);
+            }
+            return new Run(p.exitValue(), out, err);
+        } finally {
+            Files.deleteIfExists(outFile);
+            Files.deleteIfExists(errFile);
         }
-        return new Run(p.exitValue(), out, err);
     }
 
     /**
