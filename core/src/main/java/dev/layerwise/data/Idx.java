@@ -2,10 +2,12 @@ package dev.layerwise.data;
 
 import dev.layerwise.io.FileFormatException;
 import dev.layerwise.tensor.Shapes;
-import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -18,11 +20,14 @@ import java.util.zip.ZipException;
  * <p>Only unsigned bytes (type {@code 0x08}, MNIST's) are read. The magic number, the rank and the dimensions are
  * checked, and the data must be exactly as long as the dimensions say: a truncated, padded or foreign file gets a
  * {@link FileFormatException} naming the file and what was wrong.
+ *
+ * <p>{@link #read} returns a whole file as an array; a {@link Reader} hands the data over a piece at a time, so that a
+ * caller converting it (as {@link Mnist#load} does to floats) needs no copy of the file in memory.
  */
 public final class Idx {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_RANK = 8;
-    private static final int READ_CHUNK = 1 << 20;
+    private static final int GZIP_BUFFER = 1 << 16;
 
     private Idx() {
     }
@@ -37,101 +42,183 @@ public final class Idx {
 
     /** Reads an IDX file; gzip is recognised by its magic bytes, whatever the file name. */
     public static Array read(Path file) throws IOException {
-        byte[] bytes = readAll(file);
-        if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-            bytes = gunzip(bytes, file);
+        try (Reader r = Reader.open(file)) {
+            byte[] data = new byte[r.length()];
+            r.readFully(data, 0, data.length);
+            r.finish();
+            return new Array(r.dims(), data);
         }
-        return parse(bytes, file.toString());
-    }
-
-    /** Parses the bytes of an uncompressed IDX file; {@code source} names it in errors. */
-    public static Array parse(byte[] bytes, String source) throws FileFormatException {
-        if (bytes.length < 4) {
-            throw new FileFormatException(source + ": not an IDX file (" + bytes.length + " bytes, too short for the "
-                    + "magic number)");
-        }
-        if (bytes[0] != 0 || bytes[1] != 0) {
-            throw new FileFormatException(source + ": not an IDX file (magic number starts "
-                    + String.format("0x%02X 0x%02X", bytes[0] & 0xFF, bytes[1] & 0xFF) + ", expected 0x00 0x00)");
-        }
-        int type = bytes[2] & 0xFF;
-        if (type != UNSIGNED_BYTE) {
-            throw new FileFormatException(source + ": IDX element type " + String.format("0x%02X", type)
-                    + " is not supported (MNIST files hold unsigned bytes, 0x08)");
-        }
-        int rank = bytes[3] & 0xFF;
-        if (rank < 1 || rank > MAX_RANK) {
-            throw new FileFormatException(source + ": IDX rank " + rank + " (expected 1 to " + MAX_RANK + ")");
-        }
-        int headerSize = 4 + 4 * rank;
-        if (bytes.length < headerSize) {
-            throw new FileFormatException(source + ": truncated IDX header (" + rank + " dimensions need "
-                    + headerSize + " bytes, file has " + bytes.length + ")");
-        }
-        int[] dims = new int[rank];
-        long expected = 1;
-        for (int i = 0; i < rank; i++) {
-            int at = 4 + 4 * i;
-            dims[i] = ((bytes[at] & 0xFF) << 24) | ((bytes[at + 1] & 0xFF) << 16) | ((bytes[at + 2] & 0xFF) << 8)
-                    | (bytes[at + 3] & 0xFF);
-            if (dims[i] < 0) {
-                throw new FileFormatException(source + ": IDX dimension " + i + " is negative (" + dims[i] + ")");
-            }
-            expected *= dims[i];
-            if (expected > Integer.MAX_VALUE) {
-                throw new FileFormatException(source + ": IDX dimensions " + Shapes.toString(dims)
-                        + " are too large");
-            }
-        }
-        long actual = bytes.length - headerSize;
-        if (actual < expected) {
-            throw new FileFormatException(source + ": truncated IDX file: dimensions " + Shapes.toString(dims)
-                    + " need " + expected + " bytes of data, found " + actual);
-        }
-        if (actual > expected) {
-            throw new FileFormatException(source + ": IDX file has " + (actual - expected)
-                    + " bytes after the data its dimensions " + Shapes.toString(dims) + " describe");
-        }
-        byte[] data = new byte[(int) expected];
-        System.arraycopy(bytes, headerSize, data, 0, data.length);
-        return new Array(dims, data);
     }
 
     /**
-     * The bytes of {@code file}, read a megabyte at a time: {@link Files#readAllBytes} reads through a native buffer
-     * as large as the file, which costs as much as the read at MNIST's 47 MB.
+     * An IDX file opened for reading: the header has been read and checked, the data is read in pieces of the caller's
+     * choosing with {@link #readFully}, and {@link #finish} checks that it was all there and that nothing follows.
      */
-    private static byte[] readAll(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            long size = Files.size(file);
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new FileFormatException(file + ": " + size + " bytes is too large for an IDX file");
-            }
-            byte[] bytes = new byte[(int) size];
-            int n = 0;
-            while (n < bytes.length) {
-                int r = in.read(bytes, n, Math.min(READ_CHUNK, bytes.length - n));
-                if (r < 0) {
-                    break;
+    public static final class Reader implements Closeable {
+        private final Path file;
+        private final InputStream in;
+        private final int[] dims;
+        private final int length;
+        private int position;
+
+        private Reader(Path file, InputStream in, int[] dims, int length) {
+            this.file = file;
+            this.in = in;
+            this.dims = dims;
+            this.length = length;
+        }
+
+        /**
+         * Opens {@code file} (gzip recognised by its magic bytes) and reads its header. A raw file's size is checked
+         * against the dimensions at once; a compressed one's as it is read.
+         */
+        public static Reader open(Path file) throws IOException {
+            PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 2);
+            try {
+                byte[] start = raw.readNBytes(2);
+                raw.unread(start);
+                boolean gzipped = start.length == 2 && (start[0] & 0xFF) == 0x1F && (start[1] & 0xFF) == 0x8B;
+                InputStream in = gzipped ? new GZIPInputStream(raw, GZIP_BUFFER) : raw;
+                long size = gzipped ? -1 : Files.size(file);
+                int[] dims = readHeader(in, file, size);
+                int length = dataLength(dims, file);
+                if (size >= 0) {
+                    checkDataSize(size - headerSize(dims.length), length, dims, file);
                 }
-                n += r;
+                return new Reader(file, in, dims, length);
+            } catch (EOFException | ZipException e) {
+                raw.close();
+                throw gzipFailure(file, e);
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
             }
-            if (n < bytes.length || in.read() >= 0) {
-                throw new IOException(file + " changed while it was read");
+        }
+
+        /** The dimensions (a copy). */
+        public int[] dims() {
+            return dims.clone();
+        }
+
+        /** The number of data bytes, the product of the dimensions. */
+        public int length() {
+            return length;
+        }
+
+        /** Reads the next {@code count} data bytes into {@code buffer} from {@code offset}. */
+        public void readFully(byte[] buffer, int offset, int count) throws IOException {
+            if (count > length - position) {
+                throw new IllegalArgumentException("asked for " + count + " bytes at " + position + " of the "
+                        + length + " in " + file);
             }
-            return bytes;
+            int done = 0;
+            try {
+                while (done < count) {
+                    int r = in.read(buffer, offset + done, count - done);
+                    if (r < 0) {
+                        throw truncated(position + done, length, dims, file);
+                    }
+                    done += r;
+                }
+            } catch (EOFException | ZipException e) {
+                throw gzipFailure(file, e);
+            }
+            position += count;
+        }
+
+        /** Checks that all the data was read and that the file ends there. */
+        public void finish() throws IOException {
+            if (position != length) {
+                throw new IllegalStateException(file + ": " + (length - position) + " data bytes not read yet");
+            }
+            long extra;
+            try {
+                extra = in.transferTo(OutputStream.nullOutputStream());
+            } catch (EOFException | ZipException e) {
+                throw gzipFailure(file, e);
+            }
+            checkDataSize(length + extra, length, dims, file);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
-    private static byte[] gunzip(byte[] compressed, Path file) throws IOException {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(compressed), 1 << 16)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(compressed.length * 4);
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (EOFException e) {
-            throw new FileFormatException(file + ": truncated gzip stream", e);
-        } catch (ZipException e) {
-            throw new FileFormatException(file + ": corrupt gzip stream: " + e.getMessage(), e);
+    private static int headerSize(int rank) {
+        return 4 + 4 * rank;
+    }
+
+    /** Reads and checks the magic number and the dimensions; {@code size} is the file's, or -1 when not known. */
+    private static int[] readHeader(InputStream in, Path file, long size) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4) {
+            throw new FileFormatException(file + ": not an IDX file (" + magic.length + " bytes, too short for the "
+                    + "magic number)");
         }
+        if (magic[0] != 0 || magic[1] != 0) {
+            throw new FileFormatException(file + ": not an IDX file (magic number starts "
+                    + String.format("0x%02X 0x%02X", magic[0] & 0xFF, magic[1] & 0xFF) + ", expected 0x00 0x00)");
+        }
+        int type = magic[2] & 0xFF;
+        if (type != UNSIGNED_BYTE) {
+            throw new FileFormatException(file + ": IDX element type " + String.format("0x%02X", type)
+                    + " is not supported (MNIST files hold unsigned bytes, 0x08)");
+        }
+        int rank = magic[3] & 0xFF;
+        if (rank < 1 || rank > MAX_RANK) {
+            throw new FileFormatException(file + ": IDX rank " + rank + " (expected 1 to " + MAX_RANK + ")");
+        }
+        byte[] b = in.readNBytes(4 * rank);
+        if (b.length < 4 * rank) {
+            throw new FileFormatException(file + ": truncated IDX header (" + rank + " dimensions need "
+                    + headerSize(rank) + " bytes, file has " + (size >= 0 ? size : 4 + b.length) + ")");
+        }
+        int[] dims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int at = 4 * i;
+            dims[i] = ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8)
+                    | (b[at + 3] & 0xFF);
+            if (dims[i] < 0) {
+                throw new FileFormatException(file + ": IDX dimension " + i + " is negative (" + dims[i] + ")");
+            }
+        }
+        return dims;
+    }
+
+    /** The product of the dimensions, which must fit a Java array. */
+    private static int dataLength(int[] dims, Path file) throws FileFormatException {
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new FileFormatException(file + ": IDX dimensions " + Shapes.toString(dims) + " are too large");
+            }
+        }
+        return (int) n;
+    }
+
+    /** Fails unless {@code actual}, the data bytes found, is what the dimensions say. */
+    private static void checkDataSize(long actual, int expected, int[] dims, Path file) throws FileFormatException {
+        if (actual < expected) {
+            throw truncated(actual, expected, dims, file);
+        }
+        if (actual > expected) {
+            throw new FileFormatException(file + ": IDX file has " + (actual - expected)
+                    + " bytes after the data its dimensions " + Shapes.toString(dims) + " describe");
+        }
+    }
+
+    private static FileFormatException truncated(long actual, int expected, int[] dims, Path file) {
+        return new FileFormatException(file + ": truncated IDX file: dimensions " + Shapes.toString(dims) + " need "
+                + expected + " bytes of data, found " + actual);
+    }
+
+    /** What a gzip stream's {@link EOFException} or {@link ZipException} means for the file. */
+    private static FileFormatException gzipFailure(Path file, IOException e) {
+        return e instanceof EOFException
+                ? new FileFormatException(file + ": truncated gzip stream", e)
+                : new FileFormatException(file + ": corrupt gzip stream: " + e.getMessage(), e);
     }
 }

@@ -91,13 +91,46 @@ class IdxTest {
         assertTrue(e.getMessage().contains("t.gz"), e.getMessage());
     }
 
+    /** The same message whether the file is raw (its size known at once) or compressed (found out as it is read). */
     private void assertFails(byte[] bytes, String... parts) throws IOException {
-        Path f = dir.resolve("bad");
-        Files.write(f, bytes);
-        FileFormatException e = assertThrows(FileFormatException.class, () -> Idx.read(f));
-        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
-        for (String p : parts) {
-            assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' lacks '" + p + "'");
+        Path raw = dir.resolve("bad");
+        Path gz = dir.resolve("bad.gz");
+        Files.write(raw, bytes);
+        Files.write(gz, gzip(bytes));
+        for (Path f : new Path[] {raw, gz}) {
+            FileFormatException e = assertThrows(FileFormatException.class, () -> Idx.read(f));
+            assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+            for (String p : parts) {
+                assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' lacks '" + p + "'");
+            }
+        }
+    }
+
+    @Test
+    void aReaderHandsTheDataOverInPieces() throws IOException {
+        byte[] data = new byte[1000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 37);
+        }
+        Files.write(dir.resolve("a"), idx(new int[] {10, 100}, data));
+        Files.write(dir.resolve("a.gz"), gzip(idx(new int[] {10, 100}, data)));
+        for (String name : new String[] {"a", "a.gz"}) {
+            try (Idx.Reader r = Idx.Reader.open(dir.resolve(name))) {
+                assertArrayEquals(new int[] {10, 100}, r.dims());
+                assertEquals(1000, r.length());
+                byte[] read = new byte[1000];
+                for (int at = 0; at < read.length; at += 7) {
+                    r.readFully(read, at, Math.min(7, read.length - at));
+                }
+                r.finish();
+                assertArrayEquals(data, read);
+                assertThrows(IllegalArgumentException.class, () -> r.readFully(read, 0, 1));
+            }
+            try (Idx.Reader r = Idx.Reader.open(dir.resolve(name))) {
+                r.readFully(new byte[10], 0, 10);
+                IllegalStateException early = assertThrows(IllegalStateException.class, r::finish);
+                assertTrue(early.getMessage().contains("990 data bytes not read"), early.getMessage());
+            }
         }
     }
 
