@@ -20,14 +20,16 @@ import java.util.zip.ZipException;
  * <p>Only unsigned bytes (type {@code 0x08}, MNIST's) are read. The magic number, the rank and the dimensions are
  * checked, and the data must be exactly as long as the dimensions say: a truncated, padded or foreign file gets a
  * {@link FileFormatException} naming the file and what was wrong.
- *
- * <p>{@link #read} returns a whole file as an array; a {@link Reader} hands the data over a piece at a time, so that a
- * caller converting it (as {@link Mnist#load} does to floats) needs no copy of the file in memory.
  */
 public final class Idx {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_RANK = 8;
     private static final int GZIP_BUFFER = 1 << 16;
+    /**
+     * Bytes asked of the stream at a time: a file's stream reads through a native buffer as large as the request, which
+     * for MNIST's 47 MB in one request costs as much as the read.
+     */
+    private static final int READ_CHUNK = 1 << 20;
 
     private Idx() {
     }
@@ -54,7 +56,7 @@ public final class Idx {
      * An IDX file opened for reading: the header has been read and checked, the data is read in pieces of the caller's
      * choosing with {@link #readFully}, and {@link #finish} checks that it was all there and that nothing follows.
      */
-    public static final class Reader implements Closeable {
+    static final class Reader implements Closeable {
         private final Path file;
         private final InputStream in;
         private final int[] dims;
@@ -72,7 +74,7 @@ public final class Idx {
          * Opens {@code file} (gzip recognised by its magic bytes) and reads its header. A raw file's size is checked
          * against the dimensions at once; a compressed one's as it is read.
          */
-        public static Reader open(Path file) throws IOException {
+        static Reader open(Path file) throws IOException {
             PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 2);
             try {
                 byte[] start = raw.readNBytes(2);
@@ -96,17 +98,17 @@ public final class Idx {
         }
 
         /** The dimensions (a copy). */
-        public int[] dims() {
+        int[] dims() {
             return dims.clone();
         }
 
         /** The number of data bytes, the product of the dimensions. */
-        public int length() {
+        int length() {
             return length;
         }
 
         /** Reads the next {@code count} data bytes into {@code buffer} from {@code offset}. */
-        public void readFully(byte[] buffer, int offset, int count) throws IOException {
+        void readFully(byte[] buffer, int offset, int count) throws IOException {
             if (count > length - position) {
                 throw new IllegalArgumentException("asked for " + count + " bytes at " + position + " of the "
                         + length + " in " + file);
@@ -114,7 +116,7 @@ public final class Idx {
             int done = 0;
             try {
                 while (done < count) {
-                    int r = in.read(buffer, offset + done, count - done);
+                    int r = in.read(buffer, offset + done, Math.min(READ_CHUNK, count - done));
                     if (r < 0) {
                         throw truncated(position + done, length, dims, file);
                     }
@@ -127,7 +129,7 @@ public final class Idx {
         }
 
         /** Checks that all the data was read and that the file ends there. */
-        public void finish() throws IOException {
+        void finish() throws IOException {
             if (position != length) {
                 throw new IllegalStateException(file + ": " + (length - position) + " data bytes not read yet");
             }

@@ -129,6 +129,16 @@ public interface Kernels {
 
     void scale(int n, double alpha, double[] x, int xOff);
 
+    /**
+     * {@code out[i] = (x[i] & 0xFF) / divisor} for n bytes read as unsigned, the division in float32: the book's
+     * {@code x.astype(np.float32) / 255.0} for images stored a byte a pixel. {@code out} is the output. Exact in
+     * every implementation (a correctly rounded division), so the same bits everywhere.
+     */
+    void fromUnsignedBytes(int n, byte[] x, int xOff, float divisor, float[] out, int outOff);
+
+    /** The float64 form of {@link #fromUnsignedBytes(int, byte[], int, float, float[], int)}. */
+    void fromUnsignedBytes(int n, byte[] x, int xOff, double divisor, double[] out, int outOff);
+
     // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
     // Images are (n, C, H, W) row-major; a ConvGeometry gives C, H, W, the window, stride and pad. These kernels split
     // their work by image (or by row) over Parallel, every task writing its own part of the output.

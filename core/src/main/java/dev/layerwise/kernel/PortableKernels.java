@@ -543,6 +543,20 @@ public class PortableKernels implements Kernels {
         }
     }
 
+    @Override
+    public void fromUnsignedBytes(int n, byte[] x, int xOff, float divisor, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = (x[xOff + i] & 0xFF) / divisor;
+        }
+    }
+
+    @Override
+    public void fromUnsignedBytes(int n, byte[] x, int xOff, double divisor, double[] out, int outOff) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = (x[xOff + i] & 0xFF) / divisor;
+        }
+    }
+
     // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
 
     /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */

@@ -1,5 +1,6 @@
 package dev.layerwise.net;
 
+import dev.layerwise.data.DataSet;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Tensor;
@@ -55,6 +56,11 @@ public interface Network {
 
     /** The fraction of rows whose highest score is the label, in inference mode. */
     double accuracy(Tensor x, Labels t);
+
+    /** {@link #accuracy(Tensor, Labels)} over a data set; a network may read it a part at a time. */
+    default double accuracy(DataSet data) {
+        return accuracy(data.x(), data.t());
+    }
 
     /**
      * Backpropagation: one forward and one backward pass in training mode, leaving the gradient of every parameter in

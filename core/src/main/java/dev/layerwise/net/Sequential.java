@@ -1,5 +1,6 @@
 package dev.layerwise.net;
 
+import dev.layerwise.data.DataSet;
 import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Parameter;
@@ -9,12 +10,14 @@ import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -41,6 +44,8 @@ public class Sequential implements Network {
     private final List<Map.Entry<String, Layer>> order;
     private final SoftmaxWithLoss lastLayer = new SoftmaxWithLoss();
     private int[] argmax = new int[0];
+    /** Examples stored as bytes, converted for {@link #accuracy(DataSet)}; kept for the next evaluation. */
+    private Tensor evalInput;
 
     /** A network of {@code layers} (in iteration order) over {@code params}, ending in softmax with loss. */
     public Sequential(Parameters params, Map<String, ? extends Layer> layers) {
@@ -185,7 +190,31 @@ public class Sequential implements Network {
     @Override
     public double accuracy(Tensor x, Labels t) {
         Tensor input = checkedInput(x);
-        int n = input.dim(0);
+        return accuracy(input.dim(0), t, input::rows);
+    }
+
+    /**
+     * The accuracy on {@code data}, {@value #EVAL_CHUNK} examples at a time: views of its tensor, or, for examples
+     * stored as bytes, converted into a buffer the network keeps for its next evaluation.
+     */
+    @Override
+    public double accuracy(DataSet data) {
+        Tensor buffer = data.hasTensor() ? null : evalBuffer(data);
+        return accuracy(data.size(), data.t(), (from, to) -> checkedInput(data.rows(from, to, buffer)));
+    }
+
+    /** A buffer for {@value #EVAL_CHUNK} of {@code data}'s examples: the last one, when it fits. */
+    private Tensor evalBuffer(DataSet data) {
+        int[] shape = data.shape();
+        shape[0] = Math.min(EVAL_CHUNK, shape[0]);
+        if (evalInput == null || evalInput.dtype() != data.dtype() || !Arrays.equals(evalInput.shape(), shape)) {
+            evalInput = Tensor.zeros(data.dtype(), shape);
+        }
+        return evalInput;
+    }
+
+    /** The accuracy over {@code n} examples, those of rows {@code [from, to)} given by {@code rows}. */
+    private double accuracy(int n, Labels t, BiFunction<Integer, Integer, Tensor> rows) {
         if (n == 0) {
             return 0;
         }
@@ -196,7 +225,7 @@ public class Sequential implements Network {
         int correct = 0;
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int to = Math.min(n, from + EVAL_CHUNK);
-            Tensor scores = forward(input.rows(from, to), false);
+            Tensor scores = forward(rows.apply(from, to), false);
             if (argmax.length < to - from) {
                 argmax = new int[to - from];
             }

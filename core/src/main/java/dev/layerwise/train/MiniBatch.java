@@ -2,7 +2,6 @@ package dev.layerwise.train;
 
 import dev.layerwise.data.DataSet;
 import dev.layerwise.kernel.Parallel;
-import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Tensor;
 import java.util.function.IntConsumer;
@@ -29,9 +28,9 @@ public final class MiniBatch {
     public MiniBatch(DataSet data, int batchSize) {
         this.data = data;
         this.rowSize = data.features();
-        int[] shape = data.x().shape();
+        int[] shape = data.shape();
         shape[0] = batchSize;
-        this.x = Tensor.zeros(data.x().dtype(), shape);
+        this.x = Tensor.zeros(data.dtype(), shape);
         this.t = new int[batchSize];
         this.labels = Labels.of(t);
     }
@@ -67,16 +66,10 @@ public final class MiniBatch {
     private void copyRows(int task) {
         int from = Parallel.chunkStart(task, tasks, t.length);
         int to = Parallel.chunkStart(task + 1, tasks, t.length);
-        Tensor src = data.x();
         int[] all = data.t().indices();
         for (int i = from; i < to; i++) {
-            int row = indices[i];
-            if (src.dtype() == DType.FLOAT32) {
-                System.arraycopy(src.floats(), src.offset() + row * rowSize, x.floats(), i * rowSize, rowSize);
-            } else {
-                System.arraycopy(src.doubles(), src.offset() + row * rowSize, x.doubles(), i * rowSize, rowSize);
-            }
-            t[i] = all[row];
+            data.copyExample(indices[i], x, i);
+            t[i] = all[indices[i]];
         }
     }
 

@@ -264,8 +264,8 @@ public final class Trainer {
             testAcc = last.testAccuracy();
         } else {
             long t0 = System.nanoTime();
-            trainAcc = network.accuracy(train.x(), train.t());
-            testAcc = test == null ? Double.NaN : network.accuracy(test.x(), test.t());
+            trainAcc = network.accuracy(train);
+            testAcc = test == null ? Double.NaN : network.accuracy(test);
             evalNanos += System.nanoTime() - t0;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -349,11 +349,11 @@ public final class Trainer {
     /** The accuracies of {@code net} on the training and test sets (or their first {@code evalSampleSize}). */
     private Evaluation evaluate(Network net, int iteration, double meanLoss) {
         DataSet evalTrain = evalSampleSize > 0 ? train.head(evalSampleSize) : train;
-        double trainAcc = net.accuracy(evalTrain.x(), evalTrain.t());
+        double trainAcc = net.accuracy(evalTrain);
         double testAcc = Double.NaN;
         if (test != null) {
             DataSet evalTest = evalSampleSize > 0 ? test.head(evalSampleSize) : test;
-            testAcc = net.accuracy(evalTest.x(), evalTest.t());
+            testAcc = net.accuracy(evalTest);
         }
         return new Evaluation(iteration, (double) iteration / iterPerEpoch, meanLoss, trainAcc, testAcc,
                 (System.nanoTime() - start) / 1e9);

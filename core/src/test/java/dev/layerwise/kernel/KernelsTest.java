@@ -363,4 +363,32 @@ class KernelsTest {
             Parallel.setThreads(before);
         }
     }
+
+    /** Every byte value, at offsets and lengths around the vector widths, against the division in each precision. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void unsignedBytesAreDividedExactly(Kernels k) {
+        byte[] x = new byte[1000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (byte) (i * 13 + 5);
+        }
+        for (int n : new int[] {0, 1, 7, 16, 33, 64, 255, 256, 997}) {
+            for (int off : new int[] {0, 3}) {
+                for (double divisor : new double[] {255.0, 1.0, 3.0}) {
+                    float[] f = new float[n + 2];
+                    double[] d = new double[n + 2];
+                    k.fromUnsignedBytes(n, x, off, (float) divisor, f, 1);
+                    k.fromUnsignedBytes(n, x, off, divisor, d, 1);
+                    for (int i = 0; i < n; i++) {
+                        int v = x[off + i] & 0xFF;
+                        assertEquals(v / (float) divisor, f[1 + i], "float32 " + v + " / " + divisor);
+                        assertEquals(v / divisor, d[1 + i], "float64 " + v + " / " + divisor);
+                    }
+                    assertEquals(0f, f[0]);
+                    assertEquals(0f, f[n + 1], "nothing written past n");
+                    assertEquals(0.0, d[n + 1]);
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.layerwise.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,50 @@ class TrainerTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    /**
+     * Training and evaluating on examples stored as bytes (as MNIST is loaded) gives the run of the same examples as a
+     * tensor, bit for bit; the evaluations span several chunks of examples and a partial one.
+     */
+    @Test
+    void bytesTrainAsTheirTensor() {
+        Rng rng = new Rng(21);
+        int n = 2345;
+        byte[] pixels = new byte[n * 16];
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i % 3;
+            for (int j = 0; j < 16; j++) {
+                pixels[i * 16 + j] = (byte) (j % 3 == t[i] ? 150 + rng.nextInt(100) : rng.nextInt(120));
+            }
+        }
+        List<TrainingResult> results = new ArrayList<>();
+        for (boolean asBytes : new boolean[] {true, false}) {
+            DataSet bytes = DataSet.ofUnsignedBytes(pixels, new int[] {n, 16}, 255.0, DType.FLOAT32, Labels.of(t));
+            DataSet test = bytes.head(1500);
+            DataSet train = asBytes ? bytes : new DataSet(bytes.x(), bytes.t());
+            TwoLayerNet net = new TwoLayerNet(16, 10, 3, 0.1, DType.FLOAT32, new Rng(5));
+            results.add(Trainer.builder(net, new SGD(0.1), train, asBytes ? test : new DataSet(test.x(), test.t()))
+                    .iterations(250).batchSize(100).seed(5).build().run());
+            if (asBytes) {
+                assertFalse(train.hasTensor() || test.hasTensor(), "trained and evaluated without making the tensor");
+            }
+        }
+        TrainingResult fromBytes = results.get(0);
+        TrainingResult fromTensor = results.get(1);
+        assertArrayEquals(fromTensor.losses(), fromBytes.losses());
+        assertEquals(fromTensor.evaluations().size(), fromBytes.evaluations().size());
+        for (int i = 0; i < fromBytes.evaluations().size(); i++) {
+            Evaluation a = fromBytes.evaluations().get(i);
+            Evaluation b = fromTensor.evaluations().get(i);
+            assertEquals(b.loss(), a.loss());
+            assertEquals(b.trainAccuracy(), a.trainAccuracy());
+            assertEquals(b.testAccuracy(), a.testAccuracy());
+        }
+        assertEquals(fromTensor.trainAccuracy(), fromBytes.trainAccuracy());
+        assertEquals(fromTensor.testAccuracy(), fromBytes.testAccuracy());
+        assertTrue(fromBytes.testAccuracy() > 0.9, "it learns: " + fromBytes.testAccuracy());
     }
 
     @Test

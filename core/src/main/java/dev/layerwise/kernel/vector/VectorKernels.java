@@ -136,6 +136,7 @@ public final class VectorKernels extends PortableKernels {
         adamUpdate(n, 1e-3, 0.9, 0.999, 1e-7, f, 0, fo, 0, fo, 0, fo, 0);
         axpy(n, 0.5f, f, 0, fo, 0);
         scale(n, 0.5f, fo, 0);
+        fromUnsignedBytes(n, new byte[n], 0, 255f, fo, 0);
     }
 
     /** {@link #warmUpFloats()} for the float64 kernels (the products, element-wise kernels, exp, im2col, Adam). */
@@ -373,6 +374,11 @@ public final class VectorKernels extends PortableKernels {
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
         FloatOps.scale(n, alpha, x, xOff);
+    }
+
+    @Override
+    public void fromUnsignedBytes(int n, byte[] x, int xOff, float divisor, float[] out, int outOff) {
+        FloatOps.fromUnsignedBytes(n, x, xOff, divisor, out, outOff);
     }
 
     @Override
