@@ -20,6 +20,8 @@ public final class DataSet {
     private final Labels t;
     private final int[] shape;
     private final DType dtype;
+    /** Values per example: the product of the shape after its first dimension. */
+    private final int features;
     /** The examples as bytes ({@code null} for a data set made from a tensor) and what each is divided by. */
     private final byte[] bytes;
     private final double divisor;
@@ -40,6 +42,7 @@ public final class DataSet {
         this.t = t;
         this.shape = shape;
         this.dtype = dtype;
+        this.features = Shapes.size(Arrays.copyOfRange(shape, 1, shape.length));
         this.bytes = bytes;
         this.divisor = divisor;
     }
@@ -107,10 +110,6 @@ public final class DataSet {
 
     /** Values per example ({@code 784} for flattened MNIST). */
     public int features() {
-        int features = 1;
-        for (int i = 1; i < shape.length; i++) {
-            features *= shape[i];
-        }
         return features;
     }
 
@@ -135,7 +134,6 @@ public final class DataSet {
      * hold {@link #features()} values each (a mini-batch buffer).
      */
     public void copyExample(int example, Tensor into, int row) {
-        int features = features();
         if (example < 0 || example >= size()) {
             throw new IndexOutOfBoundsException("example " + example + " of a data set of " + size());
         }
@@ -175,7 +173,6 @@ public final class DataSet {
 
     /** Checks that rows {@code [row, row + count)} of {@code buffer} can take examples of this data set. */
     private void checkBuffer(Tensor buffer, int row, int count) {
-        int features = features();
         int bufferRows = buffer.rank() == 0 ? 0 : buffer.dim(0);
         if (buffer.dtype() != dtype || buffer.size() != bufferRows * features || row < 0 || row + count > bufferRows) {
             throw new IllegalArgumentException("cannot put " + count + " " + dtype + " examples of "
@@ -186,7 +183,6 @@ public final class DataSet {
 
     /** Converts {@code count} examples from {@code example} into {@code into} from its element {@code at}. */
     private void convert(int example, int count, Tensor into, int at) {
-        int features = features();
         Kernels k = Kernels.get();
         if (dtype == DType.FLOAT32) {
             k.fromUnsignedBytes(count * features, bytes, example * features, (float) divisor, into.floats(),

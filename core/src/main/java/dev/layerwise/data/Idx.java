@@ -2,7 +2,6 @@ package dev.layerwise.data;
 
 import dev.layerwise.io.FileFormatException;
 import dev.layerwise.tensor.Shapes;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,110 +41,40 @@ public final class Idx {
         }
     }
 
-    /** Reads an IDX file; gzip is recognised by its magic bytes, whatever the file name. */
+    /**
+     * Reads an IDX file; gzip is recognised by its magic bytes, whatever the file name. A raw file's size is checked
+     * against its dimensions before the data is read, a compressed one's as it is read.
+     */
     public static Array read(Path file) throws IOException {
-        try (Reader r = Reader.open(file)) {
-            byte[] data = new byte[r.length()];
-            r.readFully(data, 0, data.length);
-            r.finish();
-            return new Array(r.dims(), data);
+        try (PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 2);
+             InputStream in = isGzip(raw) ? new GZIPInputStream(raw, GZIP_BUFFER) : raw) {
+            long size = in == raw ? Files.size(file) : -1;
+            int[] dims = readHeader(in, file, size);
+            int length = dataLength(dims, file);
+            if (size >= 0) {
+                checkDataSize(size - headerSize(dims.length), length, dims, file);
+            }
+            byte[] data = new byte[length];
+            int done = 0;
+            while (done < length) {
+                int r = in.read(data, done, Math.min(READ_CHUNK, length - done));
+                if (r < 0) {
+                    throw truncated(done, length, dims, file);
+                }
+                done += r;
+            }
+            checkDataSize(length + in.transferTo(OutputStream.nullOutputStream()), length, dims, file);
+            return new Array(dims, data);
+        } catch (EOFException | ZipException e) {
+            throw gzipFailure(file, e);
         }
     }
 
-    /**
-     * An IDX file opened for reading: the header has been read and checked, the data is read in pieces of the caller's
-     * choosing with {@link #readFully}, and {@link #finish} checks that it was all there and that nothing follows.
-     */
-    static final class Reader implements Closeable {
-        private final Path file;
-        private final InputStream in;
-        private final int[] dims;
-        private final int length;
-        private int position;
-
-        private Reader(Path file, InputStream in, int[] dims, int length) {
-            this.file = file;
-            this.in = in;
-            this.dims = dims;
-            this.length = length;
-        }
-
-        /**
-         * Opens {@code file} (gzip recognised by its magic bytes) and reads its header. A raw file's size is checked
-         * against the dimensions at once; a compressed one's as it is read.
-         */
-        static Reader open(Path file) throws IOException {
-            PushbackInputStream raw = new PushbackInputStream(Files.newInputStream(file), 2);
-            try {
-                byte[] start = raw.readNBytes(2);
-                raw.unread(start);
-                boolean gzipped = start.length == 2 && (start[0] & 0xFF) == 0x1F && (start[1] & 0xFF) == 0x8B;
-                InputStream in = gzipped ? new GZIPInputStream(raw, GZIP_BUFFER) : raw;
-                long size = gzipped ? -1 : Files.size(file);
-                int[] dims = readHeader(in, file, size);
-                int length = dataLength(dims, file);
-                if (size >= 0) {
-                    checkDataSize(size - headerSize(dims.length), length, dims, file);
-                }
-                return new Reader(file, in, dims, length);
-            } catch (EOFException | ZipException e) {
-                raw.close();
-                throw gzipFailure(file, e);
-            } catch (IOException | RuntimeException e) {
-                raw.close();
-                throw e;
-            }
-        }
-
-        /** The dimensions (a copy). */
-        int[] dims() {
-            return dims.clone();
-        }
-
-        /** The number of data bytes, the product of the dimensions. */
-        int length() {
-            return length;
-        }
-
-        /** Reads the next {@code count} data bytes into {@code buffer} from {@code offset}. */
-        void readFully(byte[] buffer, int offset, int count) throws IOException {
-            if (count > length - position) {
-                throw new IllegalArgumentException("asked for " + count + " bytes at " + position + " of the "
-                        + length + " in " + file);
-            }
-            int done = 0;
-            try {
-                while (done < count) {
-                    int r = in.read(buffer, offset + done, Math.min(READ_CHUNK, count - done));
-                    if (r < 0) {
-                        throw truncated(position + done, length, dims, file);
-                    }
-                    done += r;
-                }
-            } catch (EOFException | ZipException e) {
-                throw gzipFailure(file, e);
-            }
-            position += count;
-        }
-
-        /** Checks that all the data was read and that the file ends there. */
-        void finish() throws IOException {
-            if (position != length) {
-                throw new IllegalStateException(file + ": " + (length - position) + " data bytes not read yet");
-            }
-            long extra;
-            try {
-                extra = in.transferTo(OutputStream.nullOutputStream());
-            } catch (EOFException | ZipException e) {
-                throw gzipFailure(file, e);
-            }
-            checkDataSize(length + extra, length, dims, file);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
+    /** Whether the stream starts with gzip's magic bytes (left unread). */
+    private static boolean isGzip(PushbackInputStream in) throws IOException {
+        byte[] start = in.readNBytes(2);
+        in.unread(start);
+        return start.length == 2 && (start[0] & 0xFF) == 0x1F && (start[1] & 0xFF) == 0x8B;
     }
 
     private static int headerSize(int rank) {

@@ -107,34 +107,6 @@ class IdxTest {
     }
 
     @Test
-    void aReaderHandsTheDataOverInPieces() throws IOException {
-        byte[] data = new byte[1000];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 37);
-        }
-        Files.write(dir.resolve("a"), idx(new int[] {10, 100}, data));
-        Files.write(dir.resolve("a.gz"), gzip(idx(new int[] {10, 100}, data)));
-        for (String name : new String[] {"a", "a.gz"}) {
-            try (Idx.Reader r = Idx.Reader.open(dir.resolve(name))) {
-                assertArrayEquals(new int[] {10, 100}, r.dims());
-                assertEquals(1000, r.length());
-                byte[] read = new byte[1000];
-                for (int at = 0; at < read.length; at += 7) {
-                    r.readFully(read, at, Math.min(7, read.length - at));
-                }
-                r.finish();
-                assertArrayEquals(data, read);
-                assertThrows(IllegalArgumentException.class, () -> r.readFully(read, 0, 1));
-            }
-            try (Idx.Reader r = Idx.Reader.open(dir.resolve(name))) {
-                r.readFully(new byte[10], 0, 10);
-                IllegalStateException early = assertThrows(IllegalStateException.class, r::finish);
-                assertTrue(early.getMessage().contains("990 data bytes not read"), early.getMessage());
-            }
-        }
-    }
-
-    @Test
     void loadsAnMnistDirectoryAsTheBookDoes() throws IOException {
         writeTinyMnist(dir, 30, 20, true);
         Mnist.Data data = Mnist.load(dir, Mnist.Options.defaults());
