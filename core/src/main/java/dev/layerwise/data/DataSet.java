@@ -113,7 +113,7 @@ public final class DataSet {
         return features;
     }
 
-    /** The first {@code n} examples (of a tensor, views; of bytes, a copy of theirs). */
+    /** The first {@code n} examples (views, no copy: of the tensor, or of the bytes). */
     public DataSet head(int n) {
         int m = Math.min(n, size());
         if (m == size()) {
@@ -126,7 +126,7 @@ public final class DataSet {
         }
         int[] s = shape.clone();
         s[0] = m;
-        return new DataSet(null, labels, s, dtype, Arrays.copyOf(bytes, m * features()), divisor);
+        return new DataSet(null, labels, s, dtype, bytes, divisor); // a prefix: examples [0, m) of the same bytes
     }
 
     /**
