@@ -28,8 +28,10 @@ class KernelsTest {
     }
 
     static Stream<Arguments> gemmCases() {
+        // With AVX-512 (16 lanes): 50 and 33 end in a panel three vectors wide and thin columns, 40 in a partial wide
+        // panel (read in place past KC = 256 steps), 1 in thin columns alone, 67 in an odd number of thin columns.
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {17, 33, 9}, {100, 50, 784}, {31, 67, 129},
-            {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}};
+            {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}, {37, 40, 300}, {9, 24, 260}};
         List<Arguments> cases = new ArrayList<>();
         for (Kernels k : implementations()) {
             for (int[] s : shapes) {
@@ -333,31 +335,35 @@ class KernelsTest {
     @MethodSource("kernels")
     void resultsDoNotDependOnTheThreadCount(Kernels k) {
         Rng rng = new Rng(11);
-        int m = 200;
-        int n = 130;
-        int kk = 300;
-        float[] a = toFloat(random(rng, m * kk));
-        float[] b = toFloat(random(rng, kk * n));
         int before = Parallel.threads();
         try {
-            // Dense operands, then a mostly zero A (whose zeros the portable product skips).
-            for (int trans = 0; trans < 6; trans++) {
-                boolean ta = (trans & 1) != 0;
-                boolean tb = (trans & 2) != 0;
-                if (trans == 4) {
-                    a = toFloat(sparse(rng, m * kk, 0.15));
+            // A wide product, then the book's first layer (a panel three vectors wide and thin columns with AVX-512).
+            for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}}) {
+                int m = shape[0];
+                int n = shape[1];
+                int kk = shape[2];
+                float[] a = toFloat(random(rng, m * kk));
+                float[] b = toFloat(random(rng, kk * n));
+                // Dense operands, then a mostly zero A (whose zeros the portable product skips).
+                for (int trans = 0; trans < 6; trans++) {
+                    boolean ta = (trans & 1) != 0;
+                    boolean tb = (trans & 2) != 0;
+                    if (trans == 4) {
+                        a = toFloat(sparse(rng, m * kk, 0.15));
+                    }
+                    Parallel.setThreads(1);
+                    float[] one = new float[m * n];
+                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
+                    Parallel.setThreads(2);
+                    float[] two = new float[m * n];
+                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, two, 0, false);
+                    Parallel.setThreads(3);
+                    float[] three = new float[m * n];
+                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, three, 0, false);
+                    String what = m + "x" + n + "x" + kk + ", transA=" + ta + " transB=" + tb;
+                    assertArrayEquals(one, two, "1 vs 2 threads, " + what);
+                    assertArrayEquals(one, three, "1 vs 3 threads, " + what);
                 }
-                Parallel.setThreads(1);
-                float[] one = new float[m * n];
-                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
-                Parallel.setThreads(2);
-                float[] two = new float[m * n];
-                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, two, 0, false);
-                Parallel.setThreads(3);
-                float[] three = new float[m * n];
-                k.gemm(ta, tb, m, n, kk, a, 0, b, 0, three, 0, false);
-                assertArrayEquals(one, two, "1 vs 2 threads, transA=" + ta + " transB=" + tb);
-                assertArrayEquals(one, three, "1 vs 3 threads");
             }
         } finally {
             Parallel.setThreads(before);

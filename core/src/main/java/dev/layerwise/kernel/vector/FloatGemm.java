@@ -21,6 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * are packed. Partial tiles are handled by the same kernels: surplus rows are computed from a valid row and not
  * stored, surplus columns are not stored.
  *
+ * <p>Two things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
+ * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}); and up to a quarter of a vector of
+ * columns past the last whole vector are computed by {@link #thin}, as dot products, instead of in a vector of their
+ * own. The book's hidden layer of 50 columns (16 lanes: 3 vectors and 2) took as long as 64 columns did; now 48 and 2.
+ *
  * <p>Work is split over {@link Parallel} by blocks of rows, or by panels when there are fewer row blocks than threads
  * or when B is transposed: then each thread packs the panels it computes, instead of one thread packing all of B
  * first. The shared dimension is never split, so each element of C is summed in the same order whatever the thread
@@ -38,13 +43,34 @@ final class FloatGemm {
      * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted.
      */
     static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+    /**
+     * Whether a last panel of at most {@code L} columns joins the panel before it in a tile three vectors wide (6 rows,
+     * 18 accumulators; with AVX-512 only, with AVX2's 16 registers it would spill), rather than run in a tile two
+     * vectors wide of which it fills one. A tile one vector wide would not do: the micro-kernel keeps the core's pace
+     * when each broadcast of A feeds two vectors or more, and one vector wide the broadcasts set it (16 columns took
+     * 80% of the time of 32 here).
+     */
+    static final boolean WIDE = MR == 8;
+    /** Row stride of a tile: the widest panel's columns. */
+    static final int TW = WIDE ? 3 * L : NR;
+    /**
+     * Columns past the last whole vector, up to this many, are computed by {@link #thin} (a quarter of a vector: 4
+     * with AVX-512, 2 with AVX2) rather than in a vector of which they would fill a few lanes, in products of MR rows
+     * or more (for fewer, copying B's thin columns costs more than it saves). The book's hidden layer of 50 is 3
+     * vectors and 2 columns with AVX-512: padded to 4 vectors, its products did 28% more work than needed.
+     */
+    static final int THIN = L / 4;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** A thin column of C as {@link #thin} computes it, before it is stored. */
+    private static final ThreadLocal<float[]> COLUMN = ThreadLocal.withInitial(() -> new float[0]);
+    /** The thin columns of a row-major B, each packed into k consecutive floats. */
+    private static final ThreadLocal<float[]> THIN_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * TW]);
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
 
     private FloatGemm() {
@@ -85,21 +111,28 @@ final class FloatGemm {
             }
             return;
         }
-        int panels = (n + NR - 1) / NR;
-        int fullPanels = n / NR;
+        // Columns [0, cols) in panels of NR, the last of which may be narrower or, if WIDE, wider; [cols, n) thin.
+        int thin = n % L <= THIN && m >= MR ? n % L : 0;
+        int cols = n - thin;
+        int fullPanels = cols / NR;
+        int rest = cols - fullPanels * NR;
+        boolean wideLast = WIDE && !tb && fullPanels > 0 && rest > 0 && rest <= L;
+        int panels = fullPanels + (rest > 0 && !wideLast ? 1 : 0);
         int aRs = ta ? 1 : k;
         int aCs = ta ? m : 1;
         int rowBlocks = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
-        boolean alone = threads == 1 || rowBlocks * panels == 1;
+        boolean alone = threads == 1 || rowBlocks * panels == 1 && thin == 0;
         // A transposed B is packed whole before the product, unless the threads split the panels: then each packs
         // its own (packing dout·Wᵀ's B serially took as long as the product on two threads).
         boolean packByTask = tb && !alone && panels >= threads;
-        float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, k, b, bOff, panels, fullPanels);
+        float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
+        float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
         if (alone) {
-            tiles(0, m, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
-                    biasOff);
+            tiles(0, m, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate,
+                    bias, biasOff);
+            thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
             return;
         }
         Task task = TASK.get();
@@ -108,7 +141,8 @@ final class FloatGemm {
         }
         task.busy = true;
         try {
-            task.set(tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias, biasOff);
+            task.set(ta, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff, accumulate, bias,
+                    biasOff);
             task.packByTask = packByTask;
             task.byRows = !packByTask && (rowBlocks >= threads || rowBlocks >= panels);
             task.rowBlocks = rowBlocks;
@@ -131,9 +165,11 @@ final class FloatGemm {
         int rowBlocks;
         int panels;
         int tasks;
+        private boolean ta;
         private boolean tb;
         private int m;
         private int n;
+        private int cols;
         private int k;
         private float[] a;
         private int aOff;
@@ -142,17 +178,21 @@ final class FloatGemm {
         private float[] b;
         private int bOff;
         private float[] packed;
+        private float[] thinB;
         private float[] c;
         private int cOff;
         private boolean accumulate;
         private float[] bias;
         private int biasOff;
 
-        void set(boolean tb, int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
-                 float[] packed, float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
+        void set(boolean ta, boolean tb, int m, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs,
+                 float[] b, int bOff, float[] packed, float[] thinB, float[] c, int cOff, boolean accumulate,
+                 float[] bias, int biasOff) {
+            this.ta = ta;
             this.tb = tb;
             this.m = m;
             this.n = n;
+            this.cols = cols;
             this.k = k;
             this.a = a;
             this.aOff = aOff;
@@ -161,6 +201,7 @@ final class FloatGemm {
             this.b = b;
             this.bOff = bOff;
             this.packed = packed;
+            this.thinB = thinB;
             this.c = c;
             this.cOff = cOff;
             this.accumulate = accumulate;
@@ -172,6 +213,7 @@ final class FloatGemm {
             a = null;
             b = null;
             packed = null;
+            thinB = null;
             c = null;
             bias = null;
             busy = false;
@@ -182,49 +224,61 @@ final class FloatGemm {
             if (byRows) {
                 int i0 = Math.min(m, rowBlocks * t / tasks * MR);
                 int i1 = Math.min(m, rowBlocks * (t + 1) / tasks * MR);
-                tiles(i0, i1, 0, panels, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
-                        biasOff);
+                tiles(i0, i1, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                        accumulate, bias, biasOff);
+                thin(i0, i1, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
             } else {
                 int jp0 = panels * t / tasks;
                 int jp1 = panels * (t + 1) / tasks;
                 if (packByTask) {
-                    packTransposed(jp0, jp1, n, k, b, bOff, packed);
+                    packTransposed(jp0, jp1, cols, k, b, bOff, packed);
                 }
-                tiles(0, m, jp0, jp1, tb, m, n, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
-                        biasOff);
+                tiles(0, m, jp0, jp1, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                        accumulate, bias, biasOff);
+                if (t == tasks - 1) {
+                    thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
+                }
             }
         }
     }
 
     /**
-     * Packs B where it cannot be read in place: all of a transposed B (stored n×k) into k×NR panels, or only the last,
-     * partial panel of a row-major B; zero-padded to NR columns. Returns null when nothing needs packing.
+     * Packs B's columns {@code [0, cols)} where they cannot be read in place: all of a transposed B (stored n×k) into
+     * k×NR panels, or only the last, partial panel of a row-major B; zero-padded to NR columns. Returns null when
+     * nothing needs packing.
      */
-    private static float[] pack(boolean tb, int n, int k, float[] b, int bOff, int panels, int fullPanels) {
+    private static float[] pack(boolean tb, int n, int cols, int k, float[] b, int bOff, int panels) {
         if (tb) {
             float[] packed = scratch(panels * k * NR);
-            packTransposed(0, panels, n, k, b, bOff, packed);
+            packTransposed(0, panels, cols, k, b, bOff, packed);
             return packed;
         }
-        if (fullPanels == panels) {
+        if (panels == 0) {
             return null;
         }
-        int j0 = fullPanels * NR;
-        int w = n - j0;
-        int safe = inPlaceRows(n, k, j0);
-        float[] packed = scratch((k - safe) * NR);
+        int j0 = (panels - 1) * NR;
+        int w = cols - j0;
+        int lw = loadWidth(w);
+        if (w == lw) {
+            return null;
+        }
+        int safe = inPlaceRows(n, k, j0, w);
+        float[] packed = scratch((k - safe) * lw);
         for (int p = safe; p < k; p++) {
-            System.arraycopy(b, bOff + p * n + j0, packed, (p - safe) * NR, w);
-            Arrays.fill(packed, (p - safe) * NR + w, (p - safe + 1) * NR, 0f);
+            System.arraycopy(b, bOff + p * n + j0, packed, (p - safe) * lw, w);
+            Arrays.fill(packed, (p - safe) * lw + w, (p - safe + 1) * lw, 0f);
         }
         return packed;
     }
 
-    /** Packs panels {@code [jp0, jp1)} of a transposed B (stored n×k) into {@code packed}, each k×NR. */
-    private static void packTransposed(int jp0, int jp1, int n, int k, float[] b, int bOff, float[] packed) {
+    /**
+     * Packs panels {@code [jp0, jp1)} of a transposed B (stored n×k, of which the panels hold the first {@code cols}
+     * columns) into {@code packed}, each k×NR.
+     */
+    private static void packTransposed(int jp0, int jp1, int cols, int k, float[] b, int bOff, float[] packed) {
         for (int jp = jp0; jp < jp1; jp++) {
             int j0 = jp * NR;
-            int w = Math.min(NR, n - j0);
+            int w = Math.min(NR, cols - j0);
             int base = jp * k * NR;
             for (int jj = 0; jj < w; jj++) {
                 int src = bOff + (j0 + jj) * k;
@@ -241,17 +295,39 @@ final class FloatGemm {
     }
 
     /**
-     * How many leading rows of the last, partial panel of a row-major B (columns {@code j0 …}) can be read in place:
-     * a full {@code NR}-wide load of such a row runs past the panel into the next row, whose values land in tile
-     * columns that {@link #merge} never stores, but must stay inside the matrix. The remaining rows are packed.
-     * Worth it when B is long (packing it would copy as much as the product reads); a B of one k-block is packed.
+     * How many leading rows of the last, partial panel of a row-major B (columns {@code j0 …}, {@code width} of them)
+     * can be read in place: a load of such a row ({@link #loadWidth}) may run past the panel into the next row, whose
+     * values land in tile columns that {@link #merge} never stores, but must stay inside the matrix. The remaining
+     * rows are packed. Worth it when B is long (packing it would copy as much as the product reads); a B of one
+     * k-block is packed.
      */
-    static int inPlaceRows(int n, int k, int j0) {
+    static int inPlaceRows(int n, int k, int j0, int width) {
         if (k <= KC) {
             return 0; // a short B is cheaper to pack whole than to visit twice per tile
         }
-        long last = (long) k * n - j0 - NR;
+        long last = (long) k * n - j0 - loadWidth(width);
         return last < 0 ? 0 : (int) Math.min(k, last / n + 1);
+    }
+
+    /** The columns a panel of {@code width} columns loads per row of B: two vectors, or three for a wide one. */
+    private static int loadWidth(int width) {
+        return width <= NR ? NR : 3 * L;
+    }
+
+    /** B's thin columns {@code [cols, n)}, row-major B, each copied into k consecutive floats for {@link #thin}. */
+    private static float[] packThin(int n, int cols, int k, float[] b, int bOff) {
+        int thin = n - cols;
+        float[] packed = THIN_SCRATCH.get();
+        if (packed.length < thin * k) {
+            packed = new float[thin * k];
+            THIN_SCRATCH.set(packed);
+        }
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < thin; j++) {
+                packed[j * k + p] = b[bOff + p * n + cols + j];
+            }
+        }
+        return packed;
     }
 
     /** A scratch array of the calling thread, grown as needed and reused, so steady-state products allocate nothing. */
@@ -264,11 +340,13 @@ final class FloatGemm {
         return s;
     }
 
-    /** Computes rows [i0, i1) × panels [jp0, jp1) of C. */
-    private static void tiles(int i0, int i1, int jp0, int jp1, boolean tb, int m, int n, int k, float[] a, int aOff,
-                              int aRs, int aCs, float[] b, int bOff, float[] packed, float[] c, int cOff,
-                              boolean accumulate, float[] bias, int biasOff) {
-        int fullPanels = n / NR;
+    /**
+     * Computes rows [i0, i1) × panels [jp0, jp1) of C, whose {@code panels} panels cover its first {@code cols}
+     * columns, NR each but the last (narrower, or with WIDE up to NR + L).
+     */
+    private static void tiles(int i0, int i1, int jp0, int jp1, int panels, boolean tb, int m, int n, int cols, int k,
+                              float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed, float[] c,
+                              int cOff, boolean accumulate, float[] bias, int biasOff) {
         float[] tile = TILE.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
@@ -276,23 +354,24 @@ final class FloatGemm {
             for (int jp = jp0; jp < jp1; jp++) {
                 int j0 = jp * NR;
                 int cPos = cOff + j0;
+                int width = jp == panels - 1 ? cols - j0 : NR;
+                int lw = loadWidth(width);
                 if (tb) {
                     band(i0, i1, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
-                            Math.min(NR, n - j0), add, bias, biasOff + j0);
-                } else if (jp < fullPanels) {
-                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, NR, add,
+                            width, add, bias, biasOff + j0);
+                } else if (width == lw) {
+                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, width, add,
                             bias, biasOff + j0);
                 } else {
-                    // The partial panel: rows read in place while a full-width load stays in B, the rest packed.
-                    int width = n - j0;
-                    int safe = inPlaceRows(n, k, j0);
+                    // The partial last panel: rows read in place while a full-width load stays in B, the rest packed.
+                    int safe = inPlaceRows(n, k, j0, width);
                     int split = Math.max(p0, Math.min(p0 + kc, safe));
                     if (split > p0) {
                         band(i0, i1, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n,
                                 width, add, bias, biasOff + j0);
                     }
                     if (split < p0 + kc) {
-                        band(i0, i1, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * NR, NR,
+                        band(i0, i1, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * lw, lw,
                                 tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
                     }
                 }
@@ -307,10 +386,18 @@ final class FloatGemm {
     private static void band(int i0, int i1, int p0, int kc, float[] a, int aOff, int aRs, int aCs, float[] bp,
                              int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc, int width,
                              boolean add, float[] bias, int biasPos) {
+        int step = width > NR ? 6 : MR;
         for (int i = i0; i < i1; ) {
-            int rows = Math.min(MR, i1 - i);
+            int rows = Math.min(step, i1 - i);
             int aPos = aOff + i * aRs + p0 * aCs;
-            if (rows > 4) {
+            if (width > NR) {
+                // Fewer kernels for the JIT to compile at start-up: the last 2–5 rows take the 6-row kernel too.
+                if (rows > 1) {
+                    kernel6Wide(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+                } else {
+                    kernel1Wide(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+                }
+            } else if (rows > 4) {
                 kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             } else if (rows > 1) {
                 kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
@@ -324,50 +411,52 @@ final class FloatGemm {
 
     /**
      * C[0..rows)[0..width) = tile (+ bias[0..width) on each row when bias is not null), or += tile when {@code add};
-     * the tile is MR×NR, row-major.
+     * the tile has rows of TW floats. Whole vectors first, then the columns past the last one.
      */
     private static void merge(float[] tile, int rows, int width, float[] c, int cPos, int ldc, boolean add,
                               float[] bias, int biasPos) {
-        if (width == NR) {
-            // Three loops rather than one with conditional vectors: a vector chosen by a condition is boxed by C2.
-            if (add) {
-                for (int r = 0; r < rows; r++) {
-                    int at = cPos + r * ldc;
-                    FloatVector.fromArray(S, tile, r * NR).add(FloatVector.fromArray(S, c, at)).intoArray(c, at);
-                    FloatVector.fromArray(S, tile, r * NR + L).add(FloatVector.fromArray(S, c, at + L))
-                            .intoArray(c, at + L);
-                }
-            } else if (bias != null) {
-                FloatVector b0 = FloatVector.fromArray(S, bias, biasPos);
-                FloatVector b1 = FloatVector.fromArray(S, bias, biasPos + L);
-                for (int r = 0; r < rows; r++) {
-                    int at = cPos + r * ldc;
-                    FloatVector.fromArray(S, tile, r * NR).add(b0).intoArray(c, at);
-                    FloatVector.fromArray(S, tile, r * NR + L).add(b1).intoArray(c, at + L);
-                }
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    int at = cPos + r * ldc;
-                    FloatVector.fromArray(S, tile, r * NR).intoArray(c, at);
-                    FloatVector.fromArray(S, tile, r * NR + L).intoArray(c, at + L);
+        int whole = width / L * L;
+        // Three loops rather than one with conditional vectors: a vector chosen by a condition is boxed by C2.
+        if (add) {
+            for (int r = 0; r < rows; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, c, at + j))
+                            .intoArray(c, at + j);
                 }
             }
-            return;
+        } else if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
+                            .intoArray(c, at + j);
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j < whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
+                }
+            }
         }
-        for (int r = 0; r < rows; r++) {
-            int t = r * NR;
-            int at = cPos + r * ldc;
-            for (int j = 0; j < width; j++) {
-                float v = tile[t + j];
-                c[at + j] = add ? c[at + j] + v : bias == null ? v : v + bias[biasPos + j];
+        if (whole < width) {
+            for (int r = 0; r < rows; r++) {
+                int t = r * TW;
+                int at = cPos + r * ldc;
+                for (int j = whole; j < width; j++) {
+                    float v = tile[t + j];
+                    c[at + j] = add ? c[at + j] + v : bias == null ? v : v + bias[biasPos + j];
+                }
             }
         }
     }
 
     /**
      * tile[0..8)[0..NR) = A[0..8)[0..kc) · B[0..kc)[0..NR): 16 accumulators in registers; per step one broadcast
-     * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used). Straight-line code with no
-     * branch after the loop, so that C2 keeps every vector in a register.
+     * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used).
+     * Straight-line code with no branch after the loop, so that C2 keeps every vector in a register.
      */
     private static void kernel8(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
                                 int bStride, float[] tile) {
@@ -425,28 +514,28 @@ final class FloatGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        c00.intoArray(tile, 0 * L);
-        c01.intoArray(tile, 1 * L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+        c60.intoArray(tile, 6 * TW + 0 * L);
+        c61.intoArray(tile, 6 * TW + 1 * L);
+        c70.intoArray(tile, 7 * TW + 0 * L);
+        c71.intoArray(tile, 7 * TW + 1 * L);
     }
 
     /**
      * tile[0..4)[0..NR) = A[0..4)[0..kc) · B[0..kc)[0..NR): 8 accumulators in registers; per step one broadcast
-     * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used). Straight-line code with no
-     * branch after the loop, so that C2 keeps every vector in a register.
+     * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used).
+     * Straight-line code with no branch after the loop, so that C2 keeps every vector in a register.
      */
     private static void kernel4(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
                                 int bStride, float[] tile) {
@@ -480,14 +569,14 @@ final class FloatGemm {
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        c00.intoArray(tile, 0 * L);
-        c01.intoArray(tile, 1 * L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
     }
 
     /**
@@ -518,5 +607,333 @@ final class FloatGemm {
         }
         c0.add(d0).intoArray(tile, 0);
         c1.add(d1).intoArray(tile, L);
+    }
+
+    /**
+     * tile[0..6)[0..3L) = A[0..6)[0..kc) · B[0..kc)[0..3L), three vectors wide (WIDE only): 18 accumulators; per step
+     * one broadcast of A per row and three loads of B, so that the multiply-adds, not the broadcasts, set the pace.
+     * Rows past {@code rows} repeat the last one (their results are not used). Six rows, not eight: with 24
+     * accumulators C2 spilled vectors in most runs, and the product took three times as long.
+     */
+    private static void kernel6Wide(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
+                                    int bStride, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1) * aRs;
+        int a2 = aPos + Math.min(2, rows - 1) * aRs;
+        int a3 = aPos + Math.min(3, rows - 1) * aRs;
+        int a4 = aPos + Math.min(4, rows - 1) * aRs;
+        int a5 = aPos + Math.min(5, rows - 1) * aRs;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c52 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * bStride;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bRow + 2 * L);
+            int ap = p * aCs;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c02.intoArray(tile, 0 * TW + 2 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c12.intoArray(tile, 1 * TW + 2 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c22.intoArray(tile, 2 * TW + 2 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c32.intoArray(tile, 3 * TW + 2 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c42.intoArray(tile, 4 * TW + 2 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+        c52.intoArray(tile, 5 * TW + 2 * L);
+    }
+
+    /** {@link #kernel6Wide} for a single row, even and odd steps in separate accumulators (six in all). */
+    private static void kernel1Wide(int kc, float[] a, int aPos, int aCs, float[] bp, int bPos, int bStride,
+                                    float[] tile) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S);
+        FloatVector d1 = FloatVector.zero(S);
+        FloatVector d2 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            int bRow = bPos + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, bp, bRow + 2 * L), c2);
+            FloatVector y = FloatVector.broadcast(S, a[aPos + (p + 1) * aCs]);
+            int bNext = bRow + bStride;
+            d0 = y.fma(FloatVector.fromArray(S, bp, bNext), d0);
+            d1 = y.fma(FloatVector.fromArray(S, bp, bNext + L), d1);
+            d2 = y.fma(FloatVector.fromArray(S, bp, bNext + 2 * L), d2);
+        }
+        if (p < kc) {
+            int bRow = bPos + p * bStride;
+            FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, bp, bRow + 2 * L), c2);
+        }
+        c0.add(d0).intoArray(tile, 0);
+        c1.add(d1).intoArray(tile, L);
+        c2.add(d2).intoArray(tile, 2 * L);
+    }
+
+    /**
+     * Rows [i0, i1) of C's thin columns [cols, n), the whole shared dimension at once, two columns per pass over A.
+     * Each element is computed the same way whatever the rows' split over threads:
+     * <ul>
+     * <li>A row-major ({@code !ta}): dot products along k of A's row and B's column ({@code thinB}, packed, or a row of
+     *     a transposed B), in vector lanes then summed pairwise ({@link #laneSum}), then the tail of k;
+     * <li>A transposed: the rows in vectors, A's column p being contiguous, each a chain of multiply-adds over k in
+     *     order, as a scalar chain gives it for the last rows.
+     * </ul>
+     */
+    private static void thin(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, float[] a,
+                             int aOff, float[] b, int bOff, float[] thinB, float[] c, int cOff, boolean accumulate,
+                             float[] bias, int biasOff) {
+        if (cols == n || i0 == i1) {
+            return;
+        }
+        int rows = i1 - i0;
+        // Two columns of results, and for a row-major A the lanes of their dot products, L per element.
+        int lanes = ta ? 0 : 2 * rows;
+        float[] out = COLUMN.get();
+        if (out.length < lanes * L + 2 * rows) {
+            out = new float[lanes * L + 2 * rows];
+            COLUMN.set(out);
+        }
+        int o0 = lanes * L;
+        for (int j = cols; j < n; j += 2) {
+            int j1 = Math.min(j + 1, n - 1); // an odd last column is computed twice, stored once
+            if (!ta) {
+                float[] bc = tb ? b : thinB;
+                int b0 = tb ? bOff + j * k : (j - cols) * k;
+                int b1 = tb ? bOff + j1 * k : (j1 - cols) * k;
+                int i = i0;
+                for (; i + 4 <= i1; i += 4) {
+                    dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * L, rows * L);
+                }
+                for (; i < i1; i++) {
+                    dot1(k, a, aOff + i * k, bc, b0, out, (i - i0) * L);
+                    dot1(k, a, aOff + i * k, bc, b1, out, (rows + i - i0) * L);
+                }
+                // The lanes summed only now: a scalar read just after a vector store to the same place stalls.
+                int vectorEnd = k / L * L;
+                for (int r = 0; r < rows; r++) {
+                    int aRow = aOff + (i0 + r) * k;
+                    out[o0 + r] = laneSum(out, r * L) + dotTail(vectorEnd, k, a, aRow, bc, b0);
+                    out[o0 + rows + r] = laneSum(out, (rows + r) * L) + dotTail(vectorEnd, k, a, aRow, bc, b1);
+                }
+            } else {
+                int b0 = tb ? bOff + j * k : bOff + j;
+                int b1 = tb ? bOff + j1 * k : bOff + j1;
+                int bStep = tb ? 1 : n;
+                int i = i0;
+                for (; i + 4 * L <= i1; i += 4 * L) {
+                    column4x2(k, a, aOff + i, m, b, b0, b1, bStep, out, o0 + i - i0, rows);
+                }
+                columnRest(i, i1, k, a, aOff, m, b, b0, b1, bStep, out, o0 + i - i0, rows);
+            }
+            // Stored after the whole pass: a scalar read just after a vector store to the same place stalls.
+            for (int jj = j, o = o0; jj <= j1; jj++, o += rows) {
+                float biasJ = accumulate || bias == null ? 0f : bias[biasOff + jj];
+                for (int i = i0; i < i1; i++) {
+                    int at = cOff + i * n + jj;
+                    c[at] = accumulate ? c[at] + out[o + i - i0] : out[o + i - i0] + biasJ;
+                }
+            }
+        }
+    }
+
+    /**
+     * The lanes of the dot products of A's four rows at aPos, aPos + k, … with the floats at bp[b0] and at bp[b1],
+     * over k's whole vectors: L floats each at out[at + r·L] and out[second + at + r·L]. Eight chains of multiply-adds.
+     */
+    private static void dot4x2(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
+                               int second) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int p = 0; p + L <= k; p += L) {
+            FloatVector v0 = FloatVector.fromArray(S, bp, b0 + p);
+            FloatVector v1 = FloatVector.fromArray(S, bp, b1 + p);
+            int ap = aPos + p;
+            FloatVector x0 = FloatVector.fromArray(S, a, ap);
+            c00 = x0.fma(v0, c00);
+            c01 = x0.fma(v1, c01);
+            FloatVector x1 = FloatVector.fromArray(S, a, ap + k);
+            c10 = x1.fma(v0, c10);
+            c11 = x1.fma(v1, c11);
+            FloatVector x2 = FloatVector.fromArray(S, a, ap + 2 * k);
+            c20 = x2.fma(v0, c20);
+            c21 = x2.fma(v1, c21);
+            FloatVector x3 = FloatVector.fromArray(S, a, ap + 3 * k);
+            c30 = x3.fma(v0, c30);
+            c31 = x3.fma(v1, c31);
+        }
+        c00.intoArray(out, at);
+        c10.intoArray(out, at + L);
+        c20.intoArray(out, at + 2 * L);
+        c30.intoArray(out, at + 3 * L);
+        c01.intoArray(out, second + at);
+        c11.intoArray(out, second + at + L);
+        c21.intoArray(out, second + at + 2 * L);
+        c31.intoArray(out, second + at + 3 * L);
+    }
+
+    /** {@link #dot4x2} for one row and one column: the lanes of a dot product at out[at]. */
+    private static void dot1(int k, float[] a, int aPos, float[] bp, int bPos, float[] out, int at) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int p = 0; p + L <= k; p += L) {
+            c0 = FloatVector.fromArray(S, a, aPos + p).fma(FloatVector.fromArray(S, bp, bPos + p), c0);
+        }
+        c0.intoArray(out, at);
+    }
+
+    /**
+     * The L floats at {@code t[at]} summed pairwise, halving (they are overwritten): a fixed order, so the same bits
+     * wherever the lanes were computed ({@code reduceLanes} leaves the order of a floating-point sum to the
+     * implementation, and a reduction in vectors cost C2 a quarter of a second to compile).
+     */
+    private static float laneSum(float[] t, int at) {
+        for (int w = L / 2; w > 0; w /= 2) {
+            for (int l = 0; l < w; l++) {
+                t[at + l] += t[at + l + w];
+            }
+        }
+        return t[at];
+    }
+
+    private static float dotTail(int p, int k, float[] a, int aPos, float[] bp, int bPos) {
+        float s = 0f;
+        for (; p < k; p++) {
+            s = Math.fma(a[aPos + p], bp[bPos + p], s);
+        }
+        return s;
+    }
+
+    /**
+     * {@link #column4x2} for rows [i, i1), fewer than 4L: a vector at a time, then one row at a time (a scalar chain of
+     * multiply-adds gives the same bits as a lane of the vector's).
+     */
+    private static void columnRest(int i, int i1, int k, float[] a, int aOff, int m, float[] b, int b0, int b1,
+                                   int bStep, float[] out, int at, int rows) {
+        for (; i + L <= i1; i += L, at += L) {
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = FloatVector.zero(S);
+            for (int p = 0; p < k; p++) {
+                FloatVector x = FloatVector.fromArray(S, a, aOff + p * m + i);
+                c0 = x.fma(FloatVector.broadcast(S, b[b0 + p * bStep]), c0);
+                c1 = x.fma(FloatVector.broadcast(S, b[b1 + p * bStep]), c1);
+            }
+            c0.intoArray(out, at);
+            c1.intoArray(out, rows + at);
+        }
+        for (; i < i1; i++, at++) {
+            float c0 = 0f;
+            float c1 = 0f;
+            for (int p = 0; p < k; p++) {
+                float x = a[aOff + p * m + i];
+                c0 = Math.fma(x, b[b0 + p * bStep], c0);
+                c1 = Math.fma(x, b[b1 + p * bStep], c1);
+            }
+            out[at] = c0;
+            out[rows + at] = c1;
+        }
+    }
+
+    /**
+     * Columns j0 and j1 of A·B for 4L consecutive rows of a transposed A (A's column p at {@code a[aPos + p·m]}), B's
+     * columns at {@code b[b0]} and {@code b[b1]}, {@code bStep} apart: out[at..at + 4L) and out[rows + at …]. Eight
+     * chains of multiply-adds over k.
+     */
+    private static void column4x2(int k, float[] a, int aPos, int m, float[] b, int b0, int b1, int bStep,
+                                  float[] out, int at, int rows) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            int ap = aPos + p * m;
+            FloatVector v0 = FloatVector.broadcast(S, b[b0 + p * bStep]);
+            FloatVector v1 = FloatVector.broadcast(S, b[b1 + p * bStep]);
+            FloatVector x0 = FloatVector.fromArray(S, a, ap);
+            c00 = x0.fma(v0, c00);
+            c01 = x0.fma(v1, c01);
+            FloatVector x1 = FloatVector.fromArray(S, a, ap + L);
+            c10 = x1.fma(v0, c10);
+            c11 = x1.fma(v1, c11);
+            FloatVector x2 = FloatVector.fromArray(S, a, ap + 2 * L);
+            c20 = x2.fma(v0, c20);
+            c21 = x2.fma(v1, c21);
+            FloatVector x3 = FloatVector.fromArray(S, a, ap + 3 * L);
+            c30 = x3.fma(v0, c30);
+            c31 = x3.fma(v1, c31);
+        }
+        c00.intoArray(out, at);
+        c10.intoArray(out, at + L);
+        c20.intoArray(out, at + 2 * L);
+        c30.intoArray(out, at + 3 * L);
+        c01.intoArray(out, rows + at);
+        c11.intoArray(out, rows + at + L);
+        c21.intoArray(out, rows + at + 2 * L);
+        c31.intoArray(out, rows + at + 3 * L);
     }
 }

@@ -115,7 +115,11 @@ public final class VectorKernels extends PortableKernels {
             gemm(false, false, rows, n, k, f, 0, f, 0, fo, 0, false);
             gemm(true, true, rows, n, k, f, 0, f, 0, fo, 0, true);
             gemmBias(false, false, rows, n, k, f, 0, f, 0, f, 0, fo, 0);
+            // A last panel of one vector, three with AVX-512 (the book's 50 columns), and two thin columns.
+            gemmBias(false, false, rows, 3 * FloatOps.L + 2, k, f, 0, f, 0, f, 0, fo, 0);
         }
+        // The thin columns of a product with a transposed A, in vectors of rows.
+        gemm(true, false, n, 3 * FloatOps.L + 2, k, f, 0, f, 0, fo, 0, false);
         // The element-wise kernels on a few vectors and a tail, for the same reason.
         addRowVector(2, n, f, 0, f, 0, fo, 0);
         sumColumns(2, n, f, 0, fo, 0);
