@@ -29,9 +29,10 @@ class KernelsTest {
 
     static Stream<Arguments> gemmCases() {
         // With AVX-512 (16 lanes): 50 and 33 end in a panel three vectors wide and thin columns, 40 in a partial wide
-        // panel (read in place past KC = 256 steps), 1 in thin columns alone, 67 in an odd number of thin columns.
+        // panel (read in place past KC = 256 steps), 1 in thin columns alone, 67 in an odd number of thin columns, and
+        // 1030 rows of thin columns take two blocks of rows.
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {17, 33, 9}, {100, 50, 784}, {31, 67, 129},
-            {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}, {37, 40, 300}, {9, 24, 260}};
+            {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}, {37, 40, 300}, {9, 24, 260}, {1030, 18, 20}};
         List<Arguments> cases = new ArrayList<>();
         for (Kernels k : implementations()) {
             for (int[] s : shapes) {

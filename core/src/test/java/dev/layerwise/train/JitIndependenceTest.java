@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The same seed gives the same bits whether the kernels run interpreted or compiled: a short training run in this
  * (warmed-up) JVM and in a fresh one with {@code -Xint} (no JIT at all) end with identical parameters. A kernel whose
  * compiled form rounds differently from its interpreted one (the Vector API's own EXP does) would make results depend
- * on when the JIT got to it.
+ * on when the JIT got to it. The child JVM runs at the machine's own vector width: in the test execution limited to
+ * AVX2, on an AVX-512 machine, this also checks that both widths give the same bits.
  */
 class JitIndependenceTest {
 

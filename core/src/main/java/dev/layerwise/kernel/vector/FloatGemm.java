@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * stored, surplus columns are not stored.
  *
  * <p>Two things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
- * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}); and up to a quarter of a vector of
- * columns past the last whole vector are computed by {@link #thin}, as dot products, instead of in a vector of their
- * own. The book's hidden layer of 50 columns (16 lanes: 3 vectors and 2) took as long as 64 columns did; now 48 and 2.
+ * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}); and up to 4 columns past the last
+ * multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The book's
+ * hidden layer of 50 columns (16 lanes: 3 vectors and 2) took as long as 64 columns did; now 48 and 2.
  *
  * <p>Work is split over {@link Parallel} by blocks of rows, or by panels when there are fewer row blocks than threads
  * or when B is transposed: then each thread packs the panels it computes, instead of one thread packing all of B
@@ -54,12 +54,20 @@ final class FloatGemm {
     /** Row stride of a tile: the widest panel's columns. */
     static final int TW = WIDE ? 3 * L : NR;
     /**
-     * Columns past the last whole vector, up to this many, are computed by {@link #thin} (a quarter of a vector: 4
-     * with AVX-512, 2 with AVX2) rather than in a vector of which they would fill a few lanes, in products of MR rows
-     * or more (for fewer, copying B's thin columns costs more than it saves). The book's hidden layer of 50 is 3
-     * vectors and 2 columns with AVX-512: padded to 4 vectors, its products did 28% more work than needed.
+     * The thin columns' unit: a product's last {@code n % CHUNK} columns, when they are at most {@link #THIN} and the
+     * product has {@link #THIN_MIN_ROWS} rows or more, are computed by {@link #thin} rather than in a vector of which
+     * they would fill a few lanes (for fewer rows, copying B's thin columns costs more than it saves). The book's
+     * hidden layer of 50 is 3 vectors of 16 and 2 columns: padded to 4 vectors, its products did 28% more work than
+     * needed. Sixteen floats whatever the vector width, and the dot products summed as 16 partial sums
+     * ({@link #laneSum}), so that AVX2 and AVX-512 give the same bits, as the rest of the product does.
      */
-    static final int THIN = L / 4;
+    static final int CHUNK = 16;
+    /** See {@link #CHUNK}; only with vectors of 8 or 16 lanes, which the dot products are written for. */
+    static final int THIN = L == 8 || L == CHUNK ? 4 : 0;
+    /** See {@link #CHUNK}. */
+    static final int THIN_MIN_ROWS = 8;
+    /** Rows of thin columns computed at a time (a multiple of 4L). */
+    private static final int THIN_ROWS = 1024;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
     /** Multiply-adds below which a product runs on the calling thread alone. */
@@ -112,7 +120,7 @@ final class FloatGemm {
             return;
         }
         // Columns [0, cols) in panels of NR, the last of which may be narrower or, if WIDE, wider; [cols, n) thin.
-        int thin = n % L <= THIN && m >= MR ? n % L : 0;
+        int thin = n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
         int cols = n - thin;
         int fullPanels = cols / NR;
         int rest = cols - fullPanels * NR;
@@ -739,18 +747,29 @@ final class FloatGemm {
     private static void thin(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, float[] a,
                              int aOff, float[] b, int bOff, float[] thinB, float[] c, int cOff, boolean accumulate,
                              float[] bias, int biasOff) {
-        if (cols == n || i0 == i1) {
+        if (cols == n) {
             return;
         }
+        // A block of rows at a time, so that the buffer stays small (each row is computed on its own).
+        for (int from = i0; from < i1; from += THIN_ROWS) {
+            thinRows(from, Math.min(i1, from + THIN_ROWS), ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff,
+                    accumulate, bias, biasOff);
+        }
+    }
+
+    /** {@link #thin} for at most {@link #THIN_ROWS} rows. */
+    private static void thinRows(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, float[] a,
+                                 int aOff, float[] b, int bOff, float[] thinB, float[] c, int cOff,
+                                 boolean accumulate, float[] bias, int biasOff) {
         int rows = i1 - i0;
-        // Two columns of results, and for a row-major A the lanes of their dot products, L per element.
-        int lanes = ta ? 0 : 2 * rows;
+        // Two columns of results, and for a row-major A the partial sums of their dot products, CHUNK per element.
+        int partials = ta ? 0 : 2 * rows * CHUNK;
         float[] out = COLUMN.get();
-        if (out.length < lanes * L + 2 * rows) {
-            out = new float[lanes * L + 2 * rows];
+        if (out.length < partials + 2 * rows) {
+            out = new float[partials + 2 * rows];
             COLUMN.set(out);
         }
-        int o0 = lanes * L;
+        int o0 = partials;
         for (int j = cols; j < n; j += 2) {
             int j1 = Math.min(j + 1, n - 1); // an odd last column is computed twice, stored once
             if (!ta) {
@@ -758,19 +777,25 @@ final class FloatGemm {
                 int b0 = tb ? bOff + j * k : (j - cols) * k;
                 int b1 = tb ? bOff + j1 * k : (j1 - cols) * k;
                 int i = i0;
-                for (; i + 4 <= i1; i += 4) {
-                    dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * L, rows * L);
+                if (L == CHUNK) {
+                    for (; i + 4 <= i1; i += 4) {
+                        dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
+                    }
+                } else {
+                    for (; i + 2 <= i1; i += 2) {
+                        dot2x2Halves(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
+                    }
                 }
                 for (; i < i1; i++) {
-                    dot1(k, a, aOff + i * k, bc, b0, out, (i - i0) * L);
-                    dot1(k, a, aOff + i * k, bc, b1, out, (rows + i - i0) * L);
+                    dot1(k, a, aOff + i * k, bc, b0, out, (i - i0) * CHUNK);
+                    dot1(k, a, aOff + i * k, bc, b1, out, (rows + i - i0) * CHUNK);
                 }
-                // The lanes summed only now: a scalar read just after a vector store to the same place stalls.
-                int vectorEnd = k / L * L;
+                // The partial sums added only now: a scalar read just after a vector store to the same place stalls.
+                int chunksEnd = k / CHUNK * CHUNK;
                 for (int r = 0; r < rows; r++) {
                     int aRow = aOff + (i0 + r) * k;
-                    out[o0 + r] = laneSum(out, r * L) + dotTail(vectorEnd, k, a, aRow, bc, b0);
-                    out[o0 + rows + r] = laneSum(out, (rows + r) * L) + dotTail(vectorEnd, k, a, aRow, bc, b1);
+                    out[o0 + r] = laneSum(out, r * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b0);
+                    out[o0 + rows + r] = laneSum(out, (rows + r) * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b1);
                 }
             } else {
                 int b0 = tb ? bOff + j * k : bOff + j;
@@ -794,8 +819,9 @@ final class FloatGemm {
     }
 
     /**
-     * The lanes of the dot products of A's four rows at aPos, aPos + k, … with the floats at bp[b0] and at bp[b1],
-     * over k's whole vectors: L floats each at out[at + r·L] and out[second + at + r·L]. Eight chains of multiply-adds.
+     * The 16 partial sums (lanes, with 16 of them) of the dot products of A's four rows at aPos, aPos + k, … with the
+     * floats at bp[b0] and at bp[b1], over k's whole chunks of 16: at out[at + r·16] and out[second + at + r·16].
+     * Eight chains of multiply-adds.
      */
     private static void dot4x2(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
                                int second) {
@@ -807,7 +833,7 @@ final class FloatGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
-        for (int p = 0; p + L <= k; p += L) {
+        for (int p = 0; p + CHUNK <= k; p += CHUNK) {
             FloatVector v0 = FloatVector.fromArray(S, bp, b0 + p);
             FloatVector v1 = FloatVector.fromArray(S, bp, b1 + p);
             int ap = aPos + p;
@@ -834,22 +860,70 @@ final class FloatGemm {
         c31.intoArray(out, second + at + 3 * L);
     }
 
-    /** {@link #dot4x2} for one row and one column: the lanes of a dot product at out[at]. */
-    private static void dot1(int k, float[] a, int aPos, float[] bp, int bPos, float[] out, int at) {
-        FloatVector c0 = FloatVector.zero(S);
-        for (int p = 0; p + L <= k; p += L) {
-            c0 = FloatVector.fromArray(S, a, aPos + p).fma(FloatVector.fromArray(S, bp, bPos + p), c0);
+    /**
+     * {@link #dot4x2} with 8 lanes (AVX2): partial sum i of a dot product is over k's elements i, i + 16, i + 32, …,
+     * as with 16 lanes, in two vectors: the chunk's low and high halves. Two rows, two columns, eight chains.
+     */
+    private static void dot2x2Halves(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
+                                     int second) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c00h = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c01h = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c10h = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c11h = FloatVector.zero(S);
+        for (int p = 0; p + CHUNK <= k; p += CHUNK) {
+            FloatVector v0 = FloatVector.fromArray(S, bp, b0 + p);
+            FloatVector v0h = FloatVector.fromArray(S, bp, b0 + p + L);
+            FloatVector v1 = FloatVector.fromArray(S, bp, b1 + p);
+            FloatVector v1h = FloatVector.fromArray(S, bp, b1 + p + L);
+            int ap = aPos + p;
+            FloatVector x0 = FloatVector.fromArray(S, a, ap);
+            FloatVector x0h = FloatVector.fromArray(S, a, ap + L);
+            c00 = x0.fma(v0, c00);
+            c00h = x0h.fma(v0h, c00h);
+            c01 = x0.fma(v1, c01);
+            c01h = x0h.fma(v1h, c01h);
+            FloatVector x1 = FloatVector.fromArray(S, a, ap + k);
+            FloatVector x1h = FloatVector.fromArray(S, a, ap + k + L);
+            c10 = x1.fma(v0, c10);
+            c10h = x1h.fma(v0h, c10h);
+            c11 = x1.fma(v1, c11);
+            c11h = x1h.fma(v1h, c11h);
         }
-        c0.intoArray(out, at);
+        c00.intoArray(out, at);
+        c00h.intoArray(out, at + L);
+        c10.intoArray(out, at + CHUNK);
+        c10h.intoArray(out, at + CHUNK + L);
+        c01.intoArray(out, second + at);
+        c01h.intoArray(out, second + at + L);
+        c11.intoArray(out, second + at + CHUNK);
+        c11h.intoArray(out, second + at + CHUNK + L);
     }
 
     /**
-     * The L floats at {@code t[at]} summed pairwise, halving (they are overwritten): a fixed order, so the same bits
-     * wherever the lanes were computed ({@code reduceLanes} leaves the order of a floating-point sum to the
-     * implementation, and a reduction in vectors cost C2 a quarter of a second to compile).
+     * {@link #dot4x2} for one row and one column: the 16 partial sums of a dot product at out[at], a vector at a time
+     * (with 8 lanes, chunk halves in separate chains, as {@link #dot2x2Halves}).
+     */
+    private static void dot1(int k, float[] a, int aPos, float[] bp, int bPos, float[] out, int at) {
+        for (int h = 0; h < CHUNK; h += L) {
+            FloatVector c0 = FloatVector.zero(S);
+            for (int p = h; p + L <= k && p - h + CHUNK <= k; p += CHUNK) {
+                c0 = FloatVector.fromArray(S, a, aPos + p).fma(FloatVector.fromArray(S, bp, bPos + p), c0);
+            }
+            c0.intoArray(out, at + h);
+        }
+    }
+
+    /**
+     * The 16 partial sums at {@code t[at]} added pairwise, halving (they are overwritten): a fixed order, so the same
+     * bits wherever and at whatever width they were computed ({@code reduceLanes} leaves the order of a floating-point
+     * sum to the implementation, and a reduction in vectors cost C2 a quarter of a second to compile).
      */
     private static float laneSum(float[] t, int at) {
-        for (int w = L / 2; w > 0; w /= 2) {
+        for (int w = CHUNK / 2; w > 0; w /= 2) {
             for (int l = 0; l < w; l++) {
                 t[at + l] += t[at + l + w];
             }
