@@ -338,8 +338,9 @@ class KernelsTest {
         Rng rng = new Rng(11);
         int before = Parallel.threads();
         try {
-            // A wide product, then the book's first layer (a panel three vectors wide and thin columns with AVX-512).
-            for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}}) {
+            // A wide product, the book's first layer (a panel three vectors wide and thin columns with AVX-512), and 25
+            // rows of a wide panel, whose last row is a band's remainder of one on one thread but not on two.
+            for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}, {25, 40, 300}}) {
                 int m = shape[0];
                 int n = shape[1];
                 int kk = shape[2];

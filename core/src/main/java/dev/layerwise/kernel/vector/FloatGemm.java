@@ -700,38 +700,26 @@ final class FloatGemm {
         c52.intoArray(tile, 5 * TW + 2 * L);
     }
 
-    /** {@link #kernel6Wide} for a single row, even and odd steps in separate accumulators (six in all). */
+    /**
+     * {@link #kernel6Wide} for a single row: each column one chain of multiply-adds in order, as in kernel6Wide (not
+     * split into even and odd steps as {@link #kernel1} is), since a row can fall in either kernel depending on where
+     * a thread's band of rows starts, and the bits must not depend on the thread count.
+     */
     private static void kernel1Wide(int kc, float[] a, int aPos, int aCs, float[] bp, int bPos, int bStride,
                                     float[] tile) {
         FloatVector c0 = FloatVector.zero(S);
         FloatVector c1 = FloatVector.zero(S);
         FloatVector c2 = FloatVector.zero(S);
-        FloatVector d0 = FloatVector.zero(S);
-        FloatVector d1 = FloatVector.zero(S);
-        FloatVector d2 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 1 < kc; p += 2) {
-            int bRow = bPos + p * bStride;
-            FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, bp, bRow + 2 * L), c2);
-            FloatVector y = FloatVector.broadcast(S, a[aPos + (p + 1) * aCs]);
-            int bNext = bRow + bStride;
-            d0 = y.fma(FloatVector.fromArray(S, bp, bNext), d0);
-            d1 = y.fma(FloatVector.fromArray(S, bp, bNext + L), d1);
-            d2 = y.fma(FloatVector.fromArray(S, bp, bNext + 2 * L), d2);
-        }
-        if (p < kc) {
+        for (int p = 0; p < kc; p++) {
             int bRow = bPos + p * bStride;
             FloatVector x = FloatVector.broadcast(S, a[aPos + p * aCs]);
             c0 = x.fma(FloatVector.fromArray(S, bp, bRow), c0);
             c1 = x.fma(FloatVector.fromArray(S, bp, bRow + L), c1);
             c2 = x.fma(FloatVector.fromArray(S, bp, bRow + 2 * L), c2);
         }
-        c0.add(d0).intoArray(tile, 0);
-        c1.add(d1).intoArray(tile, L);
-        c2.add(d2).intoArray(tile, 2 * L);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
     }
 
     /**
