@@ -40,7 +40,8 @@ final class FloatGemm {
     /**
      * Rows per tile: 8 (16 accumulators) where the registers allow it (32 with AVX-512), else 4 (8 accumulators; 6
      * would spill on AVX2's 16 registers). The last rows of a band use the 4-row kernel, and a single row (inference
-     * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted.
+     * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted (4 in a {@link #WIDE} panel,
+     * whose tiles have 6 rows).
      */
     static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
     /**

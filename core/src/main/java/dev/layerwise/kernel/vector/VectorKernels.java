@@ -115,11 +115,12 @@ public final class VectorKernels extends PortableKernels {
             gemm(false, false, rows, n, k, f, 0, f, 0, fo, 0, false);
             gemm(true, true, rows, n, k, f, 0, f, 0, fo, 0, true);
             gemmBias(false, false, rows, n, k, f, 0, f, 0, f, 0, fo, 0);
-            // A last panel of one vector, three with AVX-512 (the book's 50 columns), and two thin columns.
-            gemmBias(false, false, rows, 3 * FloatOps.L + 2, k, f, 0, f, 0, f, 0, fo, 0);
+            // The book's 50 columns: with AVX-512 a panel three vectors wide; at either width, from 8 rows, two thin
+            // columns as dot products.
+            gemmBias(false, false, rows, 50, k, f, 0, f, 0, f, 0, fo, 0);
         }
         // The thin columns of a product with a transposed A, in vectors of rows.
-        gemm(true, false, n, 3 * FloatOps.L + 2, k, f, 0, f, 0, fo, 0, false);
+        gemm(true, false, n, 50, k, f, 0, f, 0, new float[n * 50], 0, false);
         // The element-wise kernels on a few vectors and a tail, for the same reason.
         addRowVector(2, n, f, 0, f, 0, fo, 0);
         sumColumns(2, n, f, 0, fo, 0);
