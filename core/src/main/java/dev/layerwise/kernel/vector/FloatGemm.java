@@ -67,7 +67,7 @@ final class FloatGemm {
     static final int THIN = L == 8 || L == CHUNK ? 4 : 0;
     /** See {@link #CHUNK}. */
     static final int THIN_MIN_ROWS = 8;
-    /** Rows of thin columns computed at a time (a multiple of 4L). */
+    /** Rows of thin columns computed at a time: bounds {@link #thin}'s buffer at 34,816 floats a thread. */
     private static final int THIN_ROWS = 1024;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
@@ -622,7 +622,8 @@ final class FloatGemm {
      * tile[0..6)[0..3L) = A[0..6)[0..kc) · B[0..kc)[0..3L), three vectors wide (WIDE only): 18 accumulators; per step
      * one broadcast of A per row and three loads of B, so that the multiply-adds, not the broadcasts, set the pace.
      * Rows past {@code rows} repeat the last one (their results are not used). Six rows, not eight: with 24
-     * accumulators C2 spilled vectors in most runs, and the product took three times as long.
+     * accumulators the product took three times as long in most runs (not in all: likely C2 spilling vectors, as 24
+     * accumulators, 3 loads of B and up to 8 broadcasts exceed the 32 registers; the machine code was not read).
      */
     private static void kernel6Wide(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
                                     int bStride, float[] tile) {
@@ -909,7 +910,8 @@ final class FloatGemm {
     /**
      * The 16 partial sums at {@code t[at]} added pairwise, halving (they are overwritten): a fixed order, so the same
      * bits wherever and at whatever width they were computed ({@code reduceLanes} leaves the order of a floating-point
-     * sum to the implementation, and a reduction in vectors cost C2 a quarter of a second to compile).
+     * sum to the implementation, and with a reduction in vectors written out, C2's next compile started a quarter of a
+     * second after that kernel's, in one logged run).
      */
     private static float laneSum(float[] t, int at) {
         for (int w = CHUNK / 2; w > 0; w /= 2) {
