@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Batch normalisation and dropout against the book's NumPy results, in both precisions; inputs come back unchanged. */
-class Chapter6LayerFixtureTest {
+class BatchNormDropoutFixtureTest {
 
     @ParameterizedTest
     @EnumSource(DType.class)

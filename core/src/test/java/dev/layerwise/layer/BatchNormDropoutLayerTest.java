@@ -12,7 +12,7 @@ import dev.layerwise.util.Rng;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of batch norm and dropout beyond the fixtures: statistics, masks, modes and errors. */
-class Chapter6LayerTest {
+class BatchNormDropoutLayerTest {
 
     static Tensor gaussian(DType dtype, long seed, double mean, double std, int... shape) {
         Rng rng = new Rng(seed);

@@ -27,11 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Backpropagation against central differences for the layers and networks of chapter 6, in float64: batch norm on 2-D
- * and 4-D input, dropout with a fixed mask in both modes, and the multi-layer nets with and without batch norm,
- * dropout and weight decay.
+ * Backpropagation against central differences for batch normalisation, dropout and the multi-layer networks, in
+ * float64: batch norm on 2-D and 4-D input, dropout with a fixed mask in both modes, and the multi-layer nets with and
+ * without batch norm, dropout and weight decay.
  */
-class Chapter6GradientCheckTest {
+class BatchNormDropoutGradientCheckTest {
 
     static Tensor gaussian(Rng rng, double scale, int... shape) {
         Tensor t = Tensor.zeros(DType.FLOAT64, shape);

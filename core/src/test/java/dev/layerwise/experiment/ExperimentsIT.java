@@ -12,10 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The book's chapter-6 conclusions, reproduced on MNIST at the book's sizes (minutes; run by failsafe in
- * {@code mvn verify}). MNIST comes from the cache, fetched there on first use by the project's own fetcher.
+ * The book's conclusions on optimizers, weight initialisation, batch norm, weight decay and dropout, reproduced on
+ * MNIST at the book's sizes (minutes; run by failsafe in {@code mvn verify}). MNIST comes from the cache, fetched
+ * there on first use by the project's own fetcher.
  */
-class Chapter6ExperimentsIT {
+class ExperimentsIT {
     static Mnist.Data mnist;
 
     @BeforeAll

@@ -24,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The book's Trainer features: optimizer by name, loss after the update, listeners for early stopping, checkpoints. */
-class TrainerChapter6Test {
+class TrainerOptionsAndListenersTest {
     static final DataSet TRAIN = TrainerTest.blobs(600, 1, DType.FLOAT32);
     static final DataSet TEST = TrainerTest.blobs(300, 2, DType.FLOAT32);
 

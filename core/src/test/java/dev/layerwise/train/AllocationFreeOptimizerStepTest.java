@@ -18,12 +18,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A steady-state step of a chapter-6 network (batch norm, dropout, weight decay) with a stateful optimizer reuses its
- * buffers and optimizer state: measured with the JVM's per-thread allocation counter, it allocates (almost) nothing.
- * The kernels run on one thread here, to isolate the layers and optimizers; how the matrix products use the thread
- * pool is the concern of the chapter-5 step's allocation test.
+ * A steady-state step of a network with batch norm, dropout and weight decay, under each stateful optimizer, reuses
+ * its buffers and optimizer state: measured with the JVM's per-thread allocation counter, it allocates (almost)
+ * nothing. The kernels run on one thread here, to isolate the layers and optimizers; how the matrix products use the
+ * thread pool is the concern of the two-layer network's step allocation test.
  */
-class AllocationFreeChapter6StepTest {
+class AllocationFreeOptimizerStepTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"momentum", "nesterov", "adagrad", "rmsprop", "adam"})
