@@ -31,9 +31,9 @@ public final class Main implements Runnable {
 
     /**
      * The subcommands by name, in the order {@code --help} lists them. Picocli reads a command's annotations when it
-     * is added: the command line took 250-340 ms to build with all of them, 200-240 ms with {@code train} alone
-     * (measured here). So a command line that names a subcommand gets that one only; {@code help}, {@code completion}
-     * (which describe the others) and anything else get them all.
+     * is added, by reflection, and each command so added lengthens the start of every run. So a command line that
+     * names a subcommand gets that one only; {@code help}, {@code completion} (which describe the others) and anything
+     * else get them all.
      */
     static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
