@@ -35,7 +35,7 @@ final class ModelSource {
             description = "With --arch: what the parameter shapes cannot tell (e.g. activation=sigmoid).")
     Map<String, String> archOptions = new LinkedHashMap<>();
 
-    @Option(names = "--params-dtype", paramLabel = "TYPE", converter = TrainCommand.DTypeConverter.class,
+    @Option(names = "--params-dtype", paramLabel = "TYPE", converter = OptionTypes.DTypes.class,
             description = "With --params: the precision to run in. Default: that of the parameters.")
     DType paramsDType;
 
