@@ -26,7 +26,7 @@ final class NetworkOptions {
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
             converter = OptionTypes.Activations.class,
             description = "Hidden activation of mlp: relu or sigmoid. Default: ${DEFAULT-VALUE}.")
-    Activation activation;
+    String activation;
 
     @Option(names = {"--init", "--weight-init-std"}, paramLabel = "INIT", converter = OptionTypes.WeightInits.class,
             description = "Initial weights: he, xavier, or a standard deviation such as 0.01. "
@@ -54,6 +54,7 @@ final class NetworkOptions {
     /** The choices made, with the network's defaults for the rest, checked against what the network takes. */
     NetworkType.Choices choices(CommandSpec spec) {
         NetworkType.Training t = model.training();
+        Activation act = Activation.parse(activation);
         List<Integer> sizes = hidden == null ? t.hiddenSizes() : hidden.sizes();
         if (dropout != null && !(dropout >= 0 && dropout < 1)) {
             throw TrainCommand.usage(spec, "--dropout must be a ratio in [0, 1), got " + dropout);
@@ -69,8 +70,7 @@ final class NetworkOptions {
             requireLayered(spec, "--batchnorm", batchnorm);
             requireLayered(spec, "--dropout", dropout != null);
             requireLayered(spec, "--weight-decay", weightDecay != null);
-            requireLayered(spec, "--activation " + TrainCommand.given(spec, "--activation"),
-                    activation != Activation.RELU);
+            requireLayered(spec, "--activation " + activation, act != Activation.RELU);
             if (t.initChoice() == NetworkType.InitChoice.STANDARD_DEVIATION && init != null
                     && init.scalesWithFanIn()) {
                 throw TrainCommand.usage(spec, "--model " + model.name() + " takes a standard deviation for --init "
@@ -81,7 +81,7 @@ final class NetworkOptions {
                         + "DeepConvNet; --init does not apply");
             }
         }
-        return new NetworkType.Choices(sizes, activation, init != null ? init : t.init(), batchnorm, dropout,
+        return new NetworkType.Choices(sizes, act, init != null ? init : t.init(), batchnorm, dropout,
                 dropoutMode, weightDecay == null ? 0 : weightDecay);
     }
 

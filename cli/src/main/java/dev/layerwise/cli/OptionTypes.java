@@ -93,15 +93,20 @@ final class OptionTypes {
         }
     }
 
-    /** {@code relu} or {@code sigmoid}. */
-    static final class Activations implements ITypeConverter<Activation> {
+    /**
+     * {@code relu} or {@code sigmoid}, checked and kept as given. Not typed {@link Activation}: picocli would then
+     * offer its values for shell completion in a list named after the label NAME, which {@code --model}'s list of
+     * names has too, and the second list would replace the first.
+     */
+    static final class Activations implements ITypeConverter<String> {
         @Override
-        public Activation convert(String value) {
+        public String convert(String value) {
             try {
-                return Activation.parse(value);
+                Activation.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new UsageMessage("--activation: " + e.getMessage());
             }
+            return value;
         }
     }
 
