@@ -36,7 +36,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model model = modelSource.load(spec);
+        Model model = modelSource.load();
         PrintWriter out = spec.commandLine().getOut();
         DataSet test = data.load(Mnist.Options.defaults().withFlatten(false).withDType(model.network().dtype()),
                 spec.commandLine().getErr()::println).test();

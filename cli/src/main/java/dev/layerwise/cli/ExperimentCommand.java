@@ -78,7 +78,7 @@ final class ExperimentCommand implements Callable<Integer> {
     Integer evalSample;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
-            converter = TrainCommand.DTypeConverter.class,
+            converter = OptionTypes.DTypes.class,
             description = "float32 or float64. Default: ${DEFAULT-VALUE}.")
     DType dtype;
 

@@ -25,7 +25,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = source.load(spec);
+        Model m = source.load();
         m.save(out);
         spec.commandLine().getOut().println("wrote " + out + ": " + m.network().architecture().name() + " "
                 + m.network().architecture().config() + ", " + m.network().dtype() + ", "

@@ -101,7 +101,9 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
+            String message = ex.getCause() instanceof OptionTypes.UsageMessage ? ex.getCause().getMessage()
+                    : ex.getMessage();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message
                     + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             cmd.getErr().flush();
             return USAGE;

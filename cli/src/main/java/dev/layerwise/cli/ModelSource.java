@@ -13,6 +13,7 @@ import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Where a trained network comes from: a Layerwise model file ({@code --model}), or parameters in the book's names in
@@ -35,12 +36,16 @@ final class ModelSource {
             description = "With --arch: what the parameter shapes cannot tell (e.g. activation=sigmoid).")
     Map<String, String> archOptions = new LinkedHashMap<>();
 
-    @Option(names = "--params-dtype", paramLabel = "TYPE", converter = TrainCommand.DTypeConverter.class,
+    @Option(names = "--params-dtype", paramLabel = "TYPE", converter = OptionTypes.DTypes.class,
             description = "With --params: the precision to run in. Default: that of the parameters.")
     DType paramsDType;
 
+    /** The command this mixin is part of, whose usage errors it reports. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     /** Loads the model the options name. */
-    Model load(CommandSpec spec) throws IOException {
+    Model load() throws IOException {
         if (model != null && (arch != null || params != null)) {
             throw new ParameterException(spec.commandLine(), "give --model, or --arch with --params, not both");
         }

@@ -48,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
         if (top < 1) {
             throw new ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
         }
-        Model model = source.load(spec);
+        Model model = source.load();
         PrintWriter out = spec.commandLine().getOut();
         Tensor x = Tensor.zeros(model.network().dtype(), images.size(), 1, MnistImage.SIZE, MnistImage.SIZE);
         for (int i = 0; i < images.size(); i++) {

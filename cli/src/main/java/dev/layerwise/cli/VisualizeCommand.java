@@ -85,7 +85,7 @@ final class VisualizeCommand implements Runnable {
             if (scale < 1 || scale > 64) {
                 throw new ParameterException(spec.commandLine(), "--scale must be between 1 and 64, got " + scale);
             }
-            Model model = source.load(spec);
+            Model model = source.load();
             Network network = model.network();
             if (initial) {
                 network = Architectures.build(network.architecture(), network.dtype(), new Rng(seed));
@@ -155,7 +155,7 @@ final class VisualizeCommand implements Runnable {
             if (scale < 1 || scale > 16) {
                 throw new ParameterException(spec.commandLine(), "--scale must be between 1 and 16, got " + scale);
             }
-            Model model = source.load(spec);
+            Model model = source.load();
             PrintWriter o = spec.commandLine().getOut();
             DataSet test = data.load(Mnist.Options.defaults().withFlatten(false).withDType(model.network().dtype()),
                     spec.commandLine().getErr()::println).test();

@@ -1,15 +1,17 @@
 package dev.layerwise.gradcheck;
 
+import dev.layerwise.net.CentralDifference;
 import dev.layerwise.tensor.Tensor;
 import java.util.function.DoubleSupplier;
 
 /**
  * The book's {@code numerical_gradient(f, x)} (§4.4, {@code common/gradient.py}): central differences
  * {@code (f(x + h) − f(x − h)) / 2h} with {@code h = 1e-4}, one element at a time, each element restored afterwards.
+ * The arithmetic is {@link CentralDifference}'s, which the networks use too.
  */
 public final class NumericalGradient {
     /** The step of the central difference, as in the book. */
-    public static final double H = 1e-4;
+    public static final double H = CentralDifference.H;
 
     private NumericalGradient() {
     }
@@ -20,19 +22,6 @@ public final class NumericalGradient {
      * when {@code f} throws. Returns a new tensor of the shape and dtype of {@code x}.
      */
     public static Tensor of(DoubleSupplier f, Tensor x) {
-        Tensor grad = Tensor.zeros(x.dtype(), x.shape());
-        for (int i = 0; i < x.size(); i++) {
-            double tmp = x.getDouble(i);
-            try {
-                x.setDouble(i, tmp + H);
-                double fxh1 = f.getAsDouble();
-                x.setDouble(i, tmp - H);
-                double fxh2 = f.getAsDouble();
-                grad.setDouble(i, (fxh1 - fxh2) / (2 * H));
-            } finally {
-                x.setDouble(i, tmp);
-            }
-        }
-        return grad;
+        return CentralDifference.gradient(f, x);
     }
 }

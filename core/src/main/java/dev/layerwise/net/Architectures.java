@@ -10,13 +10,30 @@ import java.util.Map;
  * file can only ever name one of these.
  */
 public final class Architectures {
+    /** Every network type, in the order they are listed to users. */
+    public static final List<NetworkType> TYPES = List.of(TwoLayerNet.TYPE, MultiLayerNet.TYPE,
+            MultiLayerNetExtend.TYPE, SimpleConvNet.TYPE, DeepConvNet.TYPE);
+
     private Architectures() {
     }
 
     /** The names {@link #build} accepts. */
     public static List<String> names() {
-        return List.of(TwoLayerNet.ARCHITECTURE, MultiLayerNet.ARCHITECTURE, MultiLayerNetExtend.ARCHITECTURE,
-                SimpleConvNet.ARCHITECTURE, DeepConvNet.ARCHITECTURE);
+        return TYPES.stream().map(NetworkType::name).toList();
+    }
+
+    /**
+     * The type called {@code name}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static NetworkType type(String name) {
+        for (NetworkType t : TYPES) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + names() + ")");
     }
 
     /**
@@ -26,20 +43,7 @@ public final class Architectures {
      * @throws IllegalArgumentException for an unknown name or a bad field, naming it
      */
     public static List<Parameters.Spec> parameterSpecs(Architecture a) {
-        switch (a.name()) {
-            case TwoLayerNet.ARCHITECTURE:
-                return TwoLayerNet.parameterSpecs(a);
-            case MultiLayerNet.ARCHITECTURE:
-                return MultiLayerNet.parameterSpecs(a);
-            case MultiLayerNetExtend.ARCHITECTURE:
-                return MultiLayerNetExtend.parameterSpecs(a);
-            case SimpleConvNet.ARCHITECTURE:
-                return SimpleConvNet.parameterSpecs(a);
-            case DeepConvNet.ARCHITECTURE:
-                return DeepConvNet.parameterSpecs(a);
-            default:
-                throw unknown(a);
-        }
+        return type(a.name()).parameterSpecs(a);
     }
 
     /**
@@ -50,20 +54,7 @@ public final class Architectures {
      * @throws IllegalArgumentException naming a missing parameter, a shape that does not fit or an unknown name
      */
     public static Architecture infer(String name, Map<String, int[]> shapes, Map<String, Object> options) {
-        switch (name) {
-            case TwoLayerNet.ARCHITECTURE:
-                return TwoLayerNet.inferArchitecture(shapes, options);
-            case MultiLayerNet.ARCHITECTURE:
-                return MultiLayerNet.inferArchitecture(shapes, options);
-            case MultiLayerNetExtend.ARCHITECTURE:
-                return MultiLayerNetExtend.inferArchitecture(shapes, options);
-            case SimpleConvNet.ARCHITECTURE:
-                return SimpleConvNet.inferArchitecture(shapes, options);
-            case DeepConvNet.ARCHITECTURE:
-                return DeepConvNet.inferArchitecture(shapes, options);
-            default:
-                throw new IllegalArgumentException("unknown architecture '" + name + "' (known: " + names() + ")");
-        }
+        return type(name).infer(shapes, options);
     }
 
     /** The shape of parameter {@code name}, required to have {@code rank} dimensions. */
@@ -127,10 +118,6 @@ public final class Architectures {
         }
     }
 
-    private static IllegalArgumentException unknown(Architecture a) {
-        return new IllegalArgumentException("unknown architecture '" + a.name() + "' (known: " + names() + ")");
-    }
-
     /**
      * A new network of the given architecture and dtype, its parameters freshly initialised from {@code rng} (load
      * saved values into {@link Network#parameters()} afterwards).
@@ -138,19 +125,6 @@ public final class Architectures {
      * @throws IllegalArgumentException for an unknown name or a bad field, naming it
      */
     public static Network build(Architecture a, DType dtype, Rng rng) {
-        switch (a.name()) {
-            case TwoLayerNet.ARCHITECTURE:
-                return TwoLayerNet.fromArchitecture(a, dtype, rng);
-            case MultiLayerNet.ARCHITECTURE:
-                return MultiLayerNet.fromArchitecture(a, dtype, rng);
-            case MultiLayerNetExtend.ARCHITECTURE:
-                return MultiLayerNetExtend.fromArchitecture(a, dtype, rng);
-            case SimpleConvNet.ARCHITECTURE:
-                return SimpleConvNet.fromArchitecture(a, dtype, rng);
-            case DeepConvNet.ARCHITECTURE:
-                return DeepConvNet.fromArchitecture(a, dtype, rng);
-            default:
-                throw unknown(a);
-        }
+        return type(a.name()).build(a, dtype, rng);
     }
 }

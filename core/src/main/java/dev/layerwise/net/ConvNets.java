@@ -81,6 +81,15 @@ final class ConvNets {
         return list;
     }
 
+    /** The number of values in an input of dimensions {@code dims}, e.g. 784 for {@code (1, 28, 28)}. */
+    static int size(int[] dims) {
+        int n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        return n;
+    }
+
     static int[] array(java.util.List<Integer> values) {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }

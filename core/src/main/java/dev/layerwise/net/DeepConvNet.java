@@ -56,6 +56,40 @@ public class DeepConvNet extends Sequential {
     public static final int DEFAULT_HIDDEN_SIZE = 50;
     /** The book's {@code output_size}. */
     public static final int DEFAULT_OUTPUT_SIZE = 10;
+
+    /** This network as {@link Architectures} knows it. */
+    public static final NetworkType TYPE = new NetworkType() {
+        @Override
+        public String name() {
+            return ARCHITECTURE;
+        }
+
+        @Override
+        public List<Parameters.Spec> parameterSpecs(Architecture a) {
+            return DeepConvNet.parameterSpecs(a);
+        }
+
+        @Override
+        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
+            return inferArchitecture(shapes, options);
+        }
+
+        @Override
+        public Network build(Architecture a, DType dtype, Rng rng) {
+            return fromArchitecture(a, dtype, rng);
+        }
+
+        @Override
+        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+            return new DeepConvNet(inputDim, DEFAULT_CONV_PARAMS, c.hiddenSizes().get(0), classes, dtype, rng);
+        }
+
+        @Override
+        public Training training() {
+            return new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.he(), "adam", Map.of(), 20, 0, 1000, false,
+                    InitChoice.NONE);
+        }
+    };
     /** The ratio of the book's two dropout layers. */
     public static final double DROPOUT_RATIO = 0.5;
 

@@ -29,6 +29,44 @@ public class MultiLayerNet extends Sequential {
     /** The name under which {@link Architectures} knows this network. */
     public static final String ARCHITECTURE = "mlp";
 
+    /** This network as {@link Architectures} knows it. */
+    public static final NetworkType TYPE = new NetworkType() {
+        @Override
+        public String name() {
+            return ARCHITECTURE;
+        }
+
+        @Override
+        public List<Parameters.Spec> parameterSpecs(Architecture a) {
+            return MultiLayerNet.parameterSpecs(a);
+        }
+
+        @Override
+        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
+            return inferArchitecture(shapes, options);
+        }
+
+        @Override
+        public Network build(Architecture a, DType dtype, Rng rng) {
+            return fromArchitecture(a, dtype, rng);
+        }
+
+        @Override
+        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+            if (c.batchnorm() || c.dropout() != null) {
+                return MultiLayerNetExtend.TYPE.create(c, inputDim, classes, dtype, rng);
+            }
+            return new MultiLayerNet(ConvNets.size(inputDim), c.hiddenSizes(), classes,
+                    new Options(c.activation(), c.init(), c.weightDecay()), dtype, rng);
+        }
+
+        @Override
+        public Training training() {
+            return new Training(List.of(100, 100, 100, 100), WeightInit.he(), "sgd", Map.of(), 0, 10_000, 0, true,
+                    InitChoice.ANY);
+        }
+    };
+
     /** The book's keyword arguments: {@code activation}, {@code weight_init_std}, {@code weight_decay_lambda}. */
     public record Options(Activation activation, WeightInit weightInit, double weightDecayLambda) {
         public Options {

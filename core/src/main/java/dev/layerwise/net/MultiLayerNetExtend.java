@@ -36,6 +36,44 @@ public class MultiLayerNetExtend extends Sequential {
     /** The name under which {@link Architectures} knows this network. */
     public static final String ARCHITECTURE = "mlp-extend";
 
+    /** This network as {@link Architectures} knows it. */
+    public static final NetworkType TYPE = new NetworkType() {
+        @Override
+        public String name() {
+            return ARCHITECTURE;
+        }
+
+        @Override
+        public List<Parameters.Spec> parameterSpecs(Architecture a) {
+            return MultiLayerNetExtend.parameterSpecs(a);
+        }
+
+        @Override
+        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
+            return inferArchitecture(shapes, options);
+        }
+
+        @Override
+        public Network build(Architecture a, DType dtype, Rng rng) {
+            return fromArchitecture(a, dtype, rng);
+        }
+
+        @Override
+        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+            Options o = Options.defaults().withActivation(c.activation()).withWeightInit(c.init())
+                    .withWeightDecay(c.weightDecay()).withBatchnorm(c.batchnorm()).withDropoutMode(c.dropoutMode());
+            if (c.dropout() != null) {
+                o = o.withDropout(c.dropout());
+            }
+            return new MultiLayerNetExtend(ConvNets.size(inputDim), c.hiddenSizes(), classes, o, dtype, rng);
+        }
+
+        @Override
+        public Training training() {
+            return MultiLayerNet.TYPE.training();
+        }
+    };
+
     /**
      * The book's keyword arguments ({@code activation}, {@code weight_init_std}, {@code weight_decay_lambda},
      * {@code use_dropout}, {@code dropout_ration}, {@code use_batchnorm}) and the dropout mode (book by default).

@@ -268,7 +268,7 @@ public class Sequential implements Network {
         Map<String, Tensor> grads = new LinkedHashMap<>();
         try {
             for (Parameter p : params) {
-                grads.put(p.name(), dev.layerwise.gradcheck.NumericalGradient.of(() -> loss(x, t, true), p.value()));
+                grads.put(p.name(), CentralDifference.gradient(() -> loss(x, t, true), p.value()));
             }
         } finally {
             buffers().forEach((name, buffer) -> buffer.copyFrom(saved.get(name)));

@@ -51,6 +51,41 @@ public class SimpleConvNet extends Sequential {
     /** The book's {@code weight_init_std}. */
     public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
 
+    /** This network as {@link Architectures} knows it. */
+    public static final NetworkType TYPE = new NetworkType() {
+        @Override
+        public String name() {
+            return ARCHITECTURE;
+        }
+
+        @Override
+        public List<Parameters.Spec> parameterSpecs(Architecture a) {
+            return SimpleConvNet.parameterSpecs(a);
+        }
+
+        @Override
+        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
+            return inferArchitecture(shapes, options);
+        }
+
+        @Override
+        public Network build(Architecture a, DType dtype, Rng rng) {
+            return fromArchitecture(a, dtype, rng);
+        }
+
+        @Override
+        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+            return new SimpleConvNet(inputDim, DEFAULT_CONV_PARAM, c.hiddenSizes().get(0), classes,
+                    c.init().stddev(1), dtype, rng);
+        }
+
+        @Override
+        public Training training() {
+            return new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "adam", Map.of(), 20,
+                    0, 1000, false, InitChoice.STANDARD_DEVIATION);
+        }
+    };
+
     private static final String NAME = "SimpleConvNet";
 
     private final int[] inputDim;

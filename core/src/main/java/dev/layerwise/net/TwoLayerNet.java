@@ -29,6 +29,41 @@ public class TwoLayerNet extends Sequential {
     /** The book's default standard deviation of the initial weights. */
     public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
 
+    /** The two-layer net as {@link Architectures} knows it; trained as the book's {@code ch05/train_neuralnet.py}. */
+    public static final NetworkType TYPE = new NetworkType() {
+        @Override
+        public String name() {
+            return ARCHITECTURE;
+        }
+
+        @Override
+        public List<Parameters.Spec> parameterSpecs(Architecture a) {
+            return TwoLayerNet.parameterSpecs(a);
+        }
+
+        @Override
+        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
+            return inferArchitecture(shapes, options);
+        }
+
+        @Override
+        public Network build(Architecture a, DType dtype, Rng rng) {
+            return fromArchitecture(a, dtype, rng);
+        }
+
+        @Override
+        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+            return new TwoLayerNet(ConvNets.size(inputDim), c.hiddenSizes().get(0), classes, c.init().stddev(1),
+                    dtype, rng);
+        }
+
+        @Override
+        public Training training() {
+            return new Training(List.of(50), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "sgd", Map.of("sgd", 0.1), 0,
+                    10_000, 0, false, InitChoice.STANDARD_DEVIATION);
+        }
+    };
+
     private final int inputSize;
     private final int hiddenSize;
     private final int outputSize;

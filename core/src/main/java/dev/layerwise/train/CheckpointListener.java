@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Hands a {@link Checkpoint} to a {@link CheckpointSink} after evaluations: every {@code n} epochs, or whenever a
- * metric reaches a new best ({@link #onBest}); and after the last step if asked. A sink's {@link IOException} ends the
- * run as an {@link UncheckedIOException}.
+ * metric reaches a new best ({@link #onBest}); or every {@code n} iterations ({@link #everyIterations}); and after
+ * the last step if asked. A sink's {@link IOException} ends the run as an {@link UncheckedIOException}.
  *
  * <pre>{@code
  * Trainer.builder(net, optimizer, train, test).epochs(20)
@@ -19,14 +19,17 @@ import java.util.Objects;
 public final class CheckpointListener implements TrainingListener {
     private final CheckpointSink sink;
     private final int everyEpochs;
+    private final int everyIterations;
     private final EarlyStopping.Metric bestOf;
     private final boolean atFinish;
     private Double best;
     private int saved;
 
-    private CheckpointListener(CheckpointSink sink, int everyEpochs, EarlyStopping.Metric bestOf, boolean atFinish) {
+    private CheckpointListener(CheckpointSink sink, int everyEpochs, int everyIterations, EarlyStopping.Metric bestOf,
+                               boolean atFinish) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.everyEpochs = everyEpochs;
+        this.everyIterations = everyIterations;
         this.bestOf = bestOf;
         this.atFinish = atFinish;
     }
@@ -36,17 +39,29 @@ public final class CheckpointListener implements TrainingListener {
         if (n < 1) {
             throw new IllegalArgumentException("checkpoints: every must be at least 1 epoch, got " + n);
         }
-        return new CheckpointListener(sink, n, null, false);
+        return new CheckpointListener(sink, n, 0, null, false);
+    }
+
+    /**
+     * A checkpoint every {@code n} iterations, before the last, so that an interrupted run loses at most {@code n}.
+     * At the end of an epoch it is taken after the evaluation, so that a run resumed from it evaluates as an
+     * uninterrupted one.
+     */
+    public static CheckpointListener everyIterations(int n, CheckpointSink sink) {
+        if (n < 1) {
+            throw new IllegalArgumentException("checkpoints: every must be at least 1 iteration, got " + n);
+        }
+        return new CheckpointListener(sink, 0, n, null, false);
     }
 
     /** A checkpoint after each evaluation that improves {@code metric} (so the last one saved is the best). */
     public static CheckpointListener onBest(EarlyStopping.Metric metric, CheckpointSink sink) {
-        return new CheckpointListener(sink, 0, Objects.requireNonNull(metric, "metric"), false);
+        return new CheckpointListener(sink, 0, 0, Objects.requireNonNull(metric, "metric"), false);
     }
 
     /** The same, plus a checkpoint of the final state after the last step. */
     public CheckpointListener andAtFinish() {
-        return new CheckpointListener(sink, everyEpochs, bestOf, true);
+        return new CheckpointListener(sink, everyEpochs, everyIterations, bestOf, true);
     }
 
     @Override
@@ -56,9 +71,21 @@ public final class CheckpointListener implements TrainingListener {
     }
 
     @Override
+    public void onIteration(Trainer trainer, int iteration, double loss) {
+        if (everyIterations > 0 && iteration % everyIterations == 0 && iteration % trainer.iterationsPerEpoch() != 0
+                && iteration != trainer.iterations()) {
+            save(trainer, null);
+        }
+    }
+
+    @Override
     public void onEvaluation(Trainer trainer, Evaluation e) {
         boolean epochEnd = e.iteration() % trainer.iterationsPerEpoch() == 0;
-        if (everyEpochs > 0 && epochEnd && (e.iteration() / trainer.iterationsPerEpoch()) % everyEpochs == 0) {
+        if (everyIterations > 0) {
+            if (e.iteration() % everyIterations == 0 && epochEnd && e.iteration() != trainer.iterations()) {
+                save(trainer, e);
+            }
+        } else if (everyEpochs > 0 && epochEnd && (e.iteration() / trainer.iterationsPerEpoch()) % everyEpochs == 0) {
             save(trainer, e);
         } else if (bestOf != null) {
             double value = bestOf.of(e);
@@ -81,7 +108,8 @@ public final class CheckpointListener implements TrainingListener {
 
     private void save(Trainer trainer, Evaluation e) {
         try {
-            sink.save(new Checkpoint(trainer.network(), trainer.optimizer(), trainer.iteration(), trainer.epoch(), e));
+            sink.save(new Checkpoint(trainer.network(), trainer.optimizer(), trainer.iteration(), trainer.epoch(), e,
+                    trainer.position()));
             saved++;
         } catch (IOException ex) {
             throw new UncheckedIOException("checkpoint at iteration " + trainer.iteration() + " failed: "

@@ -1,10 +1,11 @@
-package dev.layerwise.model;
+package dev.layerwise.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.layerwise.data.DataSet;
+import dev.layerwise.model.Model;
 import dev.layerwise.net.Activation;
 import dev.layerwise.net.MultiLayerNetExtend;
 import dev.layerwise.net.Network;
@@ -13,8 +14,6 @@ import dev.layerwise.optim.Optimizers;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Tensor;
-import dev.layerwise.train.Trainer;
-import dev.layerwise.train.TrainingResult;
 import dev.layerwise.util.Rng;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,14 +74,16 @@ class ResumeTest {
         Trainer half = builder(first, opt1, train, sampling).iterations(n / 2).build();
         half.run();
         Path file = dir.resolve("checkpoint.lw");
-        Model.of(first, Checkpoints.capture(half, Map.of("optimizer", optimizer))).save(file);
+        RunSettings settings = new RunSettings("mlp-extend", optimizer, Optimizers.defaults(optimizer), "constant", n,
+                25, null, 0, sampling, 5, dtype, n);
+        Checkpoints.save(half, settings, file);
 
         Model loaded = Model.load(file);
         Network second = loaded.network();
         Optimizer opt2 = Optimizers.create(optimizer);
         Checkpoints.restoreOptimizer(loaded.training(), opt2);
         Checkpoints.restoreRandom(loaded.training(), second);
-        assertEquals(Map.of("optimizer", optimizer), Checkpoints.settings(loaded.training()));
+        assertEquals(settings, Checkpoints.settings(loaded.training()));
         TrainingResult two = builder(second, opt2, train, sampling).iterations(n)
                 .resumeFrom(Checkpoints.position(loaded.training())).build().run();
 

@@ -1,11 +1,14 @@
-package dev.layerwise.model;
+package dev.layerwise.train;
 
 import dev.layerwise.io.FileFormatException;
+import dev.layerwise.model.Model;
+import dev.layerwise.model.ModelFile;
+import dev.layerwise.model.TrainingState;
 import dev.layerwise.net.Network;
 import dev.layerwise.optim.Optimizer;
 import dev.layerwise.tensor.Tensor;
-import dev.layerwise.train.Evaluation;
-import dev.layerwise.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,20 +21,33 @@ import java.util.Map;
  *
  * <p>What is saved: the trainer's {@link Trainer.Position} (steps done, batch generator, shuffled order, losses,
  * evaluations), the optimizer's name, update count and per-parameter tensors ({@code optimizer/v/W1}, …), the
- * network's random generators (dropout), and the caller's {@code settings} (the run's hyperparameters, JSON values),
- * which a resuming program needs to rebuild the optimizer and trainer. Random generator states are written as
- * hexadecimal strings, since JSON numbers lose 64-bit precision in many readers.
+ * network's random generators (dropout), and the run's {@link RunSettings}, which a resuming program needs to
+ * rebuild the optimizer and trainer. Random generator states are written as hexadecimal strings, since JSON numbers
+ * lose 64-bit precision in many readers.
+ *
+ * <p>This class, {@link Checkpoint}, {@link CheckpointSink} and {@link CheckpointListener} are the whole of
+ * checkpointing: when to take one, what it holds, and how it is written to and read from a model file.
  */
 public final class Checkpoints {
     private Checkpoints() {
     }
 
+    /** A run ready to train: its network, optimizer and settings, and where it stands (null for a new run). */
+    public record Run(Network network, Optimizer optimizer, RunSettings settings, Trainer.Position position) {
+    }
+
     /** The training state of {@code trainer}'s run now, with the run's {@code settings}. */
-    public static TrainingState capture(Trainer trainer, Map<String, Object> settings) {
-        Trainer.Position p = trainer.position();
+    public static TrainingState capture(Trainer trainer, RunSettings settings) {
+        return capture(new Checkpoint(trainer.network(), trainer.optimizer(), trainer.iteration(), trainer.epoch(),
+                null, trainer.position()), settings);
+    }
+
+    /** The training state of the run at {@code checkpoint}, with the run's {@code settings}. */
+    public static TrainingState capture(Checkpoint checkpoint, RunSettings settings) {
+        Trainer.Position p = checkpoint.position();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("iteration", p.iteration());
-        meta.put("epoch", trainer.epoch());
+        meta.put("epoch", checkpoint.epoch());
         meta.put("rng", hex(p.rng()));
         meta.put("loss_sum", p.lossSum());
         meta.put("loss_count", p.lossCount());
@@ -47,15 +63,15 @@ public final class Checkpoints {
             evaluations.add(m);
         }
         meta.put("evaluations", evaluations);
-        Optimizer.State os = trainer.optimizer().state();
+        Optimizer.State os = checkpoint.optimizer().state();
         Map<String, Object> opt = new LinkedHashMap<>();
-        opt.put("name", trainer.optimizer().name());
+        opt.put("name", checkpoint.optimizer().name());
         opt.put("iterations", os.iterations());
         meta.put("optimizer", opt);
         Map<String, Object> random = new LinkedHashMap<>();
-        trainer.network().randomState().forEach((layer, s) -> random.put(layer, hex(s)));
+        checkpoint.network().randomState().forEach((layer, s) -> random.put(layer, hex(s)));
         meta.put("random", random);
-        meta.put("settings", settings);
+        meta.put("settings", settings.toMap());
         List<ModelFile.Entry> arrays = new ArrayList<>();
         arrays.add(new ModelFile.Entry("losses", "float64", new int[] {p.losses().length}, p.losses()));
         if (p.order() != null) {
@@ -67,14 +83,53 @@ public final class Checkpoints {
         return new TrainingState(meta, arrays);
     }
 
+    /** Saves {@code trainer}'s network with its training state to {@code file}, atomically. */
+    public static void save(Trainer trainer, RunSettings settings, Path file) throws IOException {
+        Model.of(trainer.network(), capture(trainer, settings)).save(file);
+    }
+
+    /** A sink that saves each checkpoint to {@code file}, atomically, replacing the one before. */
+    public static CheckpointSink toFile(Path file, RunSettings settings) {
+        return c -> Model.of(c.network(), capture(c, settings)).save(file);
+    }
+
+    /**
+     * The run saved in {@code file}: its network, its optimizer with the state it had, its settings and its position,
+     * with the network's random generators restored.
+     *
+     * @throws FileFormatException naming the file, when it holds no training state or a broken one
+     */
+    public static Run resume(Path file) throws IOException {
+        Model m = Model.load(file);
+        TrainingState state = m.training();
+        if (state == null) {
+            throw new FileFormatException(file + ": holds no training state to resume (it was not saved by "
+                    + "layerwise train --save)");
+        }
+        RunSettings settings;
+        Optimizer optimizer;
+        try {
+            settings = settings(state);
+        } catch (FileFormatException e) {
+            throw new FileFormatException(file + ": " + e.getMessage(), e);
+        }
+        try {
+            optimizer = settings.newOptimizer();
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file + ": bad run settings: " + e.getMessage(), e);
+        }
+        restoreOptimizer(state, optimizer);
+        restoreRandom(state, m.network());
+        return new Run(m.network(), optimizer, settings, position(state));
+    }
+
     /** The run's settings saved by {@link #capture}. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> settings(TrainingState s) throws FileFormatException {
+    public static RunSettings settings(TrainingState s) throws FileFormatException {
         Object v = s.meta().get("settings");
         if (!(v instanceof Map)) {
             throw new FileFormatException("the checkpoint has no run settings");
         }
-        return (Map<String, Object>) v;
+        return RunSettings.fromMap((Map<?, ?>) v);
     }
 
     /** The trainer's position saved by {@link #capture}. */

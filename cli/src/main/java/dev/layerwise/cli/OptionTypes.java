@@ -1,0 +1,183 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.layer.Dropout;
+import dev.layerwise.net.Activation;
+import dev.layerwise.net.Architectures;
+import dev.layerwise.net.NetworkType;
+import dev.layerwise.net.WeightInit;
+import dev.layerwise.optim.LearningRateSchedule;
+import dev.layerwise.optim.Optimizers;
+import dev.layerwise.tensor.DType;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The types of the command-line options and their converters: the parser turns each option's text into the value it
+ * means, or fails naming the option.
+ */
+final class OptionTypes {
+    private OptionTypes() {
+    }
+
+    /**
+     * A conversion error whose message is the whole usage error, option name included: {@link Main} prints it as it
+     * is, where picocli would prefix "Invalid value for option".
+     */
+    static final class UsageMessage extends TypeConversionException {
+        private static final long serialVersionUID = 1L;
+
+        UsageMessage(String message) {
+            super(message);
+        }
+    }
+
+    /** A network type by its name, with dashes or underscores, in any case. */
+    static final class Model implements ITypeConverter<NetworkType> {
+        @Override
+        public NetworkType convert(String value) {
+            String name = value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            if (!Architectures.names().contains(name)) {
+                throw new TypeConversionException("unknown model '" + value + "' (expected "
+                        + oneOf(Architectures.names()) + ")");
+            }
+            return Architectures.type(name);
+        }
+    }
+
+    /** The model names, for shell completion. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Architectures.names().iterator();
+        }
+    }
+
+    /** Hidden layer sizes as given ({@code 100,100}) and as numbers. */
+    record HiddenSizes(String text, List<Integer> sizes) {
+    }
+
+    /** Parses comma-separated hidden layer sizes of at least 1. */
+    static final class Hidden implements ITypeConverter<HiddenSizes> {
+        @Override
+        public HiddenSizes convert(String hidden) {
+            List<Integer> sizes = new ArrayList<>();
+            for (String part : hidden.split(",", -1)) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    if (hidden.trim().isEmpty()) {
+                        break;
+                    }
+                    throw new UsageMessage("--hidden must be sizes separated by commas, such as 100,100; got '"
+                            + hidden + "'");
+                }
+                try {
+                    sizes.add(Integer.parseInt(p));
+                } catch (NumberFormatException e) {
+                    throw new UsageMessage("--hidden must be whole numbers separated by commas, such as 100,100; got '"
+                            + hidden + "'");
+                }
+            }
+            if (sizes.isEmpty()) {
+                throw new UsageMessage("--hidden needs at least one hidden layer size, such as --hidden 100,100");
+            }
+            for (int h : sizes) {
+                if (h < 1) {
+                    throw new UsageMessage("--hidden sizes must be at least 1, got " + hidden);
+                }
+            }
+            return new HiddenSizes(hidden, List.copyOf(sizes));
+        }
+    }
+
+    /**
+     * {@code relu} or {@code sigmoid}, checked and kept as given. Not typed {@link Activation}: picocli would then
+     * offer its values for shell completion in a list named after the label NAME, which {@code --model}'s list of
+     * names has too, and the second list would replace the first.
+     */
+    static final class Activations implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                Activation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new UsageMessage("--activation: " + e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /** {@code he}, {@code xavier} or a standard deviation. */
+    static final class WeightInits implements ITypeConverter<WeightInit> {
+        @Override
+        public WeightInit convert(String value) {
+            try {
+                return WeightInit.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new UsageMessage("--init: " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code book} or {@code inverted}. */
+    static final class DropoutModes implements ITypeConverter<Dropout.Mode> {
+        @Override
+        public Dropout.Mode convert(String value) {
+            try {
+                return Dropout.Mode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new UsageMessage("--dropout-mode: " + e.getMessage());
+            }
+        }
+    }
+
+    /** An optimizer's name, in lower case. */
+    static final class OptimizerNames implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String name = value.trim().toLowerCase(Locale.ROOT);
+            if (!Optimizers.names().contains(name)) {
+                throw new UsageMessage("--optimizer: unknown optimizer '" + value + "' (expected one of "
+                        + String.join(", ", Optimizers.names()) + ")");
+            }
+            return name;
+        }
+    }
+
+    /**
+     * A learning-rate schedule's text, checked: the schedule itself is made when the run's length is known, since a
+     * cosine schedule spans the run.
+     */
+    static final class Schedules implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                LearningRateSchedule.parse(value, 1);
+            } catch (IllegalArgumentException e) {
+                throw new UsageMessage("--lr-schedule: " + e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /** {@code float32} or {@code float64}. */
+    static final class DTypes implements ITypeConverter<DType> {
+        @Override
+        public DType convert(String value) {
+            try {
+                return DType.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code a, b or c}. */
+    static String oneOf(List<String> names) {
+        int last = names.size() - 1;
+        return last == 0 ? names.get(0) : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.kernel.KernelProvider;
+import dev.layerwise.kernel.Parallel;
+import dev.layerwise.net.Network;
+import dev.layerwise.optim.AbstractOptimizer;
+import dev.layerwise.optim.LearningRateSchedule;
+import dev.layerwise.optim.Optimizer;
+import dev.layerwise.train.Checkpoints;
+import dev.layerwise.train.RunSettings;
+import dev.layerwise.train.Trainer;
+import dev.layerwise.train.TrainingResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What {@code train} prints about a run: the header line before it and the JSON summary after it. */
+final class TrainReport {
+    private TrainReport() {
+    }
+
+    /** E.g. {@code two-layer 784-50-10 (float32), SGD lr 0.1, batch 100, 10000 iterations (…), seed 7, …}. */
+    static String header(Checkpoints.Run run, Path resumed, int trainImages, Trainer trainer) {
+        RunSettings s = run.settings();
+        String from = run.position() == null ? "" : String.format(Locale.ROOT, "resuming %s at iteration %d, ",
+                resumed, run.position().iteration());
+        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d images), seed %s, "
+                        + "%s kernels, %d thread%s", from, s.model(), network(run.network()),
+                optimizer(run.optimizer(), s), trainer.batchSize(), trainer.iterations(),
+                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, s.seed(),
+                KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
+    }
+
+    /** The final figures and the run's settings as one JSON object. */
+    static Json summary(TrainingResult r, Trainer trainer, RunSettings s, Path resumed, Path saved) {
+        return new Json()
+                .put("test_accuracy", r.testAccuracy())
+                .put("train_accuracy", r.trainAccuracy())
+                .put("final_loss", r.finalLoss())
+                .put("iterations", r.iterations())
+                .put("epochs", (double) r.iterations() / trainer.iterationsPerEpoch())
+                .put("seconds", r.seconds())
+                .put("samples_per_second", r.samplesPerSecond())
+                .put("model", s.model())
+                .put("architecture", trainer.network().architecture().config())
+                .put("optimizer", s.optimizer())
+                .put("optimizer_params", s.optimizerParams())
+                .put("batch_size", s.batchSize())
+                .put("dtype", s.dtype().label())
+                .put("seed", s.seed())
+                .put("resumed_from", resumed == null ? null : resumed.toString())
+                .put("saved", saved == null ? null : saved.toString())
+                .put("threads", Parallel.threads())
+                .put("kernels", KernelProvider.kernels().name());
+    }
+
+    /** E.g. {@code 784-50-10 (float32)} or {@code (float32; relu, init he, batch norm)}. */
+    private static String network(Network net) {
+        Map<String, Object> c = net.architecture().config();
+        StringBuilder sb = new StringBuilder();
+        Object hiddenSizes = c.containsKey("hidden_sizes") ? c.get("hidden_sizes") : c.get("hidden_size");
+        if (c.containsKey("input_size") && hiddenSizes != null) {
+            sb.append(c.get("input_size")).append('-')
+                    .append(String.valueOf(hiddenSizes).replaceAll("[\\[\\] ]", "").replace(',', '-'))
+                    .append('-').append(c.get("output_size")).append(' ');
+        }
+        sb.append('(').append(net.dtype());
+        List<String> details = new ArrayList<>();
+        if (c.containsKey("activation")) {
+            details.add(String.valueOf(c.get("activation")));
+            details.add("init " + c.get("weight_init_std"));
+        }
+        if (Boolean.TRUE.equals(c.get("use_batchnorm"))) {
+            details.add("batch norm");
+        }
+        if (Boolean.TRUE.equals(c.get("use_dropout"))) {
+            details.add("dropout " + c.get("dropout_ratio"));
+        }
+        if (c.get("weight_decay_lambda") instanceof Number lambda && lambda.doubleValue() > 0) {
+            details.add("weight decay " + lambda);
+        }
+        if (!details.isEmpty()) {
+            sb.append("; ").append(String.join(", ", details));
+        }
+        return sb.append(')').toString();
+    }
+
+    /** {@code SGD lr 0.1}, {@code adam lr 0.001, beta1 0.9, beta2 0.999}, plus a schedule other than constant. */
+    private static String optimizer(Optimizer opt, RunSettings s) {
+        StringBuilder sb = new StringBuilder(s.optimizer().equals("sgd") ? "SGD" : s.optimizer());
+        String sep = " ";
+        for (Map.Entry<String, Double> e : s.optimizerParams().entrySet()) {
+            sb.append(sep).append(e.getKey()).append(' ').append(e.getValue());
+            sep = ", ";
+        }
+        if (opt instanceof AbstractOptimizer a && !(a.schedule() instanceof LearningRateSchedule.Constant)) {
+            sb.append(", schedule ").append(a.schedule());
+        }
+        return sb.toString();
+    }
+}
