@@ -4,7 +4,7 @@ import dev.layerwise.data.Mnist;
 import dev.layerwise.data.MnistFetcher;
 import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.Kernels;
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.net.SimpleConvNet;

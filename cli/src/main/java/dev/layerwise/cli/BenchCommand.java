@@ -3,7 +3,7 @@ package dev.layerwise.cli;
 import dev.layerwise.data.DataSet;
 import dev.layerwise.data.Mnist;
 import dev.layerwise.kernel.KernelProvider;
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Layer;

@@ -1,7 +1,7 @@
 package dev.layerwise.experiment;
 
 import dev.layerwise.data.Mnist;
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.layer.Relu;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.WeightInit;

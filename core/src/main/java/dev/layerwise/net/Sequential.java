@@ -1,7 +1,7 @@
 package dev.layerwise.net;
 
 import dev.layerwise.data.DataSet;
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.layer.SoftmaxWithLoss;

@@ -1,6 +1,6 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.tensor.Tensor;

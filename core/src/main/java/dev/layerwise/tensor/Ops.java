@@ -1,8 +1,12 @@
-package dev.layerwise.kernel;
+package dev.layerwise.tensor;
 
-import dev.layerwise.tensor.DType;
-import dev.layerwise.tensor.Shapes;
-import dev.layerwise.tensor.Tensor;
+import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.kernel.ConvKernels;
+import dev.layerwise.kernel.ElementwiseKernels;
+import dev.layerwise.kernel.KernelProvider;
+import dev.layerwise.kernel.Kernels;
+import dev.layerwise.kernel.MatrixKernels;
+import dev.layerwise.kernel.UpdateKernels;
 
 /**
  * The kernels on tensors: each function checks dtypes and shapes, then calls the active {@link Kernels} on the backing
@@ -12,8 +16,20 @@ public final class Ops {
     private Ops() {
     }
 
-    private static Kernels k() {
-        return KernelProvider.kernels();
+    private static MatrixKernels matrix() {
+        return KernelProvider.kernels().matrix();
+    }
+
+    private static ElementwiseKernels elementwise() {
+        return KernelProvider.kernels().elementwise();
+    }
+
+    private static ConvKernels conv() {
+        return KernelProvider.kernels().conv();
+    }
+
+    private static UpdateKernels update() {
+        return KernelProvider.kernels().update();
     }
 
     /** {@code out = a·b} for a (m, k), b (k, n), out (m, n). */
@@ -37,10 +53,10 @@ public final class Ops {
         int n = W.dim(1);
         int k = a.dim(1);
         if (a.dtype() == DType.FLOAT32) {
-            k().gemmBias(false, false, m, n, k, a.floats(), a.offset(), W.floats(), W.offset(), b.floats(),
+            matrix().gemmBias(false, false, m, n, k, a.floats(), a.offset(), W.floats(), W.offset(), b.floats(),
                     b.offset(), out.floats(), out.offset());
         } else {
-            k().gemmBias(false, false, m, n, k, a.doubles(), a.offset(), W.doubles(), W.offset(), b.doubles(),
+            matrix().gemmBias(false, false, m, n, k, a.doubles(), a.offset(), W.doubles(), W.offset(), b.doubles(),
                     b.offset(), out.doubles(), out.offset());
         }
     }
@@ -70,10 +86,10 @@ public final class Ops {
                     + " shapes do not match: " + shapes(a, b, out));
         }
         if (a.dtype() == DType.FLOAT32) {
-            k().gemm(transA, transB, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+            matrix().gemm(transA, transB, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
                     out.floats(), out.offset(), accumulate);
         } else {
-            k().gemm(transA, transB, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+            matrix().gemm(transA, transB, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
                     out.doubles(), out.offset(), accumulate);
         }
     }
@@ -87,9 +103,10 @@ public final class Ops {
         }
         int rows = x.dim(0);
         if (x.dtype() == DType.FLOAT32) {
-            k().addRowVector(rows, cols, x.floats(), x.offset(), b.floats(), b.offset(), out.floats(), out.offset());
+            elementwise().addRowVector(rows, cols, x.floats(), x.offset(), b.floats(), b.offset(), out.floats(),
+                    out.offset());
         } else {
-            k().addRowVector(rows, cols, x.doubles(), x.offset(), b.doubles(), b.offset(), out.doubles(),
+            elementwise().addRowVector(rows, cols, x.doubles(), x.offset(), b.doubles(), b.offset(), out.doubles(),
                     out.offset());
         }
     }
@@ -101,9 +118,9 @@ public final class Ops {
             throw new IllegalArgumentException("column sum shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().sumColumns(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sumColumns(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sumColumns(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sumColumns(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -114,9 +131,9 @@ public final class Ops {
             throw new IllegalArgumentException("row max shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().rowMax(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().rowMax(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().rowMax(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().rowMax(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -127,9 +144,9 @@ public final class Ops {
                     + " indices");
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().argmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out);
+            elementwise().argmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out);
         } else {
-            k().argmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out);
+            elementwise().argmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out);
         }
     }
 
@@ -137,9 +154,9 @@ public final class Ops {
     public static void exp(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().exp(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().exp(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().exp(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().exp(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -147,9 +164,9 @@ public final class Ops {
     public static void log(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().log(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().log(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().log(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().log(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -160,9 +177,9 @@ public final class Ops {
             throw new IllegalArgumentException("softmax shapes do not match: " + shapes(x, y));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().softmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), y.floats(), y.offset());
+            elementwise().softmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), y.floats(), y.offset());
         } else {
-            k().softmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), y.doubles(), y.offset());
+            elementwise().softmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), y.doubles(), y.offset());
         }
     }
 
@@ -170,9 +187,9 @@ public final class Ops {
     public static void reluForward(Tensor x, boolean[] mask, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().reluForward(x.size(), x.floats(), x.offset(), mask, out.floats(), out.offset());
+            elementwise().reluForward(x.size(), x.floats(), x.offset(), mask, out.floats(), out.offset());
         } else {
-            k().reluForward(x.size(), x.doubles(), x.offset(), mask, out.doubles(), out.offset());
+            elementwise().reluForward(x.size(), x.doubles(), x.offset(), mask, out.doubles(), out.offset());
         }
     }
 
@@ -180,9 +197,9 @@ public final class Ops {
     public static void reluBackward(Tensor dout, boolean[] mask, Tensor dx) {
         sameSize(dout, dx);
         if (dout.dtype() == DType.FLOAT32) {
-            k().reluBackward(dout.size(), dout.floats(), dout.offset(), mask, dx.floats(), dx.offset());
+            elementwise().reluBackward(dout.size(), dout.floats(), dout.offset(), mask, dx.floats(), dx.offset());
         } else {
-            k().reluBackward(dout.size(), dout.doubles(), dout.offset(), mask, dx.doubles(), dx.offset());
+            elementwise().reluBackward(dout.size(), dout.doubles(), dout.offset(), mask, dx.doubles(), dx.offset());
         }
     }
 
@@ -190,9 +207,9 @@ public final class Ops {
     public static void sigmoidForward(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().sigmoidForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sigmoidForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sigmoidForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sigmoidForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -200,10 +217,10 @@ public final class Ops {
     public static void sigmoidBackward(Tensor dout, Tensor y, Tensor dx) {
         sameSize(dout, y, dx);
         if (dout.dtype() == DType.FLOAT32) {
-            k().sigmoidBackward(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
+            elementwise().sigmoidBackward(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
                     dx.floats(), dx.offset());
         } else {
-            k().sigmoidBackward(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
+            elementwise().sigmoidBackward(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
                     dx.doubles(), dx.offset());
         }
     }
@@ -212,18 +229,18 @@ public final class Ops {
     public static void axpy(double alpha, Tensor x, Tensor y) {
         sameSize(x, y);
         if (x.dtype() == DType.FLOAT32) {
-            k().axpy(x.size(), (float) alpha, x.floats(), x.offset(), y.floats(), y.offset());
+            elementwise().axpy(x.size(), (float) alpha, x.floats(), x.offset(), y.floats(), y.offset());
         } else {
-            k().axpy(x.size(), alpha, x.doubles(), x.offset(), y.doubles(), y.offset());
+            elementwise().axpy(x.size(), alpha, x.doubles(), x.offset(), y.doubles(), y.offset());
         }
     }
 
     /** {@code x *= alpha}, in place. */
     public static void scale(double alpha, Tensor x) {
         if (x.dtype() == DType.FLOAT32) {
-            k().scale(x.size(), (float) alpha, x.floats(), x.offset());
+            elementwise().scale(x.size(), (float) alpha, x.floats(), x.offset());
         } else {
-            k().scale(x.size(), alpha, x.doubles(), x.offset());
+            elementwise().scale(x.size(), alpha, x.doubles(), x.offset());
         }
     }
 
@@ -255,11 +272,11 @@ public final class Ops {
         return sb.toString();
     }
 
-    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+    // ---- convolution and pooling ------------------------------------------------------------------------------------
 
     /**
      * The book's {@code im2col}: {@code x (N, C, H, W)} → {@code col (N·outH·outW, C·filterH·filterW)}, one row per
-     * output position and one column per window element (see {@link Kernels#im2col}); {@code col} is overwritten.
+     * output position and one column per window element (see {@link ConvKernels#im2col}); {@code col} is overwritten.
      */
     public static void im2col(Tensor x, ConvGeometry g, Tensor col) {
         sameDType(x, col);
@@ -269,9 +286,9 @@ public final class Ops {
                     + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().im2col(n, g, x.floats(), x.offset(), col.floats(), col.offset());
+            conv().im2col(n, g, x.floats(), x.offset(), col.floats(), col.offset());
         } else {
-            k().im2col(n, g, x.doubles(), x.offset(), col.doubles(), col.offset());
+            conv().im2col(n, g, x.doubles(), x.offset(), col.doubles(), col.offset());
         }
     }
 
@@ -287,15 +304,15 @@ public final class Ops {
                     + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().col2im(n, g, col.floats(), col.offset(), x.floats(), x.offset());
+            conv().col2im(n, g, col.floats(), col.offset(), x.floats(), x.offset());
         } else {
-            k().col2im(n, g, col.doubles(), col.offset(), x.doubles(), x.offset());
+            conv().col2im(n, g, col.doubles(), col.offset(), x.doubles(), x.offset());
         }
     }
 
     /**
      * {@link #im2col} with each image's block transposed: {@code x (N, C, H, W)} → {@code colT (N, C·filterH·filterW,
-     * outH·outW)} (see {@link Kernels#im2colT}); {@code colT} is overwritten.
+     * outH·outW)} (see {@link ConvKernels#im2colT}); {@code colT} is overwritten.
      */
     public static void im2colT(Tensor x, ConvGeometry g, Tensor colT) {
         sameDType(x, colT);
@@ -305,9 +322,9 @@ public final class Ops {
                     + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().im2colT(n, g, x.floats(), x.offset(), colT.floats(), colT.offset());
+            conv().im2colT(n, g, x.floats(), x.offset(), colT.floats(), colT.offset());
         } else {
-            k().im2colT(n, g, x.doubles(), x.offset(), colT.doubles(), colT.offset());
+            conv().im2colT(n, g, x.doubles(), x.offset(), colT.doubles(), colT.offset());
         }
     }
 
@@ -323,9 +340,9 @@ public final class Ops {
                     + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().col2imT(n, g, colT.floats(), colT.offset(), x.floats(), x.offset());
+            conv().col2imT(n, g, colT.floats(), colT.offset(), x.floats(), x.offset());
         } else {
-            k().col2imT(n, g, colT.doubles(), colT.offset(), x.doubles(), x.offset());
+            conv().col2imT(n, g, colT.doubles(), colT.offset(), x.doubles(), x.offset());
         }
     }
 
@@ -333,7 +350,7 @@ public final class Ops {
      * One product per entry of a batch, with a shared left operand: {@code out[i] = op(a)·b[i] + bias·1ᵀ} for
      * {@code a (m, k)} (stored {@code (k, m)} when {@code transA}), {@code b (batch, k, n)}, {@code bias (m)} or null,
      * {@code out (batch, m, n)} — a convolution's {@code W·colT[i] + b}, and {@code Wᵀ·dout[i]} (see
-     * {@link Kernels#gemmBatch}). Trailing dimensions of {@code b} and {@code out} past the second are flattened.
+     * {@link MatrixKernels#gemmBatch}). Trailing dimensions of {@code b} and {@code out} past the second are flattened.
      */
     public static void matmulBatch(boolean transA, Tensor a, Tensor b, Tensor bias, Tensor out) {
         if (bias == null) {
@@ -352,11 +369,11 @@ public final class Ops {
                     + (bias == null ? shapes(a, b, out) : shapes(a, b, bias, out)));
         }
         if (a.dtype() == DType.FLOAT32) {
-            k().gemmBatch(batch, transA, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+            matrix().gemmBatch(batch, transA, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
                     bias == null ? null : bias.floats(), bias == null ? 0 : bias.offset(), out.floats(),
                     out.offset());
         } else {
-            k().gemmBatch(batch, transA, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+            matrix().gemmBatch(batch, transA, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
                     bias == null ? null : bias.doubles(), bias == null ? 0 : bias.offset(), out.doubles(),
                     out.offset());
         }
@@ -370,9 +387,9 @@ public final class Ops {
         sameDType(x, out);
         int block = swappedBlock(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().swapAxes01(x.dim(0), x.dim(1), block, x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().swapAxes01(x.dim(0), x.dim(1), block, x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().swapAxes01(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().swapAxes01(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -383,15 +400,15 @@ public final class Ops {
             throw new IllegalArgumentException("row sum shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().sumRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sumRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sumRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sumRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
     /**
      * Max pooling: {@code x (N, C, H, W)} → {@code out (N, C, outH, outW)}, and in {@code argMax} (at least
-     * {@code out.size()} long) where each maximum was (see {@link Kernels#maxPoolForward}).
+     * {@code out.size()} long) where each maximum was (see {@link ConvKernels#maxPoolForward}).
      */
     public static void maxPoolForward(Tensor x, ConvGeometry g, int[] argMax, Tensor out) {
         sameDType(x, out);
@@ -402,9 +419,9 @@ public final class Ops {
                     + shapes(out) + " and " + argMax.length);
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().maxPoolForward(n, g, x.floats(), x.offset(), argMax, out.floats(), out.offset());
+            conv().maxPoolForward(n, g, x.floats(), x.offset(), argMax, out.floats(), out.offset());
         } else {
-            k().maxPoolForward(n, g, x.doubles(), x.offset(), argMax, out.doubles(), out.offset());
+            conv().maxPoolForward(n, g, x.doubles(), x.offset(), argMax, out.doubles(), out.offset());
         }
     }
 
@@ -418,9 +435,9 @@ public final class Ops {
                     + ") and as many indices, got " + shapes(dout) + " and " + argMax.length);
         }
         if (dout.dtype() == DType.FLOAT32) {
-            k().maxPoolBackward(n, g, dout.floats(), dout.offset(), argMax, dx.floats(), dx.offset());
+            conv().maxPoolBackward(n, g, dout.floats(), dout.offset(), argMax, dx.floats(), dx.offset());
         } else {
-            k().maxPoolBackward(n, g, dout.doubles(), dout.offset(), argMax, dx.doubles(), dx.offset());
+            conv().maxPoolBackward(n, g, dout.doubles(), dout.offset(), argMax, dx.doubles(), dx.offset());
         }
     }
 
@@ -449,28 +466,28 @@ public final class Ops {
         return s[0] == 0 || s[1] == 0 ? 0 : x.size() / (s[0] * s[1]);
     }
 
-    // ---- chapter 6: optimizer steps, batch normalisation, dropout, weight decay ------------------------------------
+    // ---- optimizer steps, batch normalisation, dropout, weight decay ------------------------------------------------
 
     /** Momentum step {@code v = momentum·v − lr·g; w += v}; v and w (same size as g) are updated in place. */
     public static void momentumUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
         sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
-            k().momentumUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
+            update().momentumUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
                     w.floats(), w.offset());
         } else {
-            k().momentumUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
+            update().momentumUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
                     w.doubles(), w.offset());
         }
     }
 
-    /** The book's Nesterov step; v and w are updated in place (see {@link Kernels#nesterovUpdate}). */
+    /** The book's Nesterov step; v and w are updated in place (see {@link UpdateKernels#nesterovUpdate}). */
     public static void nesterovUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
         sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
-            k().nesterovUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
+            update().nesterovUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
                     w.floats(), w.offset());
         } else {
-            k().nesterovUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
+            update().nesterovUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
                     w.doubles(), w.offset());
         }
     }
@@ -479,10 +496,10 @@ public final class Ops {
     public static void adaGradUpdate(double lr, double eps, Tensor g, Tensor h, Tensor w) {
         sameSize3(g, h, w);
         if (g.dtype() == DType.FLOAT32) {
-            k().adaGradUpdate(g.size(), lr, eps, g.floats(), g.offset(), h.floats(), h.offset(),
+            update().adaGradUpdate(g.size(), lr, eps, g.floats(), g.offset(), h.floats(), h.offset(),
                     w.floats(), w.offset());
         } else {
-            k().adaGradUpdate(g.size(), lr, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
+            update().adaGradUpdate(g.size(), lr, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
                     w.doubles(), w.offset());
         }
     }
@@ -491,10 +508,10 @@ public final class Ops {
     public static void rmsPropUpdate(double lr, double decayRate, double eps, Tensor g, Tensor h, Tensor w) {
         sameSize3(g, h, w);
         if (g.dtype() == DType.FLOAT32) {
-            k().rmsPropUpdate(g.size(), lr, decayRate, eps, g.floats(), g.offset(), h.floats(), h.offset(),
+            update().rmsPropUpdate(g.size(), lr, decayRate, eps, g.floats(), g.offset(), h.floats(), h.offset(),
                     w.floats(), w.offset());
         } else {
-            k().rmsPropUpdate(g.size(), lr, decayRate, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
+            update().rmsPropUpdate(g.size(), lr, decayRate, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
                     w.doubles(), w.offset());
         }
     }
@@ -505,10 +522,10 @@ public final class Ops {
         sameSize3(g, m, v);
         sameSize3(g, v, w);
         if (g.dtype() == DType.FLOAT32) {
-            k().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.floats(), g.offset(), m.floats(), m.offset(),
+            update().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.floats(), g.offset(), m.floats(), m.offset(),
                     v.floats(), v.offset(), w.floats(), w.offset());
         } else {
-            k().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.doubles(), g.offset(), m.doubles(), m.offset(),
+            update().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.doubles(), g.offset(), m.doubles(), m.offset(),
                     v.doubles(), v.offset(), w.doubles(), w.offset());
         }
     }
@@ -516,7 +533,7 @@ public final class Ops {
     /**
      * Batch normalisation in training mode of x (N, D), per column: writes the batch {@code mean}, {@code var} and
      * {@code std} (D each), the centred input {@code xc} and the output {@code out} (N, D); see
-     * {@link Kernels#batchNormForward}.
+     * {@link UpdateKernels#batchNormForward}.
      */
     public static void batchNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
                                         Tensor std, Tensor xc, Tensor out) {
@@ -529,11 +546,11 @@ public final class Ops {
         }
         int rows = x.dim(0);
         if (x.dtype() == DType.FLOAT32) {
-            k().batchNormForward(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(), beta.floats(),
+            update().batchNormForward(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(), beta.floats(),
                     beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(), std.floats(),
                     std.offset(), xc.floats(), xc.offset(), out.floats(), out.offset());
         } else {
-            k().batchNormForward(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
+            update().batchNormForward(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
                     beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
                     std.doubles(), std.offset(), xc.doubles(), xc.offset(), out.doubles(), out.offset());
         }
@@ -552,11 +569,11 @@ public final class Ops {
         }
         int rows = x.dim(0);
         if (x.dtype() == DType.FLOAT32) {
-            k().batchNormInference(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(),
+            update().batchNormInference(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(),
                     beta.floats(), beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(),
                     out.floats(), out.offset());
         } else {
-            k().batchNormInference(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
+            update().batchNormInference(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
                     beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
                     out.doubles(), out.offset());
         }
@@ -564,7 +581,7 @@ public final class Ops {
 
     /**
      * Batch normalisation backward for dout (N, D) given the forward's {@code xc} (N, D) and {@code std} (D): writes
-     * {@code dx} (N, D), {@code dgamma} and {@code dbeta} (D); see {@link Kernels#batchNormBackward}.
+     * {@code dx} (N, D), {@code dgamma} and {@code dbeta} (D); see {@link UpdateKernels#batchNormBackward}.
      */
     public static void batchNormBackward(Tensor dout, Tensor xc, Tensor std, Tensor gamma, Tensor dx, Tensor dgamma,
                                          Tensor dbeta) {
@@ -580,11 +597,11 @@ public final class Ops {
                     + shapes(dout, std, gamma, dgamma, dbeta));
         }
         if (dout.dtype() == DType.FLOAT32) {
-            k().batchNormBackward(rows, cols, dout.floats(), dout.offset(), xc.floats(), xc.offset(), std.floats(),
+            update().batchNormBackward(rows, cols, dout.floats(), dout.offset(), xc.floats(), xc.offset(), std.floats(),
                     std.offset(), gamma.floats(), gamma.offset(), dx.floats(), dx.offset(), dgamma.floats(),
                     dgamma.offset(), dbeta.floats(), dbeta.offset());
         } else {
-            k().batchNormBackward(rows, cols, dout.doubles(), dout.offset(), xc.doubles(), xc.offset(),
+            update().batchNormBackward(rows, cols, dout.doubles(), dout.offset(), xc.doubles(), xc.offset(),
                     std.doubles(), std.offset(), gamma.doubles(), gamma.offset(), dx.doubles(), dx.offset(),
                     dgamma.doubles(), dgamma.offset(), dbeta.doubles(), dbeta.offset());
         }
@@ -605,9 +622,9 @@ public final class Ops {
     public static void movingAverage(double momentum, Tensor x, Tensor avg) {
         sameSize3(x, avg, avg);
         if (x.dtype() == DType.FLOAT32) {
-            k().movingAverage(x.size(), momentum, x.floats(), x.offset(), avg.floats(), avg.offset());
+            update().movingAverage(x.size(), momentum, x.floats(), x.offset(), avg.floats(), avg.offset());
         } else {
-            k().movingAverage(x.size(), momentum, x.doubles(), x.offset(), avg.doubles(), avg.offset());
+            update().movingAverage(x.size(), momentum, x.doubles(), x.offset(), avg.doubles(), avg.offset());
         }
     }
 
@@ -620,9 +637,9 @@ public final class Ops {
             throw new IllegalArgumentException("a mask of " + mask.length + " elements for " + shapes(x));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().maskedScale(x.size(), x.floats(), x.offset(), mask, scale, out.floats(), out.offset());
+            update().maskedScale(x.size(), x.floats(), x.offset(), mask, scale, out.floats(), out.offset());
         } else {
-            k().maskedScale(x.size(), x.doubles(), x.offset(), mask, scale, out.doubles(), out.offset());
+            update().maskedScale(x.size(), x.doubles(), x.offset(), mask, scale, out.doubles(), out.offset());
         }
     }
 
@@ -630,13 +647,13 @@ public final class Ops {
     public static double dot(Tensor x, Tensor y) {
         sameSize3(x, y, y);
         if (x.dtype() == DType.FLOAT32) {
-            return k().dot(x.size(), x.floats(), x.offset(), y.floats(), y.offset());
+            return elementwise().dot(x.size(), x.floats(), x.offset(), y.floats(), y.offset());
         }
-        return k().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
+        return elementwise().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
     }
 
-    // Checks without varargs: the chapter-6 wrappers are too large for the JIT to inline, so a varargs array created in
-    // them would be allocated on every call (a training step is meant to allocate nothing).
+    // Checks without varargs: the optimizer and batch-norm wrappers are too large for the JIT to inline, so a varargs
+    // array created in them would be allocated on every call (a training step is meant to allocate nothing).
 
     private static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
         DType t = a.dtype();
