@@ -1,8 +1,8 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.tensor.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import dev.layerwise.tensor.Ops;
 import java.util.List;
 
 /**

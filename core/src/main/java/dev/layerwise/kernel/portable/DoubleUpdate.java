@@ -7,8 +7,8 @@ import dev.layerwise.kernel.RangeTask;
 /**
  * The portable {@link dev.layerwise.kernel.UpdateKernels} in float64. Each expression keeps the book's NumPy
  * evaluation order (e.g. {@code (lr·g) / (√h + ε)}), so that float64 agrees bit for bit where NumPy does the same
- * element-wise operations; each coefficient is rounded to double once, as NumPy does when it combines a Python double
- * with a float64 array.
+ * element-wise operations; each coefficient (lr, 1 − β1, …) is converted to the arrays' type once, as NumPy does when
+ * it combines a Python scalar with an array.
  */
 final class DoubleUpdate {
 
