@@ -6,7 +6,6 @@ import dev.layerwise.kernel.ElementwiseKernels;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Kernels;
 import dev.layerwise.kernel.MatrixKernels;
-import dev.layerwise.kernel.UpdateKernels;
 
 /**
  * The kernels on tensors: each function checks dtypes and shapes, then calls the active {@link Kernels} on the backing
@@ -26,10 +25,6 @@ public final class Ops {
 
     private static ConvKernels conv() {
         return KernelProvider.kernels().conv();
-    }
-
-    private static UpdateKernels update() {
-        return KernelProvider.kernels().update();
     }
 
     /** {@code out = a·b} for a (m, k), b (k, n), out (m, n). */
@@ -261,7 +256,7 @@ public final class Ops {
         }
     }
 
-    private static String shapes(Tensor... ts) {
+    static String shapes(Tensor... ts) {
         StringBuilder sb = new StringBuilder();
         for (Tensor t : ts) {
             if (sb.length() > 0) {
@@ -466,182 +461,7 @@ public final class Ops {
         return s[0] == 0 || s[1] == 0 ? 0 : x.size() / (s[0] * s[1]);
     }
 
-    // ---- optimizer steps, batch normalisation, dropout, weight decay ------------------------------------------------
-
-    /** Momentum step {@code v = momentum·v − lr·g; w += v}; v and w (same size as g) are updated in place. */
-    public static void momentumUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            update().momentumUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
-                    w.floats(), w.offset());
-        } else {
-            update().momentumUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** The book's Nesterov step; v and w are updated in place (see {@link UpdateKernels#nesterovUpdate}). */
-    public static void nesterovUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            update().nesterovUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
-                    w.floats(), w.offset());
-        } else {
-            update().nesterovUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** AdaGrad step {@code h += g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
-    public static void adaGradUpdate(double lr, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize3(g, h, w);
-        if (g.dtype() == DType.FLOAT32) {
-            update().adaGradUpdate(g.size(), lr, eps, g.floats(), g.offset(), h.floats(), h.offset(),
-                    w.floats(), w.offset());
-        } else {
-            update().adaGradUpdate(g.size(), lr, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** RMSprop step {@code h = d·h + (1 − d)·g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
-    public static void rmsPropUpdate(double lr, double decayRate, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize3(g, h, w);
-        if (g.dtype() == DType.FLOAT32) {
-            update().rmsPropUpdate(g.size(), lr, decayRate, eps, g.floats(), g.offset(), h.floats(), h.offset(),
-                    w.floats(), w.offset());
-        } else {
-            update().rmsPropUpdate(g.size(), lr, decayRate, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** The book's Adam step with the bias-corrected rate {@code lrT}; m, v and w are updated in place. */
-    public static void adamUpdate(double lrT, double beta1, double beta2, double eps, Tensor g, Tensor m, Tensor v,
-                                  Tensor w) {
-        sameSize3(g, m, v);
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            update().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.floats(), g.offset(), m.floats(), m.offset(),
-                    v.floats(), v.offset(), w.floats(), w.offset());
-        } else {
-            update().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.doubles(), g.offset(), m.doubles(), m.offset(),
-                    v.doubles(), v.offset(), w.doubles(), w.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation in training mode of x (N, D), per column: writes the batch {@code mean}, {@code var} and
-     * {@code std} (D each), the centred input {@code xc} and the output {@code out} (N, D); see
-     * {@link UpdateKernels#batchNormForward}.
-     */
-    public static void batchNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
-                                        Tensor std, Tensor xc, Tensor out) {
-        sameDType4(x, gamma, beta, mean);
-        sameDType4(x, var, std, xc);
-        sameDType4(x, out, out, out);
-        int cols = checkBatchNorm(x, gamma, beta, mean, var);
-        if (std.size() != cols || !xc.sameShape(x) || !out.sameShape(x)) {
-            throw new IllegalArgumentException("batch norm buffers do not match: " + shapes(x, std, xc, out));
-        }
-        int rows = x.dim(0);
-        if (x.dtype() == DType.FLOAT32) {
-            update().batchNormForward(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(), beta.floats(),
-                    beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(), std.floats(),
-                    std.offset(), xc.floats(), xc.offset(), out.floats(), out.offset());
-        } else {
-            update().batchNormForward(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
-                    beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
-                    std.doubles(), std.offset(), xc.doubles(), xc.offset(), out.doubles(), out.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation in inference mode of x (N, D) with the running {@code mean} and {@code var}; out may be x.
-     */
-    public static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
-                                          Tensor out) {
-        sameDType4(x, gamma, beta, mean);
-        sameDType4(x, var, out, out);
-        int cols = checkBatchNorm(x, gamma, beta, mean, var);
-        if (!out.sameShape(x)) {
-            throw new IllegalArgumentException("batch norm output does not match: " + shapes(x, out));
-        }
-        int rows = x.dim(0);
-        if (x.dtype() == DType.FLOAT32) {
-            update().batchNormInference(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(),
-                    beta.floats(), beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(),
-                    out.floats(), out.offset());
-        } else {
-            update().batchNormInference(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
-                    beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
-                    out.doubles(), out.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation backward for dout (N, D) given the forward's {@code xc} (N, D) and {@code std} (D): writes
-     * {@code dx} (N, D), {@code dgamma} and {@code dbeta} (D); see {@link UpdateKernels#batchNormBackward}.
-     */
-    public static void batchNormBackward(Tensor dout, Tensor xc, Tensor std, Tensor gamma, Tensor dx, Tensor dgamma,
-                                         Tensor dbeta) {
-        sameDType4(dout, xc, std, gamma);
-        sameDType4(dout, dx, dgamma, dbeta);
-        if (dout.rank() != 2 || !xc.sameShape(dout) || !dx.sameShape(dout)) {
-            throw new IllegalArgumentException("batch norm backward shapes do not match: " + shapes(dout, xc, dx));
-        }
-        int rows = dout.dim(0);
-        int cols = dout.dim(1);
-        if (std.size() != cols || gamma.size() != cols || dgamma.size() != cols || dbeta.size() != cols) {
-            throw new IllegalArgumentException("batch norm backward shapes do not match: "
-                    + shapes(dout, std, gamma, dgamma, dbeta));
-        }
-        if (dout.dtype() == DType.FLOAT32) {
-            update().batchNormBackward(rows, cols, dout.floats(), dout.offset(), xc.floats(), xc.offset(), std.floats(),
-                    std.offset(), gamma.floats(), gamma.offset(), dx.floats(), dx.offset(), dgamma.floats(),
-                    dgamma.offset(), dbeta.floats(), dbeta.offset());
-        } else {
-            update().batchNormBackward(rows, cols, dout.doubles(), dout.offset(), xc.doubles(), xc.offset(),
-                    std.doubles(), std.offset(), gamma.doubles(), gamma.offset(), dx.doubles(), dx.offset(),
-                    dgamma.doubles(), dgamma.offset(), dbeta.doubles(), dbeta.offset());
-        }
-    }
-
-    private static int checkBatchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var) {
-        if (x.rank() != 2) {
-            throw new IllegalArgumentException("batch norm takes (N, D), got " + shapes(x));
-        }
-        int cols = x.dim(1);
-        if (gamma.size() != cols || beta.size() != cols || mean.size() != cols || var.size() != cols) {
-            throw new IllegalArgumentException("batch norm shapes do not match: " + shapes(x, gamma, beta, mean, var));
-        }
-        return cols;
-    }
-
-    /** {@code avg = momentum·avg + (1 − momentum)·x}, in place in avg (same size as x). */
-    public static void movingAverage(double momentum, Tensor x, Tensor avg) {
-        sameSize3(x, avg, avg);
-        if (x.dtype() == DType.FLOAT32) {
-            update().movingAverage(x.size(), momentum, x.floats(), x.offset(), avg.floats(), avg.offset());
-        } else {
-            update().movingAverage(x.size(), momentum, x.doubles(), x.offset(), avg.doubles(), avg.offset());
-        }
-    }
-
-    /**
-     * {@code out = mask ? scale·x : 0} element-wise (mask {@code true} = kept, at least x.size() long); out may be x.
-     */
-    public static void maskedScale(Tensor x, boolean[] mask, double scale, Tensor out) {
-        sameSize3(x, out, out);
-        if (mask.length < x.size()) {
-            throw new IllegalArgumentException("a mask of " + mask.length + " elements for " + shapes(x));
-        }
-        if (x.dtype() == DType.FLOAT32) {
-            update().maskedScale(x.size(), x.floats(), x.offset(), mask, scale, out.floats(), out.offset());
-        } else {
-            update().maskedScale(x.size(), x.doubles(), x.offset(), mask, scale, out.doubles(), out.offset());
-        }
-    }
+    // ---- weight decay -----------------------------------------------------------------------------------------------
 
     /** {@code Σ x·y} over all elements, accumulated in double. */
     public static double dot(Tensor x, Tensor y) {
@@ -652,17 +472,18 @@ public final class Ops {
         return elementwise().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
     }
 
-    // Checks without varargs: the optimizer and batch-norm wrappers are too large for the JIT to inline, so a varargs
-    // array created in them would be allocated on every call (a training step is meant to allocate nothing).
+    // Checks without varargs, also for UpdateOps: the optimizer and batch-norm wrappers are too large for the JIT to
+    // inline, so a varargs array created in them would be allocated on every call (a training step is meant to
+    // allocate nothing).
 
-    private static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
+    static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
         DType t = a.dtype();
         if (b.dtype() != t || c.dtype() != t || d.dtype() != t) {
             throw new IllegalArgumentException("mixed dtypes: " + shapes(a, b, c, d));
         }
     }
 
-    private static void sameSize3(Tensor a, Tensor b, Tensor c) {
+    static void sameSize3(Tensor a, Tensor b, Tensor c) {
         sameDType4(a, b, c, c);
         if (b.size() != a.size() || c.size() != a.size()) {
             throw new IllegalArgumentException("sizes do not match: " + shapes(a, b, c));
