@@ -7,6 +7,7 @@ package dev.layerwise.kernel;
  * which falls back to it where a vector does not fit: the first maximum in the window's row-major order wins, −0 and
  * +0 counting as equal, and a NaN is the maximum (the first NaN), as NumPy's {@code argmax} over an im2col row.
  */
+@SuppressWarnings("cast")
 public final class DoubleMaxWindow {
 
     private DoubleMaxWindow() {

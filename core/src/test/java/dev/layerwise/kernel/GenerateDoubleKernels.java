@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@code Float} → {@code Double} ({@code FloatVector}, {@code FloatConv}, …), the bit conversions to their 64-bit
  * forms, float literals ({@code 0f}) → double literals ({@code 0d}), and {@code float32} → {@code float64} in
  * comments; before it, a few whole lines whose float64 form differs in more than the type ({@link #SPECIAL}). A cast
- * such as {@code (float) lr} becomes {@code (double) lr}, an identity that compiles to nothing.
+ * such as {@code (float) lr} becomes {@code (double) lr}, an identity that compiles to nothing (the generated class
+ * says so to the compiler's lint).
  */
 public final class GenerateDoubleKernels {
 
@@ -52,6 +53,9 @@ public final class GenerateDoubleKernels {
                 "            long keep = mask[i] ? 0L : -1L;");
     }
 
+    /** The generated class's declaration. */
+    private static final Pattern CLASS = Pattern.compile("(public )?final class Double\\w* \\{");
+
     private static final Pattern FLOAT_LITERAL = Pattern.compile("\\b(\\d+(?:\\.\\d+)?)f\\b");
 
     private GenerateDoubleKernels() {
@@ -74,7 +78,12 @@ public final class GenerateDoubleKernels {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String special = SPECIAL.get(lines[i]);
-            out.append(special != null ? special : substitute(lines[i]));
+            String line = special != null ? special : substitute(lines[i]);
+            if (CLASS.matcher(line).matches()) {
+                // The float32 source's casts to float (a coefficient, a Math result) are identities here.
+                out.append("@SuppressWarnings(\"cast\")\n");
+            }
+            out.append(line);
             if (i < lines.length - 1) {
                 out.append('\n');
             }

@@ -10,6 +10,7 @@ import dev.layerwise.kernel.RangeTask;
  * The portable {@link dev.layerwise.kernel.ConvKernels} in float64: each kernel splits its images over
  * {@link dev.layerwise.kernel.Parallel}, every task writing its own part of the output.
  */
+@SuppressWarnings("cast")
 final class DoubleConv {
 
     private DoubleConv() {

@@ -8,6 +8,7 @@ import dev.layerwise.kernel.RangeTask;
  * The portable {@link dev.layerwise.kernel.ElementwiseKernels} in float64: simple loops that the JIT compiles well,
  * the long ones split over {@link dev.layerwise.kernel.Parallel} by contiguous ranges.
  */
+@SuppressWarnings("cast")
 final class DoubleElementwise {
 
     private DoubleElementwise() {

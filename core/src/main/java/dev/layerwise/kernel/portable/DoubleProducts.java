@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
  * The portable {@link dev.layerwise.kernel.MatrixKernels} in float64: simple loops that the JIT compiles well, split
  * over {@link Parallel} by rows of the output.
  */
+@SuppressWarnings("cast")
 final class DoubleProducts {
     /** Multiply-adds below which a product is not worth splitting over threads. */
     private static final long MIN_TASK_FLOPS = 1 << 16;

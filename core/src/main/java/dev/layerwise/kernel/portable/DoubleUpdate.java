@@ -10,6 +10,7 @@ import dev.layerwise.kernel.RangeTask;
  * element-wise operations; each coefficient (lr, 1 − β1, …) is converted to the arrays' type once, as NumPy does when
  * it combines a Python scalar with an array.
  */
+@SuppressWarnings("cast")
 final class DoubleUpdate {
 
     private DoubleUpdate() {

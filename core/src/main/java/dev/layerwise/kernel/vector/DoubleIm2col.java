@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of the task's part of {@code col} (another thread's part, or the end of the array) or of {@code x} are copied
  * element by element. A pure copy: the result is the portable kernel's, bit for bit.
  */
+@SuppressWarnings("cast")
 final class DoubleIm2col {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 

@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the scalar tail keeps a training step allocation-free on every JDK. Where a row is shorter than a vector (the 10
  * scores of MNIST), kernels work on the whole contiguous block instead of row by row.
  */
+@SuppressWarnings("cast")
 final class DoubleOps {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();

@@ -10,6 +10,7 @@ import dev.layerwise.kernel.RangeTask;
  * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link DoubleOps},
  * {@link DoubleIm2col} and {@link DoubleGemm} on their part.
  */
+@SuppressWarnings("cast")
 final class DoubleRanges {
 
     private DoubleRanges() {
