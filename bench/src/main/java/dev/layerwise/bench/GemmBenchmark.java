@@ -73,7 +73,7 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] gemm() {
-        k.gemm(ta, tb, m, n, kk, a, 0, b, 0, c, 0, false);
+        k.matrix().gemm(ta, tb, m, n, kk, a, 0, b, 0, c, 0, false);
         return c;
     }
 }

@@ -185,10 +185,10 @@ public final class DataSet {
     private void convert(int example, int count, Tensor into, int at) {
         Kernels k = Kernels.get();
         if (dtype == DType.FLOAT32) {
-            k.fromUnsignedBytes(count * features, bytes, example * features, (float) divisor, into.floats(),
+            k.elementwise().fromUnsignedBytes(count * features, bytes, example * features, (float) divisor, into.floats(),
                     into.offset() + at);
         } else {
-            k.fromUnsignedBytes(count * features, bytes, example * features, divisor, into.doubles(),
+            k.elementwise().fromUnsignedBytes(count * features, bytes, example * features, divisor, into.doubles(),
                     into.offset() + at);
         }
     }

@@ -1,12 +1,12 @@
 package dev.layerwise.experiment;
 
 import dev.layerwise.data.Mnist;
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Relu;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.WeightInit;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.train.TrainingResult;
 import dev.layerwise.util.Rng;

@@ -1,7 +1,5 @@
 package dev.layerwise.kernel;
 
-import dev.layerwise.tensor.Shapes;
-
 /**
  * A window sliding over images of shape {@code (C, H, W)}: a convolution's filter or a pooling window of
  * {@code filterH × filterW}, moved by {@code stride}, over the images padded with {@code pad} zeros on each side.
@@ -19,7 +17,7 @@ public record ConvGeometry(int channels, int height, int width, int filterH, int
     public ConvGeometry {
         String what = filterH + "×" + filterW + " window with stride " + stride + " and pad " + pad;
         if (channels < 1 || height < 1 || width < 1) {
-            throw new IllegalArgumentException("input " + Shapes.toString(channels, height, width)
+            throw new IllegalArgumentException("input " + shape(channels, height, width)
                     + " has an empty dimension");
         }
         if (filterH < 1 || filterW < 1) {
@@ -35,11 +33,11 @@ public record ConvGeometry(int channels, int height, int width, int filterH, int
         long paddedW = width + 2L * pad;
         if (filterH > paddedH || filterW > paddedW) {
             throw new IllegalArgumentException("a " + what + " does not fit input "
-                    + Shapes.toString(channels, height, width) + ", which is " + paddedH + "×" + paddedW
+                    + shape(channels, height, width) + ", which is " + paddedH + "×" + paddedW
                     + " when padded");
         }
         if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a " + what + " over input " + Shapes.toString(channels, height, width)
+            throw new IllegalArgumentException("a " + what + " over input " + shape(channels, height, width)
                     + " is too large");
         }
     }
@@ -78,6 +76,11 @@ public record ConvGeometry(int channels, int height, int width, int filterH, int
     @Override
     public String toString() {
         return filterH + "×" + filterW + " window, stride " + stride + ", pad " + pad + " over "
-                + Shapes.toString(channels, height, width) + " → " + outH() + "×" + outW();
+                + shape(channels, height, width) + " → " + outH() + "×" + outW();
+    }
+
+    /** {@code (c, h, w)}, as the tensors write a shape. */
+    private static String shape(int channels, int height, int width) {
+        return "(" + channels + ", " + height + ", " + width + ")";
     }
 }

@@ -1,10 +1,15 @@
 package dev.layerwise.kernel;
 
+import dev.layerwise.kernel.portable.PortableConv;
+import dev.layerwise.kernel.portable.PortableElementwise;
+import dev.layerwise.kernel.portable.PortableMatrix;
+import dev.layerwise.kernel.portable.PortableUpdate;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Chooses the {@link Kernels} implementation once, at first use, the way Apache Lucene chooses its vectorization
- * provider.
+ * provider, and hands out its four kinds of kernels.
  *
  * <p>The Vector API implementation is taken when the {@code jdk.incubator.vector} module is in the boot layer (the
  * launcher and the tests pass {@code --add-modules jdk.incubator.vector}); otherwise the portable one is taken and one
@@ -16,6 +21,9 @@ public final class KernelProvider {
     public static final String PROPERTY = "layerwise.kernels";
 
     private static final String VECTOR_CLASS = "dev.layerwise.kernel.vector.VectorKernels";
+
+    private static final Kernels PORTABLE = new Kernels("portable", new PortableMatrix(), new PortableElementwise(),
+            new PortableConv(), new PortableUpdate());
 
     private KernelProvider() {
     }
@@ -35,7 +43,7 @@ public final class KernelProvider {
 
     /** The portable, plain-Java kernels, always available. */
     public static Kernels portable() {
-        return PortableKernels.INSTANCE;
+        return PORTABLE;
     }
 
     /**
@@ -104,7 +112,11 @@ public final class KernelProvider {
                         + "for SIMD kernels";
             } else {
                 try {
-                    kernels = (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+                    // Made by name, so that this class links without the module.
+                    @SuppressWarnings("unchecked")
+                    Supplier<Kernels> vector = (Supplier<Kernels>) Class.forName(VECTOR_CLASS)
+                            .getConstructor(Kernels.class).newInstance(PORTABLE);
+                    kernels = vector.get();
                 } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                     reason = "the Vector API kernels failed to load: " + e;
                 }

@@ -1,8 +1,8 @@
 package dev.layerwise.layer;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.tensor.UpdateOps;
 import java.util.List;
 
 /**
@@ -115,11 +115,11 @@ public final class BatchNormalization implements Layer {
         out = Tensor.reuse(out, x.dtype(), n, features);
         if (train) {
             xc = Tensor.reuse(xc, x.dtype(), n, features);
-            Ops.batchNormForward(x2, gamma, beta, EPSILON, mean, var, std, xc, out);
-            Ops.movingAverage(momentum, mean, runningMean);
-            Ops.movingAverage(momentum, var, runningVar);
+            UpdateOps.batchNormForward(x2, gamma, beta, EPSILON, mean, var, std, xc, out);
+            UpdateOps.movingAverage(momentum, mean, runningMean);
+            UpdateOps.movingAverage(momentum, var, runningVar);
         } else {
-            Ops.batchNormInference(x2, gamma, beta, EPSILON, runningMean, runningVar, out);
+            UpdateOps.batchNormInference(x2, gamma, beta, EPSILON, runningMean, runningVar, out);
         }
         trained = train;
         return x.rank() == 2 ? out : out.reshape(inputShape);
@@ -139,7 +139,7 @@ public final class BatchNormalization implements Layer {
         int n = out.dim(0);
         dx = Tensor.reuse(dx, dout.dtype(), n, features);
         Tensor dout2 = dout.rank() == 2 ? dout : dout.reshape(n, features);
-        Ops.batchNormBackward(dout2, xc, std, gamma, dx, gammaParam.grad(), betaParam.grad());
+        UpdateOps.batchNormBackward(dout2, xc, std, gamma, dx, gammaParam.grad(), betaParam.grad());
         return inputShape.length == 2 ? dx : dx.reshape(inputShape);
     }
 

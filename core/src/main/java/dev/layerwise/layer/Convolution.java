@@ -1,7 +1,7 @@
 package dev.layerwise.layer;
 
 import dev.layerwise.kernel.ConvGeometry;
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import java.util.List;

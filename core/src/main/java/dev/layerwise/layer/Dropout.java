@@ -1,8 +1,9 @@
 package dev.layerwise.layer;
 
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.tensor.UpdateOps;
 import dev.layerwise.util.Rng;
 import java.util.Arrays;
 import java.util.Locale;
@@ -110,7 +111,7 @@ public final class Dropout implements Layer {
                     mask[i] = rng.nextDouble() > ratio;
                 }
             }
-            Ops.maskedScale(x, mask, trainScale(), out);
+            UpdateOps.maskedScale(x, mask, trainScale(), out);
         } else {
             out.copyFrom(x);
             if (mode == Mode.BOOK) {
@@ -136,7 +137,7 @@ public final class Dropout implements Layer {
                     + " does not match the forward output " + out);
         }
         dx = Tensor.reuseLike(dx, dout);
-        Ops.maskedScale(dout, mask, trainScale(), dx);
+        UpdateOps.maskedScale(dout, mask, trainScale(), dx);
         return dx;
     }
 

@@ -1,7 +1,7 @@
 package dev.layerwise.layer;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.tensor.Labels;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 

@@ -1,6 +1,6 @@
 package dev.layerwise.layer;
 
-import dev.layerwise.kernel.Ops;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Tensor;
 
 /**

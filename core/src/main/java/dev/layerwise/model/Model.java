@@ -80,7 +80,7 @@ public final class Model {
     public int[] classify(Tensor x) {
         Tensor scores = predict(x);
         int[] out = new int[scores.dim(0)];
-        dev.layerwise.kernel.Ops.argmaxRows(scores, out);
+        dev.layerwise.tensor.Ops.argmaxRows(scores, out);
         return out;
     }
 

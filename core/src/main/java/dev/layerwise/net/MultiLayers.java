@@ -1,8 +1,8 @@
 package dev.layerwise.net;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;

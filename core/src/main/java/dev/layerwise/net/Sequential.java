@@ -1,12 +1,12 @@
 package dev.layerwise.net;
 
 import dev.layerwise.data.DataSet;
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.layer.SoftmaxWithLoss;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
 import java.util.ArrayList;

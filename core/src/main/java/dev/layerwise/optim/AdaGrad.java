@@ -1,8 +1,8 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import dev.layerwise.tensor.UpdateOps;
 import java.util.List;
 
 /**
@@ -32,7 +32,7 @@ public final class AdaGrad extends AbstractOptimizer {
         List<Parameter> list = params.list();
         for (int i = 0; i < list.size(); i++) {
             Parameter p = list.get(i);
-            Ops.adaGradUpdate(lr, Optimizers.EPSILON, p.grad(), state(p)[0], p.value());
+            UpdateOps.adaGradUpdate(lr, Optimizers.EPSILON, p.grad(), state(p)[0], p.value());
         }
     }
 }

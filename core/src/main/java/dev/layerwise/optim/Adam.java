@@ -1,9 +1,9 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.tensor.UpdateOps;
 import java.util.List;
 
 /**
@@ -50,7 +50,7 @@ public final class Adam extends AbstractOptimizer {
         for (int i = 0; i < list.size(); i++) {
             Parameter p = list.get(i);
             Tensor[] s = state(p);
-            Ops.adamUpdate(lrT, beta1, beta2, Optimizers.EPSILON, p.grad(), s[0], s[1], p.value());
+            UpdateOps.adamUpdate(lrT, beta1, beta2, Optimizers.EPSILON, p.grad(), s[0], s[1], p.value());
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.tensor.UpdateOps;
 import java.util.List;
 
 /**
@@ -39,7 +39,7 @@ public final class Momentum extends AbstractOptimizer {
         for (int i = 0; i < list.size(); i++) {
             Parameter p = list.get(i);
             Tensor v = state(p)[0];
-            Ops.momentumUpdate(lr, momentum, p.grad(), v, p.value());
+            UpdateOps.momentumUpdate(lr, momentum, p.grad(), v, p.value());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.layer.Parameter;
 import dev.layerwise.net.Parameters;
+import dev.layerwise.tensor.UpdateOps;
 import java.util.List;
 
 /**
@@ -39,7 +39,7 @@ public final class Nesterov extends AbstractOptimizer {
         List<Parameter> list = params.list();
         for (int i = 0; i < list.size(); i++) {
             Parameter p = list.get(i);
-            Ops.nesterovUpdate(lr, momentum, p.grad(), state(p)[0], p.value());
+            UpdateOps.nesterovUpdate(lr, momentum, p.grad(), state(p)[0], p.value());
         }
     }
 

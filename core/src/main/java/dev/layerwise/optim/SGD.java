@@ -1,7 +1,7 @@
 package dev.layerwise.optim;
 
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.net.Parameters;
+import dev.layerwise.tensor.Ops;
 
 /**
  * Stochastic gradient descent: {@code W ← W − lr · dW} for every parameter.

@@ -103,22 +103,22 @@ class ConvKernelsTest {
         int colSize = n * g.positions() * g.patchSize();
         double[] col = new double[colSize + pad];
         java.util.Arrays.fill(col, Double.NaN);
-        k.im2col(n, g, x, pad, col, pad);
+        k.conv().im2col(n, g, x, pad, col, pad);
         double[] expected = im2colReference(n, g, x0);
         assertArrayEquals(expected, java.util.Arrays.copyOfRange(col, pad, col.length), 0);
         assertTrue(Double.isNaN(col[0]), "nothing written before the offset");
         float[] colF = new float[colSize];
-        k.im2col(n, g, KernelsTest.toFloat(x), pad, colF, 0);
+        k.conv().im2col(n, g, KernelsTest.toFloat(x), pad, colF, 0);
         assertArrayEquals(KernelsTest.toFloat(expected), colF, 0);
 
         double[] dcol = KernelsTest.random(rng, colSize);
         double[] dx = new double[n * g.imageSize()];
         java.util.Arrays.fill(dx, Double.NaN);
-        k.col2im(n, g, dcol, 0, dx, 0);
+        k.conv().col2im(n, g, dcol, 0, dx, 0);
         double[] expectedDx = col2imReference(n, g, dcol);
         assertArrayEquals(expectedDx, dx, 1e-12);
         float[] dxF = new float[n * g.imageSize()];
-        k.col2im(n, g, KernelsTest.toFloat(dcol), 0, dxF, 0);
+        k.conv().col2im(n, g, KernelsTest.toFloat(dcol), 0, dxF, 0);
         for (int i = 0; i < dx.length; i++) {
             assertEquals(expectedDx[i], dxF[i], 1e-5, "float col2im " + i);
         }
@@ -160,26 +160,26 @@ class ConvKernelsTest {
         int colSize = n * g.positions() * g.patchSize();
         double[] colT = new double[colSize + pad];
         java.util.Arrays.fill(colT, Double.NaN);
-        k.im2colT(n, g, x, pad, colT, pad);
+        k.conv().im2colT(n, g, x, pad, colT, pad);
         double[] expected = transposedPerImage(n, g, im2colReference(n, g, x0));
         assertArrayEquals(expected, java.util.Arrays.copyOfRange(colT, pad, colT.length), 0);
         assertTrue(Double.isNaN(colT[0]), "nothing written before the offset");
         float[] colTF = new float[colSize];
         java.util.Arrays.fill(colTF, Float.NaN);
-        k.im2colT(n, g, KernelsTest.toFloat(x), pad, colTF, 0);
+        k.conv().im2colT(n, g, KernelsTest.toFloat(x), pad, colTF, 0);
         assertArrayEquals(KernelsTest.toFloat(expected), colTF, 0);
 
         // col2imT of a transposed dcol is col2im of dcol.
         double[] dcol = KernelsTest.random(rng, colSize);
         double[] dx = new double[n * g.imageSize() + pad];
         java.util.Arrays.fill(dx, Double.NaN);
-        k.col2imT(n, g, transposedPerImage(n, g, dcol), 0, dx, pad);
+        k.conv().col2imT(n, g, transposedPerImage(n, g, dcol), 0, dx, pad);
         double[] expectedDx = col2imReference(n, g, dcol);
         assertArrayEquals(expectedDx, java.util.Arrays.copyOfRange(dx, pad, dx.length), 1e-12);
         assertTrue(Double.isNaN(dx[0]), "nothing written before the offset");
         float[] dxF = new float[n * g.imageSize()];
         java.util.Arrays.fill(dxF, Float.NaN);
-        k.col2imT(n, g, KernelsTest.toFloat(transposedPerImage(n, g, dcol)), 0, dxF, 0);
+        k.conv().col2imT(n, g, KernelsTest.toFloat(transposedPerImage(n, g, dcol)), 0, dxF, 0);
         for (int i = 0; i < expectedDx.length; i++) {
             assertEquals(expectedDx[i], dxF[i], 1e-5, "float col2imT " + i);
         }
@@ -220,12 +220,12 @@ class ConvKernelsTest {
                             + (withBias ? " + bias" : "");
                     double[] c = new double[batch * m * n + 4];
                     java.util.Arrays.fill(c, Double.NaN);
-                    k.gemmBatch(batch, transA, m, n, kk, a, 1, b, 2, withBias ? bias : null, 3, c, 4);
+                    k.matrix().gemmBatch(batch, transA, m, n, kk, a, 1, b, 2, withBias ? bias : null, 3, c, 4);
                     assertArrayEquals(expected, java.util.Arrays.copyOfRange(c, 4, c.length), 1e-12, what);
                     assertTrue(Double.isNaN(c[3]), what + ": nothing written before the offset");
                     float[] cF = new float[batch * m * n];
                     java.util.Arrays.fill(cF, Float.NaN);
-                    k.gemmBatch(batch, transA, m, n, kk, KernelsTest.toFloat(a), 1, KernelsTest.toFloat(b), 2,
+                    k.matrix().gemmBatch(batch, transA, m, n, kk, KernelsTest.toFloat(a), 1, KernelsTest.toFloat(b), 2,
                             withBias ? KernelsTest.toFloat(bias) : null, 3, cF, 0);
                     for (int i = 0; i < expected.length; i++) {
                         assertEquals(expected[i], cF[i], 1e-4 * (1 + Math.abs(expected[i])), what + " float " + i);
@@ -274,12 +274,12 @@ class ConvKernelsTest {
         }
         double[] out = new double[outSize];
         int[] arg = new int[outSize];
-        k.maxPoolForward(n, g, x, 0, arg, out, 0);
+        k.conv().maxPoolForward(n, g, x, 0, arg, out, 0);
         assertArrayEquals(expected, out, 0);
         assertArrayEquals(expectedArg, arg);
         float[] outF = new float[outSize];
         int[] argF = new int[outSize];
-        k.maxPoolForward(n, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
+        k.conv().maxPoolForward(n, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
         assertArrayEquals(KernelsTest.toFloat(expected), outF, 0);
         assertArrayEquals(expectedArg, argF);
 
@@ -293,10 +293,10 @@ class ConvKernelsTest {
         }
         double[] dx = new double[expectedDx.length];
         java.util.Arrays.fill(dx, Double.NaN);
-        k.maxPoolBackward(n, g, dout, 0, arg, dx, 0);
+        k.conv().maxPoolBackward(n, g, dout, 0, arg, dx, 0);
         assertArrayEquals(expectedDx, dx, 1e-15);
         float[] dxF = new float[expectedDx.length];
-        k.maxPoolBackward(n, g, KernelsTest.toFloat(dout), 0, arg, dxF, 0);
+        k.conv().maxPoolBackward(n, g, KernelsTest.toFloat(dout), 0, arg, dxF, 0);
         for (int i = 0; i < dx.length; i++) {
             assertEquals(expectedDx[i], dxF[i], 1e-6 * Math.max(1, Math.abs(expectedDx[i])));
         }
@@ -324,10 +324,10 @@ class ConvKernelsTest {
             int outSize = n * g.channels() * g.positions();
             float[] expected = new float[outSize + 2];
             int[] expectedArg = new int[outSize];
-            KernelProvider.portable().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
+            KernelProvider.portable().conv().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
             float[] out = new float[outSize + 2];
             int[] arg = new int[outSize];
-            k.maxPoolForward(n, g, x, 0, arg, out, 2);
+            k.conv().maxPoolForward(n, g, x, 0, arg, out, 2);
             for (int o = 0; o < outSize; o++) {
                 assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
                         g + " output " + o);
@@ -349,10 +349,10 @@ class ConvKernelsTest {
             ConvGeometry g = geometries[c];
             double[] out = new double[g.positions()];
             int[] arg = new int[g.positions()];
-            k.maxPoolForward(1, g, x, 0, arg, out, 0);
+            k.conv().maxPoolForward(1, g, x, 0, arg, out, 0);
             float[] outF = new float[g.positions()];
             int[] argF = new int[g.positions()];
-            k.maxPoolForward(1, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
+            k.conv().maxPoolForward(1, g, KernelsTest.toFloat(x), 0, argF, outF, 0);
             assertArrayEquals(expectedArg[c], arg, g.toString());
             assertArrayEquals(expectedArg[c], argF, g.toString());
             for (int o = 0; o < out.length; o++) {
@@ -372,9 +372,9 @@ class ConvKernelsTest {
         int block = 11;
         double[] x = KernelsTest.random(rng, d0 * d1 * block);
         double[] out = new double[x.length];
-        k.swapAxes01(d0, d1, block, x, 0, out, 0);
+        k.elementwise().swapAxes01(d0, d1, block, x, 0, out, 0);
         float[] outF = new float[x.length];
-        k.swapAxes01(d0, d1, block, KernelsTest.toFloat(x), 0, outF, 0);
+        k.elementwise().swapAxes01(d0, d1, block, KernelsTest.toFloat(x), 0, outF, 0);
         for (int i = 0; i < d0; i++) {
             for (int j = 0; j < d1; j++) {
                 for (int e = 0; e < block; e++) {
@@ -385,9 +385,9 @@ class ConvKernelsTest {
             }
         }
         double[] sums = new double[d0];
-        k.sumRows(d0, d1 * block, x, 0, sums, 0);
+        k.elementwise().sumRows(d0, d1 * block, x, 0, sums, 0);
         float[] sumsF = new float[d0];
-        k.sumRows(d0, d1 * block, KernelsTest.toFloat(x), 0, sumsF, 0);
+        k.elementwise().sumRows(d0, d1 * block, KernelsTest.toFloat(x), 0, sumsF, 0);
         for (int i = 0; i < d0; i++) {
             double s = 0;
             for (int j = 0; j < d1 * block; j++) {
@@ -418,52 +418,52 @@ class ConvKernelsTest {
                 Parallel.setThreads(threads);
                 List<float[]> results = new ArrayList<>();
                 float[] col = new float[dcol.length];
-                k.im2col(n, g, x, 0, col, 0);
+                k.conv().im2col(n, g, x, 0, col, 0);
                 results.add(col);
                 float[] dx = new float[x.length];
-                k.col2im(n, g, dcol, 0, dx, 0);
+                k.conv().col2im(n, g, dcol, 0, dx, 0);
                 results.add(dx);
                 int[] arg = new int[dout.length];
                 float[] out = new float[dout.length];
-                k.maxPoolForward(n, pool, x, 0, arg, out, 0);
+                k.conv().maxPoolForward(n, pool, x, 0, arg, out, 0);
                 results.add(out);
                 float[] dxPool = new float[x.length];
-                k.maxPoolBackward(n, pool, dout, 0, arg, dxPool, 0);
+                k.conv().maxPoolBackward(n, pool, dout, 0, arg, dxPool, 0);
                 results.add(dxPool);
                 float[] swapped = new float[x.length];
-                k.swapAxes01(n, 3, 13 * 11, x, 0, swapped, 0);
+                k.elementwise().swapAxes01(n, 3, 13 * 11, x, 0, swapped, 0);
                 results.add(swapped);
                 float[] sums = new float[n];
-                k.sumRows(n, g.imageSize(), x, 0, sums, 0);
+                k.elementwise().sumRows(n, g.imageSize(), x, 0, sums, 0);
                 results.add(sums);
                 float[] colT = new float[dcol.length];
-                k.im2colT(n, g, x, 0, colT, 0);
+                k.conv().im2colT(n, g, x, 0, colT, 0);
                 results.add(colT);
                 float[] dxT = new float[x.length];
-                k.col2imT(n, g, dcol, 0, dxT, 0);
+                k.conv().col2imT(n, g, dcol, 0, dxT, 0);
                 results.add(dxT);
                 float[] convOut = new float[n * 5 * g.positions()];
-                k.gemmBatch(n, false, 5, g.positions(), g.patchSize(), dcol, 3, colT, 0, b, 1, convOut, 0);
+                k.matrix().gemmBatch(n, false, 5, g.positions(), g.patchSize(), dcol, 3, colT, 0, b, 1, convOut, 0);
                 results.add(convOut);
                 // ReLU, Adam and axpy (SGD) split long arrays over the threads: give them more than a task's worth.
                 float[] reluOut = new float[big.length];
                 boolean[] mask = new boolean[big.length];
-                k.reluForward(big.length, big, 0, mask, reluOut, 0);
+                k.elementwise().reluForward(big.length, big, 0, mask, reluOut, 0);
                 results.add(reluOut);
                 float[] reluDx = new float[big.length];
-                k.reluBackward(big.length, bigDout, 0, mask, reluDx, 0);
+                k.elementwise().reluBackward(big.length, bigDout, 0, mask, reluDx, 0);
                 results.add(reluDx);
                 float[] m = new float[big.length];
                 float[] v = new float[big.length];
                 float[] w = big.clone();
                 for (int step = 0; step < 3; step++) {
-                    k.adamUpdate(big.length, 1e-3, 0.9, 0.999, 1e-7, bigDout, 0, m, 0, v, 0, w, 0);
+                    k.update().adamUpdate(big.length, 1e-3, 0.9, 0.999, 1e-7, bigDout, 0, m, 0, v, 0, w, 0);
                 }
                 results.add(m);
                 results.add(v);
                 results.add(w);
                 float[] y = big.clone();
-                k.axpy(big.length, -0.1f, bigDout, 0, y, 0);
+                k.elementwise().axpy(big.length, -0.1f, bigDout, 0, y, 0);
                 results.add(y);
                 if (previous != null) {
                     for (int r = 0; r < results.size(); r++) {

@@ -90,12 +90,12 @@ class KernelsTest {
         double[] expected = reference(ta, tb, m, n, k, a0, b0);
 
         double[] cd = c0.clone();
-        kernels.gemm(ta, tb, m, n, k, a, pad, b, pad, cd, pad, false);
+        kernels.matrix().gemm(ta, tb, m, n, k, a, pad, b, pad, cd, pad, false);
         assertClose(expected, cd, pad, 1e-12 * Math.sqrt(k), "float64");
         assertEquals(c0[0], cd[0], "elements before the offset are untouched");
 
         double[] acc = c0.clone();
-        kernels.gemm(ta, tb, m, n, k, a, pad, b, pad, acc, pad, true);
+        kernels.matrix().gemm(ta, tb, m, n, k, a, pad, b, pad, acc, pad, true);
         double[] expectedAcc = expected.clone();
         for (int i = 0; i < expectedAcc.length; i++) {
             expectedAcc[i] += c0[pad + i];
@@ -104,18 +104,18 @@ class KernelsTest {
 
         double[] bias = random(rng, n + pad);
         double[] withBias = c0.clone();
-        kernels.gemmBias(ta, tb, m, n, k, a, pad, b, pad, bias, pad, withBias, pad);
+        kernels.matrix().gemmBias(ta, tb, m, n, k, a, pad, b, pad, bias, pad, withBias, pad);
         double[] expectedBias = expected.clone();
         for (int i = 0; i < expectedBias.length; i++) {
             expectedBias[i] += bias[pad + i % n];
         }
         assertClose(expectedBias, withBias, pad, 1e-12 * Math.sqrt(k), "float64 with bias");
         float[] withBiasF = toFloat(c0);
-        kernels.gemmBias(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, withBiasF, pad);
+        kernels.matrix().gemmBias(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, withBiasF, pad);
         assertClose(expectedBias, toDouble(withBiasF), pad, 1e-5 * Math.sqrt(k), "float32 with bias");
 
         float[] cf = toFloat(c0);
-        kernels.gemm(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, cf, pad, false);
+        kernels.matrix().gemm(ta, tb, m, n, k, toFloat(a), pad, toFloat(b), pad, cf, pad, false);
         assertClose(expected, toDouble(cf), pad, 1e-5 * Math.sqrt(k), "float32");
     }
 
@@ -163,14 +163,14 @@ class KernelsTest {
         float[] c = toFloat(random(rng, m * n + 2 * pad));
         float before = c[0];
         float after = c[c.length - 1];
-        kernels.gemm(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, c, pad, false);
+        kernels.matrix().gemm(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, c, pad, false);
         assertClose(expected, toDouble(c), pad, 1e-5 * Math.sqrt(k), "float32");
         assertEquals(before, c[0], "elements before the offset are untouched");
         assertEquals(after, c[c.length - 1], "elements after the output are untouched");
-        kernels.gemmBias(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, c, pad);
+        kernels.matrix().gemmBias(ta, false, m, n, k, toFloat(a), pad, toFloat(b), pad, toFloat(bias), pad, c, pad);
         assertClose(expectedBias, toDouble(c), pad, 1e-5 * Math.sqrt(k), "float32 with bias");
         double[] cd = random(rng, m * n + pad);
-        kernels.gemmBias(ta, false, m, n, k, a, pad, b, pad, bias, pad, cd, pad);
+        kernels.matrix().gemmBias(ta, false, m, n, k, a, pad, b, pad, bias, pad, cd, pad);
         assertClose(expectedBias, cd, pad, 1e-12 * Math.sqrt(k), "float64 with bias");
     }
 
@@ -184,7 +184,7 @@ class KernelsTest {
         float[] b = toFloat(random(new Rng(4), kk * n));
         a[7 * kk + 123] = Float.NaN;
         float[] c = new float[m * n];
-        k.gemm(false, false, m, n, kk, a, 0, b, 0, c, 0, false);
+        k.matrix().gemm(false, false, m, n, kk, a, 0, b, 0, c, 0, false);
         for (int i = 0; i < m * n; i++) {
             assertEquals(i / n == 7, Float.isNaN(c[i]), "element " + i);
         }
@@ -226,9 +226,9 @@ class KernelsTest {
         float[] xf = toFloat(x);
 
         double[] out = new double[rows * cols];
-        k.addRowVector(rows, cols, x, 0, b, 0, out, 0);
+        k.elementwise().addRowVector(rows, cols, x, 0, b, 0, out, 0);
         float[] outF = new float[rows * cols];
-        k.addRowVector(rows, cols, xf, 0, toFloat(b), 0, outF, 0);
+        k.elementwise().addRowVector(rows, cols, xf, 0, toFloat(b), 0, outF, 0);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 assertEquals(x[i * cols + j] + b[j], out[i * cols + j], 0);
@@ -237,13 +237,13 @@ class KernelsTest {
         }
 
         double[] sums = new double[cols];
-        k.sumColumns(rows, cols, x, 0, sums, 0);
+        k.elementwise().sumColumns(rows, cols, x, 0, sums, 0);
         double[] maxes = new double[rows];
-        k.rowMax(rows, cols, x, 0, maxes, 0);
+        k.elementwise().rowMax(rows, cols, x, 0, maxes, 0);
         int[] argmax = new int[rows];
-        k.argmaxRows(rows, cols, x, 0, argmax);
+        k.elementwise().argmaxRows(rows, cols, x, 0, argmax);
         int[] argmaxF = new int[rows];
-        k.argmaxRows(rows, cols, xf, 0, argmaxF);
+        k.elementwise().argmaxRows(rows, cols, xf, 0, argmaxF);
         for (int j = 0; j < cols; j++) {
             double s = 0;
             for (int i = 0; i < rows; i++) {
@@ -265,12 +265,12 @@ class KernelsTest {
 
         boolean[] mask = new boolean[rows * cols];
         double[] relu = new double[rows * cols];
-        k.reluForward(rows * cols, x, 0, mask, relu, 0);
+        k.elementwise().reluForward(rows * cols, x, 0, mask, relu, 0);
         double[] dx = new double[rows * cols];
-        k.reluBackward(rows * cols, x, 0, mask, dx, 0);
+        k.elementwise().reluBackward(rows * cols, x, 0, mask, dx, 0);
         boolean[] maskF = new boolean[rows * cols];
         float[] reluF = new float[rows * cols];
-        k.reluForward(rows * cols, xf, 0, maskF, reluF, 0);
+        k.elementwise().reluForward(rows * cols, xf, 0, maskF, reluF, 0);
         for (int i = 0; i < x.length; i++) {
             assertEquals(x[i] <= 0, mask[i], "mask " + i);
             assertEquals(mask[i], maskF[i], "float mask " + i);
@@ -279,9 +279,9 @@ class KernelsTest {
         }
 
         double[] sig = new double[x.length];
-        k.sigmoidForward(x.length, x, 0, sig, 0);
+        k.elementwise().sigmoidForward(x.length, x, 0, sig, 0);
         float[] sigF = new float[x.length];
-        k.sigmoidForward(x.length, xf, 0, sigF, 0);
+        k.elementwise().sigmoidForward(x.length, xf, 0, sigF, 0);
         for (int i = 0; i < x.length; i++) {
             double expected = 1 / (1 + Math.exp(-x[i]));
             assertEquals(expected, sig[i], 1e-15, "sigmoid " + x[i]);
@@ -289,15 +289,15 @@ class KernelsTest {
             assertTrue(!Double.isNaN(sig[i]) && !Float.isNaN(sigF[i]));
         }
         double[] dsig = new double[x.length];
-        k.sigmoidBackward(x.length, x, 0, sig, 0, dsig, 0);
+        k.elementwise().sigmoidBackward(x.length, x, 0, sig, 0, dsig, 0);
         for (int i = 0; i < x.length; i++) {
             assertEquals(x[i] * (1 - sig[i]) * sig[i], dsig[i], 1e-15);
         }
 
         double[] soft = new double[x.length];
-        k.softmaxRows(rows, cols, x, 0, soft, 0);
+        k.elementwise().softmaxRows(rows, cols, x, 0, soft, 0);
         float[] softF = new float[x.length];
-        k.softmaxRows(rows, cols, xf, 0, softF, 0);
+        k.elementwise().softmaxRows(rows, cols, xf, 0, softF, 0);
         for (int i = 0; i < rows; i++) {
             double s = 0;
             for (int j = 0; j < cols; j++) {
@@ -312,21 +312,21 @@ class KernelsTest {
         }
 
         double[] e = new double[x.length];
-        k.exp(x.length, x, 0, e, 0);
+        k.elementwise().exp(x.length, x, 0, e, 0);
         double[] l = new double[x.length];
         double[] abs = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             abs[i] = Math.abs(x[i]) + 0.5;
         }
-        k.log(x.length, abs, 0, l, 0);
+        k.elementwise().log(x.length, abs, 0, l, 0);
         for (int i = 0; i < x.length; i++) {
             assertEquals(Math.exp(x[i]), e[i], Math.ulp(Math.exp(x[i])) * 2);
             assertEquals(Math.log(abs[i]), l[i], 1e-15);
         }
 
         double[] y = b.clone();
-        k.axpy(cols, -0.5, x, 0, y, 0);
-        k.scale(cols, 2.0, y, 0);
+        k.elementwise().axpy(cols, -0.5, x, 0, y, 0);
+        k.elementwise().scale(cols, 2.0, y, 0);
         for (int j = 0; j < cols; j++) {
             assertEquals(2 * (b[j] - 0.5 * x[j]), y[j], 1e-14);
         }
@@ -355,13 +355,13 @@ class KernelsTest {
                     }
                     Parallel.setThreads(1);
                     float[] one = new float[m * n];
-                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
+                    k.matrix().gemm(ta, tb, m, n, kk, a, 0, b, 0, one, 0, false);
                     Parallel.setThreads(2);
                     float[] two = new float[m * n];
-                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, two, 0, false);
+                    k.matrix().gemm(ta, tb, m, n, kk, a, 0, b, 0, two, 0, false);
                     Parallel.setThreads(3);
                     float[] three = new float[m * n];
-                    k.gemm(ta, tb, m, n, kk, a, 0, b, 0, three, 0, false);
+                    k.matrix().gemm(ta, tb, m, n, kk, a, 0, b, 0, three, 0, false);
                     String what = m + "x" + n + "x" + kk + ", transA=" + ta + " transB=" + tb;
                     assertArrayEquals(one, two, "1 vs 2 threads, " + what);
                     assertArrayEquals(one, three, "1 vs 3 threads, " + what);
@@ -385,8 +385,8 @@ class KernelsTest {
                 for (double divisor : new double[] {255.0, 1.0, 3.0}) {
                     float[] f = new float[n + 2];
                     double[] d = new double[n + 2];
-                    k.fromUnsignedBytes(n, x, off, (float) divisor, f, 1);
-                    k.fromUnsignedBytes(n, x, off, divisor, d, 1);
+                    k.elementwise().fromUnsignedBytes(n, x, off, (float) divisor, f, 1);
+                    k.elementwise().fromUnsignedBytes(n, x, off, divisor, d, 1);
                     for (int i = 0; i < n; i++) {
                         int v = x[off + i] & 0xFF;
                         assertEquals(v / (float) divisor, f[1 + i], "float32 " + v + " / " + divisor);

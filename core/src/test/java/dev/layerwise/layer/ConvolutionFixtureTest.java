@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.layerwise.kernel.ConvGeometry;
-import dev.layerwise.kernel.Ops;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.testing.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;

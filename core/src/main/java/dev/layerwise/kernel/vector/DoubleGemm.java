@@ -94,7 +94,7 @@ final class DoubleGemm {
         int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
         boolean alone = threads == 1 || rowBlocks * panels == 1;
         // A transposed B is packed whole before the product, unless the threads split the panels: then each packs
-        // its own (packing dout·Wᵀ's B serially took as long as the product on two threads).
+        // its own (packing dout·Wᵀ's B on one thread costs about as much as the product on two).
         boolean packByTask = tb && !alone && panels >= threads;
         double[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, k, b, bOff, panels, fullPanels);
         if (alone) {

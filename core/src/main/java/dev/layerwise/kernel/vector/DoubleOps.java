@@ -1,3 +1,5 @@
+// Generated from FloatOps.java by GenerateDoubleKernels: do not edit. To regenerate, run from the
+// repository root: java core/src/test/java/dev/layerwise/kernel/GenerateDoubleKernels.java
 package dev.layerwise.kernel.vector;
 
 import jdk.incubator.vector.DoubleVector;
@@ -6,13 +8,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise and reduction kernels in float64 with the Vector API (FloatOps is the same file for float32).
+ * Element-wise and reduction kernels in float64 with the Vector API, and Adam's step.
  *
  * <p>Loops run whole vectors and finish the last {@code < L} elements in scalar code. Masked loads and stores would
  * avoid that tail, but on JDK 17 they, and storing a comparison mask into a {@code boolean[]}, allocate on every call;
  * the scalar tail keeps a training step allocation-free on every JDK. Where a row is shorter than a vector (the 10
  * scores of MNIST), kernels work on the whole contiguous block instead of row by row.
  */
+@SuppressWarnings("cast")
 final class DoubleOps {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
@@ -82,7 +85,7 @@ final class DoubleOps {
     /** Scalar: the Vector API's {@code LOG} differs in the last bit between compiled and interpreted code. */
     static void log(int n, double[] x, int xOff, double[] out, int outOff) {
         for (int i = 0; i < n; i++) {
-            out[outOff + i] = Math.log(x[xOff + i]);
+            out[outOff + i] = (double) Math.log(x[xOff + i]);
         }
     }
 
@@ -202,16 +205,16 @@ final class DoubleOps {
     }
 
     /**
-     * Adam's step ({@code PortableKernels.adamUpdate}) on whole vectors, operation for operation as the scalar code
+     * Adam's step (the portable {@code adamUpdate}) on whole vectors, operation for operation as the scalar code
      * (no fused multiply-add; square root and division are exact in both), so the same bits: {@code m += c1·(g − m);
      * v += c2·(g² − v); w −= lr·m / (√v + eps)}.
      */
     static void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, double[] g, int gOff, double[] m,
                            int mOff, double[] v, int vOff, double[] w, int wOff) {
-        double lr = lrT;
-        double e = eps;
-        double c1 = (1 - beta1);
-        double c2 = (1 - beta2);
+        double lr = (double) lrT;
+        double e = (double) eps;
+        double c1 = (double) (1 - beta1);
+        double c2 = (double) (1 - beta2);
         int i = 0;
         for (; i <= n - L; i += L) {
             DoubleVector gv = DoubleVector.fromArray(S, g, gOff + i);

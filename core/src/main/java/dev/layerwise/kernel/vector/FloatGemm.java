@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Two things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
  * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}); and up to 4 columns past the last
  * multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The book's
- * hidden layer of 50 columns (16 lanes: 3 vectors and 2) took as long as 64 columns did; now 48 and 2.
+ * hidden layer of 50 columns (16 lanes: 3 vectors and 2) would otherwise cost as much as 64 columns; this way it
+ * costs 48 and 2.
  *
  * <p>Work is split over {@link Parallel} by blocks of rows, or by panels when there are fewer row blocks than threads
  * or when B is transposed: then each thread packs the panels it computes, instead of one thread packing all of B
@@ -48,8 +49,8 @@ final class FloatGemm {
      * Whether a last panel of at most {@code L} columns joins the panel before it in a tile three vectors wide (6 rows,
      * 18 accumulators; with AVX-512 only, with AVX2's 16 registers it would spill), rather than run in a tile two
      * vectors wide of which it fills one. A tile one vector wide would not do: the micro-kernel keeps the core's pace
-     * when each broadcast of A feeds two vectors or more, and one vector wide the broadcasts set it (16 columns took
-     * 80% of the time of 32 here).
+     * when each broadcast of A feeds two vectors or more, and one vector wide the broadcasts set its pace (16 columns
+     * take nearly as long as 32).
      */
     static final boolean WIDE = MR == 8;
     /** Row stride of a tile: the widest panel's columns. */
@@ -58,8 +59,8 @@ final class FloatGemm {
      * The thin columns' unit: a product's last {@code n % CHUNK} columns, when they are at most {@link #THIN} and the
      * product has {@link #THIN_MIN_ROWS} rows or more, are computed by {@link #thin} rather than in a vector of which
      * they would fill a few lanes (for fewer rows, copying B's thin columns costs more than it saves). The book's
-     * hidden layer of 50 is 3 vectors of 16 and 2 columns: padded to 4 vectors, its products did 28% more work than
-     * needed. Sixteen floats whatever the vector width, and the dot products summed as 16 partial sums
+     * hidden layer of 50 is 3 vectors of 16 and 2 columns: padded to 4 vectors, its products would do a quarter more
+     * work than needed. Sixteen floats whatever the vector width, and the dot products summed as 16 partial sums
      * ({@link #laneSum}), so that AVX2 and AVX-512 give the same bits, as the rest of the product does.
      */
     static final int CHUNK = 16;
@@ -134,7 +135,7 @@ final class FloatGemm {
         int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
         boolean alone = threads == 1 || rowBlocks * panels == 1 && thin == 0;
         // A transposed B is packed whole before the product, unless the threads split the panels: then each packs
-        // its own (packing dout·Wᵀ's B serially took as long as the product on two threads).
+        // its own (packing dout·Wᵀ's B on one thread costs about as much as the product on two).
         boolean packByTask = tb && !alone && panels >= threads;
         float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
         float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
@@ -621,9 +622,9 @@ final class FloatGemm {
     /**
      * tile[0..6)[0..3L) = A[0..6)[0..kc) · B[0..kc)[0..3L), three vectors wide (WIDE only): 18 accumulators; per step
      * one broadcast of A per row and three loads of B, so that the multiply-adds, not the broadcasts, set the pace.
-     * Rows past {@code rows} repeat the last one (their results are not used). Six rows, not eight: with 24
-     * accumulators the product took three times as long in most runs (not in all: likely C2 spilling vectors, as 24
-     * accumulators, 3 loads of B and up to 8 broadcasts exceed the 32 registers; the machine code was not read).
+     * Rows past {@code rows} repeat the last one (their results are not used). Six rows, not eight: 24
+     * accumulators, 3 loads of B and up to 8 broadcasts exceed the 32 registers, and C2 spilling vectors makes such a
+     * tile several times slower.
      */
     private static void kernel6Wide(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
                                     int bStride, float[] tile) {
@@ -910,8 +911,7 @@ final class FloatGemm {
     /**
      * The 16 partial sums at {@code t[at]} added pairwise, halving (they are overwritten): a fixed order, so the same
      * bits wherever and at whatever width they were computed ({@code reduceLanes} leaves the order of a floating-point
-     * sum to the implementation, and with a reduction in vectors written out, C2's next compile started a quarter of a
-     * second after that kernel's, in one logged run).
+     * sum to the implementation, and a reduction written out in vectors delays C2's next compile).
      */
     private static float laneSum(float[] t, int at) {
         for (int w = CHUNK / 2; w > 0; w /= 2) {

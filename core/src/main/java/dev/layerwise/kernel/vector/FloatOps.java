@@ -1,15 +1,12 @@
 package dev.layerwise.kernel.vector;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise and reduction kernels in float32 with the Vector API (DoubleOps is the same file for float64).
+ * Element-wise and reduction kernels in float32 with the Vector API, and Adam's step.
  *
  * <p>Loops run whole vectors and finish the last {@code < L} elements in scalar code. Masked loads and stores would
  * avoid that tail, but on JDK 17 they, and storing a comparison mask into a {@code boolean[]}, allocate on every call;
@@ -19,9 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatOps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Bytes and ints as many to a vector as floats in {@link #S}. */
-    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
 
     private FloatOps() {
     }
@@ -197,19 +191,6 @@ final class FloatOps {
         }
     }
 
-    /** Bytes as unsigned values: widened to ints (signed), the sign's bits masked off, then float32 and divided. */
-    static void fromUnsignedBytes(int n, byte[] x, int xOff, float divisor, float[] out, int outOff) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            IntVector ints = (IntVector) ByteVector.fromArray(BYTES, x, xOff + i)
-                    .convertShape(VectorOperators.B2I, INTS, 0);
-            ((FloatVector) ints.and(0xFF).convert(VectorOperators.I2F, 0)).div(divisor).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = (x[xOff + i] & 0xFF) / divisor;
-        }
-    }
-
     static void scale(int n, float alpha, float[] x, int xOff) {
         int i = 0;
         for (; i <= n - L; i += L) {
@@ -221,7 +202,7 @@ final class FloatOps {
     }
 
     /**
-     * Adam's step ({@code PortableKernels.adamUpdate}) on whole vectors, operation for operation as the scalar code
+     * Adam's step (the portable {@code adamUpdate}) on whole vectors, operation for operation as the scalar code
      * (no fused multiply-add; square root and division are exact in both), so the same bits: {@code m += c1·(g − m);
      * v += c2·(g² − v); w −= lr·m / (√v + eps)}.
      */

@@ -23,11 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * value; overflow to infinity, underflow to zero and NaN as {@link Math#exp}.
  *
  * <p>Because the twins give the same bits, a call may use either: one of fewer than {@link #SCALAR_BELOW} elements
- * runs the scalar twin. Compiled, the vector loop is about 9 times as fast (0.6 against 5.3 µs for 1000 floats); but
- * until C2 has compiled it, which in a training run takes about a second, each vector operation runs the Vector API's
- * allocating fallback, and the softmax of a batch of 100×10 took milliseconds a step instead of microseconds. In the
- * book's chapter-5 run, whose softmax is that size, the twin saves about 0.3 s over the first 1,800 steps and costs
- * 0.05 s over the 10,000.
+ * runs the scalar twin. Compiled, the vector loop is several times as fast; but until C2 has compiled it, early in a
+ * training run, each vector operation runs the Vector API's allocating fallback, and a small softmax (a batch of
+ * 100×10) takes milliseconds a step instead of microseconds. For calls that small the scalar twin costs little once
+ * everything is compiled and saves much before.
  */
 final class VectorMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -36,8 +35,8 @@ final class VectorMath {
     private static final int DL = DS.length();
 
     /**
-     * Calls of fewer elements run the scalar twin (a softmax of up to 200 rows of 10 classes): at most 10 µs a call
-     * slower than the compiled vector loop, and never in its slow fallback.
+     * Calls of fewer elements run the scalar twin (a softmax of up to 200 rows of 10 classes): a little slower than
+     * the compiled vector loop, and never in its slow fallback.
      */
     static final int SCALAR_BELOW = 2048;
 

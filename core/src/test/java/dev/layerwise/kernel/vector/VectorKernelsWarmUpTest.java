@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.testing.TwoKernelThreads;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -26,8 +27,8 @@ class VectorKernelsWarmUpTest {
     void anInterruptedCallerStillGetsWarmKernels() {
         Thread.currentThread().interrupt();
         try {
-            VectorKernels kernels = new VectorKernels();
-            assertEquals("vector", kernels.name());
+            VectorKernels kernels = new VectorKernels(KernelProvider.portable());
+            assertEquals("vector", kernels.get().name());
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is left for the caller");
         } finally {
             Thread.interrupted();
@@ -37,13 +38,13 @@ class VectorKernelsWarmUpTest {
     /** A float32 run never pays for the float64 warm-up; the first float64 call does, and only it. */
     @Test
     void theFloat64KernelsWarmUpAtTheirFirstCall() {
-        VectorKernels kernels = new VectorKernels();
+        VectorKernels kernels = new VectorKernels(KernelProvider.portable());
         float[] f = {-1f, 2f};
-        kernels.reluForward(2, f, 0, new boolean[2], new float[2], 0);
+        kernels.get().elementwise().reluForward(2, f, 0, new boolean[2], new float[2], 0);
         assertFalse(kernels.doublesWarmedUp(), "float32 kernels do not warm the float64 ones up");
 
         double[] out = new double[2];
-        kernels.reluForward(2, new double[] {-1, 2}, 0, new boolean[2], out, 0);
+        kernels.get().elementwise().reluForward(2, new double[] {-1, 2}, 0, new boolean[2], out, 0);
         assertTrue(kernels.doublesWarmedUp());
         assertArrayEquals(new double[] {0, 2}, out);
     }
@@ -54,7 +55,7 @@ class VectorKernelsWarmUpTest {
      */
     @Test
     void concurrentFirstCallsComputeRightWithoutDeadlock() throws Exception {
-        VectorKernels kernels = new VectorKernels();
+        VectorKernels kernels = new VectorKernels(KernelProvider.portable());
         int n = 1 << 20;
         double[] x = new double[n];
         double[] expected = new double[n];
@@ -64,7 +65,7 @@ class VectorKernelsWarmUpTest {
         }
         Callable<double[]> relu = () -> {
             double[] out = new double[n];
-            kernels.reluForward(n, x, 0, new boolean[n], out, 0);
+            kernels.get().elementwise().reluForward(n, x, 0, new boolean[n], out, 0);
             return out;
         };
         ExecutorService callers = Executors.newFixedThreadPool(2);

@@ -10,10 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The chapter-6 kernels on every available implementation: against the book's formulas written out element by element
- * in float64, respecting offsets (nothing before an offset is touched), and float32 against float64.
+ * The update kernels (optimizer steps, batch normalisation, dropout's mask) on every available implementation:
+ * against the book's formulas written out element by element in float64, respecting offsets (nothing before an offset is touched), and float32 against float64.
  */
-class Chapter6KernelsTest {
+class UpdateKernelsTest {
     static final int PAD = 3;
 
     static Stream<Kernels> kernels() {
@@ -60,10 +60,10 @@ class Chapter6KernelsTest {
 
         double[] v = s0.clone();
         double[] w = w0.clone();
-        k.momentumUpdate(n, lr, mom, g, PAD, v, PAD, w, PAD);
+        k.update().momentumUpdate(n, lr, mom, g, PAD, v, PAD, w, PAD);
         float[] vf = f(s0);
         float[] wf = f(w0);
-        k.momentumUpdate(n, lr, mom, f(g), PAD, vf, PAD, wf, PAD);
+        k.update().momentumUpdate(n, lr, mom, f(g), PAD, vf, PAD, wf, PAD);
         for (int i = 0; i < PAD; i++) {
             assertEquals(w0[i], w[i], 0, "before the offset");
             assertEquals(s0[i], v[i], 0, "before the offset");
@@ -78,10 +78,10 @@ class Chapter6KernelsTest {
 
         v = s0.clone();
         w = w0.clone();
-        k.nesterovUpdate(n, lr, mom, g, PAD, v, PAD, w, PAD);
+        k.update().nesterovUpdate(n, lr, mom, g, PAD, v, PAD, w, PAD);
         vf = f(s0);
         wf = f(w0);
-        k.nesterovUpdate(n, lr, mom, f(g), PAD, vf, PAD, wf, PAD);
+        k.update().nesterovUpdate(n, lr, mom, f(g), PAD, vf, PAD, wf, PAD);
         for (int i = PAD; i < n + PAD; i++) {
             assertEquals(w0[i] + mom * mom * s0[i] - (1 + mom) * lr * g[i], w[i], 1e-15);
             assertEquals(mom * s0[i] - lr * g[i], v[i], 1e-15);
@@ -90,10 +90,10 @@ class Chapter6KernelsTest {
 
         double[] h = h0.clone();
         w = w0.clone();
-        k.adaGradUpdate(n, lr, 1e-7, g, PAD, h, PAD, w, PAD);
+        k.update().adaGradUpdate(n, lr, 1e-7, g, PAD, h, PAD, w, PAD);
         float[] hf = f(h0);
         wf = f(w0);
-        k.adaGradUpdate(n, lr, 1e-7, f(g), PAD, hf, PAD, wf, PAD);
+        k.update().adaGradUpdate(n, lr, 1e-7, f(g), PAD, hf, PAD, wf, PAD);
         for (int i = PAD; i < n + PAD; i++) {
             double hi = h0[i] + g[i] * g[i];
             assertEquals(hi, h[i], 0);
@@ -103,10 +103,10 @@ class Chapter6KernelsTest {
 
         h = h0.clone();
         w = w0.clone();
-        k.rmsPropUpdate(n, lr, 0.99, 1e-7, g, PAD, h, PAD, w, PAD);
+        k.update().rmsPropUpdate(n, lr, 0.99, 1e-7, g, PAD, h, PAD, w, PAD);
         hf = f(h0);
         wf = f(w0);
-        k.rmsPropUpdate(n, lr, 0.99, 1e-7, f(g), PAD, hf, PAD, wf, PAD);
+        k.update().rmsPropUpdate(n, lr, 0.99, 1e-7, f(g), PAD, hf, PAD, wf, PAD);
         for (int i = PAD; i < n + PAD; i++) {
             double hi = 0.99 * h0[i] + 0.01 * g[i] * g[i];
             assertEquals(hi, h[i], 1e-15);
@@ -117,11 +117,11 @@ class Chapter6KernelsTest {
         double[] m = s0.clone();
         double[] vv = h0.clone();
         w = w0.clone();
-        k.adamUpdate(n, lr, 0.9, 0.999, 1e-7, g, PAD, m, PAD, vv, PAD, w, PAD);
+        k.update().adamUpdate(n, lr, 0.9, 0.999, 1e-7, g, PAD, m, PAD, vv, PAD, w, PAD);
         float[] mf = f(s0);
         float[] vvf = f(h0);
         wf = f(w0);
-        k.adamUpdate(n, lr, 0.9, 0.999, 1e-7, f(g), PAD, mf, PAD, vvf, PAD, wf, PAD);
+        k.update().adamUpdate(n, lr, 0.9, 0.999, 1e-7, f(g), PAD, mf, PAD, vvf, PAD, wf, PAD);
         for (int i = PAD; i < n + PAD; i++) {
             double mi = 0.9 * s0[i] + 0.1 * g[i];
             double vi = 0.999 * h0[i] + 0.001 * g[i] * g[i];
@@ -150,12 +150,12 @@ class Chapter6KernelsTest {
         double[] std = new double[cols + PAD];
         double[] xc = new double[size + PAD];
         double[] out = new double[size + PAD];
-        k.batchNormForward(rows, cols, x, PAD, gamma, PAD, beta, PAD, eps, mean, PAD, var, PAD, std, PAD, xc, PAD,
+        k.update().batchNormForward(rows, cols, x, PAD, gamma, PAD, beta, PAD, eps, mean, PAD, var, PAD, std, PAD, xc, PAD,
                 out, PAD);
         double[] dx = new double[size + PAD];
         double[] dgamma = new double[cols + PAD];
         double[] dbeta = new double[cols + PAD];
-        k.batchNormBackward(rows, cols, dout, PAD, xc, PAD, std, PAD, gamma, PAD, dx, PAD, dgamma, PAD, dbeta, PAD);
+        k.update().batchNormBackward(rows, cols, dout, PAD, xc, PAD, std, PAD, gamma, PAD, dx, PAD, dgamma, PAD, dbeta, PAD);
 
         for (int j = 0; j < cols; j++) {
             double mu = 0;
@@ -198,25 +198,25 @@ class Chapter6KernelsTest {
         float[] stdF = new float[cols + PAD];
         float[] xcF = new float[size + PAD];
         float[] outF = new float[size + PAD];
-        k.batchNormForward(rows, cols, f(x), PAD, f(gamma), PAD, f(beta), PAD, eps, meanF, PAD, varF, PAD, stdF, PAD,
+        k.update().batchNormForward(rows, cols, f(x), PAD, f(gamma), PAD, f(beta), PAD, eps, meanF, PAD, varF, PAD, stdF, PAD,
                 xcF, PAD, outF, PAD);
         assertClose(out, outF, 1e-5, "float batch norm out");
         float[] dxF = new float[size + PAD];
         float[] dgF = new float[cols + PAD];
         float[] dbF = new float[cols + PAD];
-        k.batchNormBackward(rows, cols, f(dout), PAD, xcF, PAD, stdF, PAD, f(gamma), PAD, dxF, PAD, dgF, PAD, dbF,
+        k.update().batchNormBackward(rows, cols, f(dout), PAD, xcF, PAD, stdF, PAD, f(gamma), PAD, dxF, PAD, dgF, PAD, dbF,
                 PAD);
         assertClose(dx, dxF, 1e-5, "float batch norm dx");
         assertClose(dgamma, dgF, 1e-5, "float dgamma");
 
         // Inference with the batch's own statistics reproduces the training output.
         double[] inf = new double[size + PAD];
-        k.batchNormInference(rows, cols, x, PAD, gamma, PAD, beta, PAD, eps, mean, PAD, var, PAD, inf, PAD);
+        k.update().batchNormInference(rows, cols, x, PAD, gamma, PAD, beta, PAD, eps, mean, PAD, var, PAD, inf, PAD);
         for (int i = PAD; i < size + PAD; i++) {
             assertEquals(out[i], inf[i], 1e-13);
         }
         float[] infF = new float[size + PAD];
-        k.batchNormInference(rows, cols, f(x), PAD, f(gamma), PAD, f(beta), PAD, eps, meanF, PAD, varF, PAD, infF,
+        k.update().batchNormInference(rows, cols, f(x), PAD, f(gamma), PAD, f(beta), PAD, eps, meanF, PAD, varF, PAD, infF,
                 PAD);
         assertClose(inf, infF, 1e-5, "float inference");
     }
@@ -229,9 +229,9 @@ class Chapter6KernelsTest {
         double[] x = random(rng, n, 1);
         double[] y = random(rng, n, 1);
         double[] avg = y.clone();
-        k.movingAverage(n, 0.9, x, PAD, avg, PAD);
+        k.update().movingAverage(n, 0.9, x, PAD, avg, PAD);
         float[] avgF = f(y);
-        k.movingAverage(n, 0.9, f(x), PAD, avgF, PAD);
+        k.update().movingAverage(n, 0.9, f(x), PAD, avgF, PAD);
         for (int i = PAD; i < n + PAD; i++) {
             assertEquals(0.9 * y[i] + (1 - 0.9) * x[i], avg[i], 0);
         }
@@ -242,9 +242,9 @@ class Chapter6KernelsTest {
             mask[i] = rng.nextDouble() > 0.5;
         }
         double[] out = new double[n + PAD];
-        k.maskedScale(n, x, PAD, mask, 2.5, out, PAD);
+        k.update().maskedScale(n, x, PAD, mask, 2.5, out, PAD);
         float[] outF = new float[n + PAD];
-        k.maskedScale(n, f(x), PAD, mask, 2.5, outF, PAD);
+        k.update().maskedScale(n, f(x), PAD, mask, 2.5, outF, PAD);
         for (int i = 0; i < n; i++) {
             assertEquals(mask[i] ? 2.5 * x[PAD + i] : 0, out[PAD + i], 0);
             assertEquals(mask[i] ? 2.5f * (float) x[PAD + i] : 0f, outF[PAD + i], 0);
@@ -254,7 +254,7 @@ class Chapter6KernelsTest {
         for (int i = PAD; i < n + PAD; i++) {
             expected += x[i] * y[i];
         }
-        assertEquals(expected, k.dot(n, x, PAD, y, PAD), 1e-13);
-        assertEquals(expected, k.dot(n, f(x), PAD, f(y), PAD), 1e-5);
+        assertEquals(expected, k.elementwise().dot(n, x, PAD, y, PAD), 1e-13);
+        assertEquals(expected, k.elementwise().dot(n, f(x), PAD, f(y), PAD), 1e-5);
     }
 }

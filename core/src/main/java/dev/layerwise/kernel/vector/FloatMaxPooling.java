@@ -1,7 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
-import dev.layerwise.kernel.PortableKernels;
+import dev.layerwise.kernel.FloatMaxWindow;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -16,16 +16,16 @@ import jdk.incubator.vector.VectorSpecies;
  * are (SimpleConvNet's are 12 wide). The window is scanned in row-major order and an element replaces the maximum so
  * far only when it is greater, so the first maximum wins, −0 and +0 counting as equal: the results of the portable
  * kernel, bit for bit. A vector whose maximum is NaN, and a plane's last outputs that do not fill a vector, are done
- * by the portable code (the first NaN is the maximum there).
+ * by the scalar code of {@link FloatMaxWindow} (the first NaN is the maximum there).
  */
-final class FloatPool {
+final class FloatMaxPooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private static final ThreadLocal<Tables> TABLES = ThreadLocal.withInitial(Tables::new);
 
-    private FloatPool() {
+    private FloatMaxPooling() {
     }
 
     /**
@@ -50,7 +50,7 @@ final class FloatPool {
                     firsts[o] = oy * g.stride() * g.width() + ox * g.stride();
                 }
             }
-            offsets = PortableKernels.windowOffsets(g.filterH(), g.filterW(), g.width());
+            offsets = FloatMaxWindow.windowOffsets(g.filterH(), g.filterW(), g.width());
             offsetBits = new float[offsets.length];
             for (int e = 0; e < offsetBits.length; e++) {
                 offsetBits[e] = Float.intBitsToFloat(offsets[e]);
@@ -87,7 +87,7 @@ final class FloatPool {
                 }
                 if (best.compare(VectorOperators.NE, best).anyTrue()) {
                     for (int u = t; u < t + L; u++) {
-                        PortableKernels.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
+                        FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
                     }
                     continue;
                 }
@@ -95,7 +95,7 @@ final class FloatPool {
                 at.reinterpretAsInts().add(IntVector.fromArray(IS, firsts, t)).intoArray(argMax, o + t);
             }
             for (int u = vectors; u < outputs; u++) {
-                PortableKernels.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
+                FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
             }
         }
     }

@@ -1,8 +1,11 @@
-package dev.layerwise.kernel;
+package dev.layerwise.tensor;
 
-import dev.layerwise.tensor.DType;
-import dev.layerwise.tensor.Shapes;
-import dev.layerwise.tensor.Tensor;
+import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.kernel.ConvKernels;
+import dev.layerwise.kernel.ElementwiseKernels;
+import dev.layerwise.kernel.KernelProvider;
+import dev.layerwise.kernel.Kernels;
+import dev.layerwise.kernel.MatrixKernels;
 
 /**
  * The kernels on tensors: each function checks dtypes and shapes, then calls the active {@link Kernels} on the backing
@@ -12,8 +15,16 @@ public final class Ops {
     private Ops() {
     }
 
-    private static Kernels k() {
-        return KernelProvider.kernels();
+    private static MatrixKernels matrix() {
+        return KernelProvider.kernels().matrix();
+    }
+
+    private static ElementwiseKernels elementwise() {
+        return KernelProvider.kernels().elementwise();
+    }
+
+    private static ConvKernels conv() {
+        return KernelProvider.kernels().conv();
     }
 
     /** {@code out = a·b} for a (m, k), b (k, n), out (m, n). */
@@ -37,10 +48,10 @@ public final class Ops {
         int n = W.dim(1);
         int k = a.dim(1);
         if (a.dtype() == DType.FLOAT32) {
-            k().gemmBias(false, false, m, n, k, a.floats(), a.offset(), W.floats(), W.offset(), b.floats(),
+            matrix().gemmBias(false, false, m, n, k, a.floats(), a.offset(), W.floats(), W.offset(), b.floats(),
                     b.offset(), out.floats(), out.offset());
         } else {
-            k().gemmBias(false, false, m, n, k, a.doubles(), a.offset(), W.doubles(), W.offset(), b.doubles(),
+            matrix().gemmBias(false, false, m, n, k, a.doubles(), a.offset(), W.doubles(), W.offset(), b.doubles(),
                     b.offset(), out.doubles(), out.offset());
         }
     }
@@ -70,10 +81,10 @@ public final class Ops {
                     + " shapes do not match: " + shapes(a, b, out));
         }
         if (a.dtype() == DType.FLOAT32) {
-            k().gemm(transA, transB, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+            matrix().gemm(transA, transB, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
                     out.floats(), out.offset(), accumulate);
         } else {
-            k().gemm(transA, transB, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+            matrix().gemm(transA, transB, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
                     out.doubles(), out.offset(), accumulate);
         }
     }
@@ -87,9 +98,10 @@ public final class Ops {
         }
         int rows = x.dim(0);
         if (x.dtype() == DType.FLOAT32) {
-            k().addRowVector(rows, cols, x.floats(), x.offset(), b.floats(), b.offset(), out.floats(), out.offset());
+            elementwise().addRowVector(rows, cols, x.floats(), x.offset(), b.floats(), b.offset(), out.floats(),
+                    out.offset());
         } else {
-            k().addRowVector(rows, cols, x.doubles(), x.offset(), b.doubles(), b.offset(), out.doubles(),
+            elementwise().addRowVector(rows, cols, x.doubles(), x.offset(), b.doubles(), b.offset(), out.doubles(),
                     out.offset());
         }
     }
@@ -101,9 +113,9 @@ public final class Ops {
             throw new IllegalArgumentException("column sum shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().sumColumns(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sumColumns(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sumColumns(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sumColumns(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -114,9 +126,9 @@ public final class Ops {
             throw new IllegalArgumentException("row max shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().rowMax(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().rowMax(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().rowMax(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().rowMax(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -127,9 +139,9 @@ public final class Ops {
                     + " indices");
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().argmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out);
+            elementwise().argmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out);
         } else {
-            k().argmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out);
+            elementwise().argmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out);
         }
     }
 
@@ -137,9 +149,9 @@ public final class Ops {
     public static void exp(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().exp(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().exp(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().exp(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().exp(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -147,9 +159,9 @@ public final class Ops {
     public static void log(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().log(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().log(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().log(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().log(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -160,9 +172,9 @@ public final class Ops {
             throw new IllegalArgumentException("softmax shapes do not match: " + shapes(x, y));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().softmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), y.floats(), y.offset());
+            elementwise().softmaxRows(x.dim(0), x.dim(1), x.floats(), x.offset(), y.floats(), y.offset());
         } else {
-            k().softmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), y.doubles(), y.offset());
+            elementwise().softmaxRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), y.doubles(), y.offset());
         }
     }
 
@@ -170,9 +182,9 @@ public final class Ops {
     public static void reluForward(Tensor x, boolean[] mask, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().reluForward(x.size(), x.floats(), x.offset(), mask, out.floats(), out.offset());
+            elementwise().reluForward(x.size(), x.floats(), x.offset(), mask, out.floats(), out.offset());
         } else {
-            k().reluForward(x.size(), x.doubles(), x.offset(), mask, out.doubles(), out.offset());
+            elementwise().reluForward(x.size(), x.doubles(), x.offset(), mask, out.doubles(), out.offset());
         }
     }
 
@@ -180,9 +192,9 @@ public final class Ops {
     public static void reluBackward(Tensor dout, boolean[] mask, Tensor dx) {
         sameSize(dout, dx);
         if (dout.dtype() == DType.FLOAT32) {
-            k().reluBackward(dout.size(), dout.floats(), dout.offset(), mask, dx.floats(), dx.offset());
+            elementwise().reluBackward(dout.size(), dout.floats(), dout.offset(), mask, dx.floats(), dx.offset());
         } else {
-            k().reluBackward(dout.size(), dout.doubles(), dout.offset(), mask, dx.doubles(), dx.offset());
+            elementwise().reluBackward(dout.size(), dout.doubles(), dout.offset(), mask, dx.doubles(), dx.offset());
         }
     }
 
@@ -190,9 +202,9 @@ public final class Ops {
     public static void sigmoidForward(Tensor x, Tensor out) {
         sameSize(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().sigmoidForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sigmoidForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sigmoidForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sigmoidForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -200,10 +212,10 @@ public final class Ops {
     public static void sigmoidBackward(Tensor dout, Tensor y, Tensor dx) {
         sameSize(dout, y, dx);
         if (dout.dtype() == DType.FLOAT32) {
-            k().sigmoidBackward(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
+            elementwise().sigmoidBackward(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
                     dx.floats(), dx.offset());
         } else {
-            k().sigmoidBackward(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
+            elementwise().sigmoidBackward(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
                     dx.doubles(), dx.offset());
         }
     }
@@ -212,18 +224,18 @@ public final class Ops {
     public static void axpy(double alpha, Tensor x, Tensor y) {
         sameSize(x, y);
         if (x.dtype() == DType.FLOAT32) {
-            k().axpy(x.size(), (float) alpha, x.floats(), x.offset(), y.floats(), y.offset());
+            elementwise().axpy(x.size(), (float) alpha, x.floats(), x.offset(), y.floats(), y.offset());
         } else {
-            k().axpy(x.size(), alpha, x.doubles(), x.offset(), y.doubles(), y.offset());
+            elementwise().axpy(x.size(), alpha, x.doubles(), x.offset(), y.doubles(), y.offset());
         }
     }
 
     /** {@code x *= alpha}, in place. */
     public static void scale(double alpha, Tensor x) {
         if (x.dtype() == DType.FLOAT32) {
-            k().scale(x.size(), (float) alpha, x.floats(), x.offset());
+            elementwise().scale(x.size(), (float) alpha, x.floats(), x.offset());
         } else {
-            k().scale(x.size(), alpha, x.doubles(), x.offset());
+            elementwise().scale(x.size(), alpha, x.doubles(), x.offset());
         }
     }
 
@@ -244,7 +256,7 @@ public final class Ops {
         }
     }
 
-    private static String shapes(Tensor... ts) {
+    static String shapes(Tensor... ts) {
         StringBuilder sb = new StringBuilder();
         for (Tensor t : ts) {
             if (sb.length() > 0) {
@@ -255,11 +267,11 @@ public final class Ops {
         return sb.toString();
     }
 
-    // ---- convolution and pooling (issue 5) -------------------------------------------------------------------------
+    // ---- convolution and pooling ------------------------------------------------------------------------------------
 
     /**
      * The book's {@code im2col}: {@code x (N, C, H, W)} → {@code col (N·outH·outW, C·filterH·filterW)}, one row per
-     * output position and one column per window element (see {@link Kernels#im2col}); {@code col} is overwritten.
+     * output position and one column per window element (see {@link ConvKernels#im2col}); {@code col} is overwritten.
      */
     public static void im2col(Tensor x, ConvGeometry g, Tensor col) {
         sameDType(x, col);
@@ -269,9 +281,9 @@ public final class Ops {
                     + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().im2col(n, g, x.floats(), x.offset(), col.floats(), col.offset());
+            conv().im2col(n, g, x.floats(), x.offset(), col.floats(), col.offset());
         } else {
-            k().im2col(n, g, x.doubles(), x.offset(), col.doubles(), col.offset());
+            conv().im2col(n, g, x.doubles(), x.offset(), col.doubles(), col.offset());
         }
     }
 
@@ -287,15 +299,15 @@ public final class Ops {
                     + n * g.positions() + ", " + g.patchSize() + "), got " + shapes(col));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().col2im(n, g, col.floats(), col.offset(), x.floats(), x.offset());
+            conv().col2im(n, g, col.floats(), col.offset(), x.floats(), x.offset());
         } else {
-            k().col2im(n, g, col.doubles(), col.offset(), x.doubles(), x.offset());
+            conv().col2im(n, g, col.doubles(), col.offset(), x.doubles(), x.offset());
         }
     }
 
     /**
      * {@link #im2col} with each image's block transposed: {@code x (N, C, H, W)} → {@code colT (N, C·filterH·filterW,
-     * outH·outW)} (see {@link Kernels#im2colT}); {@code colT} is overwritten.
+     * outH·outW)} (see {@link ConvKernels#im2colT}); {@code colT} is overwritten.
      */
     public static void im2colT(Tensor x, ConvGeometry g, Tensor colT) {
         sameDType(x, colT);
@@ -305,9 +317,9 @@ public final class Ops {
                     + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().im2colT(n, g, x.floats(), x.offset(), colT.floats(), colT.offset());
+            conv().im2colT(n, g, x.floats(), x.offset(), colT.floats(), colT.offset());
         } else {
-            k().im2colT(n, g, x.doubles(), x.offset(), colT.doubles(), colT.offset());
+            conv().im2colT(n, g, x.doubles(), x.offset(), colT.doubles(), colT.offset());
         }
     }
 
@@ -323,9 +335,9 @@ public final class Ops {
                     + ", " + g.patchSize() + ", " + g.positions() + "), got " + shapes(colT));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().col2imT(n, g, colT.floats(), colT.offset(), x.floats(), x.offset());
+            conv().col2imT(n, g, colT.floats(), colT.offset(), x.floats(), x.offset());
         } else {
-            k().col2imT(n, g, colT.doubles(), colT.offset(), x.doubles(), x.offset());
+            conv().col2imT(n, g, colT.doubles(), colT.offset(), x.doubles(), x.offset());
         }
     }
 
@@ -333,7 +345,7 @@ public final class Ops {
      * One product per entry of a batch, with a shared left operand: {@code out[i] = op(a)·b[i] + bias·1ᵀ} for
      * {@code a (m, k)} (stored {@code (k, m)} when {@code transA}), {@code b (batch, k, n)}, {@code bias (m)} or null,
      * {@code out (batch, m, n)} — a convolution's {@code W·colT[i] + b}, and {@code Wᵀ·dout[i]} (see
-     * {@link Kernels#gemmBatch}). Trailing dimensions of {@code b} and {@code out} past the second are flattened.
+     * {@link MatrixKernels#gemmBatch}). Trailing dimensions of {@code b} and {@code out} past the second are flattened.
      */
     public static void matmulBatch(boolean transA, Tensor a, Tensor b, Tensor bias, Tensor out) {
         if (bias == null) {
@@ -352,11 +364,11 @@ public final class Ops {
                     + (bias == null ? shapes(a, b, out) : shapes(a, b, bias, out)));
         }
         if (a.dtype() == DType.FLOAT32) {
-            k().gemmBatch(batch, transA, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
+            matrix().gemmBatch(batch, transA, m, n, k, a.floats(), a.offset(), b.floats(), b.offset(),
                     bias == null ? null : bias.floats(), bias == null ? 0 : bias.offset(), out.floats(),
                     out.offset());
         } else {
-            k().gemmBatch(batch, transA, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
+            matrix().gemmBatch(batch, transA, m, n, k, a.doubles(), a.offset(), b.doubles(), b.offset(),
                     bias == null ? null : bias.doubles(), bias == null ? 0 : bias.offset(), out.doubles(),
                     out.offset());
         }
@@ -370,9 +382,9 @@ public final class Ops {
         sameDType(x, out);
         int block = swappedBlock(x, out);
         if (x.dtype() == DType.FLOAT32) {
-            k().swapAxes01(x.dim(0), x.dim(1), block, x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().swapAxes01(x.dim(0), x.dim(1), block, x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().swapAxes01(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().swapAxes01(x.dim(0), x.dim(1), block, x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
@@ -383,15 +395,15 @@ public final class Ops {
             throw new IllegalArgumentException("row sum shapes do not match: " + shapes(x, out));
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().sumRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
+            elementwise().sumRows(x.dim(0), x.dim(1), x.floats(), x.offset(), out.floats(), out.offset());
         } else {
-            k().sumRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
+            elementwise().sumRows(x.dim(0), x.dim(1), x.doubles(), x.offset(), out.doubles(), out.offset());
         }
     }
 
     /**
      * Max pooling: {@code x (N, C, H, W)} → {@code out (N, C, outH, outW)}, and in {@code argMax} (at least
-     * {@code out.size()} long) where each maximum was (see {@link Kernels#maxPoolForward}).
+     * {@code out.size()} long) where each maximum was (see {@link ConvKernels#maxPoolForward}).
      */
     public static void maxPoolForward(Tensor x, ConvGeometry g, int[] argMax, Tensor out) {
         sameDType(x, out);
@@ -402,9 +414,9 @@ public final class Ops {
                     + shapes(out) + " and " + argMax.length);
         }
         if (x.dtype() == DType.FLOAT32) {
-            k().maxPoolForward(n, g, x.floats(), x.offset(), argMax, out.floats(), out.offset());
+            conv().maxPoolForward(n, g, x.floats(), x.offset(), argMax, out.floats(), out.offset());
         } else {
-            k().maxPoolForward(n, g, x.doubles(), x.offset(), argMax, out.doubles(), out.offset());
+            conv().maxPoolForward(n, g, x.doubles(), x.offset(), argMax, out.doubles(), out.offset());
         }
     }
 
@@ -418,9 +430,9 @@ public final class Ops {
                     + ") and as many indices, got " + shapes(dout) + " and " + argMax.length);
         }
         if (dout.dtype() == DType.FLOAT32) {
-            k().maxPoolBackward(n, g, dout.floats(), dout.offset(), argMax, dx.floats(), dx.offset());
+            conv().maxPoolBackward(n, g, dout.floats(), dout.offset(), argMax, dx.floats(), dx.offset());
         } else {
-            k().maxPoolBackward(n, g, dout.doubles(), dout.offset(), argMax, dx.doubles(), dx.offset());
+            conv().maxPoolBackward(n, g, dout.doubles(), dout.offset(), argMax, dx.doubles(), dx.offset());
         }
     }
 
@@ -449,203 +461,29 @@ public final class Ops {
         return s[0] == 0 || s[1] == 0 ? 0 : x.size() / (s[0] * s[1]);
     }
 
-    // ---- chapter 6: optimizer steps, batch normalisation, dropout, weight decay ------------------------------------
-
-    /** Momentum step {@code v = momentum·v − lr·g; w += v}; v and w (same size as g) are updated in place. */
-    public static void momentumUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            k().momentumUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
-                    w.floats(), w.offset());
-        } else {
-            k().momentumUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** The book's Nesterov step; v and w are updated in place (see {@link Kernels#nesterovUpdate}). */
-    public static void nesterovUpdate(double lr, double momentum, Tensor g, Tensor v, Tensor w) {
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            k().nesterovUpdate(g.size(), lr, momentum, g.floats(), g.offset(), v.floats(), v.offset(),
-                    w.floats(), w.offset());
-        } else {
-            k().nesterovUpdate(g.size(), lr, momentum, g.doubles(), g.offset(), v.doubles(), v.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** AdaGrad step {@code h += g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
-    public static void adaGradUpdate(double lr, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize3(g, h, w);
-        if (g.dtype() == DType.FLOAT32) {
-            k().adaGradUpdate(g.size(), lr, eps, g.floats(), g.offset(), h.floats(), h.offset(),
-                    w.floats(), w.offset());
-        } else {
-            k().adaGradUpdate(g.size(), lr, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** RMSprop step {@code h = d·h + (1 − d)·g·g; w −= lr·g / (√h + eps)}; h and w are updated in place. */
-    public static void rmsPropUpdate(double lr, double decayRate, double eps, Tensor g, Tensor h, Tensor w) {
-        sameSize3(g, h, w);
-        if (g.dtype() == DType.FLOAT32) {
-            k().rmsPropUpdate(g.size(), lr, decayRate, eps, g.floats(), g.offset(), h.floats(), h.offset(),
-                    w.floats(), w.offset());
-        } else {
-            k().rmsPropUpdate(g.size(), lr, decayRate, eps, g.doubles(), g.offset(), h.doubles(), h.offset(),
-                    w.doubles(), w.offset());
-        }
-    }
-
-    /** The book's Adam step with the bias-corrected rate {@code lrT}; m, v and w are updated in place. */
-    public static void adamUpdate(double lrT, double beta1, double beta2, double eps, Tensor g, Tensor m, Tensor v,
-                                  Tensor w) {
-        sameSize3(g, m, v);
-        sameSize3(g, v, w);
-        if (g.dtype() == DType.FLOAT32) {
-            k().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.floats(), g.offset(), m.floats(), m.offset(),
-                    v.floats(), v.offset(), w.floats(), w.offset());
-        } else {
-            k().adamUpdate(g.size(), lrT, beta1, beta2, eps, g.doubles(), g.offset(), m.doubles(), m.offset(),
-                    v.doubles(), v.offset(), w.doubles(), w.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation in training mode of x (N, D), per column: writes the batch {@code mean}, {@code var} and
-     * {@code std} (D each), the centred input {@code xc} and the output {@code out} (N, D); see
-     * {@link Kernels#batchNormForward}.
-     */
-    public static void batchNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
-                                        Tensor std, Tensor xc, Tensor out) {
-        sameDType4(x, gamma, beta, mean);
-        sameDType4(x, var, std, xc);
-        sameDType4(x, out, out, out);
-        int cols = checkBatchNorm(x, gamma, beta, mean, var);
-        if (std.size() != cols || !xc.sameShape(x) || !out.sameShape(x)) {
-            throw new IllegalArgumentException("batch norm buffers do not match: " + shapes(x, std, xc, out));
-        }
-        int rows = x.dim(0);
-        if (x.dtype() == DType.FLOAT32) {
-            k().batchNormForward(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(), beta.floats(),
-                    beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(), std.floats(),
-                    std.offset(), xc.floats(), xc.offset(), out.floats(), out.offset());
-        } else {
-            k().batchNormForward(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
-                    beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
-                    std.doubles(), std.offset(), xc.doubles(), xc.offset(), out.doubles(), out.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation in inference mode of x (N, D) with the running {@code mean} and {@code var}; out may be x.
-     */
-    public static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor mean, Tensor var,
-                                          Tensor out) {
-        sameDType4(x, gamma, beta, mean);
-        sameDType4(x, var, out, out);
-        int cols = checkBatchNorm(x, gamma, beta, mean, var);
-        if (!out.sameShape(x)) {
-            throw new IllegalArgumentException("batch norm output does not match: " + shapes(x, out));
-        }
-        int rows = x.dim(0);
-        if (x.dtype() == DType.FLOAT32) {
-            k().batchNormInference(rows, cols, x.floats(), x.offset(), gamma.floats(), gamma.offset(),
-                    beta.floats(), beta.offset(), eps, mean.floats(), mean.offset(), var.floats(), var.offset(),
-                    out.floats(), out.offset());
-        } else {
-            k().batchNormInference(rows, cols, x.doubles(), x.offset(), gamma.doubles(), gamma.offset(),
-                    beta.doubles(), beta.offset(), eps, mean.doubles(), mean.offset(), var.doubles(), var.offset(),
-                    out.doubles(), out.offset());
-        }
-    }
-
-    /**
-     * Batch normalisation backward for dout (N, D) given the forward's {@code xc} (N, D) and {@code std} (D): writes
-     * {@code dx} (N, D), {@code dgamma} and {@code dbeta} (D); see {@link Kernels#batchNormBackward}.
-     */
-    public static void batchNormBackward(Tensor dout, Tensor xc, Tensor std, Tensor gamma, Tensor dx, Tensor dgamma,
-                                         Tensor dbeta) {
-        sameDType4(dout, xc, std, gamma);
-        sameDType4(dout, dx, dgamma, dbeta);
-        if (dout.rank() != 2 || !xc.sameShape(dout) || !dx.sameShape(dout)) {
-            throw new IllegalArgumentException("batch norm backward shapes do not match: " + shapes(dout, xc, dx));
-        }
-        int rows = dout.dim(0);
-        int cols = dout.dim(1);
-        if (std.size() != cols || gamma.size() != cols || dgamma.size() != cols || dbeta.size() != cols) {
-            throw new IllegalArgumentException("batch norm backward shapes do not match: "
-                    + shapes(dout, std, gamma, dgamma, dbeta));
-        }
-        if (dout.dtype() == DType.FLOAT32) {
-            k().batchNormBackward(rows, cols, dout.floats(), dout.offset(), xc.floats(), xc.offset(), std.floats(),
-                    std.offset(), gamma.floats(), gamma.offset(), dx.floats(), dx.offset(), dgamma.floats(),
-                    dgamma.offset(), dbeta.floats(), dbeta.offset());
-        } else {
-            k().batchNormBackward(rows, cols, dout.doubles(), dout.offset(), xc.doubles(), xc.offset(),
-                    std.doubles(), std.offset(), gamma.doubles(), gamma.offset(), dx.doubles(), dx.offset(),
-                    dgamma.doubles(), dgamma.offset(), dbeta.doubles(), dbeta.offset());
-        }
-    }
-
-    private static int checkBatchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor var) {
-        if (x.rank() != 2) {
-            throw new IllegalArgumentException("batch norm takes (N, D), got " + shapes(x));
-        }
-        int cols = x.dim(1);
-        if (gamma.size() != cols || beta.size() != cols || mean.size() != cols || var.size() != cols) {
-            throw new IllegalArgumentException("batch norm shapes do not match: " + shapes(x, gamma, beta, mean, var));
-        }
-        return cols;
-    }
-
-    /** {@code avg = momentum·avg + (1 − momentum)·x}, in place in avg (same size as x). */
-    public static void movingAverage(double momentum, Tensor x, Tensor avg) {
-        sameSize3(x, avg, avg);
-        if (x.dtype() == DType.FLOAT32) {
-            k().movingAverage(x.size(), momentum, x.floats(), x.offset(), avg.floats(), avg.offset());
-        } else {
-            k().movingAverage(x.size(), momentum, x.doubles(), x.offset(), avg.doubles(), avg.offset());
-        }
-    }
-
-    /**
-     * {@code out = mask ? scale·x : 0} element-wise (mask {@code true} = kept, at least x.size() long); out may be x.
-     */
-    public static void maskedScale(Tensor x, boolean[] mask, double scale, Tensor out) {
-        sameSize3(x, out, out);
-        if (mask.length < x.size()) {
-            throw new IllegalArgumentException("a mask of " + mask.length + " elements for " + shapes(x));
-        }
-        if (x.dtype() == DType.FLOAT32) {
-            k().maskedScale(x.size(), x.floats(), x.offset(), mask, scale, out.floats(), out.offset());
-        } else {
-            k().maskedScale(x.size(), x.doubles(), x.offset(), mask, scale, out.doubles(), out.offset());
-        }
-    }
+    // ---- weight decay -----------------------------------------------------------------------------------------------
 
     /** {@code Σ x·y} over all elements, accumulated in double. */
     public static double dot(Tensor x, Tensor y) {
         sameSize3(x, y, y);
         if (x.dtype() == DType.FLOAT32) {
-            return k().dot(x.size(), x.floats(), x.offset(), y.floats(), y.offset());
+            return elementwise().dot(x.size(), x.floats(), x.offset(), y.floats(), y.offset());
         }
-        return k().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
+        return elementwise().dot(x.size(), x.doubles(), x.offset(), y.doubles(), y.offset());
     }
 
-    // Checks without varargs: the chapter-6 wrappers are too large for the JIT to inline, so a varargs array created in
-    // them would be allocated on every call (a training step is meant to allocate nothing).
+    // Checks without varargs, also for UpdateOps: the optimizer and batch-norm wrappers are too large for the JIT to
+    // inline, so a varargs array created in them would be allocated on every call (a training step is meant to
+    // allocate nothing).
 
-    private static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
+    static void sameDType4(Tensor a, Tensor b, Tensor c, Tensor d) {
         DType t = a.dtype();
         if (b.dtype() != t || c.dtype() != t || d.dtype() != t) {
             throw new IllegalArgumentException("mixed dtypes: " + shapes(a, b, c, d));
         }
     }
 
-    private static void sameSize3(Tensor a, Tensor b, Tensor c) {
+    static void sameSize3(Tensor a, Tensor b, Tensor c) {
         sameDType4(a, b, c, c);
         if (b.size() != a.size() || c.size() != a.size()) {
             throw new IllegalArgumentException("sizes do not match: " + shapes(a, b, c));

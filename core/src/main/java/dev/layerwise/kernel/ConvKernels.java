@@ -1,0 +1,79 @@
+package dev.layerwise.kernel;
+
+/**
+ * Convolution and pooling over images: {@code im2col} and {@code col2im} (and their forms with each image's block
+ * transposed), max pooling forward and backward.
+ *
+ * <p>Images are {@code (n, C, H, W)} row-major; a {@link ConvGeometry} gives C, H, W, the window, stride and pad.
+ * These kernels split their work by image over {@link Parallel}, every task writing its own part of the output.
+ *
+ * <p>Every matrix is row-major and starts at the given offset in its array; every method exists for {@code float[]}
+ * and {@code double[]}. A method writes only into the arguments its Javadoc names as output; an output may be the
+ * same array region as an input only where the Javadoc says so. Obtain one from {@link Kernels#get()}.
+ */
+public interface ConvKernels {
+
+    /**
+     * The book's {@code im2col}: unfolds {@code n} images {@code x} into {@code col (n·outH·outW, C·filterH·filterW)},
+     * one row per output position (image, output row, output column), one column per window element (channel, window
+     * row, window column):
+     * {@code col[(i·outH + oy)·outW + ox][(c·filterH + ky)·filterW + kx] = x[i][c][oy·stride + ky − pad][ox·stride +
+     * kx − pad]}, and 0 where that falls in the padding. {@code col} is the output, entirely overwritten.
+     */
+    void im2col(int n, ConvGeometry g, float[] x, int xOff, float[] col, int colOff);
+
+    void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff);
+
+    /**
+     * The book's {@code col2im}, the adjoint of {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col}:
+     * each element of {@code col (n·outH·outW, C·filterH·filterW)} is added to the element of {@code x (n, C, H, W)}
+     * that im2col read it from; elements that came from the padding are dropped. {@code x} is the output, overwritten
+     * (it starts from zero).
+     */
+    void col2im(int n, ConvGeometry g, float[] col, int colOff, float[] x, int xOff);
+
+    void col2im(int n, ConvGeometry g, double[] col, int colOff, double[] x, int xOff);
+
+    /**
+     * {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col} with each image's block transposed: one row
+     * per window element and one column per output position,
+     * {@code colT[i][(c·filterH + ky)·filterW + kx][oy·outW + ox] = x[i][c][oy·stride + ky − pad][ox·stride + kx −
+     * pad]}, and 0 where that falls in the padding. {@code colT (n, C·filterH·filterW, outH·outW)} is the output,
+     * entirely overwritten. This is the layout of the per-image product {@code W·colT[i]}, whose result is already
+     * {@code (FN, outH, outW)}; a row is a copy of runs of input rows (contiguous for stride 1).
+     */
+    void im2colT(int n, ConvGeometry g, float[] x, int xOff, float[] colT, int colTOff);
+
+    void im2colT(int n, ConvGeometry g, double[] x, int xOff, double[] colT, int colTOff);
+
+    /**
+     * The adjoint of {@link #im2colT(int, ConvGeometry, float[], int, float[], int) im2colT}: each element of
+     * {@code colT (n, C·filterH·filterW, outH·outW)} is added to the element of {@code x (n, C, H, W)} that im2colT
+     * read it from; elements that came from the padding are dropped. {@code x} is the output, overwritten.
+     */
+    void col2imT(int n, ConvGeometry g, float[] colT, int colTOff, float[] x, int xOff);
+
+    void col2imT(int n, ConvGeometry g, double[] colT, int colTOff, double[] x, int xOff);
+
+    /**
+     * Max pooling of {@code n} images {@code x}: {@code out[i][c][oy][ox]} (shape {@code (n, C, outH, outW)}) is the
+     * maximum of the window at {@code (oy·stride − pad, ox·stride − pad)}, padding counting as 0 (the book pools the
+     * output of its {@code im2col}); {@code argMax} (same shape) is where the first maximum in the window's row-major
+     * order lies, as NumPy's {@code argmax}: its index {@code iy·W + ix} in its channel's plane, or −1 in the padding.
+     * A NaN in a window is its maximum (the first NaN, for argMax). {@code argMax} (from 0) and {@code out} are
+     * outputs.
+     */
+    void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff);
+
+    void maxPoolForward(int n, ConvGeometry g, double[] x, int xOff, int[] argMax, double[] out, int outOff);
+
+    /**
+     * Max pooling backward: {@code dx (n, C, H, W)} is zero but where {@code argMax} points, which receives the sum of
+     * the {@code dout (n, C, outH, outW)} elements whose window chose it; {@code argMax} as left by
+     * {@link #maxPoolForward(int, ConvGeometry, float[], int, int[], float[], int) maxPoolForward}. {@code dx} is the
+     * output, overwritten.
+     */
+    void maxPoolBackward(int n, ConvGeometry g, float[] dout, int doutOff, int[] argMax, float[] dx, int dxOff);
+
+    void maxPoolBackward(int n, ConvGeometry g, double[] dout, int doutOff, int[] argMax, double[] dx, int dxOff);
+}

@@ -1,0 +1,254 @@
+// Generated from FloatRanges.java by GenerateDoubleKernels: do not edit. To regenerate, run from the
+// repository root: java core/src/test/java/dev/layerwise/kernel/GenerateDoubleKernels.java
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.ConvGeometry;
+import dev.layerwise.kernel.RangeTask;
+
+/**
+ * The float64 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
+ * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link DoubleOps},
+ * {@link DoubleIm2col} and {@link DoubleGemm} on their part.
+ */
+@SuppressWarnings("cast")
+final class DoubleRanges {
+
+    private DoubleRanges() {
+    }
+
+    /** ReLU forward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
+    static void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        ReluForward j = RangeTask.acquire(ReluForward.CURRENT, ReluForward::new);
+        j.x = x;
+        j.xOff = xOff;
+        j.mask = mask;
+        j.out = out;
+        j.outOff = outOff;
+        j.run(n, 1);
+    }
+
+    /** ReLU backward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
+    static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        ReluBackward j = RangeTask.acquire(ReluBackward.CURRENT, ReluBackward::new);
+        j.dout = dout;
+        j.doutOff = doutOff;
+        j.mask = mask;
+        j.dx = dx;
+        j.dxOff = dxOff;
+        j.run(n, 1);
+    }
+
+    /**
+     * {@code y += alpha·x} over elements {@code [0, n)}, split like the products that made x (by rows), so that each
+     * thread updates what is in its cache.
+     */
+    static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        Axpy j = RangeTask.acquire(Axpy.CURRENT, Axpy::new);
+        j.alpha = alpha;
+        j.x = x;
+        j.xOff = xOff;
+        j.y = y;
+        j.yOff = yOff;
+        j.run(n, 3);
+    }
+
+    /** Adam's step over elements {@code [0, n)}; each element is updated on its own, so the split changes nothing. */
+    static void adamUpdate(int n, double lrT, double beta1, double beta2, double eps, double[] g, int gOff, double[] m,
+                           int mOff, double[] v, int vOff, double[] w, int wOff) {
+        Adam j = RangeTask.acquire(Adam.CURRENT, Adam::new);
+        j.lrT = lrT;
+        j.beta1 = beta1;
+        j.beta2 = beta2;
+        j.eps = eps;
+        j.g = g;
+        j.gOff = gOff;
+        j.m = m;
+        j.mOff = mOff;
+        j.v = v;
+        j.vOff = vOff;
+        j.w = w;
+        j.wOff = wOff;
+        j.run(n, 4);
+    }
+
+    /** im2col of {@code n} images, split by image. */
+    static void im2col(int n, ConvGeometry g, double[] x, int xOff, double[] col, int colOff) {
+        Im2col j = RangeTask.acquire(Im2col.CURRENT, Im2col::new);
+        j.g = g;
+        j.x = x;
+        j.xOff = xOff;
+        j.col = col;
+        j.colOff = colOff;
+        j.run(n, (long) g.positions() * g.patchSize());
+    }
+
+    /** A batch of products {@code C_i = op(A)·B_i (+ bias rows)}, each whole on one thread. */
+    static void gemmBatch(int batch, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                          double[] bias, int biasOff, double[] c, int cOff) {
+        GemmBatch j = RangeTask.acquire(GemmBatch.CURRENT, GemmBatch::new);
+        j.transA = transA;
+        j.m = m;
+        j.n = n;
+        j.k = k;
+        j.a = a;
+        j.aOff = aOff;
+        j.b = b;
+        j.bOff = bOff;
+        j.bias = bias;
+        j.biasOff = biasOff;
+        j.c = c;
+        j.cOff = cOff;
+        j.run(batch, (long) m * n * k);
+    }
+
+    private static final class ReluForward extends RangeTask {
+        static final ThreadLocal<ReluForward> CURRENT = ThreadLocal.withInitial(ReluForward::new);
+        double[] x;
+        int xOff;
+        boolean[] mask;
+        double[] out;
+        int outOff;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+        }
+
+        @Override
+        protected void clear() {
+            x = null;
+            mask = null;
+            out = null;
+        }
+    }
+
+    private static final class ReluBackward extends RangeTask {
+        static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
+        double[] dout;
+        int doutOff;
+        boolean[] mask;
+        double[] dx;
+        int dxOff;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+        }
+
+        @Override
+        protected void clear() {
+            dout = null;
+            mask = null;
+            dx = null;
+        }
+    }
+
+    private static final class Axpy extends RangeTask {
+        static final ThreadLocal<Axpy> CURRENT = ThreadLocal.withInitial(Axpy::new);
+        double alpha;
+        double[] x;
+        int xOff;
+        double[] y;
+        int yOff;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
+        }
+
+        @Override
+        protected void clear() {
+            x = null;
+            y = null;
+        }
+    }
+
+    private static final class Adam extends RangeTask {
+        static final ThreadLocal<Adam> CURRENT = ThreadLocal.withInitial(Adam::new);
+        double lrT;
+        double beta1;
+        double beta2;
+        double eps;
+        double[] g;
+        int gOff;
+        double[] m;
+        int mOff;
+        double[] v;
+        int vOff;
+        double[] w;
+        int wOff;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+                    wOff + from);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            m = null;
+            v = null;
+            w = null;
+        }
+    }
+
+    private static final class Im2col extends RangeTask {
+        static final ThreadLocal<Im2col> CURRENT = ThreadLocal.withInitial(Im2col::new);
+        ConvGeometry g;
+        double[] x;
+        int xOff;
+        double[] col;
+        int colOff;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleIm2col.im2col(from, to, g, x, xOff, col, colOff);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            col = null;
+        }
+    }
+
+    private static final class GemmBatch extends RangeTask {
+        static final ThreadLocal<GemmBatch> CURRENT = ThreadLocal.withInitial(GemmBatch::new);
+        boolean transA;
+        int m;
+        int n;
+        int k;
+        double[] a;
+        int aOff;
+        double[] b;
+        int bOff;
+        double[] bias;
+        int biasOff;
+        double[] c;
+        int cOff;
+
+        /** Products {@code [from, to)}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
+        @Override
+        protected void range(int from, int to) {
+            for (int i = from; i < to; i++) {
+                int ci = cOff + i * m * n;
+                if (bias != null) {
+                    for (int r = 0; r < m; r++) {
+                        java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+                    }
+                }
+                DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff + i * k * n, c, ci, bias != null);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            a = null;
+            b = null;
+            bias = null;
+            c = null;
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.ElementwiseKernels;
+
+/**
+ * The {@link ElementwiseKernels} on the Vector API ({@link FloatOps}, {@link DoubleOps}). The kernels that vectors
+ * do not speed up (row sums, argmax, the dot product, swapping axes, float64 bytes) are those of {@code plain}, the
+ * portable implementation the provider hands in.
+ */
+final class VectorElementwise implements ElementwiseKernels {
+    private final WarmUp warmUp;
+    private final ElementwiseKernels plain;
+
+    VectorElementwise(WarmUp warmUp, ElementwiseKernels plain) {
+        this.warmUp = warmUp;
+        this.plain = plain;
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff, float[] out, int outOff) {
+        FloatOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.sumColumns(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.sumColumns(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        plain.sumRows(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        plain.sumRows(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.rowMax(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.rowMax(rows, cols, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void argmaxRows(int rows, int cols, float[] x, int xOff, int[] out) {
+        plain.argmaxRows(rows, cols, x, xOff, out);
+    }
+
+    @Override
+    public void argmaxRows(int rows, int cols, double[] x, int xOff, int[] out) {
+        plain.argmaxRows(rows, cols, x, xOff, out);
+    }
+
+    @Override
+    public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.exp(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void exp(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.exp(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void log(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.log(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void log(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.log(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+        FloatRanges.reluForward(n, x, xOff, mask, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.reluForward(n, x, xOff, mask, out, outOff);
+    }
+
+    @Override
+    public void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
+        FloatRanges.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    }
+
+    @Override
+    public void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.reluBackward(n, dout, doutOff, mask, dx, dxOff);
+    }
+
+    @Override
+    public void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatOps.sigmoidForward(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.sigmoidForward(n, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        FloatOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        FloatOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatRanges.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        FloatOps.scale(n, alpha, x, xOff);
+    }
+
+    @Override
+    public void scale(int n, double alpha, double[] x, int xOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleOps.scale(n, alpha, x, xOff);
+    }
+
+    @Override
+    public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        return plain.dot(n, x, xOff, y, yOff);
+    }
+
+    @Override
+    public double dot(int n, double[] x, int xOff, double[] y, int yOff) {
+        return plain.dot(n, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void fromUnsignedBytes(int n, byte[] x, int xOff, float divisor, float[] out, int outOff) {
+        UnsignedBytes.fromUnsignedBytes(n, x, xOff, divisor, out, outOff);
+    }
+
+    @Override
+    public void fromUnsignedBytes(int n, byte[] x, int xOff, double divisor, double[] out, int outOff) {
+        plain.fromUnsignedBytes(n, x, xOff, divisor, out, outOff);
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, float[] x, int xOff, float[] out, int outOff) {
+        plain.swapAxes01(d0, d1, block, x, xOff, out, outOff);
+    }
+
+    @Override
+    public void swapAxes01(int d0, int d1, int block, double[] x, int xOff, double[] out, int outOff) {
+        plain.swapAxes01(d0, d1, block, x, xOff, out, outOff);
+    }
+}
