@@ -7,6 +7,8 @@ import dev.layerwise.layer.Dropout;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Pooling;
 import dev.layerwise.layer.Relu;
+import dev.layerwise.net.NetworkType.InitChoice;
+import dev.layerwise.net.NetworkType.Training;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
 import dev.layerwise.tensor.Shapes;
@@ -58,38 +60,10 @@ public class DeepConvNet extends Sequential {
     public static final int DEFAULT_OUTPUT_SIZE = 10;
 
     /** This network as {@link Architectures} knows it. */
-    public static final NetworkType TYPE = new NetworkType() {
-        @Override
-        public String name() {
-            return ARCHITECTURE;
-        }
-
-        @Override
-        public List<Parameters.Spec> parameterSpecs(Architecture a) {
-            return DeepConvNet.parameterSpecs(a);
-        }
-
-        @Override
-        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
-            return inferArchitecture(shapes, options);
-        }
-
-        @Override
-        public Network build(Architecture a, DType dtype, Rng rng) {
-            return fromArchitecture(a, dtype, rng);
-        }
-
-        @Override
-        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
-            return new DeepConvNet(inputDim, DEFAULT_CONV_PARAMS, c.hiddenSizes().get(0), classes, dtype, rng);
-        }
-
-        @Override
-        public Training training() {
-            return new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.he(), "adam", Map.of(), 20, 0, 1000, false,
-                    InitChoice.NONE);
-        }
-    };
+    public static final NetworkType TYPE = new NetworkType(ARCHITECTURE, DeepConvNet::parameterSpecs,
+            DeepConvNet::inferArchitecture, DeepConvNet::fromArchitecture, DeepConvNet::fromChoices,
+            new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.he(), "adam", Map.of(), 20, 0, 1000, false,
+                    InitChoice.NONE));
     /** The ratio of the book's two dropout layers. */
     public static final double DROPOUT_RATIO = 0.5;
 
@@ -120,6 +94,11 @@ public class DeepConvNet extends Sequential {
         this.convParams = List.copyOf(convParams);
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
+    }
+
+    /** A new network of this type from a user's {@code choices}, for inputs {@code inputDim} ({@code (C, H, W)}). */
+    static Network fromChoices(NetworkType.Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+        return new DeepConvNet(inputDim, DEFAULT_CONV_PARAMS, c.hiddenSizes().get(0), classes, dtype, rng);
     }
 
     /** Rebuilds a deep convnet from its {@link #architecture()}. */

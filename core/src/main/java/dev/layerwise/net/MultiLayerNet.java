@@ -3,6 +3,8 @@ package dev.layerwise.net;
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Parameter;
+import dev.layerwise.net.NetworkType.InitChoice;
+import dev.layerwise.net.NetworkType.Training;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.util.Rng;
 import java.util.LinkedHashMap;
@@ -30,42 +32,10 @@ public class MultiLayerNet extends Sequential {
     public static final String ARCHITECTURE = "mlp";
 
     /** This network as {@link Architectures} knows it. */
-    public static final NetworkType TYPE = new NetworkType() {
-        @Override
-        public String name() {
-            return ARCHITECTURE;
-        }
-
-        @Override
-        public List<Parameters.Spec> parameterSpecs(Architecture a) {
-            return MultiLayerNet.parameterSpecs(a);
-        }
-
-        @Override
-        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
-            return inferArchitecture(shapes, options);
-        }
-
-        @Override
-        public Network build(Architecture a, DType dtype, Rng rng) {
-            return fromArchitecture(a, dtype, rng);
-        }
-
-        @Override
-        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
-            if (c.batchnorm() || c.dropout() != null) {
-                return MultiLayerNetExtend.TYPE.create(c, inputDim, classes, dtype, rng);
-            }
-            return new MultiLayerNet(ConvNets.size(inputDim), c.hiddenSizes(), classes,
-                    new Options(c.activation(), c.init(), c.weightDecay()), dtype, rng);
-        }
-
-        @Override
-        public Training training() {
-            return new Training(List.of(100, 100, 100, 100), WeightInit.he(), "sgd", Map.of(), 0, 10_000, 0, true,
-                    InitChoice.ANY);
-        }
-    };
+    public static final NetworkType TYPE = new NetworkType(ARCHITECTURE, MultiLayerNet::parameterSpecs,
+            MultiLayerNet::inferArchitecture, MultiLayerNet::fromArchitecture, MultiLayerNet::fromChoices,
+            new Training(List.of(100, 100, 100, 100), WeightInit.he(), "sgd", Map.of(), 0, 10_000, 0, true,
+                    InitChoice.ANY));
 
     /** The book's keyword arguments: {@code activation}, {@code weight_init_std}, {@code weight_decay_lambda}. */
     public record Options(Activation activation, WeightInit weightInit, double weightDecayLambda) {
@@ -157,6 +127,15 @@ public class MultiLayerNet extends Sequential {
         Map<String, Object> config = new LinkedHashMap<>();
         MultiLayers.putCommon(config, all, o.activation(), o.weightInit(), o.weightDecayLambda());
         return new Architecture(ARCHITECTURE, config);
+    }
+
+    /** A new network of this type from a user's {@code choices}, for inputs {@code inputDim} ({@code (C, H, W)}). */
+    static Network fromChoices(NetworkType.Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+        if (c.batchnorm() || c.dropout() != null) {
+            return MultiLayerNetExtend.TYPE.create(c, inputDim, classes, dtype, rng);
+        }
+        return new MultiLayerNet(ConvNets.size(inputDim), c.hiddenSizes(), classes,
+                new Options(c.activation(), c.init(), c.weightDecay()), dtype, rng);
     }
 
     /** Rebuilds a multi-layer net from its {@link #architecture()}. */

@@ -37,42 +37,9 @@ public class MultiLayerNetExtend extends Sequential {
     public static final String ARCHITECTURE = "mlp-extend";
 
     /** This network as {@link Architectures} knows it. */
-    public static final NetworkType TYPE = new NetworkType() {
-        @Override
-        public String name() {
-            return ARCHITECTURE;
-        }
-
-        @Override
-        public List<Parameters.Spec> parameterSpecs(Architecture a) {
-            return MultiLayerNetExtend.parameterSpecs(a);
-        }
-
-        @Override
-        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
-            return inferArchitecture(shapes, options);
-        }
-
-        @Override
-        public Network build(Architecture a, DType dtype, Rng rng) {
-            return fromArchitecture(a, dtype, rng);
-        }
-
-        @Override
-        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
-            Options o = Options.defaults().withActivation(c.activation()).withWeightInit(c.init())
-                    .withWeightDecay(c.weightDecay()).withBatchnorm(c.batchnorm()).withDropoutMode(c.dropoutMode());
-            if (c.dropout() != null) {
-                o = o.withDropout(c.dropout());
-            }
-            return new MultiLayerNetExtend(ConvNets.size(inputDim), c.hiddenSizes(), classes, o, dtype, rng);
-        }
-
-        @Override
-        public Training training() {
-            return MultiLayerNet.TYPE.training();
-        }
-    };
+    public static final NetworkType TYPE = new NetworkType(ARCHITECTURE, MultiLayerNetExtend::parameterSpecs,
+            MultiLayerNetExtend::inferArchitecture, MultiLayerNetExtend::fromArchitecture,
+            MultiLayerNetExtend::fromChoices, MultiLayerNet.TYPE.training());
 
     /**
      * The book's keyword arguments ({@code activation}, {@code weight_init_std}, {@code weight_decay_lambda},
@@ -213,6 +180,16 @@ public class MultiLayerNetExtend extends Sequential {
         config.put("dropout_mode", o.dropoutMode().toString());
         config.put("use_batchnorm", o.useBatchnorm());
         return new Architecture(ARCHITECTURE, config);
+    }
+
+    /** A new network of this type from a user's {@code choices}, for inputs {@code inputDim} ({@code (C, H, W)}). */
+    static Network fromChoices(NetworkType.Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+        Options o = Options.defaults().withActivation(c.activation()).withWeightInit(c.init())
+                .withWeightDecay(c.weightDecay()).withBatchnorm(c.batchnorm()).withDropoutMode(c.dropoutMode());
+        if (c.dropout() != null) {
+            o = o.withDropout(c.dropout());
+        }
+        return new MultiLayerNetExtend(ConvNets.size(inputDim), c.hiddenSizes(), classes, o, dtype, rng);
     }
 
     /** Rebuilds an extended multi-layer net from its {@link #architecture()}. */

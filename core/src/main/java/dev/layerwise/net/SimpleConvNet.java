@@ -6,6 +6,8 @@ import dev.layerwise.layer.Convolution;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Pooling;
 import dev.layerwise.layer.Relu;
+import dev.layerwise.net.NetworkType.InitChoice;
+import dev.layerwise.net.NetworkType.Training;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
@@ -52,39 +54,10 @@ public class SimpleConvNet extends Sequential {
     public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
 
     /** This network as {@link Architectures} knows it. */
-    public static final NetworkType TYPE = new NetworkType() {
-        @Override
-        public String name() {
-            return ARCHITECTURE;
-        }
-
-        @Override
-        public List<Parameters.Spec> parameterSpecs(Architecture a) {
-            return SimpleConvNet.parameterSpecs(a);
-        }
-
-        @Override
-        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
-            return inferArchitecture(shapes, options);
-        }
-
-        @Override
-        public Network build(Architecture a, DType dtype, Rng rng) {
-            return fromArchitecture(a, dtype, rng);
-        }
-
-        @Override
-        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
-            return new SimpleConvNet(inputDim, DEFAULT_CONV_PARAM, c.hiddenSizes().get(0), classes,
-                    c.init().stddev(1), dtype, rng);
-        }
-
-        @Override
-        public Training training() {
-            return new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "adam", Map.of(), 20,
-                    0, 1000, false, InitChoice.STANDARD_DEVIATION);
-        }
-    };
+    public static final NetworkType TYPE = new NetworkType(ARCHITECTURE, SimpleConvNet::parameterSpecs,
+            SimpleConvNet::inferArchitecture, SimpleConvNet::fromArchitecture, SimpleConvNet::fromChoices,
+            new Training(List.of(DEFAULT_HIDDEN_SIZE), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "adam", Map.of(), 20,
+                    0, 1000, false, InitChoice.STANDARD_DEVIATION));
 
     private static final String NAME = "SimpleConvNet";
 
@@ -115,6 +88,12 @@ public class SimpleConvNet extends Sequential {
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
         this.weightInitStd = weightInitStd;
+    }
+
+    /** A new network of this type from a user's {@code choices}, for inputs {@code inputDim} ({@code (C, H, W)}). */
+    static Network fromChoices(NetworkType.Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+        return new SimpleConvNet(inputDim, DEFAULT_CONV_PARAM, c.hiddenSizes().get(0), classes,
+                c.init().stddev(1), dtype, rng);
     }
 
     /** Rebuilds a simple convnet from its {@link #architecture()}. */

@@ -3,6 +3,8 @@ package dev.layerwise.net;
 import dev.layerwise.layer.Affine;
 import dev.layerwise.layer.Layer;
 import dev.layerwise.layer.Relu;
+import dev.layerwise.net.NetworkType.InitChoice;
+import dev.layerwise.net.NetworkType.Training;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.util.Rng;
 import java.util.LinkedHashMap;
@@ -30,39 +32,10 @@ public class TwoLayerNet extends Sequential {
     public static final double DEFAULT_WEIGHT_INIT_STD = 0.01;
 
     /** The two-layer net as {@link Architectures} knows it; trained as the book's {@code ch05/train_neuralnet.py}. */
-    public static final NetworkType TYPE = new NetworkType() {
-        @Override
-        public String name() {
-            return ARCHITECTURE;
-        }
-
-        @Override
-        public List<Parameters.Spec> parameterSpecs(Architecture a) {
-            return TwoLayerNet.parameterSpecs(a);
-        }
-
-        @Override
-        public Architecture infer(Map<String, int[]> shapes, Map<String, Object> options) {
-            return inferArchitecture(shapes, options);
-        }
-
-        @Override
-        public Network build(Architecture a, DType dtype, Rng rng) {
-            return fromArchitecture(a, dtype, rng);
-        }
-
-        @Override
-        public Network create(Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
-            return new TwoLayerNet(ConvNets.size(inputDim), c.hiddenSizes().get(0), classes, c.init().stddev(1),
-                    dtype, rng);
-        }
-
-        @Override
-        public Training training() {
-            return new Training(List.of(50), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "sgd", Map.of("sgd", 0.1), 0,
-                    10_000, 0, false, InitChoice.STANDARD_DEVIATION);
-        }
-    };
+    public static final NetworkType TYPE = new NetworkType(ARCHITECTURE, TwoLayerNet::parameterSpecs,
+            TwoLayerNet::inferArchitecture, TwoLayerNet::fromArchitecture, TwoLayerNet::fromChoices,
+            new Training(List.of(50), WeightInit.std(DEFAULT_WEIGHT_INIT_STD), "sgd", Map.of("sgd", 0.1), 0,
+                    10_000, 0, false, InitChoice.STANDARD_DEVIATION));
 
     private final int inputSize;
     private final int hiddenSize;
@@ -82,6 +55,12 @@ public class TwoLayerNet extends Sequential {
         this.hiddenSize = hiddenSize;
         this.outputSize = outputSize;
         this.weightInitStd = weightInitStd;
+    }
+
+    /** A new network of this type from a user's {@code choices}, for inputs {@code inputDim} ({@code (C, H, W)}). */
+    static Network fromChoices(NetworkType.Choices c, int[] inputDim, int classes, DType dtype, Rng rng) {
+        return new TwoLayerNet(ConvNets.size(inputDim), c.hiddenSizes().get(0), classes, c.init().stddev(1),
+                dtype, rng);
     }
 
     /** Rebuilds a two-layer net from its {@link #architecture()}. */

@@ -34,9 +34,9 @@ class AllocationFreeStepTest {
     /**
      * With sigmoid activations, whose 100×50 exponentials a step run exp's vector loop (the softmax's 100×10 run its
      * scalar twin): so this also fails if that loop never gets its compiled code, as happened on AVX2 with too short a
-     * warm-up of it (checked: with the loop kept from the JIT, a step allocated 1.5 MB). In float32 only: on AVX2
-     * (JDK 17), the float64 step stayed allocating for all of the 90 s in 5 of 79 runs, whatever the length of exp's
-     * warm-up (2 of 38 with the old one); the README lists it among the known issues.
+     * warm-up of it (with the loop kept from the JIT, a step allocates over a megabyte). In float32 only: on AVX2
+     * (JDK 17) the float64 step sometimes stays allocating for good, whatever the length of exp's warm-up, a known
+     * issue traced in docs/performance.md.
      */
     @Test
     void aSteadyStateStepOfASigmoidNetAllocatesAlmostNothing() {
