@@ -33,7 +33,7 @@ public final class GenerateDoubleKernels {
             "core/src/main/java/dev/layerwise/kernel/portable/FloatElementwise.java",
             "core/src/main/java/dev/layerwise/kernel/portable/FloatConv.java",
             "core/src/main/java/dev/layerwise/kernel/portable/FloatUpdate.java",
-            "core/src/main/java/dev/layerwise/kernel/vector/FloatOps.java",
+            "core/src/main/java/dev/layerwise/kernel/vector/FloatElementwise.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatIm2col.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatRanges.java");
 

@@ -7,7 +7,7 @@ import dev.layerwise.kernel.RangeTask;
 
 /**
  * The float64 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
- * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link DoubleOps},
+ * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link DoubleElementwise},
  * {@link DoubleIm2col} and {@link DoubleGemm} on their part.
  */
 @SuppressWarnings("cast")
@@ -111,7 +111,7 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            DoubleElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
         }
 
         @Override
@@ -132,7 +132,7 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            DoubleElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
         }
 
         @Override
@@ -153,7 +153,7 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
+            DoubleElementwise.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
         }
 
         @Override
@@ -180,7 +180,7 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+            DoubleElementwise.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
                     wOff + from);
         }
 

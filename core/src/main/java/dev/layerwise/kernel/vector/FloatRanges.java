@@ -5,7 +5,7 @@ import dev.layerwise.kernel.RangeTask;
 
 /**
  * The float32 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
- * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link FloatOps},
+ * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link FloatElementwise},
  * {@link FloatIm2col} and {@link FloatGemm} on their part.
  */
 final class FloatRanges {
@@ -108,7 +108,7 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatOps.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            FloatElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
         }
 
         @Override
@@ -129,7 +129,7 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatOps.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            FloatElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
         }
 
         @Override
@@ -150,7 +150,7 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatOps.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
+            FloatElementwise.axpy(to - from, alpha, x, xOff + from, y, yOff + from);
         }
 
         @Override
@@ -177,7 +177,7 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatOps.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+            FloatElementwise.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
                     wOff + from);
         }
 

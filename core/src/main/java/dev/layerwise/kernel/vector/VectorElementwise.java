@@ -3,7 +3,7 @@ package dev.layerwise.kernel.vector;
 import dev.layerwise.kernel.ElementwiseKernels;
 
 /**
- * The {@link ElementwiseKernels} on the Vector API ({@link FloatOps}, {@link DoubleOps}). The kernels that vectors
+ * The {@link ElementwiseKernels} on the Vector API ({@link FloatElementwise}, {@link DoubleElementwise}). The kernels that vectors
  * do not speed up (row sums, argmax, the dot product, swapping axes, float64 bytes) are those of {@code plain}, the
  * portable implementation the provider hands in.
  */
@@ -18,24 +18,24 @@ final class VectorElementwise implements ElementwiseKernels {
 
     @Override
     public void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff, float[] out, int outOff) {
-        FloatOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+        FloatElementwise.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
     }
 
     @Override
     public void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
+        DoubleElementwise.addRowVector(rows, cols, x, xOff, b, bOff, out, outOff);
     }
 
     @Override
     public void sumColumns(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
-        FloatOps.sumColumns(rows, cols, x, xOff, out, outOff);
+        FloatElementwise.sumColumns(rows, cols, x, xOff, out, outOff);
     }
 
     @Override
     public void sumColumns(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.sumColumns(rows, cols, x, xOff, out, outOff);
+        DoubleElementwise.sumColumns(rows, cols, x, xOff, out, outOff);
     }
 
     @Override
@@ -50,13 +50,13 @@ final class VectorElementwise implements ElementwiseKernels {
 
     @Override
     public void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
-        FloatOps.rowMax(rows, cols, x, xOff, out, outOff);
+        FloatElementwise.rowMax(rows, cols, x, xOff, out, outOff);
     }
 
     @Override
     public void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.rowMax(rows, cols, x, xOff, out, outOff);
+        DoubleElementwise.rowMax(rows, cols, x, xOff, out, outOff);
     }
 
     @Override
@@ -71,24 +71,24 @@ final class VectorElementwise implements ElementwiseKernels {
 
     @Override
     public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
-        FloatOps.exp(n, x, xOff, out, outOff);
+        FloatElementwise.exp(n, x, xOff, out, outOff);
     }
 
     @Override
     public void exp(int n, double[] x, int xOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.exp(n, x, xOff, out, outOff);
+        DoubleElementwise.exp(n, x, xOff, out, outOff);
     }
 
     @Override
     public void log(int n, float[] x, int xOff, float[] out, int outOff) {
-        FloatOps.log(n, x, xOff, out, outOff);
+        FloatElementwise.log(n, x, xOff, out, outOff);
     }
 
     @Override
     public void log(int n, double[] x, int xOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.log(n, x, xOff, out, outOff);
+        DoubleElementwise.log(n, x, xOff, out, outOff);
     }
 
     @Override
@@ -115,35 +115,35 @@ final class VectorElementwise implements ElementwiseKernels {
 
     @Override
     public void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
-        FloatOps.sigmoidForward(n, x, xOff, out, outOff);
+        FloatElementwise.sigmoidForward(n, x, xOff, out, outOff);
     }
 
     @Override
     public void sigmoidForward(int n, double[] x, int xOff, double[] out, int outOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.sigmoidForward(n, x, xOff, out, outOff);
+        DoubleElementwise.sigmoidForward(n, x, xOff, out, outOff);
     }
 
     @Override
     public void sigmoidBackward(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
-        FloatOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+        FloatElementwise.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
     }
 
     @Override
     public void sigmoidBackward(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
+        DoubleElementwise.sigmoidBackward(n, dout, doutOff, y, yOff, dx, dxOff);
     }
 
     @Override
     public void softmaxRows(int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-        FloatOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+        FloatElementwise.softmaxRows(rows, cols, x, xOff, y, yOff);
     }
 
     @Override
     public void softmaxRows(int rows, int cols, double[] x, int xOff, double[] y, int yOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.softmaxRows(rows, cols, x, xOff, y, yOff);
+        DoubleElementwise.softmaxRows(rows, cols, x, xOff, y, yOff);
     }
 
     @Override
@@ -159,13 +159,13 @@ final class VectorElementwise implements ElementwiseKernels {
 
     @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
-        FloatOps.scale(n, alpha, x, xOff);
+        FloatElementwise.scale(n, alpha, x, xOff);
     }
 
     @Override
     public void scale(int n, double alpha, double[] x, int xOff) {
         warmUp.doublesBeforeFirstUse();
-        DoubleOps.scale(n, alpha, x, xOff);
+        DoubleElementwise.scale(n, alpha, x, xOff);
     }
 
     @Override

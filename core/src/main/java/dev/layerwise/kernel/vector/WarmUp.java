@@ -71,7 +71,7 @@ final class WarmUp {
      * vector holds twice as many float32 lanes as float64 ones).
      */
     private static int side() {
-        return 4 * FloatOps.L + 3;
+        return 4 * FloatElementwise.L + 3;
     }
 
     /** Small integers of both signs: the warm-up's values. */
@@ -116,7 +116,7 @@ final class WarmUp {
         kernels.elementwise().rowMax(2, n, f, 0, fo, 0);
         // Except exp's vector loop, which keeps a larger warm-up (see EXP_WARM_UP_VECTORS). Called directly: softmax
         // and sigmoid run short calls in exp's scalar twin.
-        float[] ex = floatValues(EXP_WARM_UP_VECTORS * FloatOps.L + 3);
+        float[] ex = floatValues(EXP_WARM_UP_VECTORS * FloatElementwise.L + 3);
         VectorMath.expVector(ex.length, ex, 0, new float[ex.length], 0);
         kernels.elementwise().softmaxRows(2, n, f, 0, fo, 0);
         kernels.elementwise().sigmoidForward(n, f, 0, fo, 0);
@@ -148,7 +148,7 @@ final class WarmUp {
         kernels.elementwise().addRowVector(2, n, d, 0, d, 0, dout, 0);
         kernels.elementwise().sumColumns(2, n, d, 0, dout, 0);
         kernels.elementwise().rowMax(2, n, d, 0, dout, 0);
-        double[] ex = doubleValues(EXP_WARM_UP_VECTORS * DoubleOps.L + 3);
+        double[] ex = doubleValues(EXP_WARM_UP_VECTORS * DoubleElementwise.L + 3);
         VectorMath.expVector(ex.length, ex, 0, new double[ex.length], 0);
         kernels.elementwise().softmaxRows(2, n, d, 0, dout, 0);
         kernels.elementwise().sigmoidForward(n, d, 0, dout, 0);

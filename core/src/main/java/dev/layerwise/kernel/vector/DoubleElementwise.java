@@ -1,4 +1,4 @@
-// Generated from FloatOps.java by GenerateDoubleKernels: do not edit. To regenerate, run from the
+// Generated from FloatElementwise.java by GenerateDoubleKernels: do not edit. To regenerate, run from the
 // repository root: java core/src/test/java/dev/layerwise/kernel/GenerateDoubleKernels.java
 package dev.layerwise.kernel.vector;
 
@@ -16,11 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * scores of MNIST), kernels work on the whole contiguous block instead of row by row.
  */
 @SuppressWarnings("cast")
-final class DoubleOps {
+final class DoubleElementwise {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private DoubleOps() {
+    private DoubleElementwise() {
     }
 
     static void addRowVector(int rows, int cols, double[] x, int xOff, double[] b, int bOff, double[] out, int outOff) {

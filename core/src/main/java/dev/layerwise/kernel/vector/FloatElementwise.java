@@ -13,11 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * the scalar tail keeps a training step allocation-free on every JDK. Where a row is shorter than a vector (the 10
  * scores of MNIST), kernels work on the whole contiguous block instead of row by row.
  */
-final class FloatOps {
+final class FloatElementwise {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private FloatOps() {
+    private FloatElementwise() {
     }
 
     static void addRowVector(int rows, int cols, float[] x, int xOff, float[] b, int bOff, float[] out, int outOff) {
