@@ -34,6 +34,7 @@ public final class GenerateDoubleKernels {
             "core/src/main/java/dev/layerwise/kernel/portable/FloatConv.java",
             "core/src/main/java/dev/layerwise/kernel/portable/FloatUpdate.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatElementwise.java",
+            "core/src/main/java/dev/layerwise/kernel/vector/FloatUpdate.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatIm2col.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatRanges.java");
 

@@ -7,8 +7,8 @@ import dev.layerwise.kernel.RangeTask;
 
 /**
  * The float64 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
- * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link DoubleElementwise},
- * {@link DoubleIm2col} and {@link DoubleGemm} on their part.
+ * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of
+ * {@link DoubleElementwise}, {@link DoubleUpdate}, {@link DoubleIm2col} and {@link DoubleGemm} on their part.
  */
 @SuppressWarnings("cast")
 final class DoubleRanges {
@@ -180,7 +180,7 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleElementwise.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+            DoubleUpdate.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
                     wOff + from);
         }
 

@@ -5,8 +5,8 @@ import dev.layerwise.kernel.RangeTask;
 
 /**
  * The float32 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
- * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of {@link FloatElementwise},
- * {@link FloatIm2col} and {@link FloatGemm} on their part.
+ * arguments go into a task reused per calling thread, whose ranges run the whole-array kernels of
+ * {@link FloatElementwise}, {@link FloatUpdate}, {@link FloatIm2col} and {@link FloatGemm} on their part.
  */
 final class FloatRanges {
 
@@ -177,7 +177,7 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatElementwise.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
+            FloatUpdate.adamUpdate(to - from, lrT, beta1, beta2, eps, g, gOff + from, m, mOff + from, v, vOff + from, w,
                     wOff + from);
         }
 
