@@ -9,7 +9,7 @@ package dev.layerwise.kernel;
  *
  * <p>Every matrix is row-major and starts at the given offset in its array; every method exists for {@code float[]}
  * and {@code double[]}. A method writes only into the arguments its Javadoc names as output; an output may be the
- * same array region as an input only where the Javadoc says so. Obtain one from {@link Kernels#get()}.
+ * same array region as an input only where the Javadoc says so. Obtain them from {@code Kernels.get().conv()}.
  */
 public interface ConvKernels {
 

@@ -1,8 +1,8 @@
 package dev.layerwise.kernel;
 
 /**
- * The scalar code of a max-pooling window in float32, shared by the portable pooling and by the Vector API pooling,
- * which falls back to it where a vector does not fit: the first maximum in the window's row-major order wins, −0 and
+ * The scalar code of a max-pooling window in float32, for the portable pooling and for the Vector API pooling where
+ * a vector does not fit the window: the first maximum in the window's row-major order wins, −0 and
  * +0 counting as equal, and a NaN is the maximum (the first NaN), as NumPy's {@code argmax} over an im2col row.
  */
 public final class FloatMaxWindow {

@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>Two implementations of each stand behind these interfaces: a plain-Java one in {@code kernel.portable}, and a
  * Vector API one in {@code kernel.vector}, chosen once by {@link KernelProvider} when {@code jdk.incubator.vector}
  * is available; where the Vector API adds nothing, the vector set holds the portable kernels. Use {@link #get()};
- * layers use the tensor-level {@code Ops}.
+ * layers and optimizers use the tensor-level {@code Ops} and {@code UpdateOps}.
  *
  * <p><b>Determinism</b>: for given inputs an implementation returns the same bits whatever {@link Parallel#threads()}
  * is; implementations may differ from each other in the last bits (fused multiply-add, summation order).

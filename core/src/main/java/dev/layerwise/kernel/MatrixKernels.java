@@ -6,7 +6,7 @@ package dev.layerwise.kernel;
  *
  * <p>Every matrix is row-major and starts at the given offset in its array; every method exists for {@code float[]}
  * and {@code double[]}. A method writes only into the arguments its Javadoc names as output; an output may be the
- * same array region as an input only where the Javadoc says so. Obtain one from {@link Kernels#get()}.
+ * same array region as an input only where the Javadoc says so. Obtain them from {@code Kernels.get().matrix()}.
  */
 public interface MatrixKernels {
 
@@ -21,7 +21,10 @@ public interface MatrixKernels {
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
 
-    /** The float64 form of {@link #gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}. */
+    /**
+     * The float64 form of
+     * {@link #gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)}.
+     */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, boolean accumulate);
 

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 public abstract class RangeTask implements IntConsumer {
     /** Work (elements touched) below which a chunk is not worth a thread. */
-    public static final long MIN_TASK_WORK = 1 << 15;
+    private static final long MIN_TASK_WORK = 1 << 15;
 
     private boolean busy;
     private int n;

@@ -1,8 +1,8 @@
 package dev.layerwise.kernel;
 
 /**
- * The in-place updates of training: optimizer steps, batch normalisation and its running averages, and dropout's
- * mask.
+ * The kernels of training's updates and training-only layers: optimizer steps, batch normalisation and its running
+ * averages, and dropout's mask.
  *
  * <p>The optimizer and batch-norm kernels follow the book's {@code common/optimizer.py} and {@code common/layers.py}
  * operation by operation, so that float64 results agree with NumPy to the last bits. Their scalar hyperparameters are
@@ -11,7 +11,7 @@ package dev.layerwise.kernel;
  *
  * <p>Every matrix is row-major and starts at the given offset in its array; every method exists for {@code float[]}
  * and {@code double[]}. A method writes only into the arguments its Javadoc names as output; an output may be the
- * same array region as an input only where the Javadoc says so. Obtain one from {@link Kernels#get()}.
+ * same array region as an input only where the Javadoc says so. Obtain them from {@code Kernels.get().update()}.
  */
 public interface UpdateKernels {
 

@@ -125,8 +125,9 @@ public final class NetworkType {
      * epochs when {@code epochs > 0}, else in iterations) and the evaluation sample; and which choices apply:
      * {@code layered} networks take several hidden sizes, an activation, batch norm, dropout and weight decay.
      */
-    public record Training(List<Integer> hiddenSizes, WeightInit init, String optimizer, Map<String, Double> learningRates,
-                    int epochs, int iterations, int evalSample, boolean layered, InitChoice initChoice) {
+    public record Training(List<Integer> hiddenSizes, WeightInit init, String optimizer,
+                           Map<String, Double> learningRates, int epochs, int iterations, int evalSample,
+                           boolean layered, InitChoice initChoice) {
         public Training {
             hiddenSizes = List.copyOf(hiddenSizes);
             learningRates = Map.copyOf(learningRates);

@@ -17,7 +17,7 @@ import java.util.function.Function;
  *
  * <p>On two cores this is the better split of the work. An evaluation is one long series of large products (the
  * network's forward pass over the training and test sets), which gains almost 2× from a second core; a training step is
- * a series of small ones, which gain far less (about 10% for the book's 784-50-10 net). So the evaluation takes a core
+ * a series of small ones, which gain far less. So the evaluation takes a core
  * of its own and the training the other: while an evaluation runs, both run their kernels without the kernels' helper
  * thread ({@link Parallel#withHelpersIdle}). The figures are those of an evaluation in place: the copy holds the
  * parameters and buffers of the moment it was started, and the kernels give the same bits on any thread.

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The update kernels (optimizer steps, batch normalisation, dropout's mask) on every available implementation:
- * against the book's formulas written out element by element in float64, respecting offsets (nothing before an offset is touched), and float32 against float64.
+ * against the book's formulas written out element by element in float64, respecting offsets (nothing before an
+ * offset is touched), and float32 against float64.
  */
 class UpdateKernelsTest {
     static final int PAD = 3;

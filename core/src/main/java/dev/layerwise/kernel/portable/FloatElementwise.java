@@ -96,7 +96,7 @@ final class FloatElementwise {
 
     /*
      * ReLU without branches, split over the threads: a branch on the sign mispredicts on half of the elements
-     * of a layer's output, which made these loops ten times slower than their memory traffic. max(v, 0) is v where
+     * of a layer's output, which makes such loops several times slower than their memory traffic. max(v, 0) is v where
      * v > 0 and +0 elsewhere (also for −0), and NaN for NaN, exactly as the masked version.
      */
     static void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {

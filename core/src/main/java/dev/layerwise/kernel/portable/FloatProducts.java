@@ -27,7 +27,8 @@ final class FloatProducts {
 
     /**
      * A product split by bands of rows over {@link Parallel}, reused per calling thread so that it allocates nothing;
-     * a product started from inside another one gets its own.
+     * a product started from inside another one gets its own. Not a {@link RangeTask}: the number of bands is the
+     * product's own ({@code rowTasks}, from its whole shape), not one derived from a work threshold per row.
      */
     private static final class GemmTask implements IntConsumer {
         private static final ThreadLocal<GemmTask> CURRENT = ThreadLocal.withInitial(GemmTask::new);

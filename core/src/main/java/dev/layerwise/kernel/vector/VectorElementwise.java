@@ -3,9 +3,9 @@ package dev.layerwise.kernel.vector;
 import dev.layerwise.kernel.ElementwiseKernels;
 
 /**
- * The {@link ElementwiseKernels} on the Vector API ({@link FloatElementwise}, {@link DoubleElementwise}). The kernels that vectors
- * do not speed up (row sums, argmax, the dot product, swapping axes, float64 bytes) are those of {@code plain}, the
- * portable implementation the provider hands in.
+ * The {@link ElementwiseKernels} on the Vector API ({@link FloatElementwise}, {@link DoubleElementwise}). The kernels
+ * that vectors do not speed up (row sums, argmax, the dot product, swapping axes, float64 bytes) are those of
+ * {@code plain}, the portable implementation the provider hands in.
  */
 final class VectorElementwise implements ElementwiseKernels {
     private final WarmUp warmUp;
