@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -101,11 +102,7 @@ final class OptionTypes {
     static final class Activations implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            try {
-                Activation.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new UsageMessage("--activation: " + e.getMessage());
-            }
+            parsed("--activation", () -> Activation.parse(value));
             return value;
         }
     }
@@ -114,11 +111,7 @@ final class OptionTypes {
     static final class WeightInits implements ITypeConverter<WeightInit> {
         @Override
         public WeightInit convert(String value) {
-            try {
-                return WeightInit.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new UsageMessage("--init: " + e.getMessage());
-            }
+            return parsed("--init", () -> WeightInit.parse(value));
         }
     }
 
@@ -126,11 +119,7 @@ final class OptionTypes {
     static final class DropoutModes implements ITypeConverter<Dropout.Mode> {
         @Override
         public Dropout.Mode convert(String value) {
-            try {
-                return Dropout.Mode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new UsageMessage("--dropout-mode: " + e.getMessage());
-            }
+            return parsed("--dropout-mode", () -> Dropout.Mode.parse(value));
         }
     }
 
@@ -154,11 +143,7 @@ final class OptionTypes {
     static final class Schedules implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            try {
-                LearningRateSchedule.parse(value, 1);
-            } catch (IllegalArgumentException e) {
-                throw new UsageMessage("--lr-schedule: " + e.getMessage());
-            }
+            parsed("--lr-schedule", () -> LearningRateSchedule.parse(value, 1));
             return value;
         }
     }
@@ -172,6 +157,15 @@ final class OptionTypes {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** What {@code parse} returns, or a usage error naming {@code option} with the parser's own message. */
+    private static <T> T parsed(String option, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageMessage(option + ": " + e.getMessage());
         }
     }
 
