@@ -1,5 +1,6 @@
 package dev.layerwise.model;
 
+import dev.layerwise.data.DataContract;
 import dev.layerwise.io.FileFormatException;
 import dev.layerwise.layer.Functions;
 import dev.layerwise.layer.Parameter;
@@ -41,24 +42,47 @@ public final class Model {
 
     private final Network network;
     private final TrainingState training;
+    private final DataContract contract;
 
-    private Model(Network network, TrainingState training) {
+    private Model(Network network, TrainingState training, DataContract contract) {
         this.network = network;
         this.training = training;
+        this.contract = contract;
     }
 
     /** A model of {@code network} (which must have a registered architecture), without training state. */
     public static Model of(Network network) {
-        return new Model(network, null);
+        return new Model(network, null, null);
     }
 
     /** A model of {@code network} with the state of its training run, for checkpoints. */
     public static Model of(Network network, TrainingState training) {
-        return new Model(network, training);
+        return new Model(network, training, null);
+    }
+
+    /**
+     * This model with the contract of the data it was trained on (input shape, preprocessing, class names), which
+     * {@link #save} keeps.
+     *
+     * @throws IllegalArgumentException if the network does not take the contract's examples or has another number of
+     *                                  classes
+     */
+    public Model withContract(DataContract c) {
+        checkContract(network, c);
+        return new Model(network, training, c);
     }
 
     public Network network() {
         return network;
+    }
+
+    /**
+     * The contract of the data the model was trained on, or null when it is unknown (a network built in Java and
+     * never given one). Files written before models kept their contract were all MNIST models: they read as
+     * {@link DataContract#mnist()}.
+     */
+    public DataContract contract() {
+        return contract;
     }
 
     /** The training state saved with the model, or null. */
@@ -94,6 +118,9 @@ public final class Model {
         arch.put("config", a.config());
         header.put("architecture", arch);
         header.put("dtype", network.dtype().label());
+        if (contract != null) {
+            header.put("data", contract.toMap());
+        }
         List<ModelFile.Entry> entries = new ArrayList<>();
         for (Parameter p : network.parameters()) {
             entries.add(ModelFile.Entry.of(PARAM + p.name(), p.value()));
@@ -201,7 +228,14 @@ public final class Model {
         } else if (!state.isEmpty()) {
             throw new FileFormatException(src + ": training arrays without a 'training' header");
         }
-        return new Model(net, training);
+        DataContract contract = h.containsKey("data") ? DataContract.fromMap(h.get("data"), src)
+                : DataContract.mnist();
+        try {
+            checkContract(net, contract);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(src + ": header field 'data' does not fit the network: " + e.getMessage());
+        }
+        return new Model(net, training, contract);
     }
 
     /**
@@ -240,7 +274,28 @@ public final class Model {
             }
         }
         net.parameters().setValues(params);
-        return new Model(net, null);
+        return new Model(net, null, null);
+    }
+
+    /**
+     * Checks that {@code net} takes examples of {@code c}'s shape and scores {@code c}'s classes, by running one example
+     * of zeros through it.
+     */
+    private static void checkContract(Network net, DataContract c) {
+        int[] shape = new int[c.exampleShape().length + 1];
+        shape[0] = 1;
+        System.arraycopy(c.exampleShape(), 0, shape, 1, shape.length - 1);
+        Tensor scores;
+        try {
+            scores = net.predict(Tensor.zeros(net.dtype(), shape));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the network does not take examples of shape "
+                    + Shapes.toString(c.exampleShape()) + ": " + e.getMessage(), e);
+        }
+        if (scores.dim(1) != c.classes()) {
+            throw new IllegalArgumentException("the network scores " + scores.dim(1) + " classes, the data has "
+                    + c.classes() + " " + c.classNames());
+        }
     }
 
     private static Architecture architecture(Object o, String src) throws FileFormatException {
