@@ -51,8 +51,8 @@ import picocli.CommandLine.Spec;
  * measured side by side in one run, with the ratio of the two. A ratio above 1 means Layerwise is faster.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the same workloads in Layerwise and in NumPy, side by side, and print the",
-            "ratios (> 1: Layerwise is faster). Workloads:",
+        description = {"Time the same workloads in Layerwise and in NumPy, side by side.",
+            "It prints the ratios (> 1: Layerwise is faster). Workloads:",
             "  T1             the book's chapter-5 training run: 10,000 steps and its",
             "                 evaluations (NumPy: the book's code as its script runs it,",
             "                 float64, the loss recomputed after each update; Layerwise",

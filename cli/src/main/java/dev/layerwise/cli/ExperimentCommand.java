@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
  * the figures.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rerun one of the book's chapter-6 comparisons on MNIST and print its final",
-            "figures.",
+        description = {"Rerun one of the book's chapter-6 comparisons on MNIST.",
+            "It prints the final figures of each compared net.",
             "  optimizers    SGD, Momentum, AdaGrad, Adam; 784-100x4-10, batch 128,",
             "                2000 iterations",
             "  weight-init   std 0.01, Xavier, He; same net, SGD 0.01",
@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
             "  dropout       overfitting 300 images without and with dropout 0.2; 301",
             "                epochs"})
 final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "optimizers, weight-init, batchnorm, weight-decay or dropout.")
+    @Parameters(paramLabel = "NAME", completionCandidates = OptionTypes.ExperimentCandidates.class, description = "optimizers, weight-init, batchnorm, weight-decay or dropout.")
     String name;
 
     @Option(names = "--out", paramLabel = "DIR",

@@ -99,10 +99,17 @@ public final class Main implements Runnable {
             }
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // After the subcommands are added: picocli gives a converter to the commands present when it is registered.
+        OptionTypes.registerNumbers(cl);
+        giveVersion(cl);
         cl.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine cmd = ex.getCommandLine();
             String message = ex.getCause() instanceof OptionTypes.UsageMessage ? ex.getCause().getMessage()
                     : ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                // Picocli lists every name within its distance, closest first: the first is the one meant.
+                message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
+            }
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message
                     + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
             cmd.getErr().flush();
@@ -121,6 +128,14 @@ public final class Main implements Runnable {
             return FAILURE;
         });
         return cl;
+    }
+
+    /** Every subcommand's {@code --version} prints the tool's version, as the top command's does, not nothing. */
+    private static void giveVersion(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+            giveVersion(sub);
+        }
     }
 
     private static String describe(Throwable ex) {

@@ -15,8 +15,9 @@ final class MnistSource {
     Path dataDir;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Where fetched MNIST files are kept (default: $" + MnistFetcher.CACHE_ENV
-                    + "/mnist, else ~/.cache/layerwise/mnist).")
+            // The default path is not spelled out: picocli would break it across lines after "~/.".
+            description = "Where fetched MNIST files are kept. Default: $" + MnistFetcher.CACHE_ENV + "/mnist, else "
+                    + "mnist in .cache/layerwise in the home directory.")
     Path cacheDir;
 
     /** The directory holding the four files, fetching them into the cache first if needed. */

@@ -24,6 +24,7 @@ final class NetworkOptions {
     OptionTypes.HiddenSizes hidden;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+            completionCandidates = OptionTypes.ActivationCandidates.class,
             converter = OptionTypes.Activations.class,
             description = "Hidden activation of mlp: relu or sigmoid. Default: ${DEFAULT-VALUE}.")
     String activation;

@@ -36,6 +36,39 @@ final class OptionTypes {
         }
     }
 
+    /**
+     * Number options say "not a number" or "not a whole number", in words, where picocli would name the Java type
+     * ("is not a double").
+     */
+    static void registerNumbers(picocli.CommandLine cl) {
+        ITypeConverter<Double> real = value -> {
+            try {
+                return Double.valueOf(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number");
+            }
+        };
+        ITypeConverter<Integer> whole = value -> {
+            try {
+                return Integer.valueOf(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number"
+                        + (value.trim().matches("[+-]?\\d+") ? " that fits in 32 bits" : ""));
+            }
+        };
+        ITypeConverter<Long> wide = value -> {
+            try {
+                return Long.valueOf(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number"
+                        + (value.trim().matches("[+-]?\\d+") ? " that fits in 64 bits" : ""));
+            }
+        };
+        cl.registerConverter(Double.class, real).registerConverter(double.class, real)
+                .registerConverter(Integer.class, whole).registerConverter(int.class, whole)
+                .registerConverter(Long.class, wide).registerConverter(long.class, wide);
+    }
+
     /** A network type by its name, with dashes or underscores, in any case. */
     static final class Model implements ITypeConverter<NetworkType> {
         @Override
@@ -54,6 +87,30 @@ final class OptionTypes {
         @Override
         public Iterator<String> iterator() {
             return Architectures.names().iterator();
+        }
+    }
+
+    /** Completion candidates of {@code --optimizer}. */
+    static final class OptimizerCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return dev.layerwise.optim.Optimizers.names().iterator();
+        }
+    }
+
+    /** Completion candidates of {@code --activation}. */
+    static final class ActivationCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("relu", "sigmoid").iterator();
+        }
+    }
+
+    /** Completion candidates of {@code experiment}'s name. */
+    static final class ExperimentCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return dev.layerwise.experiment.Experiments.NAMES.iterator();
         }
     }
 

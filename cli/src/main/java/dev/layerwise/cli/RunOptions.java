@@ -87,7 +87,7 @@ final class RunOptions {
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
             description = "Seed of the initial weights, dropout masks and the batch order. The book's run is unseeded; "
-                    + "its test accuracy varies with the seed by about ±0.002 (see the README). "
+                    + "its test accuracy varies with the seed by about 0.002 either way (see the README). "
                     + "Default: ${DEFAULT-VALUE}.")
     long seed;
 

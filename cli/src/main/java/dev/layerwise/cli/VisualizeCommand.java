@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
  * gets wrong, captioned "true→predicted" (the book's {@code ch08/misclassified_mnist.py}).
  */
 @Command(name = "visualize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draw what a model learned, as PNG files: its first filters, or the test digits",
-            "it gets wrong."},
+        description = {"Draw a model's first filters, or the test digits it gets wrong.",
+            "The figures are PNG files."},
         subcommands = {VisualizeCommand.Filters.class, VisualizeCommand.Misclassified.class})
 final class VisualizeCommand implements Runnable {
     @Spec
@@ -55,9 +55,9 @@ final class VisualizeCommand implements Runnable {
 
     /** {@code layerwise visualize filters}: the first convolution's filters, channel 0, as the book draws them. */
     @Command(name = "filters", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Draw the filters of a model's first convolution (channel 0 of each, 8 per",
-                "row, each scaled to its own range, large weights dark), as the book's",
-                "visualize_filter.py does."})
+            description = {"Draw the filters of a model's first convolution.",
+                "Channel 0 of each, 8 per row, each scaled to its own range, large weights",
+                "dark, as the book's visualize_filter.py does."})
     static final class Filters implements Callable<Integer> {
         @Mixin
         ModelSource source;
@@ -123,9 +123,9 @@ final class VisualizeCommand implements Runnable {
 
     /** {@code layerwise visualize misclassified}: the first test digits a model gets wrong, in test-set order. */
     @Command(name = "misclassified", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Draw the first MNIST test digits a model misclassifies, captioned",
-                "true→predicted, and print the test accuracy and the pairs, as the book's",
-                "misclassified_mnist.py does."})
+            description = {"Draw the first MNIST test digits a model misclassifies.",
+                "Each is captioned true→predicted; the test accuracy and the pairs are",
+                "printed, as the book's misclassified_mnist.py does."})
     static final class Misclassified implements Callable<Integer> {
         @Mixin
         ModelSource source;

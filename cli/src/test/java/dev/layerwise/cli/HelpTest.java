@@ -136,4 +136,72 @@ class HelpTest {
             assertTrue(out.toString().contains("  " + name + " "), name + " is listed in:\n" + out);
         }
     }
+
+    @Test
+    void aMistypedCommandGetsTheClosestName() {
+        CliTesting.Run r = CliTesting.run("trian");
+        assertEquals(Main.USAGE, r.exit());
+        assertTrue(r.err().contains("'trian'; did you mean 'train'?"), r.err());
+        assertTrue(!r.err().contains("experiment"), "one suggestion, the closest: " + r.err());
+    }
+
+    @Test
+    void numbersAreAskedForInWords() {
+        CliTesting.Run r = CliTesting.run("train", "--lr", "abc");
+        assertEquals(Main.USAGE, r.exit());
+        assertTrue(r.err().contains("'--lr': 'abc' is not a number"), r.err());
+        r = CliTesting.run("train", "--batch-size", "1e3");
+        assertTrue(r.err().contains("'--batch-size': '1e3' is not a whole number"), r.err());
+        r = CliTesting.run("train", "--batch-size", "99999999999");
+        assertTrue(r.err().contains("'99999999999' is not a whole number that fits in 32 bits"), r.err());
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommandPrintsTheVersion(String command) {
+        if (command.endsWith(" help")) {
+            return; // picocli's help command has no --version
+        }
+        CliTesting.Run r = CliTesting.run(args(command, "--version"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("layerwise "), command + " --version printed: " + r.out());
+    }
+
+    /** A command list shows a whole sentence per command, never one cut at the line's end. */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void commandListsShowWholeSentences(String command) {
+        String help = CliTesting.run(args(command, "--help")).out();
+        if (!help.contains("Commands:")) {
+            return;
+        }
+        int end = help.indexOf("Exit codes:");
+        String commands = help.substring(help.indexOf("Commands:"), end < 0 ? help.length() : end);
+        for (String entry : commands.split("\n(?=  [a-z])")) {
+            if (entry.startsWith("Commands:")) {
+                continue;
+            }
+            String text = entry.strip().replaceAll("\\s+", " ");
+            assertTrue(text.endsWith("."), "a cut description: " + text);
+        }
+    }
+
+    /** Paths and numbers are never broken across lines in help (Java's line breaking allows it after "~/." and "±0."). */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void helpKeepsPathsAndNumbersWhole(String command) {
+        String help = CliTesting.run(args(command, "--help")).out();
+        for (String line : help.split("\n")) {
+            assertTrue(!line.stripTrailing().endsWith("~/.") && !line.stripTrailing().endsWith("±0."),
+                    command + " --help breaks a path or number: " + line);
+        }
+    }
+
+    @Test
+    void completionOffersTheValuesOfNamedChoices() {
+        String script = CliTesting.run("completion").out();
+        for (String value : List.of("nesterov", "rmsprop", "sigmoid", "weight-init", "weight-decay", "deep-convnet")) {
+            assertTrue(script.contains(value), "the completion script offers " + value);
+        }
+    }
 }
