@@ -49,6 +49,7 @@ public final class Main implements Runnable {
         m.put("bench", BenchCommand::new);
         m.put("data", DataCommand::new);
         m.put("completion", CompletionCommand::new);
+        m.put("install", InstallCommand::new);
         m.put("visualize", VisualizeCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         return Collections.unmodifiableMap(m);
