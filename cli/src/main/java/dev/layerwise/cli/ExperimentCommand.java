@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
             "  dropout       overfitting 300 images without and with dropout 0.2; 301",
             "                epochs"})
 final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", completionCandidates = OptionTypes.ExperimentCandidates.class, description = "optimizers, weight-init, batchnorm, weight-decay or dropout.")
+    @Parameters(paramLabel = "NAME", completionCandidates = OptionTypes.ExperimentCandidates.class,
+            description = "optimizers, weight-init, batchnorm, weight-decay or dropout.")
     String name;
 
     @Option(names = "--out", paramLabel = "DIR",

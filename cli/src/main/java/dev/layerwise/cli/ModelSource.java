@@ -24,7 +24,7 @@ final class ModelSource {
     @Option(names = "--model", paramLabel = "FILE", description = "A Layerwise model file (.lw).")
     Path model;
 
-    @Option(names = "--arch", paramLabel = "NAME",
+    @Option(names = "--arch", paramLabel = "ARCH", completionCandidates = OptionTypes.ArchitectureNames.class,
             description = "With --params: the architecture the parameters belong to (two-layer, …).")
     String arch;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code train}'s options of the optimizer: which one, its hyperparameters and the learning-rate schedule. */
 final class OptimizerOptions {
-    @Option(names = "--optimizer", paramLabel = "NAME", converter = OptionTypes.OptimizerNames.class,
+    @Option(names = "--optimizer", paramLabel = "OPTIMIZER", converter = OptionTypes.OptimizerNames.class,
             completionCandidates = OptionTypes.OptimizerCandidates.class,
             description = "sgd, momentum, nesterov, adagrad, rmsprop or adam. Default: adam for the conv nets "
                     + "(the book's train_convnet.py), else sgd.")

@@ -70,20 +70,20 @@ final class OptionTypes {
     }
 
     /** A network type by its name, with dashes or underscores, in any case. */
-    static final class Model implements ITypeConverter<NetworkType> {
+    static final class Architecture implements ITypeConverter<NetworkType> {
         @Override
         public NetworkType convert(String value) {
             String name = value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
             if (!Architectures.names().contains(name)) {
-                throw new TypeConversionException("unknown model '" + value + "' (expected "
+                throw new TypeConversionException("unknown network '" + value + "' (expected "
                         + oneOf(Architectures.names()) + ")");
             }
             return Architectures.type(name);
         }
     }
 
-    /** The model names, for shell completion. */
-    static final class ModelNames implements Iterable<String> {
+    /** The network names, for shell completion. */
+    static final class ArchitectureNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return Architectures.names().iterator();
@@ -151,11 +151,7 @@ final class OptionTypes {
         }
     }
 
-    /**
-     * {@code relu} or {@code sigmoid}, checked and kept as given. Not typed {@link Activation}: picocli would then
-     * offer its values for shell completion in a list named after the label NAME, which {@code --model}'s list of
-     * names has too, and the second list would replace the first.
-     */
+    /** {@code relu} or {@code sigmoid}, checked and kept as given (the message names the option). */
     static final class Activations implements ITypeConverter<String> {
         @Override
         public String convert(String value) {

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code layerwise train}: with no options, the book's {@code ch05/train_neuralnet.py} run: a 784-50-10 two-layer net,
  * SGD with learning rate 0.1, 10,000 mini-batches of 100 drawn with replacement, accuracy once per epoch. With
- * {@code --model mlp}, the book's chapter-6 multi-layer nets with their optimizers, initialisations, batch norm,
- * dropout and weight decay; with {@code --model simple-convnet} or {@code deep-convnet}, the convolutional nets of
+ * {@code --arch mlp}, the book's chapter-6 multi-layer nets with their optimizers, initialisations, batch norm,
+ * dropout and weight decay; with {@code --arch simple-convnet} or {@code deep-convnet}, the convolutional nets of
  * chapters 7 and 8 with the book's settings. {@code --save}, {@code --checkpoint-every} and {@code --resume} keep and
  * continue runs; {@code --plot} and {@code --log} record them. Every option is checked before any data is loaded; a bad
  * one exits with 2 and names it.
@@ -44,9 +44,9 @@ import picocli.CommandLine.Spec;
         description = {"Train a network on MNIST (fetched on first use).",
             "With no options: the book's ch05/train_neuralnet.py run.",
             "Examples:",
-            "  layerwise train --model mlp --hidden 100,100,100 --optimizer adam --init he \\",
+            "  layerwise train --arch mlp --hidden 100,100,100 --optimizer adam --init he \\",
             "      --batchnorm --dropout 0.2",
-            "  layerwise train --model simple-convnet --save convnet.lw --plot curves.png",
+            "  layerwise train --arch simple-convnet --save convnet.lw --plot curves.png",
             "  layerwise train --resume convnet.lw --epochs 25"})
 final class TrainCommand implements Callable<Integer> {
     enum Progress { auto, always, never }
@@ -186,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A new run from the options. */
     private Checkpoints.Run newRun(Plan plan) {
-        NetworkType type = network.model;
+        NetworkType type = network.arch;
         Network net = type.create(plan.choices(), new int[] {1, Mnist.ROWS, Mnist.COLS}, Mnist.CLASSES, run.dtype,
                 new Rng(run.seed));
         int steps = run.steps(type);
@@ -245,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         checkCommon();
         run.check(spec);
         NetworkType.Choices choices = network.choices(spec);
-        return new Plan(choices, optimizer.name(network.model), optimizer.params(network.model, spec));
+        return new Plan(choices, optimizer.name(network.arch), optimizer.params(network.arch, spec));
     }
 
     /** The text given for {@code option} on the command line, or null. */

@@ -203,5 +203,12 @@ class HelpTest {
         for (String value : List.of("nesterov", "rmsprop", "sigmoid", "weight-init", "weight-decay", "deep-convnet")) {
             assertTrue(script.contains(value), "the completion script offers " + value);
         }
+        // Picocli names each list of values after the option's label: two options of one command with the same label
+        // would share one list, the second replacing the first.
+        for (String function : script.split("\n(?=function )")) {
+            List<String> lists = java.util.regex.Pattern.compile("local (\\w+_option_args)=").matcher(function)
+                    .results().map(m -> m.group(1)).toList();
+            assertEquals(lists.size(), Set.copyOf(lists).size(), "lists of values share a name: " + lists);
+        }
     }
 }

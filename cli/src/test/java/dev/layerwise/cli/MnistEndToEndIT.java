@@ -147,11 +147,11 @@ class MnistEndToEndIT {
     @Test
     void theBooksSimpleConvNetReachesTheBooksAccuracy() {
         Path model = tmp.resolve("simple-convnet.lw");
-        CliTesting.Run r = CliTesting.run("train", "--model", "simple-convnet", "--json", "-q", "--save",
+        CliTesting.Run r = CliTesting.run("train", "--arch", "simple-convnet", "--json", "-q", "--save",
                 model.toString());
         assertEquals(0, r.exit(), r.err());
         double accuracy = field(r.lastLine(), "test_accuracy");
-        System.out.printf(Locale.ROOT, "layerwise train --model simple-convnet: test accuracy %.4f in %.1f s%n",
+        System.out.printf(Locale.ROOT, "layerwise train --arch simple-convnet: test accuracy %.4f in %.1f s%n",
                 accuracy, field(r.lastLine(), "seconds"));
         // The book reports 0.9896 for one unseeded run. Seeds 1-5 and 7 gave 0.9878-0.9897 here (mean 0.9887), and
         // 0.9882-0.9905 (mean 0.9892) before the products' thin columns changed the last bits of 4 of the 100 hidden

@@ -16,7 +16,7 @@ class OutOfMemoryTest {
     void aNetworkTooLargeForTheHeapIsOneClearError(@TempDir Path tmp) throws Exception {
         Path data = CliTesting.tinyMnist(tmp, 100, 20);
         // 4000×4000 float32 weights take 64 MB, twice the heap.
-        CliTesting.Run r = CliTesting.runInNewJvm(List.of("-Xmx32m"), "train", "--data", data.toString(), "--model",
+        CliTesting.Run r = CliTesting.runInNewJvm(List.of("-Xmx32m"), "train", "--data", data.toString(), "--arch",
                 "mlp", "--hidden", "4000,4000", "--iterations", "1", "--quiet");
         assertEquals(Main.FAILURE, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("layerwise: out of memory: the Java heap (at most 32 MB) is too small for this run;"

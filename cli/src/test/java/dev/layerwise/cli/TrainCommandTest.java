@@ -19,26 +19,26 @@ class TrainCommandTest {
 
     static List<Arguments> badOptions() {
         return List.of(
-                Arguments.of("--model mlp --hidden=", "--hidden needs at least one hidden layer size"),
-                Arguments.of("--model mlp --hidden 100,,50", "--hidden must be sizes separated by commas"),
-                Arguments.of("--model mlp --hidden 100,x", "--hidden must be whole numbers"),
-                Arguments.of("--model mlp --hidden 100,0", "--hidden sizes must be at least 1"),
-                Arguments.of("--hidden 100,100", "--model two-layer has one hidden layer"),
+                Arguments.of("--arch mlp --hidden=", "--hidden needs at least one hidden layer size"),
+                Arguments.of("--arch mlp --hidden 100,,50", "--hidden must be sizes separated by commas"),
+                Arguments.of("--arch mlp --hidden 100,x", "--hidden must be whole numbers"),
+                Arguments.of("--arch mlp --hidden 100,0", "--hidden sizes must be at least 1"),
+                Arguments.of("--hidden 100,100", "--arch two-layer has one hidden layer"),
                 Arguments.of("--optimizer adamw", "--optimizer: unknown optimizer 'adamw'"),
                 Arguments.of("--lr -0.1", "--lr must be a positive number, got -0.1"),
-                Arguments.of("--model mlp --optimizer adam --lr 0", "--lr must be a positive number"),
-                Arguments.of("--model mlp --dropout 1", "--dropout must be a ratio in [0, 1), got 1.0"),
-                Arguments.of("--model mlp --dropout -0.1", "--dropout must be a ratio in [0, 1)"),
-                Arguments.of("--model mlp --dropout-mode sideways", "--dropout-mode: unknown dropout mode"),
-                Arguments.of("--model mlp --weight-decay -0.5", "--weight-decay must be a number >= 0"),
-                Arguments.of("--model mlp --init heavy", "--init: unknown weight init 'heavy'"),
-                Arguments.of("--model mlp --init -1", "--init: weight init std must be a finite number >= 0"),
-                Arguments.of("--model mlp --activation tanh", "--activation: unknown activation 'tanh'"),
-                Arguments.of("--batchnorm", "--batchnorm needs --model mlp"),
-                Arguments.of("--dropout 0.5", "--dropout needs --model mlp"),
-                Arguments.of("--weight-decay 0.1", "--weight-decay needs --model mlp"),
-                Arguments.of("--activation sigmoid", "--activation sigmoid needs --model mlp"),
-                Arguments.of("--init xavier", "--model two-layer takes a standard deviation for --init"),
+                Arguments.of("--arch mlp --optimizer adam --lr 0", "--lr must be a positive number"),
+                Arguments.of("--arch mlp --dropout 1", "--dropout must be a ratio in [0, 1), got 1.0"),
+                Arguments.of("--arch mlp --dropout -0.1", "--dropout must be a ratio in [0, 1)"),
+                Arguments.of("--arch mlp --dropout-mode sideways", "--dropout-mode: unknown dropout mode"),
+                Arguments.of("--arch mlp --weight-decay -0.5", "--weight-decay must be a number >= 0"),
+                Arguments.of("--arch mlp --init heavy", "--init: unknown weight init 'heavy'"),
+                Arguments.of("--arch mlp --init -1", "--init: weight init std must be a finite number >= 0"),
+                Arguments.of("--arch mlp --activation tanh", "--activation: unknown activation 'tanh'"),
+                Arguments.of("--batchnorm", "--batchnorm needs --arch mlp"),
+                Arguments.of("--dropout 0.5", "--dropout needs --arch mlp"),
+                Arguments.of("--weight-decay 0.1", "--weight-decay needs --arch mlp"),
+                Arguments.of("--activation sigmoid", "--activation sigmoid needs --arch mlp"),
+                Arguments.of("--init xavier", "--arch two-layer takes a standard deviation for --init"),
                 Arguments.of("--optimizer sgd --momentum 0.5",
                         "--momentum applies to --optimizer momentum or nesterov"),
                 Arguments.of("--optimizer adam --decay-rate 0.9", "--decay-rate applies to --optimizer rmsprop"),
@@ -53,7 +53,10 @@ class TrainCommandTest {
                 Arguments.of("--train-size 70000", "--train-size must be at most 60000"),
                 Arguments.of("--eval-sample -1", "--eval-sample must be at least 0"),
                 Arguments.of("--early-stopping 0", "--early-stopping must be at least 1"),
-                Arguments.of("--model convnet", "unknown model 'convnet'"));
+                Arguments.of("--arch convnet", "unknown network 'convnet'"),
+                Arguments.of("--model convnet", "unknown network 'convnet' (expected two-layer"),
+                Arguments.of("--arch mlp --model mlp", "--model is the former name of --arch: give --arch only"),
+                Arguments.of("--model run.lw", "train takes a network type with --arch; to continue training a saved model, use --resume run.lw"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,13 +79,22 @@ class TrainCommandTest {
         CliTesting.Run r = CliTesting.run("train", "--help");
         assertEquals(0, r.exit());
         String help = r.out().replaceAll("\\s+", " ");
-        for (String s : List.of("--model", "Default: two-layer", "--optimizer", "Default: adam for the conv nets (the book's train_convnet.py), else sgd", "--lr",
+        for (String s : List.of("--arch", "Default: two-layer", "--optimizer", "Default: adam for the conv nets (the book's train_convnet.py), else sgd", "--lr",
                 "Default: 0.1 for two-layer with sgd", "--hidden", "100,100,100,100 for mlp", "--init",
                 "he for mlp", "--batchnorm", "--dropout", "--dropout-mode", "Default: book", "--weight-decay",
                 "--momentum", "Default: 0.9", "--beta2", "Default: 0.999", "--lr-schedule", "Default: constant",
                 "--iterations", "Default: 10000", "--eval-sample", "--early-stopping")) {
             assertTrue(help.contains(s), "help lacks '" + s + "':\n" + r.out());
         }
+    }
+
+    @Test
+    void theFormerSpellingOfArchStillWorksWithANote() throws IOException {
+        Path data = CliTesting.tinyMnist(tmp, 300, 50);
+        CliTesting.Run r = CliTesting.run("train", "--model", "mlp", "--hidden", "20", "--iterations", "2", "--data",
+                data.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("note: --model mlp is spelled --arch mlp now"), r.err());
     }
 
     @Test
@@ -97,7 +109,7 @@ class TrainCommandTest {
     @Test
     void aChapterSixNetworkTrainsOnTinyData() throws IOException {
         Path data = CliTesting.tinyMnist(tmp, 300, 100);
-        CliTesting.Run r = CliTesting.run("train", "--model", "mlp", "--hidden", "40,40", "--optimizer", "adam",
+        CliTesting.Run r = CliTesting.run("train", "--arch", "mlp", "--hidden", "40,40", "--optimizer", "adam",
                 "--lr", "0.01", "--init", "he", "--batchnorm", "--dropout", "0.1", "--weight-decay", "0.001",
                 "--epochs", "15", "--batch-size", "30", "--lr-schedule", "cosine", "--data", data.toString(),
                 "--json", "--seed", "3");
@@ -118,7 +130,7 @@ class TrainCommandTest {
     @Test
     void earlyStoppingEndsTheRun() throws IOException {
         Path data = CliTesting.tinyMnist(tmp, 100, 50);
-        CliTesting.Run r = CliTesting.run("train", "--model", "mlp", "--hidden", "20", "--lr", "1e-9", "--epochs",
+        CliTesting.Run r = CliTesting.run("train", "--arch", "mlp", "--hidden", "20", "--lr", "1e-9", "--epochs",
                 "30", "--batch-size", "10", "--early-stopping", "2", "--data", data.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("early stopping: no better test accuracy for 2 evaluations"), r.out());

@@ -118,7 +118,7 @@ class TrainOutputTest {
 
     @Test
     void aResumedRunEndsBitForBitWhereAnUninterruptedOneEnds() throws IOException {
-        String[] run = {"--model", "mlp", "--hidden", "30,20", "--batchnorm", "--dropout", "0.2", "--optimizer",
+        String[] run = {"--arch", "mlp", "--hidden", "30,20", "--batchnorm", "--dropout", "0.2", "--optimizer",
             "adam", "--sampling", "shuffle", "--batch-size", "40", "--seed", "5"};
         Path straight = tmp.resolve("straight.lw");
         Path halves = tmp.resolve("halves.lw");
