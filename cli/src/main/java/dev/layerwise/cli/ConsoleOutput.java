@@ -17,7 +17,7 @@ final class ConsoleOutput implements TrainingListener {
 
     ConsoleOutput(PrintWriter out, boolean progressBar, boolean unicode) {
         this.out = out;
-        this.bar = progressBar ? new ProgressBar(out, unicode) : null;
+        this.bar = progressBar ? new ProgressBar(out, unicode, Terminal.columns()) : null;
     }
 
     @Override

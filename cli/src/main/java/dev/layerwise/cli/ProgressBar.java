@@ -8,11 +8,14 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar per epoch on a terminal, redrawn in place ({@code \r}) at most ten times a second:
- * iterations done, iterations per second, the running loss and the time left in the epoch.
+ * iterations done in the epoch, iterations per second, the running loss and the time left in the run.
  *
  * <pre>
- * epoch  3/17 [████████████▌          ]  342/600  2,310 it/s  loss 0.2213  ETA 0:00.1
+ * epoch  3/17 [████████████▌          ]  342/600  2,310 it/s  loss 0.2213  ETA 0:04
  * </pre>
+ *
+ * <p>The line never reaches the terminal's last column (a full line would wrap and leave a stray line at each redraw):
+ * on a narrow terminal the bar shrinks, then the rate and the loss go.
  *
  * <p>A small implementation rather than a library: the bar must share standard output with the epoch lines and the
  * final JSON, and whether it is drawn is decided by the launcher's terminal detection ({@link Terminal}); a library
@@ -21,9 +24,13 @@ import java.util.Locale;
 final class ProgressBar implements TrainingListener {
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 24;
+    /** The narrowest bar drawn; below it the rate and the loss make room instead. */
+    private static final int MIN_WIDTH = 8;
 
     private final PrintWriter out;
     private final boolean unicode;
+    /** The terminal's width, 0 when unknown. */
+    private final int columns;
     private int epochs;
     private int epoch;
     private long epochStart;
@@ -33,9 +40,10 @@ final class ProgressBar implements TrainingListener {
     private int lossCount;
     private boolean drawn;
 
-    ProgressBar(PrintWriter out, boolean unicode) {
+    ProgressBar(PrintWriter out, boolean unicode, int columns) {
         this.out = out;
         this.unicode = unicode;
+        this.columns = columns;
     }
 
     @Override
@@ -67,7 +75,8 @@ final class ProgressBar implements TrainingListener {
         int done = iteration - (epoch - 1) * perEpoch;
         double seconds = (now - epochStart) / 1e9;
         double rate = seconds > 0 ? (iteration - epochStartIteration) / seconds : 0;
-        double left = rate > 0 ? (total - done) / rate : 0;
+        // The run's time left at the epoch's rate: the iterations of this epoch and of those after it.
+        double left = rate > 0 ? (trainer.iterations() - iteration) / rate : 0;
         out.print("\r" + line(epoch, epochs, done, total, rate, lossSum / lossCount, left));
         out.flush();
         drawn = true;
@@ -93,11 +102,29 @@ final class ProgressBar implements TrainingListener {
     }
 
     String line(int epoch, int epochs, int done, int total, double rate, double loss, double secondsLeft) {
+        int width = Integer.toString(epochs).length();
+        String head = String.format(Locale.ROOT, "epoch %" + width + "d/%d ", epoch, epochs);
+        String count = String.format(Locale.ROOT, " %5d/%d", done, total);
+        String speed = String.format(Locale.ROOT, "  %,.0f it/s", rate);
+        String lossText = String.format(Locale.ROOT, "  loss %.4f", loss);
+        String eta = "  ETA " + duration(secondsLeft);
+        int fixed = head.length() + 2 + count.length() + eta.length();
+        int room = columns > 0 ? columns - 1 : Integer.MAX_VALUE; // the last column would wrap the line
+        if (fixed + WIDTH + speed.length() + lossText.length() > room) {
+            speed = fixed + MIN_WIDTH + speed.length() + lossText.length() > room ? "" : speed;
+            lossText = fixed + MIN_WIDTH + speed.length() + lossText.length() > room ? "" : lossText;
+        }
+        int cellsWide = Math.max(MIN_WIDTH, Math.min(WIDTH, room - fixed - speed.length() - lossText.length()));
+        String line = head + "[" + bar(done, total, cellsWide) + "]" + count + speed + lossText + eta;
+        return line.length() > room ? line.substring(0, room) : line;
+    }
+
+    private String bar(int done, int total, int cellsWide) {
         double fraction = total == 0 ? 1 : Math.min(1, (double) done / total);
         StringBuilder bar = new StringBuilder();
-        double cells = fraction * WIDTH;
+        double cells = fraction * cellsWide;
         int full = (int) cells;
-        for (int i = 0; i < WIDTH; i++) {
+        for (int i = 0; i < cellsWide; i++) {
             if (i < full) {
                 bar.append(unicode ? '█' : '=');
             } else if (i == full && cells - full >= 0.5) {
@@ -106,9 +133,7 @@ final class ProgressBar implements TrainingListener {
                 bar.append(' ');
             }
         }
-        int width = Integer.toString(epochs).length();
-        return String.format(Locale.ROOT, "epoch %" + width + "d/%d [%s] %5d/%d  %,.0f it/s  loss %.4f  ETA %s",
-                epoch, epochs, bar, done, total, rate, loss, duration(secondsLeft));
+        return bar.toString();
     }
 
     static String duration(double seconds) {

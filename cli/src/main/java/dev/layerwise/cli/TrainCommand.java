@@ -113,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
                 logger);
         Trainer trainer = builder.build();
         if (!quiet) {
-            out.println(TrainReport.header(r, files.resume, train.size(), trainer));
+            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), trainer),
+                    progressBar() ? Terminal.columns() : 0));
             out.flush();
         }
         TrainingResult result;
