@@ -78,8 +78,8 @@ public final class Model {
 
     /**
      * The contract of the data the model was trained on, or null when it is unknown (a network built in Java and
-     * never given one). Files written before models kept their contract were all MNIST models: they read as
-     * {@link DataContract#mnist()}.
+     * never given one). A file without a contract whose network takes MNIST's examples (as every model the CLI
+     * wrote before models kept their contract) reads as {@link DataContract#mnist()}; any other, as unknown.
      */
     public DataContract contract() {
         return contract;
@@ -228,8 +228,11 @@ public final class Model {
         } else if (!state.isEmpty()) {
             throw new FileFormatException(src + ": training arrays without a 'training' header");
         }
-        DataContract contract = h.containsKey("data") ? DataContract.fromMap(h.get("data"), src)
-                : DataContract.mnist();
+        if (!h.containsKey("data")) {
+            // Without the field: an MNIST model of the CLI, or a network saved from Java without a contract.
+            return new Model(net, training, takes(net, DataContract.mnist()) ? DataContract.mnist() : null);
+        }
+        DataContract contract = DataContract.fromMap(h.get("data"), src);
         try {
             checkContract(net, contract);
         } catch (IllegalArgumentException e) {
@@ -275,6 +278,16 @@ public final class Model {
         }
         net.parameters().setValues(params);
         return new Model(net, null, null);
+    }
+
+    /** Whether {@code net} takes {@code c}'s examples and gives its classes. */
+    private static boolean takes(Network net, DataContract c) {
+        try {
+            checkContract(net, c);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
