@@ -129,7 +129,7 @@ public final class Experiments {
                                 UnaryOperator<Trainer.Builder> config) {
         ProgressLogger progress = new ProgressLogger(log).withPrefix(String.format(Locale.ROOT, "%-14s", label))
                 .everyEvaluations(logEvaluations);
-        Trainer.Builder b = Trainer.builder(net, optimizer, train, test).seed(s.seed() + 1)
+        Trainer.Builder b = Trainer.builder(net, optimizer, train, test).seed(s.seed())
                 .listener(logIterations > 0 ? progress.everyIterations(logIterations) : progress);
         return config.apply(b).build().run();
     }

@@ -49,9 +49,7 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
 
     /** A trainer of {@code network} with {@code optimizer} configured by these settings, for {@code iterations}. */
     public Trainer.Builder trainer(Network network, Optimizer optimizer, DataSet train, DataSet test, int iterations) {
-        // The trainer's generator is seeded one past the network's, so that the batches and the initial weights
-        // are drawn from different sequences.
-        return Trainer.builder(network, optimizer, train, test).batchSize(batchSize).seed(seed + 1)
+        return Trainer.builder(network, optimizer, train, test).batchSize(batchSize).seed(seed)
                 .evalSampleSize(evalSample).iterations(iterations).sampling(sampling);
     }
 

@@ -91,7 +91,7 @@ public final class Trainer {
         this.sampling = b.sampling;
         this.evalSampleSize = b.evalSampleSize;
         this.listeners = List.copyOf(b.listeners);
-        this.rng = new Rng(b.seed);
+        this.rng = new Rng(b.seed + 1); // see Builder.seed
         this.lossAfterUpdate = b.lossAfterUpdate;
         this.failOnDivergence = b.failOnDivergence;
         this.backgroundEvaluation = b.backgroundEvaluation;
@@ -422,7 +422,11 @@ public final class Trainer {
             return this;
         }
 
-        /** The seed of the batch sampling. */
+        /**
+         * The run's seed, the number {@code layerwise train --seed} takes: the batches are drawn from a generator
+         * seeded with {@code seed + 1}, so that a network initialised from {@code new Rng(seed)}, as the CLI's is,
+         * never draws its weights and the batches from one sequence. One seed, given to both, repeats a CLI run.
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
