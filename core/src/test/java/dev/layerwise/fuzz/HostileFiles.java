@@ -1,6 +1,7 @@
 package dev.layerwise.fuzz;
 
 import dev.layerwise.data.DataSet;
+import dev.layerwise.io.Json;
 import dev.layerwise.model.ModelFile;
 import dev.layerwise.net.Activation;
 import dev.layerwise.net.MultiLayerNetExtend;
@@ -22,7 +23,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** Builders of valid and hostile files for the regression and fuzz tests of the readers. */
 final class HostileFiles {
@@ -94,8 +99,18 @@ final class HostileFiles {
         Checkpoints.save(trainer, settings, file);
     }
 
-    /** The contents of a model file, to alter and write again with {@link ModelFile#write}. */
-    static ModelFile.Contents contents(Path file) throws IOException {
-        return ModelFile.read(file);
+    /**
+     * Writes to {@code out} the model file {@code in} with its training header altered by {@code meta} and its arrays
+     * by {@code arrays}.
+     */
+    static void alter(Path in, Consumer<Map<String, Object>> meta, UnaryOperator<List<ModelFile.Entry>> arrays,
+                      Path out) throws IOException {
+        ModelFile.Contents c = ModelFile.read(in);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) Json.parse(Json.write(c.header()), "copy");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> training = (Map<String, Object>) header.get("training");
+        meta.accept(training);
+        ModelFile.write(out, header, arrays.apply(new ArrayList<>(c.entries())));
     }
 }

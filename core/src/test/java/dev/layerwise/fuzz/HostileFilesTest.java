@@ -126,14 +126,8 @@ class HostileFilesTest {
         if (!Files.exists(good)) {
             HostileFiles.checkpoint(good, "adam", Trainer.Sampling.SHUFFLED_EPOCHS, DType.FLOAT32);
         }
-        ModelFile.Contents c = ModelFile.read(good);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> header = (Map<String, Object>) Json.parse(Json.write(c.header()), "copy");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> training = (Map<String, Object>) header.get("training");
-        meta.accept(training);
         Path bad = dir.resolve("resume.lw");
-        ModelFile.write(bad, header, arrays.apply(new ArrayList<>(c.entries())));
+        HostileFiles.alter(good, meta, arrays, bad);
         return refused(bad, Checkpoints::resume, parts);
     }
 
