@@ -164,6 +164,7 @@ class HostileFilesTest {
 
     // 5. A generator state of the wrong length, a broken order or reshaped optimizer state failed during training.
     @Test
+    @SuppressWarnings("unchecked")
     void inconsistentTrainingStateIsRefusedAtLoad() throws IOException {
         UnaryOperator<List<ModelFile.Entry>> same = a -> a;
         resumeAltered(t -> t.put("rng", List.of("1", "2")), same, "'training.rng' is not a random generator state");
