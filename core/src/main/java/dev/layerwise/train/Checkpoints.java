@@ -116,8 +116,11 @@ public final class Checkpoints {
             restoreOptimizer(state, optimizer);
             restoreRandom(state, m.network());
             Trainer.Position position = position(state);
-            if (settings.sampling() == Trainer.Sampling.SHUFFLED_EPOCHS && position.order() == null) {
-                throw new FileFormatException("the run shuffles its epochs but the checkpoint lacks its 'order'");
+            boolean shuffles = settings.sampling() == Trainer.Sampling.SHUFFLED_EPOCHS;
+            if (shuffles != (position.order() != null)) {
+                throw new FileFormatException(shuffles
+                        ? "the run shuffles its epochs but the checkpoint lacks its 'order'"
+                        : "the run draws its batches with replacement but the checkpoint holds an epoch 'order'");
             }
             if (settings.trainSize() != null && position.order() != null
                     && position.order().length != settings.trainSize()) {

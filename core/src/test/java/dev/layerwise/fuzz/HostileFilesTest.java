@@ -194,6 +194,7 @@ class HostileFilesTest {
             list.removeIf(e -> e.name().equals("state/order"));
             return list;
         }, "lacks its 'order'");
+        resumeAltered(t -> settings(t).put("sampling", "replacement"), same, "holds an epoch 'order'");
     }
 
     // 6. A missing time or epoch of an evaluation was read as NaN, and every later save failed.
