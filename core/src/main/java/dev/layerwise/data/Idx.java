@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -24,6 +25,8 @@ public final class Idx {
     private static final int UNSIGNED_BYTE = 0x08;
     private static final int MAX_RANK = 8;
     private static final int GZIP_BUFFER = 1 << 16;
+    /** Deflate expands a byte to at most about 1032; no gzip file can hold more data than this many times its size. */
+    private static final long MAX_GZIP_RATIO = 1100;
     /**
      * Bytes asked of the stream at a time: a file's stream reads through a native buffer as large as the request, which
      * for MNIST's 47 MB in one request costs as much as the read.
@@ -53,11 +56,19 @@ public final class Idx {
             int length = dataLength(dims, file);
             if (size >= 0) {
                 checkDataSize(size - headerSize(dims.length), length, dims, file);
+            } else if (length > MAX_GZIP_RATIO * Files.size(file) + READ_CHUNK) {
+                throw new FileFormatException(file + ": IDX dimensions " + Shapes.toString(dims) + " need " + length
+                        + " bytes of data, more than a gzip file of " + Files.size(file) + " bytes can hold");
             }
-            byte[] data = new byte[length];
+            // A compressed file's size says little about its data: the array grows as data arrives, so that a
+            // header promising more than the stream holds fails at its end having allocated about what was there.
+            byte[] data = new byte[size >= 0 ? length : Math.min(length, READ_CHUNK)];
             int done = 0;
             while (done < length) {
-                int r = in.read(data, done, Math.min(READ_CHUNK, length - done));
+                if (done == data.length) {
+                    data = Arrays.copyOf(data, (int) Math.min(length, 2L * data.length));
+                }
+                int r = in.read(data, done, Math.min(READ_CHUNK, data.length - done));
                 if (r < 0) {
                     throw truncated(done, length, dims, file);
                 }

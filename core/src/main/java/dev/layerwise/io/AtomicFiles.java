@@ -1,6 +1,14 @@
 package dev.layerwise.io;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,9 +19,19 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a half-written file: the
- * content goes to a temporary file in the same directory, is flushed to disk, and is renamed over the target.
+ * content goes to a temporary file in the same directory ({@code .NAME<digits>.tmp}), is flushed to disk, and is
+ * renamed over the target.
+ *
+ * <p>A process killed while writing leaves its temporary file behind. The next write of the same target removes such
+ * leftovers: temporary files of that target which this process is not writing and which nobody has written to for
+ * {@link #STALE_AFTER}, so that a write under way in another process is left alone.
  */
 public final class AtomicFiles {
+    /** How long a temporary file must have been left untouched before it counts as a leftover. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(1);
+    /** The temporary files this process is writing now. */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
+
     private AtomicFiles() {
     }
 
@@ -43,8 +61,10 @@ public final class AtomicFiles {
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        WRITING.add(tmp);
         boolean done = false;
         try {
+            removeLeftovers(target);
             permissions(tmp, target);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
@@ -61,9 +81,32 @@ public final class AtomicFiles {
             }
             done = true;
         } finally {
+            WRITING.remove(tmp);
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** Removes the temporary files of {@code target} that earlier writes, since killed, left behind. */
+    private static void removeLeftovers(Path target) {
+        Pattern ours = Pattern.compile("\\." + Pattern.quote(target.getFileName().toString()) + "-?[0-9]+\\.tmp");
+        FileTime before = FileTime.from(Instant.now().minus(STALE_AFTER));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(target.getParent(),
+                p -> ours.matcher(p.getFileName().toString()).matches())) {
+            for (Path p : files) {
+                try {
+                    if (!WRITING.contains(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    // A leftover that cannot be removed (gone already, or not ours to delete) does not stop the
+                    // write: it is only untidy.
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // Likewise a directory that cannot be listed: the write itself does not need the listing.
         }
     }
 }

@@ -44,6 +44,22 @@ public final class Npy {
      * one chunk). {@code source} names the stream in error messages.
      */
     public static NpyArray read(InputStream in, long available, String source) throws IOException {
+        return read(in, available, Long.MAX_VALUE, source);
+    }
+
+    /**
+     * Bytes of memory reading an array of {@code count} elements of {@code itemSize} bytes takes: the data as read,
+     * and the values widened to 64 bits.
+     */
+    static long memory(long count, int itemSize) {
+        return count * itemSize + count * Long.BYTES;
+    }
+
+    /**
+     * As {@link #read(InputStream, long, String)}, refusing an array whose reading would take more than
+     * {@code maxMemory} bytes (see {@link #memory}) before any of it is allocated.
+     */
+    static NpyArray read(InputStream in, long available, long maxMemory, String source) throws IOException {
         DataInputStream data = new DataInputStream(in);
         byte[] magic = new byte[MAGIC.length];
         readFully(data, magic, source, "magic string");
@@ -83,6 +99,12 @@ public final class Npy {
             throw new FileFormatException(source + ": truncated .npy data (shape " + Shapes.toString(h.shape)
                     + " of " + h.descr + " needs " + dataBytes + " bytes, "
                     + Math.max(0, available - prefix - headerLength) + " present)");
+        }
+        long count = Shapes.size(h.shape);
+        if (memory(count, h.type.itemSize) > maxMemory) {
+            throw new FileFormatException(source + ": shape " + Shapes.toString(h.shape) + " of " + h.descr
+                    + " would take " + memory(count, h.type.itemSize) + " bytes of memory to read, more than the "
+                    + maxMemory + " bytes allowed for an archive of its size");
         }
         return h.type.read(data, h, dataBytes, source);
     }

@@ -28,6 +28,7 @@ public final class Npz {
             throw new NoSuchFileException(file.toString(), null, "no such .npz file");
         }
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        long budget = memoryBudget(Files.size(file));
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -41,7 +42,10 @@ public final class Npz {
                 }
                 String key = name.substring(0, name.length() - 4);
                 try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e))) {
-                    arrays.put(key, Npy.read(in, bound(e), file + "[" + name + "]"));
+                    NpyArray a = Npy.read(in, bound(e), budget, file + "[" + name + "]");
+                    // What stays allocated: the values, widened to 64 bits.
+                    budget -= (long) a.size() * Long.BYTES + ENTRY_OVERHEAD;
+                    arrays.put(key, a);
                 } catch (FileFormatException ffe) {
                     throw ffe;
                 } catch (IOException ioe) {
@@ -55,6 +59,23 @@ public final class Npz {
         }
         return arrays;
     }
+
+    /**
+     * The memory, in bytes, that reading an archive of {@code fileSize} bytes may take, counting the values as they
+     * are held (widened to 64 bits) rather than as stored: a little always, and beyond that no more than
+     * {@link #MAX_EXPANSION} times the file, so that a small archive of highly compressed entries is refused before
+     * it is expanded rather than filling the heap.
+     */
+    static long memoryBudget(long fileSize) {
+        return Math.max(MIN_BUDGET, fileSize * MAX_EXPANSION);
+    }
+
+    /** Memory any archive may take whatever its size. */
+    static final long MIN_BUDGET = 64L << 20;
+    /** Memory an archive may take per byte of its size beyond {@link #MIN_BUDGET}: deflate's ratio, and a little. */
+    static final long MAX_EXPANSION = 1100;
+    /** What an entry costs beyond its values, so that a great many tiny entries use up the budget too. */
+    private static final long ENTRY_OVERHEAD = 256;
 
     /**
      * The most bytes an entry may hold: its declared size, and never more than deflate could expand its compressed

@@ -22,9 +22,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Layerwise model file ({@code .lw}), version 1: a JSON header describing named little-endian arrays, followed by
@@ -51,6 +54,10 @@ public final class ModelFile {
     static final byte[] MAGIC = {(byte) 0x89, 'L', 'W', 'M', 0x0D, 0x0A, 0x1A, 0x0A};
     /** Largest header accepted. */
     static final int MAX_HEADER = 16 << 20;
+    /** Most arrays a file may list: far more than any network's parameters and training state need. */
+    public static final int MAX_ENTRIES = 65_536;
+    /** Most dimensions an array may have. */
+    public static final int MAX_RANK = 32;
     private static final int ALIGN = 64;
     private static final int DIGEST = 32;
 
@@ -206,59 +213,21 @@ public final class ModelFile {
         }
     }
 
+    /** Where one array lies, checked before anything of it is allocated. */
+    private record Slot(String name, String dtype, int[] shape, long offset, long bytes) {
+    }
+
     private static List<Entry> readArrays(FileChannel ch, Object table, long dataStart, long dataEnd, String src)
             throws IOException {
-        if (!(table instanceof List)) {
-            throw new FileFormatException(src + ": header field 'arrays' is missing or not a list");
-        }
-        List<Entry> entries = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Object o : (List<?>) table) {
-            if (!(o instanceof Map)) {
-                throw new FileFormatException(src + ": an entry of 'arrays' is not an object");
-            }
-            Map<?, ?> row = (Map<?, ?>) o;
-            String name = field(row, "name", String.class, src);
-            String dtype = field(row, "dtype", String.class, src);
-            int itemSize = Entry.itemSize(dtype);
-            if (itemSize < 0) {
-                throw new FileFormatException(src + ": array '" + name + "' has unsupported dtype '" + dtype + "'");
-            }
-            if (names.contains(name)) {
-                throw new FileFormatException(src + ": array '" + name + "' appears twice");
-            }
-            names.add(name);
-            List<?> dims = field(row, "shape", List.class, src);
-            int[] shape = new int[dims.size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) {
-                Object d = dims.get(i);
-                if (!(d instanceof Long) || (Long) d < 0 || (Long) d > Integer.MAX_VALUE) {
-                    throw new FileFormatException(src + ": array '" + name + "' has a bad dimension " + d);
-                }
-                shape[i] = (int) (long) (Long) d;
-                count *= shape[i];
-                if (count > Integer.MAX_VALUE) {
-                    throw new FileFormatException(src + ": array '" + name + "' is too large: shape "
-                            + Shapes.toString(shape));
-                }
-            }
-            long offset = field(row, "offset", Long.class, src);
-            long bytes = field(row, "bytes", Long.class, src);
-            if (bytes != count * itemSize) {
-                throw new FileFormatException(src + ": array '" + name + "' of shape " + Shapes.toString(shape) + " "
-                        + dtype + " needs " + count * itemSize + " bytes, the header says " + bytes);
-            }
-            if (offset < 0 || offset % ALIGN != 0 || dataStart + offset + bytes > dataEnd) {
-                throw new FileFormatException(src + ": array '" + name + "' at offset " + offset + " (" + bytes
-                        + " bytes) lies outside the data section of " + (dataEnd - dataStart) + " bytes");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, buf, dataStart + offset, src);
+        List<Slot> slots = slots(table, dataEnd - dataStart, src);
+        List<Entry> entries = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            ByteBuffer buf = ByteBuffer.allocate((int) s.bytes).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, buf, dataStart + s.offset, src);
             buf.flip();
-            int n = (int) count;
+            int n = (int) (s.bytes / Entry.itemSize(s.dtype));
             Object data;
-            switch (dtype) {
+            switch (s.dtype) {
                 case "float32": {
                     float[] f = new float[n];
                     buf.asFloatBuffer().get(f);
@@ -284,16 +253,99 @@ public final class ModelFile {
                     break;
                 }
             }
-            entries.add(new Entry(name, dtype, shape, data));
+            entries.add(new Entry(s.name, s.dtype, s.shape, data));
         }
         return entries;
     }
 
+    /**
+     * The array table, checked as a whole before any array is read: at most {@link #MAX_ENTRIES} entries, unique
+     * names, known dtypes, shapes that fit a Java array, and arrays that lie inside the data section without
+     * overlapping, so that what the reader allocates never exceeds what the file holds.
+     */
+    private static List<Slot> slots(Object table, long dataSize, String src) throws FileFormatException {
+        if (!(table instanceof List)) {
+            throw new FileFormatException(src + ": header field 'arrays' is missing or not a list");
+        }
+        List<?> rows = (List<?>) table;
+        if (rows.size() > MAX_ENTRIES) {
+            throw new FileFormatException(src + ": header field 'arrays' lists " + rows.size() + " arrays (at most "
+                    + MAX_ENTRIES + " allowed)");
+        }
+        List<Slot> slots = new ArrayList<>(rows.size());
+        Set<String> names = new HashSet<>();
+        for (int index = 0; index < rows.size(); index++) {
+            Object o = rows.get(index);
+            String at = "arrays[" + index + "]";
+            if (!(o instanceof Map)) {
+                throw new FileFormatException(src + ": " + at + " is not an object");
+            }
+            Map<?, ?> row = (Map<?, ?>) o;
+            String name = field(row, "name", String.class, at, src);
+            at = at + " ('" + name + "')";
+            String dtype = field(row, "dtype", String.class, at, src);
+            int itemSize = Entry.itemSize(dtype);
+            if (itemSize < 0) {
+                throw new FileFormatException(src + ": array '" + name + "' has unsupported dtype '" + dtype + "'");
+            }
+            if (!names.add(name)) {
+                throw new FileFormatException(src + ": array '" + name + "' appears twice");
+            }
+            List<?> dims = field(row, "shape", List.class, at, src);
+            if (dims.size() > MAX_RANK) {
+                throw new FileFormatException(src + ": array '" + name + "' has " + dims.size()
+                        + " dimensions (at most " + MAX_RANK + ")");
+            }
+            int[] shape = new int[dims.size()];
+            long count = 1;
+            for (int i = 0; i < shape.length; i++) {
+                Object d = dims.get(i);
+                if (!(d instanceof Long) || (Long) d < 0 || (Long) d > Integer.MAX_VALUE) {
+                    throw new FileFormatException(src + ": array '" + name + "' has a bad dimension " + d);
+                }
+                shape[i] = (int) (long) (Long) d;
+                count *= shape[i];
+                if (count > Integer.MAX_VALUE) {
+                    throw new FileFormatException(src + ": array '" + name + "' is too large: shape "
+                            + Shapes.toString(shape));
+                }
+            }
+            long offset = field(row, "offset", Long.class, at, src);
+            long bytes = field(row, "bytes", Long.class, at, src);
+            if (bytes != count * itemSize) {
+                throw new FileFormatException(src + ": array '" + name + "' of shape " + Shapes.toString(shape) + " "
+                        + dtype + " needs " + count * itemSize + " bytes, the header says " + bytes);
+            }
+            // Compared against what remains rather than summed, so that no offset, however large, can overflow.
+            if (offset < 0 || offset % ALIGN != 0 || offset > dataSize || bytes > dataSize - offset) {
+                throw new FileFormatException(src + ": array '" + name + "' at offset " + offset + " (" + bytes
+                        + " bytes) lies outside the data section of " + dataSize + " bytes");
+            }
+            slots.add(new Slot(name, dtype, shape, offset, bytes));
+        }
+        List<Slot> byOffset = new ArrayList<>(slots);
+        byOffset.sort(Comparator.comparingLong(Slot::offset).thenComparingLong(Slot::bytes));
+        Slot previous = null;
+        for (Slot s : byOffset) {
+            if (s.bytes == 0) {
+                continue;
+            }
+            if (previous != null && s.offset < previous.offset + previous.bytes) {
+                throw new FileFormatException(src + ": array '" + s.name + "' at offset " + s.offset
+                        + " overlaps array '" + previous.name + "' at offset " + previous.offset + " ("
+                        + previous.bytes + " bytes)");
+            }
+            previous = s;
+        }
+        return slots;
+    }
+
     @SuppressWarnings("unchecked")
-    private static <T> T field(Map<?, ?> row, String key, Class<T> type, String src) throws FileFormatException {
+    private static <T> T field(Map<?, ?> row, String key, Class<T> type, String at, String src)
+            throws FileFormatException {
         Object v = row.get(key);
         if (!type.isInstance(v)) {
-            throw new FileFormatException(src + ": array entry " + row.get("name") + " lacks a valid '" + key + "'");
+            throw new FileFormatException(src + ": " + at + " lacks a valid '" + key + "'");
         }
         return (T) v;
     }

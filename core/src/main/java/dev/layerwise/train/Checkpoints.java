@@ -7,6 +7,7 @@ import dev.layerwise.model.TrainingState;
 import dev.layerwise.net.Network;
 import dev.layerwise.optim.Optimizer;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.util.Rng;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,9 +96,11 @@ public final class Checkpoints {
 
     /**
      * The run saved in {@code file}: its network, its optimizer with the state it had, its settings and its position,
-     * with the network's random generators restored.
+     * with the network's random generators restored. The whole training state is checked here, before any data is
+     * read or any step taken: settings, position, evaluations, optimizer state against the network's parameters,
+     * random generator states.
      *
-     * @throws FileFormatException naming the file, when it holds no training state or a broken one
+     * @throws FileFormatException naming the file and the field, when it holds no training state or a broken one
      */
     public static Run resume(Path file) throws IOException {
         Model m = Model.load(file);
@@ -106,75 +109,158 @@ public final class Checkpoints {
             throw new FileFormatException(file + ": holds no training state to resume (it was not saved by "
                     + "layerwise train --save)");
         }
-        RunSettings settings;
-        Optimizer optimizer;
         try {
-            settings = settings(state);
+            RunSettings settings = settings(state);
+            Optimizer optimizer = settings.newOptimizer();
+            checkOptimizerState(state, m.network());
+            restoreOptimizer(state, optimizer);
+            restoreRandom(state, m.network());
+            Trainer.Position position = position(state);
+            boolean shuffles = settings.sampling() == Trainer.Sampling.SHUFFLED_EPOCHS;
+            if (shuffles != (position.order() != null)) {
+                throw new FileFormatException(shuffles
+                        ? "the run shuffles its epochs but the checkpoint lacks its 'order'"
+                        : "the run draws its batches with replacement but the checkpoint holds an epoch 'order'");
+            }
+            if (settings.trainSize() != null && position.order() != null
+                    && position.order().length != settings.trainSize()) {
+                throw new FileFormatException("array 'order' holds " + position.order().length
+                        + " indices, the run trains on " + settings.trainSize() + " examples");
+            }
+            return new Run(m.network(), optimizer, settings, position);
         } catch (FileFormatException e) {
             throw new FileFormatException(file + ": " + e.getMessage(), e);
-        }
-        try {
-            optimizer = settings.newOptimizer();
         } catch (IllegalArgumentException e) {
             throw new FileFormatException(file + ": bad run settings: " + e.getMessage(), e);
         }
-        restoreOptimizer(state, optimizer);
-        restoreRandom(state, m.network());
-        return new Run(m.network(), optimizer, settings, position(state));
     }
 
     /** The run's settings saved by {@link #capture}. */
     public static RunSettings settings(TrainingState s) throws FileFormatException {
         Object v = s.meta().get("settings");
         if (!(v instanceof Map)) {
-            throw new FileFormatException("the checkpoint has no run settings");
+            throw new FileFormatException("the checkpoint has no run settings (field 'training.settings')");
         }
         return RunSettings.fromMap((Map<?, ?>) v);
     }
 
-    /** The trainer's position saved by {@link #capture}. */
+    /** The trainer's position saved by {@link #capture}, every field checked. */
     public static Trainer.Position position(TrainingState s) throws FileFormatException {
-        int iteration = (int) number(s, "iteration");
+        int iteration = count(s.meta(), "iteration", "training.iteration");
         ModelFile.Entry losses = s.array("losses");
-        if (losses == null || !(losses.data() instanceof double[])) {
-            throw new FileFormatException("the checkpoint lacks its losses");
+        if (losses == null || !(losses.data() instanceof double[]) || losses.shape().length != 1) {
+            throw new FileFormatException("the checkpoint lacks its losses (array 'state/losses', float64, "
+                    + "one dimension)");
         }
-        ModelFile.Entry order = s.array("order");
-        List<Evaluation> evaluations = new ArrayList<>();
+        if (losses.shape()[0] != iteration) {
+            throw new FileFormatException("array 'state/losses' holds " + losses.shape()[0] + " losses, field "
+                    + "'training.iteration' says " + iteration);
+        }
+        int[] order = order(s.array("order"));
         Object evs = s.meta().get("evaluations");
-        if (evs instanceof List) {
-            for (Object o : (List<?>) evs) {
-                Map<?, ?> m = (Map<?, ?>) o;
-                evaluations.add(new Evaluation(((Number) m.get("iteration")).intValue(), num(m.get("epoch")),
-                        num(m.get("loss")), num(m.get("train_accuracy")), num(m.get("test_accuracy")),
-                        num(m.get("seconds"))));
-            }
+        if (!(evs instanceof List)) {
+            throw new FileFormatException("field 'training.evaluations' is " + (evs == null ? "missing" : "not a list"));
         }
+        List<Evaluation> evaluations = new ArrayList<>();
+        List<?> list = (List<?>) evs;
+        for (int i = 0; i < list.size(); i++) {
+            String at = "training.evaluations[" + i + "]";
+            if (!(list.get(i) instanceof Map)) {
+                throw new FileFormatException("field '" + at + "' is not an object");
+            }
+            Map<?, ?> m = (Map<?, ?>) list.get(i);
+            int evaluated = count(m, "iteration", at + ".iteration");
+            if (evaluated > iteration) {
+                throw new FileFormatException("field '" + at + ".iteration' is " + evaluated + ", after the "
+                        + iteration + " steps done");
+            }
+            evaluations.add(new Evaluation(evaluated, finite(m, "epoch", at), metric(m, "loss", at),
+                    metric(m, "train_accuracy", at), metric(m, "test_accuracy", at), finite(m, "seconds", at)));
+        }
+        long[] rng = unhex(s.meta().get("rng"), "training.rng");
+        double lossSum = finite(s.meta(), "loss_sum", "training");
+        int lossCount = count(s.meta(), "loss_count", "training.loss_count");
         try {
-            return new Trainer.Position(iteration, unhex(s.meta().get("rng")),
-                    order == null ? null : (int[]) order.data(), (double[]) losses.data(), evaluations,
-                    number(s, "loss_sum"), (int) number(s, "loss_count"));
-        } catch (IllegalArgumentException | ClassCastException e) {
+            return new Trainer.Position(iteration, rng, order, (double[]) losses.data(), evaluations, lossSum,
+                    lossCount);
+        } catch (IllegalArgumentException e) {
             throw new FileFormatException("the checkpoint's training position is inconsistent: " + e.getMessage());
+        }
+    }
+
+    /** The shuffled order of the epoch under way, which must be a permutation of {@code 0 … n-1}, or null. */
+    private static int[] order(ModelFile.Entry order) throws FileFormatException {
+        if (order == null) {
+            return null;
+        }
+        if (!(order.data() instanceof int[]) || order.shape().length != 1) {
+            throw new FileFormatException("array 'state/order' must be int32 of one dimension");
+        }
+        int[] o = (int[]) order.data();
+        boolean[] seen = new boolean[o.length];
+        for (int i = 0; i < o.length; i++) {
+            if (o[i] < 0 || o[i] >= o.length || seen[o[i]]) {
+                throw new FileFormatException("array 'state/order' is not a permutation of 0 to " + (o.length - 1)
+                        + ": element " + i + " is " + o[i]);
+            }
+            seen[o[i]] = true;
+        }
+        return o;
+    }
+
+    /**
+     * Checks that every saved optimizer array {@code optimizer/KIND/NAME} belongs to a parameter {@code NAME} of the
+     * network and has its shape and dtype, so that a reshaped state fails here rather than in a training step.
+     */
+    private static void checkOptimizerState(TrainingState s, Network network) throws FileFormatException {
+        Map<String, Tensor> params = network.parameters().values();
+        for (ModelFile.Entry e : s.arrays()) {
+            if (!e.name().startsWith("optimizer/")) {
+                continue;
+            }
+            String key = e.name().substring("optimizer/".length());
+            Tensor p = params.get(key.substring(key.indexOf('/') + 1));
+            if (p == null) {
+                throw new FileFormatException("array 'state/" + e.name() + "' belongs to no parameter of the network "
+                        + "(parameters: " + params.keySet() + ")");
+            }
+            if (!e.dtype().equals(p.dtype().label()) || !java.util.Arrays.equals(e.shape(), p.shape())) {
+                throw new FileFormatException("array 'state/" + e.name() + "' is " + e.dtype() + " "
+                        + dev.layerwise.tensor.Shapes.toString(e.shape()) + ", its parameter is " + p.dtype().label()
+                        + " " + dev.layerwise.tensor.Shapes.toString(p.shape()));
+            }
         }
     }
 
     /** Restores the optimizer's state saved by {@link #capture}; the optimizer must be of the same kind. */
     public static void restoreOptimizer(TrainingState s, Optimizer optimizer) throws FileFormatException {
-        Map<?, ?> opt = (Map<?, ?>) s.meta().get("optimizer");
-        if (opt == null || !optimizer.name().equals(opt.get("name"))) {
-            throw new FileFormatException("the checkpoint's optimizer is " + (opt == null ? "missing" : opt.get("name"))
-                    + ", not " + optimizer.name());
+        Object o = s.meta().get("optimizer");
+        if (!(o instanceof Map)) {
+            throw new FileFormatException("field 'training.optimizer' is " + (o == null ? "missing" : "not an object"));
+        }
+        Map<?, ?> opt = (Map<?, ?>) o;
+        if (!optimizer.name().equals(opt.get("name"))) {
+            throw new FileFormatException("the checkpoint's optimizer is " + opt.get("name") + ", not "
+                    + optimizer.name() + " (field 'training.optimizer.name')");
+        }
+        Object iterations = opt.get("iterations");
+        if (!(iterations instanceof Long) || (Long) iterations < 0) {
+            throw new FileFormatException("field 'training.optimizer.iterations' must be a count, not "
+                    + RunSettings.describe(iterations));
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (ModelFile.Entry e : s.arrays()) {
             if (e.name().startsWith("optimizer/")) {
+                if (!(e.data() instanceof float[] || e.data() instanceof double[])) {
+                    throw new FileFormatException("array 'state/" + e.name() + "' is " + e.dtype()
+                            + ", not float32 or float64");
+                }
                 tensors.put(e.name().substring("optimizer/".length()), e.toTensor());
             }
         }
         try {
-            optimizer.restore(new Optimizer.State(((Number) opt.get("iterations")).longValue(), tensors));
-        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            optimizer.restore(new Optimizer.State((Long) iterations, tensors));
+        } catch (IllegalArgumentException e) {
             throw new FileFormatException("the checkpoint's optimizer state does not fit: " + e.getMessage());
         }
     }
@@ -183,9 +269,12 @@ public final class Checkpoints {
     public static void restoreRandom(TrainingState s, Network network) throws FileFormatException {
         Map<String, long[]> state = new LinkedHashMap<>();
         Object random = s.meta().get("random");
-        if (random instanceof Map) {
+        if (random != null && !(random instanceof Map)) {
+            throw new FileFormatException("field 'training.random' is not an object");
+        }
+        if (random != null) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) random).entrySet()) {
-                state.put(String.valueOf(e.getKey()), unhex(e.getValue()));
+                state.put(String.valueOf(e.getKey()), unhex(e.getValue(), "training.random." + e.getKey()));
             }
         }
         try {
@@ -203,32 +292,60 @@ public final class Checkpoints {
         return out;
     }
 
-    private static long[] unhex(Object o) throws FileFormatException {
+    /** A random generator's state, six hexadecimal strings that {@link Rng#fromState} accepts. */
+    private static long[] unhex(Object o, String field) throws FileFormatException {
         if (!(o instanceof List)) {
-            throw new FileFormatException("a random generator state is missing");
+            throw new FileFormatException("field '" + field + "', a random generator state, is "
+                    + (o == null ? "missing" : "not a list"));
         }
         List<?> list = (List<?>) o;
         long[] out = new long[list.size()];
         try {
             for (int i = 0; i < out.length; i++) {
-                out[i] = Long.parseUnsignedLong(String.valueOf(list.get(i)), 16);
+                Object v = list.get(i);
+                if (!(v instanceof String) || ((String) v).length() > 16) {
+                    throw new NumberFormatException();
+                }
+                out[i] = Long.parseUnsignedLong((String) v, 16);
             }
+            Rng.fromState(out);
         } catch (NumberFormatException e) {
-            throw new FileFormatException("a random generator state is not hexadecimal: " + list);
+            throw new FileFormatException("field '" + field + "', a random generator state, is not a list of "
+                    + "hexadecimal strings");
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException("field '" + field + "' is not a random generator state: "
+                    + e.getMessage());
         }
         return out;
     }
 
-    private static double number(TrainingState s, String key) throws FileFormatException {
-        Object v = s.meta().get(key);
+    /** An integer field from 0 to {@link Integer#MAX_VALUE}. */
+    private static int count(Map<?, ?> m, String key, String field) throws FileFormatException {
+        Object v = m.get(key);
+        if (!(v instanceof Long) || (Long) v < 0 || (Long) v > Integer.MAX_VALUE) {
+            throw new FileFormatException("field '" + field + "' must be a count, not " + RunSettings.describe(v));
+        }
+        return (int) (long) (Long) v;
+    }
+
+    /** A number field that must be present: a resumed run writes it again, and JSON holds no NaN. */
+    private static double finite(Map<?, ?> m, String key, String at) throws FileFormatException {
+        Object v = m.get(key);
         if (!(v instanceof Number)) {
-            throw new FileFormatException("the checkpoint lacks '" + key + "'");
+            throw new FileFormatException("field '" + at + "." + key + "' must be a number, not "
+                    + RunSettings.describe(v));
         }
         return ((Number) v).doubleValue();
     }
 
-    private static double num(Object o) {
-        return o instanceof Number ? ((Number) o).doubleValue() : Double.NaN;
+    /** A metric of an evaluation: a number, or null for one that was not finite. */
+    private static double metric(Map<?, ?> m, String key, String at) throws FileFormatException {
+        Object v = m.get(key);
+        if (v != null && !(v instanceof Number)) {
+            throw new FileFormatException("field '" + at + "." + key + "' must be a number or null, not "
+                    + RunSettings.describe(v));
+        }
+        return v == null ? Double.NaN : ((Number) v).doubleValue();
     }
 
     private static Object finite(double v) {

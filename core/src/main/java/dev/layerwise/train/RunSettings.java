@@ -72,35 +72,97 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
     }
 
     /**
-     * The settings {@link #toMap()} wrote.
+     * The settings {@link #toMap()} wrote, every field checked: its type, and that the counts are positive and fit.
      *
-     * @throws FileFormatException for an unknown optimizer or a missing or mistyped field
+     * @throws FileFormatException for an unknown optimizer or a missing or mistyped field, naming the field
      */
     public static RunSettings fromMap(Map<?, ?> s) throws FileFormatException {
-        String name = String.valueOf(s.get("optimizer"));
+        Object name = s.get("optimizer");
         Object p = s.get("optimizer_params");
-        if (!(p instanceof Map) || !Optimizers.names().contains(name)) {
-            throw new FileFormatException("the run's optimizer settings are missing or unknown");
+        if (!(name instanceof String) || !(p instanceof Map) || !Optimizers.names().contains(name)) {
+            throw new FileFormatException("the run's optimizer settings are missing or unknown (field 'optimizer' is "
+                    + describe(name) + "; known: " + String.join(", ", Optimizers.names()) + ")");
         }
         Map<String, Double> params = new LinkedHashMap<>();
-        try {
-            ((Map<?, ?>) p).forEach((k, v) -> params.put(String.valueOf(k), ((Number) v).doubleValue()));
-            Object trainSize = s.get("train_size");
-            RunSettings settings = new RunSettings(String.valueOf(s.get("model")), name, params,
-                    String.valueOf(s.get("lr_schedule")), number(s, "schedule_steps"), number(s, "batch_size"),
-                    trainSize == null ? null : ((Number) trainSize).intValue(), number(s, "eval_sample"),
-                    "shuffle".equals(s.get("sampling")) ? Trainer.Sampling.SHUFFLED_EPOCHS
-                            : Trainer.Sampling.WITH_REPLACEMENT,
-                    ((Number) s.get("seed")).longValue(), DType.parse(String.valueOf(s.get("dtype"))),
-                    number(s, "iterations"));
-            LearningRateSchedule.parse(settings.lrSchedule(), settings.scheduleSteps());
-            return settings;
-        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
-            throw new FileFormatException("bad run settings: " + e.getMessage());
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) p).entrySet()) {
+            Object v = e.getValue();
+            if (!(v instanceof Number)) {
+                throw wrong("optimizer_params." + e.getKey(), "a number", v);
+            }
+            params.put(String.valueOf(e.getKey()), ((Number) v).doubleValue());
         }
+        Object trainSize = s.get("train_size");
+        Object sampling = s.get("sampling");
+        if (!"shuffle".equals(sampling) && !"replacement".equals(sampling)) {
+            throw wrong("sampling", "\"shuffle\" or \"replacement\"", sampling);
+        }
+        DType dtype;
+        try {
+            dtype = DType.parse(text(s, "dtype"));
+        } catch (IllegalArgumentException e) {
+            throw bad("field 'dtype': " + e.getMessage());
+        }
+        Object seed = s.get("seed");
+        if (!(seed instanceof Long)) {
+            throw wrong("seed", "an integer", seed);
+        }
+        RunSettings settings = new RunSettings(text(s, "model"), (String) name, params, text(s, "lr_schedule"),
+                count(s, "schedule_steps", 1), count(s, "batch_size", 1),
+                trainSize == null ? null : count(s, "train_size", 1), count(s, "eval_sample", 0),
+                "shuffle".equals(sampling) ? Trainer.Sampling.SHUFFLED_EPOCHS : Trainer.Sampling.WITH_REPLACEMENT,
+                (Long) seed, dtype, count(s, "iterations", 1));
+        try {
+            LearningRateSchedule.parse(settings.lrSchedule(), settings.scheduleSteps());
+            settings.newOptimizer();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        return settings;
     }
 
-    private static int number(Map<?, ?> s, String key) {
-        return ((Number) s.get(key)).intValue();
+    private static FileFormatException bad(String what) {
+        return new FileFormatException("bad run settings: " + what);
+    }
+
+    /** Field {@code key} is not {@code what}, or is missing. */
+    private static FileFormatException wrong(String key, String what, Object v) {
+        return bad(v == null ? "field '" + key + "' is missing (it must be " + what + ")"
+                : "field '" + key + "' must be " + what + ", not " + describe(v));
+    }
+
+    private static String text(Map<?, ?> s, String key) throws FileFormatException {
+        Object v = s.get(key);
+        if (!(v instanceof String)) {
+            throw wrong(key, "a string", v);
+        }
+        return (String) v;
+    }
+
+    /** An integer field of at least {@code min} that fits an int. */
+    private static int count(Map<?, ?> s, String key, int min) throws FileFormatException {
+        Object v = s.get(key);
+        if (!(v instanceof Number)) {
+            throw wrong(key, "a number", v);
+        }
+        if (!(v instanceof Long) || (Long) v < min || (Long) v > Integer.MAX_VALUE) {
+            throw bad("field '" + key + "' must be an integer from " + min + " to " + Integer.MAX_VALUE + ", not "
+                    + v);
+        }
+        return (int) (long) (Long) v;
+    }
+
+    /** A JSON value in a message: its text when short, else its kind. */
+    static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Map) {
+            return "an object";
+        }
+        if (v instanceof java.util.List) {
+            return "a list";
+        }
+        String text = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }
 }
