@@ -9,21 +9,32 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -167,8 +178,8 @@ public final class ImageFolder {
         }
     }
 
-    /** The files of one split, in order, with their class indices. */
-    private record Listing(List<Path> files, int[] labels) {
+    /** The files of one split, in order, with their class indices, sizes and modification times. */
+    private record Listing(List<Path> files, int[] labels, long[] sizes, long[] times) {
     }
 
     /**
@@ -273,30 +284,56 @@ public final class ImageFolder {
         return names;
     }
 
-    /** The images of each class folder of {@code dir} in order, labelled by their index in {@code classes}. */
+    /**
+     * The images of each class folder of {@code dir} in order, labelled by their index in {@code classes}: walked once,
+     * each file's size and time taken from the walk, since a second start of a large folder is mostly this walk.
+     */
     private static Listing list(Path dir, List<String> folders, List<String> classes) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<long[]> stats = new ArrayList<>();
         for (String folder : folders) {
             Path classDir = dir.resolve(folder);
-            List<Path> images;
-            try (Stream<Path> s = Files.walk(classDir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-                images = s.filter(p -> !classDir.relativize(p).toString().startsWith(".")
-                                && !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)
-                                && ImageDecoder.isImageName(p))
-                        .sorted().toList();
-            }
+            TreeMap<Path, long[]> images = new TreeMap<>();
+            Files.walkFileTree(classDir, EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+                    Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path d,
+                                BasicFileAttributes a) {
+                            return !d.equals(classDir) && d.getFileName().toString().startsWith(".")
+                                    ? FileVisitResult.SKIP_SUBTREE
+                                    : FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFile(Path f,
+                                BasicFileAttributes a) {
+                            if (a.isRegularFile() && !f.getFileName().toString().startsWith(".")
+                                    && ImageDecoder.isImageName(f)) {
+                                images.put(f, new long[] {a.size(), a.lastModifiedTime().toMillis()});
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
             if (images.isEmpty()) {
                 throw new FileFormatException(classDir + ": class folder holds no images (.png, .jpg, .jpeg, .gif,"
                         + " .bmp)");
             }
             int label = classes.indexOf(folder);
-            for (Path p : images) {
-                files.add(p);
+            for (Map.Entry<Path, long[]> e : images.entrySet()) {
+                files.add(e.getKey());
                 labels.add(label);
+                stats.add(e.getValue());
             }
         }
-        return new Listing(files, labels.stream().mapToInt(Integer::intValue).toArray());
+        int n = files.size();
+        long[] sizes = new long[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = stats.get(i)[0];
+            times[i] = stats.get(i)[1];
+        }
+        return new Listing(files, labels.stream().mapToInt(Integer::intValue).toArray(), sizes, times);
     }
 
     /**
@@ -349,7 +386,7 @@ public final class ImageFolder {
             byte[] pixels = new byte[n * size];
             IOException[] errors = new IOException[n];
             AtomicInteger next = new AtomicInteger();
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             int threads = Math.min(n, options.threads() > 0 ? options.threads()
                     : Runtime.getRuntime().availableProcessors());
             boolean exact = options.height() == 0;
@@ -392,15 +429,15 @@ public final class ImageFolder {
                         try {
                             f.get(100, TimeUnit.MILLISECONDS);
                             break;
-                        } catch (java.util.concurrent.TimeoutException e) {
+                        } catch (TimeoutException e) {
                             report(doneBefore);
                         }
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while decoding images");
-            } catch (java.util.concurrent.ExecutionException e) {
+                throw new InterruptedIOException("interrupted while decoding images");
+            } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof Error err) {
                     throw err;
@@ -447,7 +484,7 @@ public final class ImageFolder {
     }
 
     /** SHA-256 of the options and of every file's path (relative to {@code dir}), size, time and class. */
-    private static byte[] cacheKey(Path dir, Options options, Listing train, Listing test) throws IOException {
+    private static byte[] cacheKey(Path dir, Options options, Listing train, Listing test) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
@@ -460,11 +497,8 @@ public final class ImageFolder {
         for (Listing l : test == null ? List.of(train) : List.of(train, test)) {
             sb.append("split ").append(l.files().size()).append('\n');
             for (int i = 0; i < l.files().size(); i++) {
-                Path p = l.files().get(i);
-                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
-                        java.nio.file.attribute.BasicFileAttributes.class);
-                sb.append(dir.relativize(p)).append('\0').append(a.size()).append('\0')
-                        .append(a.lastModifiedTime().toMillis()).append('\0').append(l.labels()[i]).append('\n');
+                sb.append(dir.relativize(l.files().get(i))).append('\0').append(l.sizes()[i]).append('\0')
+                        .append(l.times()[i]).append('\0').append(l.labels()[i]).append('\n');
                 if (sb.length() > 1 << 16) {
                     md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
                     sb.setLength(0);
