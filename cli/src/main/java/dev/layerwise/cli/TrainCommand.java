@@ -129,7 +129,8 @@ final class TrainCommand implements Callable<Integer> {
             if (!isPlainMnist(source)) {
                 out.println("data: " + d.description());
             }
-            out.println(TrainReport.header(r, files.resume, train.size(), trainer));
+            String noun = d.contract().kind() == DataContract.Kind.IMAGES ? "images" : "rows";
+            out.println(TrainReport.header(r, files.resume, train.size(), noun, trainer));
             out.flush();
         }
         TrainingResult result;

@@ -20,7 +20,11 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class CommonsCsvReader implements CsvReader {
     private static final char BOM = '\uFEFF';
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+    /**
+     * Blank lines are read as records and skipped here: the parser's own skipping would leave its line count behind
+     * the record it returns, and messages name lines.
+     */
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
 
     @Override
     public void read(Path file, RecordHandler handler) throws IOException {
@@ -45,7 +49,11 @@ public final class CommonsCsvReader implements CsvReader {
                 } catch (IllegalStateException e) {
                     throw malformed(file, line, e);
                 }
-                handler.record(line, r.values());
+                String[] cells = r.values();
+                if (cells.length == 1 && cells[0].isBlank()) {
+                    continue;
+                }
+                handler.record(line, cells);
             }
         } catch (CharacterCodingException e) {
             throw new FileFormatException(file + ": not UTF-8 text", e);
