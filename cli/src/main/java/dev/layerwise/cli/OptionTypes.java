@@ -160,6 +160,41 @@ final class OptionTypes {
         }
     }
 
+    /** A fraction in (0, 1), for {@code --val-split}. */
+    static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            return parsed("--val-split", () -> new dev.layerwise.data.ValidationSplit(number(value), 0).fraction());
+        }
+    }
+
+    /** How CSV features are normalised: {@code standardize}, {@code none} or a divisor ({@code 255}), checked. */
+    static final class Normalize implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.equals("standardize") || v.equals("none")) {
+                return v;
+            }
+            parsed("--normalize", () -> new dev.layerwise.data.DataContract.Normalization.Scale(number(value)));
+            return v;
+        }
+
+        /** The divisor the text means, or null for standardisation. */
+        static Double divisor(String normalize) {
+            return normalize == null || normalize.equals("standardize") ? null
+                    : normalize.equals("none") ? 1.0 : Double.parseDouble(normalize);
+        }
+    }
+
+    private static double number(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a number");
+        }
+    }
+
     /** What {@code parse} returns, or a usage error naming {@code option} with the parser's own message. */
     private static <T> T parsed(String option, Supplier<T> parse) {
         try {

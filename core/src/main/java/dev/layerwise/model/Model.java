@@ -78,8 +78,8 @@ public final class Model {
 
     /**
      * The contract of the data the model was trained on, or null when it is unknown (a network built in Java and
-     * never given one). Files written before models kept their contract were all MNIST models: they read as
-     * {@link DataContract#mnist()}.
+     * never given one). A file without a contract whose network takes MNIST's examples (as every model the CLI
+     * wrote before models kept their contract) reads as {@link DataContract#mnist()}; any other, as unknown.
      */
     public DataContract contract() {
         return contract;
@@ -228,8 +228,11 @@ public final class Model {
         } else if (!state.isEmpty()) {
             throw new FileFormatException(src + ": training arrays without a 'training' header");
         }
-        DataContract contract = h.containsKey("data") ? DataContract.fromMap(h.get("data"), src)
-                : DataContract.mnist();
+        if (!h.containsKey("data")) {
+            // Without the field: an MNIST model of the CLI, or a network saved from Java without a contract.
+            return new Model(net, training, takes(net, DataContract.mnist()) ? DataContract.mnist() : null);
+        }
+        DataContract contract = DataContract.fromMap(h.get("data"), src);
         try {
             checkContract(net, contract);
         } catch (IllegalArgumentException e) {
@@ -281,6 +284,16 @@ public final class Model {
      * Checks that {@code net} takes examples of {@code c}'s shape and scores {@code c}'s classes, by running one example
      * of zeros through it.
      */
+    /** Whether {@code net} takes {@code c}'s examples and gives its classes. */
+    private static boolean takes(Network net, DataContract c) {
+        try {
+            checkContract(net, c);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static void checkContract(Network net, DataContract c) {
         int[] shape = new int[c.exampleShape().length + 1];
         shape[0] = 1;
