@@ -1,7 +1,9 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.data.DataContract;
 import dev.layerwise.data.DataSets;
 import dev.layerwise.data.DataSource;
+import dev.layerwise.data.ImageFolder;
 import dev.layerwise.data.LabeledData;
 import dev.layerwise.data.MnistFetcher;
 import dev.layerwise.io.Json;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where {@code train}'s and {@code eval}'s data comes from: one source (MNIST by default, fetched into the cache;
- * {@code --data} MNIST's files; {@code --idx}, {@code --npz}, {@code --csv}), the options that go with it, and the
+ * {@code --data} MNIST's files; {@code --idx}, {@code --npz}, {@code --csv}, {@code --images}), the options that go
+ * with it, and the
  * validation split. The source becomes a {@link DataSource}, which a run records so that {@code --resume} reads the
  * same data.
  */
@@ -43,6 +46,11 @@ final class DataOptions {
         @Option(names = "--csv", paramLabel = "FILE",
                 description = "A CSV table with a header row: numeric feature columns and the --label column.")
         Path csv;
+
+        @Option(names = "--images", paramLabel = "DIR",
+                description = "A folder of images, one sub-folder per class: DIR/<class>/*.png|jpg|jpeg|gif|bmp "
+                        + "(or DIR/train/<class>/… and DIR/test/<class>/…).")
+        Path images;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -61,6 +69,25 @@ final class DataOptions {
                     + "none, or a divisor (255 for pixels). Default: standardize.")
     String normalize;
 
+    @Option(names = "--image-size", paramLabel = "H,W", converter = OptionTypes.ImageSize.class,
+            description = "With --images: resize every image to H×W (bilinear). Default: the first image's size, "
+                    + "which every image must then have.")
+    OptionTypes.HeightWidth imageSize;
+
+    @Option(names = "--channels", paramLabel = "1|3", converter = OptionTypes.Channels.class,
+            description = "With --images: 1 (grey) or 3 (RGB). Default: grey if the first image is grey, else RGB.")
+    Integer channels;
+
+    @Option(names = "--skip-bad-files",
+            description = "With --images: skip images that cannot be read (and say how many) instead of stopping.")
+    boolean skipBadFiles;
+
+    /** Told how decoding images goes (the command's progress line), or null. */
+    ImageFolder.Progress progress;
+
+    /** The contract of the model the data is read for ({@code eval}): images at its size and classes; or null. */
+    DataContract readFor;
+
     @Option(names = "--val-split", paramLabel = "F", converter = OptionTypes.Fraction.class,
             description = "Hold out the fraction F of the training examples for validation (stratified, seeded "
                     + "by --seed); the run evaluates on it instead of the test set.")
@@ -68,12 +95,14 @@ final class DataOptions {
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Where fetched MNIST files are kept (default: $" + MnistFetcher.CACHE_ENV
-                    + "/mnist, else ~/.cache/layerwise/mnist).")
+                    + "/mnist, else ~/.cache/layerwise/mnist); with --images, where decoded images are kept "
+                    + "(default: images beside mnist).")
     Path cacheDir;
 
     /** Whether a source option is given: else the data is MNIST from the cache (or a resumed run's own). */
     boolean given() {
-        return sources.dataDir != null || sources.idx != null || sources.npz != null || sources.csv != null;
+        return sources.dataDir != null || sources.idx != null || sources.npz != null || sources.csv != null
+                || sources.images != null;
     }
 
     /** Whether the source is a CSV table: table features, which a convolutional net cannot take. */
@@ -92,7 +121,15 @@ final class DataOptions {
         } else if (label == null) {
             throw TrainCommand.usage(spec, "--csv needs --label COLUMN, the column holding the class");
         }
-        if (cacheDir != null && given()) {
+        if (sources.images == null) {
+            for (Object[] o : new Object[][] {{"--image-size", imageSize}, {"--channels", channels},
+                {"--skip-bad-files", skipBadFiles ? true : null}}) {
+                if (o[1] != null) {
+                    throw TrainCommand.usage(spec, o[0] + " applies to --images only");
+                }
+            }
+        }
+        if (cacheDir != null && given() && sources.images == null) {
             throw TrainCommand.usage(spec, "--cache-dir applies to MNIST fetched into the cache only, not to a "
                     + "data source given on the command line");
         }
@@ -109,6 +146,10 @@ final class DataOptions {
         }
         if (normalize != null) {
             throw TrainCommand.usage(spec, "--normalize applies to train only: a model normalises as in training");
+        }
+        if (imageSize != null || channels != null) {
+            throw TrainCommand.usage(spec, (imageSize != null ? "--image-size" : "--channels") + " applies to train "
+                    + "only: a model reads images at the size and in the colour it was trained on");
         }
     }
 
@@ -133,6 +174,18 @@ final class DataOptions {
             Double divisor = OptionTypes.Normalize.divisor(normalize);
             if (divisor != null) {
                 options.put("divisor", divisor);
+            }
+        } else if (sources.images != null) {
+            kind = DataSource.Kind.IMAGES;
+            path = sources.images;
+            if (imageSize != null) {
+                options.put("image_size", List.of(imageSize.height(), imageSize.width()));
+            }
+            if (channels != null) {
+                options.put("channels", channels);
+            }
+            if (skipBadFiles) {
+                options.put("skip_bad_files", true);
             }
         } else {
             kind = DataSource.Kind.MNIST;
@@ -171,7 +224,29 @@ final class DataOptions {
             throw new NoSuchFileException(p.toString(), null, "--" + option(source.kind()) + " " + p + ": no such "
                     + (directory ? "directory" : "file"));
         }
+        if (source.kind() == DataSource.Kind.IMAGES) {
+            return images(p, source, dtype, log);
+        }
         return DataSets.load(source, dtype);
+    }
+
+    /**
+     * A folder of images, decoded with a progress line and cached (in {@code --cache-dir}, else beside the MNIST
+     * cache); for a model ({@link #readFor}), at its image size and colour, labelled by its class names.
+     */
+    private LabeledData images(Path dir, DataSource source, DType dtype, Consumer<String> log) throws IOException {
+        Path cache = cacheDir != null ? cacheDir : MnistFetcher.defaultCacheDir().resolveSibling("images");
+        ImageFolder.Options o = DataSets.imageOptions(source, ImageFolder.Options.defaults().withCacheDir(cache)
+                .withProgress(progress));
+        if (readFor != null && readFor.kind() == DataContract.Kind.IMAGES) {
+            int[] chw = readFor.exampleShape();
+            o = o.withSize(chw[1], chw[2]).withChannels(chw[0]).withClassNames(readFor.classNames());
+        }
+        LabeledData d = DataSets.imageFolder(dir, o, new DataSets.Options(dtype, source.validationSplit()));
+        if (d.description().contains("bad files skipped")) {
+            log.accept("layerwise: " + d.description());
+        }
+        return d;
     }
 
     private static String option(DataSource.Kind kind) {
@@ -183,5 +258,5 @@ final class DataOptions {
     }
 
     /** The names of the source options, for messages. */
-    static final List<String> SOURCE_OPTIONS = List.of("--data", "--idx", "--npz", "--csv");
+    static final List<String> SOURCE_OPTIONS = List.of("--data", "--idx", "--npz", "--csv", "--images");
 }

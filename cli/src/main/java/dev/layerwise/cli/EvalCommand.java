@@ -149,6 +149,7 @@ final class EvalCommand implements Callable<Integer> {
             DataSet rows = DataSets.csvForModel(file, contract, data.label, model.network().dtype());
             return new Evaluated(rows, contract, "rows of " + file.getFileName());
         }
+        data.readFor = contract;
         LabeledData d = data.load(source, model.network().dtype(), spec.commandLine().getErr()::println);
         DataSet test = d.test() != null ? d.test() : d.train();
         DataContract c = contract != null ? contract : d.contract();

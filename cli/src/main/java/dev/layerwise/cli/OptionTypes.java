@@ -187,6 +187,53 @@ final class OptionTypes {
         }
     }
 
+    /** An image's height and width in pixels. */
+    record HeightWidth(int height, int width) {
+    }
+
+    /** An image size {@code H,W} (or one number for a square), each 1 to the decoder's limit. */
+    static final class ImageSize implements ITypeConverter<HeightWidth> {
+        @Override
+        public HeightWidth convert(String value) {
+            return parsed("--image-size", () -> {
+                String[] parts = value.split(",", -1);
+                if (parts.length > 2) {
+                    throw new IllegalArgumentException("expected H,W (height and width in pixels), got '" + value
+                            + "'");
+                }
+                int[] hw = new int[2];
+                for (int i = 0; i < 2; i++) {
+                    String part = parts[Math.min(i, parts.length - 1)].trim();
+                    try {
+                        hw[i] = Integer.parseInt(part);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("expected H,W (height and width in pixels), got '" + value
+                                + "'");
+                    }
+                    if (hw[i] < 1 || hw[i] > dev.layerwise.data.ImageDecoder.MAX_SIDE) {
+                        throw new IllegalArgumentException("sizes must be 1 to " + dev.layerwise.data.ImageDecoder
+                                .MAX_SIDE + " pixels, got '" + value + "'");
+                    }
+                }
+                return new HeightWidth(hw[0], hw[1]);
+            });
+        }
+    }
+
+    /** The channels of images: 1 (grey) or 3 (RGB). */
+    static final class Channels implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return parsed("--channels", () -> {
+                String v = value.trim();
+                if (!v.equals("1") && !v.equals("3")) {
+                    throw new IllegalArgumentException("expected 1 (grey) or 3 (RGB), got '" + value + "'");
+                }
+                return Integer.parseInt(v);
+            });
+        }
+    }
+
     private static double number(String value) {
         try {
             return Double.parseDouble(value.trim());

@@ -2,6 +2,7 @@ package dev.layerwise.cli;
 
 import dev.layerwise.data.DataContract;
 import dev.layerwise.data.DataSets;
+import dev.layerwise.data.ImageDecoder;
 import dev.layerwise.model.Model;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
@@ -22,13 +23,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code layerwise predict --model FILE IMAGE…}: the most likely digits of image files, with probabilities; and
+ * {@code layerwise predict --model FILE IMAGE…}: the most likely classes of image files, with probabilities; and
  * {@code --csv FILE}: the most likely classes of a table's rows, for a model trained on a CSV table.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify image files (PNG, JPEG, …; any size and colour) with a model.",
-            "Images are converted to 28×28 grey, white digit on black (MNIST's polarity);",
-            "use --invert for a dark digit on a light background.",
+            "A model trained with --images reads them as in training (resized to its size, grey",
+            "or RGB). A model of MNIST's digits converts them to 28×28 grey, white digit on black",
+            "(MNIST's polarity); use --invert for a dark digit on a light background.",
             "For a model trained with --csv: classify the rows of --csv FILE (same feature columns;",
             "a label column may be there and is ignored)."})
 final class PredictCommand implements Callable<Integer> {
@@ -83,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
                 labels.add(csv + " row " + (i + 1));
             }
         } else {
-            x = images(model);
+            x = images(model, contract);
             for (Path p : images) {
                 labels.add(p.toString());
             }
@@ -114,7 +116,9 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 Json j = table ? new Json().put("file", csv.toString()).put("row", i + 1)
                         : new Json().put("file", labels.get(i));
-                out.println(j.put("prediction", table ? names.get(order[0]) : (Object) order[0])
+                // A model of MNIST's digits predicts the digit, a number, as it always has; others a class name.
+                boolean digits = contract.imageFit() == DataContract.ImageFit.MNIST_DIGIT;
+                out.println(j.put("prediction", digits ? (Object) order[0] : names.get(order[0]))
                         .put("top", best).put("probabilities", all));
             } else {
                 StringBuilder sb = new StringBuilder(labels.get(i) + ": " + names.get(order[0]) + "  (");
@@ -129,8 +133,29 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The image files as MNIST digits (28×28, white on black), one row each. */
-    private Tensor images(Model model) throws java.io.IOException {
+    /**
+     * The image files as the model's contract says, one row each: resized to its (C, H, W) and divided as in training,
+     * or, for a model of MNIST's digits, framed as MNIST's digits were (28×28, white on black).
+     */
+    private Tensor images(Model model, DataContract contract) throws java.io.IOException {
+        if (contract.imageFit() == DataContract.ImageFit.RESIZE) {
+            if (invert) {
+                throw new ParameterException(spec.commandLine(), "--invert applies to models of MNIST's digits; this "
+                        + "model reads images as they are");
+            }
+            int[] chw = contract.exampleShape();
+            int size = chw[0] * chw[1] * chw[2];
+            double divisor = ((DataContract.Normalization.Scale) contract.normalization()).divisor();
+            Tensor x = Tensor.zeros(model.network().dtype(), images.size(), chw[0], chw[1], chw[2]);
+            byte[] pixels = new byte[size];
+            for (int i = 0; i < images.size(); i++) {
+                ImageDecoder.read(images.get(i), chw[0], chw[1], chw[2], pixels, 0);
+                for (int p = 0; p < size; p++) {
+                    x.setDouble(i * size + p, (pixels[p] & 0xFF) / divisor);
+                }
+            }
+            return x;
+        }
         Tensor x = Tensor.zeros(model.network().dtype(), images.size(), 1, MnistImage.SIZE, MnistImage.SIZE);
         for (int i = 0; i < images.size(); i++) {
             float[] px = MnistImage.load(images.get(i), invert);

@@ -102,6 +102,9 @@ final class TrainCommand implements Callable<Integer> {
         startKernels();
         Checkpoints.Run r = plan == null ? Checkpoints.resume(files.resume) : null;
         DataSource source = plan != null ? data.source(run.seed) : resumedSource(r.settings());
+        if (!quiet && progressBar()) {
+            data.progress = ProgressBar.decoding(spec.commandLine().getOut(), Terminal.unicode());
+        }
         LabeledData d = data.load(source, plan != null ? run.dtype : r.network().dtype(),
                 spec.commandLine().getErr()::println);
         if (plan != null) {

@@ -140,6 +140,41 @@ public final class DataSets {
         return NpzData.read(file, options);
     }
 
+    /**
+     * A folder of images, one sub-folder per class (see {@link ImageFolder}): {@code DIR/<class>/*.png|jpg|…}, or
+     * {@code DIR/train/<class>/…} with {@code DIR/test/<class>/…}. Examples (C, H, W), pixels / 255.
+     *
+     * @param images how the images are decoded: size, channels, bad files, cache, progress
+     */
+    public static LabeledData imageFolder(Path dir, ImageFolder.Options images, Options options) throws IOException {
+        ImageFolder.Loaded d = ImageFolder.load(dir, images);
+        LabeledData split = split(d.toDataSet(d.train(), options.dtype()),
+                d.test() == null ? null : d.toDataSet(d.test(), options.dtype()), d.contract(),
+                "images " + dir.getFileName() + " (" + d.channels() + "×" + d.height() + "×" + d.width() + ", "
+                        + d.classNames().size() + " classes" + (d.skipped().isEmpty() ? ""
+                        : String.format(Locale.ROOT, ", %,d bad files skipped", d.skipped().size()))
+                        + (d.fromCache() ? ", decoded images from the cache" : "") + ")", options.validation());
+        return split;
+    }
+
+    /**
+     * How a {@link DataSource} of images is decoded: its options {@code image_size} ([H, W]), {@code channels} and
+     * {@code skip_bad_files}, on top of {@code base} (which gives the cache, progress and threads).
+     */
+    public static ImageFolder.Options imageOptions(DataSource source, ImageFolder.Options base) {
+        ImageFolder.Options o = base;
+        if (source.option("image_size") instanceof List<?> size && size.size() == 2) {
+            o = o.withSize(((Number) size.get(0)).intValue(), ((Number) size.get(1)).intValue());
+        }
+        if (source.option("channels") instanceof Number c) {
+            o = o.withChannels(c.intValue());
+        }
+        if (source.option("skip_bad_files") instanceof Boolean skip) {
+            o = o.withSkipBadFiles(skip);
+        }
+        return o;
+    }
+
     /** A CSV table: see {@link CsvOptions}. Needs the module {@code layerwise-csv} on the class path. */
     public static LabeledData csv(Path file, CsvOptions options) throws IOException {
         return CsvData.read(file, options);
@@ -162,6 +197,8 @@ public final class DataSets {
                 return csv(p, new CsvOptions(String.valueOf(source.option("label")),
                         test == null ? null : Path.of(test.toString()),
                         divisor == null ? null : ((Number) divisor).doubleValue(), o));
+            case IMAGES:
+                return imageFolder(p, imageOptions(source, ImageFolder.Options.defaults()), o);
             default:
                 throw new IllegalArgumentException("data source " + source.kind().label() + " is not readable here");
         }

@@ -343,6 +343,9 @@ public final class ImageDecoder {
                         + "than images are read (at most %d a side and %,d pixels)", file, format, w, h, MAX_SIDE,
                         MAX_PIXELS));
             }
+            if (format.equals("bmp")) {
+                checkBmpLength(file, size, w, h);
+            }
             boolean grey = false;
             if (colour) {
                 try {
@@ -361,6 +364,34 @@ public final class ImageDecoder {
             }
             in.close();
             throw corrupt(file, "", e);
+        }
+    }
+
+    /**
+     * Refuses an uncompressed BMP shorter than its rows: the JDK's reader, decoding subsampled, skips past the end of
+     * such a file without a word and leaves the missing rows black.
+     */
+    private static void checkBmpLength(Path file, long size, int w, int h) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(34).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // until the headers' fields below are read, or the file ends
+            }
+        }
+        if (b.position() < 34) {
+            throw new FileFormatException(file + ": truncated bmp image (the file ends inside its header)");
+        }
+        long dataStart = b.getInt(10) & 0xFFFFFFFFL;
+        int dibSize = b.getInt(14);
+        int bits = dibSize == 12 ? b.getShort(24) : b.getShort(28);
+        int compression = dibSize == 12 ? 0 : b.getInt(30);
+        // Rows of uncompressed pixels (BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS) have a known length.
+        if ((compression == 0 || compression == 3 || compression == 6) && bits > 0 && bits <= 32) {
+            long row = ((long) bits * w + 31) / 32 * 4;
+            if (dataStart + row * h > size) {
+                throw new FileFormatException(String.format(Locale.ROOT, "%s: truncated bmp image (its %d×%d pixels"
+                        + " need %,d bytes, the file has %,d)", file, w, h, dataStart + row * h, size));
+            }
         }
     }
 

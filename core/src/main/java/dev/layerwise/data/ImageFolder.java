@@ -89,9 +89,11 @@ public final class ImageFolder {
      * @param cacheDir     where decoded images are cached, or {@code null} for no cache
      * @param threads      decoding threads, or 0 for one per core
      * @param progress     told how decoding goes, or {@code null}
+     * @param classNames   the classes the labels index, in order (a model's, to evaluate it on a folder that may
+     *                     hold some of them), or {@code null} for the folder's own, sorted
      */
     public record Options(int height, int width, int channels, boolean skipBadFiles, Path cacheDir, int threads,
-                          Progress progress) {
+                          Progress progress, List<String> classNames) {
         public Options {
             if ((height == 0) != (width == 0) || height < 0 || width < 0 || height > ImageDecoder.MAX_SIDE
                     || width > ImageDecoder.MAX_SIDE) {
@@ -105,35 +107,41 @@ public final class ImageFolder {
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be positive (or 0 for one per core), got " + threads);
             }
+            classNames = classNames == null ? null : List.copyOf(classNames);
         }
 
         /** The first image's size and colour, no skipping, no cache, one thread per core. */
         public static Options defaults() {
-            return new Options(0, 0, 0, false, null, 0, null);
+            return new Options(0, 0, 0, false, null, 0, null, null);
         }
 
         public Options withSize(int h, int w) {
-            return new Options(h, w, channels, skipBadFiles, cacheDir, threads, progress);
+            return new Options(h, w, channels, skipBadFiles, cacheDir, threads, progress, classNames);
         }
 
         public Options withChannels(int c) {
-            return new Options(height, width, c, skipBadFiles, cacheDir, threads, progress);
+            return new Options(height, width, c, skipBadFiles, cacheDir, threads, progress, classNames);
         }
 
         public Options withSkipBadFiles(boolean skip) {
-            return new Options(height, width, channels, skip, cacheDir, threads, progress);
+            return new Options(height, width, channels, skip, cacheDir, threads, progress, classNames);
         }
 
         public Options withCacheDir(Path dir) {
-            return new Options(height, width, channels, skipBadFiles, dir, threads, progress);
+            return new Options(height, width, channels, skipBadFiles, dir, threads, progress, classNames);
         }
 
         public Options withThreads(int n) {
-            return new Options(height, width, channels, skipBadFiles, cacheDir, n, progress);
+            return new Options(height, width, channels, skipBadFiles, cacheDir, n, progress, classNames);
         }
 
         public Options withProgress(Progress p) {
-            return new Options(height, width, channels, skipBadFiles, cacheDir, threads, p);
+            return new Options(height, width, channels, skipBadFiles, cacheDir, threads, p, classNames);
+        }
+
+        /** Labels as indices into {@code names} (a model's classes) instead of the folder's own class list. */
+        public Options withClassNames(List<String> names) {
+            return new Options(height, width, channels, skipBadFiles, cacheDir, threads, progress, names);
         }
     }
 
@@ -196,20 +204,31 @@ public final class ImageFolder {
         Path trainDir = dir.resolve("train");
         Path testDir = dir.resolve("test");
         boolean split = Files.isDirectory(trainDir);
-        List<String> classes = classFolders(split ? trainDir : dir);
-        if (classes.size() < 2) {
-            throw new FileFormatException(classes.isEmpty() ? noClasses(split ? trainDir : dir)
-                    : (split ? trainDir : dir) + ": only one class folder ('" + classes.get(0)
+        Path top = split ? trainDir : dir;
+        List<String> folders = classFolders(top);
+        List<String> classes = options.classNames() != null ? options.classNames() : folders;
+        if (folders.isEmpty()) {
+            throw new FileFormatException(noClasses(top));
+        }
+        if (options.classNames() == null && classes.size() < 2) {
+            throw new FileFormatException(top + ": only one class folder ('" + classes.get(0)
                     + "'); a classifier needs at least 2 classes, one folder each");
         }
-        Listing train = list(split ? trainDir : dir, classes, classes);
+        for (String f : folders) {
+            if (!classes.contains(f)) {
+                throw new FileFormatException(top.resolve(f) + ": class '" + f + "' is not one of the model's classes "
+                        + classes);
+            }
+        }
+        Listing train = list(top, folders, classes);
         Listing test = null;
         if (split && Files.isDirectory(testDir)) {
             List<String> testClasses = classFolders(testDir);
             for (String c : testClasses) {
                 if (!classes.contains(c)) {
-                    throw new FileFormatException(testDir.resolve(c) + ": class '" + c + "' has no folder in "
-                            + trainDir + " (test classes must be among the training classes " + classes + ")");
+                    throw new FileFormatException(testDir.resolve(c) + ": class '" + c + "' " + (options.classNames()
+                            != null ? "is not one of the model's classes " + classes : "has no folder in " + trainDir
+                            + " (test classes must be among the training classes " + classes + ")"));
                 }
             }
             if (testClasses.isEmpty()) {
@@ -217,7 +236,7 @@ public final class ImageFolder {
             }
             test = list(testDir, testClasses, classes);
         }
-        byte[] key = cacheKey(dir, options, train, test);
+        byte[] key = cacheKey(dir, options, classes, train, test);
         Path cacheFile = options.cacheDir() == null ? null
                 : options.cacheDir().resolve(HexFormat.of().formatHex(key, 0, 16) + ".images");
         if (cacheFile != null) {
@@ -484,7 +503,7 @@ public final class ImageFolder {
     }
 
     /** SHA-256 of the options and of every file's path (relative to {@code dir}), size, time and class. */
-    private static byte[] cacheKey(Path dir, Options options, Listing train, Listing test) {
+    private static byte[] cacheKey(Path dir, Options options, List<String> classes, Listing train, Listing test) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
@@ -494,6 +513,10 @@ public final class ImageFolder {
         StringBuilder sb = new StringBuilder();
         sb.append("layerwise image folder ").append(CACHE_VERSION).append('\n').append(options.height()).append(',')
                 .append(options.width()).append(',').append(options.channels()).append('\n');
+        for (String c : classes) {
+            sb.append(c).append('\0');
+        }
+        sb.append('\n');
         for (Listing l : test == null ? List.of(train) : List.of(train, test)) {
             sb.append("split ").append(l.files().size()).append('\n');
             for (int i = 0; i < l.files().size(); i++) {
