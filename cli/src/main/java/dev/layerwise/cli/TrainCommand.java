@@ -283,7 +283,8 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s accuracy %.4f, train accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n",
                 name, r.testAccuracy(), r.trainAccuracy(), r.iterations(), r.seconds(), r.samplesPerSecond());
         if (json) {
-            out.println(TrainReport.summary(r, trainer, s, files.resume, saveTo));
+            Json summary = TrainReport.summary(r, trainer, s, files.resume, saveTo);
+            out.println(evaluated.equals("val") ? summary.put("evaluated_on", "validation") : summary);
         }
         out.flush();
     }
