@@ -261,4 +261,38 @@ class ImageFolderTest {
                 () -> ImageFolder.load(root, o.withSkipBadFiles(false)));
         assertTrue(e.getMessage().startsWith(bad + ": "), e.getMessage());
     }
+
+    @Test
+    void labelsCanIndexAModelsClasses() throws IOException {
+        Path root = dir.resolve("model");
+        TestImages.write(TestImages.grey(6, 4, 1), "png", root.resolve("cat/a.png"));
+        TestImages.write(TestImages.grey(6, 4, 2), "png", root.resolve("ant/a.png"));
+        ImageFolder.Loaded d = ImageFolder.load(root, ImageFolder.Options.defaults()
+                .withClassNames(List.of("zebra", "cat", "bee", "ant")));
+        assertArrayEquals(new int[] {3, 1}, d.train().labels());
+        assertEquals(List.of("zebra", "cat", "bee", "ant"), d.classNames());
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ImageFolder.load(root,
+                ImageFolder.Options.defaults().withClassNames(List.of("cat", "dog"))));
+        assertEquals(root.resolve("ant") + ": class 'ant' is not one of the model's classes [cat, dog]",
+                e.getMessage());
+    }
+
+    @Test
+    void dataSetsReadsAFolderWithAValidationSplitAndFromASource() throws IOException {
+        Path root = folder(dir.resolve("ds"), 10);
+        LabeledData d = DataSets.imageFolder(root, ImageFolder.Options.defaults(),
+                DataSets.Options.defaults().withValidation(0.2, 7));
+        assertEquals(24, d.train().size());
+        assertEquals(6, d.validation().size());
+        assertNull(d.test());
+        assertArrayEquals(new int[] {24, 1, 4, 6}, d.train().shape());
+        assertEquals(List.of("ant", "bee", "cat"), d.contract().classNames());
+        assertTrue(d.description().startsWith("images ds (1×4×6, 3 classes): "), d.description());
+
+        DataSource source = new DataSource(DataSource.Kind.IMAGES, root.toString(),
+                java.util.Map.of("image_size", List.of(2, 3), "channels", 3));
+        LabeledData s = DataSets.load(source, DType.FLOAT64);
+        assertArrayEquals(new int[] {30, 3, 2, 3}, s.train().shape());
+        assertEquals(DType.FLOAT64, s.train().dtype());
+    }
 }
