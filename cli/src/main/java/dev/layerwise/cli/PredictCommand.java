@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         description = {"Classify image files (PNG, JPEG, …; any size and colour) with a model.",
             "Images are converted to 28×28 grey, white digit on black (MNIST's polarity);",
             "use --invert for a dark digit on a light background.",
-            "For a model trained with --csv: classify the rows of --csv FILE (same feature columns;",
-            "a label column may be there and is ignored)."})
+            "For a model trained with --csv: classify the rows of --csv FILE",
+            "(same feature columns; a label column may be there and is ignored)."})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;
