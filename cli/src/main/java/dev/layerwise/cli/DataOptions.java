@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
@@ -256,7 +255,4 @@ final class DataOptions {
     private static String absolute(Path p) {
         return p.toAbsolutePath().normalize().toString();
     }
-
-    /** The names of the source options, for messages. */
-    static final List<String> SOURCE_OPTIONS = List.of("--data", "--idx", "--npz", "--csv", "--images");
 }
