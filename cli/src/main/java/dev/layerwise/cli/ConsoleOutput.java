@@ -14,10 +14,17 @@ import java.util.Locale;
 final class ConsoleOutput implements TrainingListener {
     private final PrintWriter out;
     private final ProgressBar bar;
+    /** What the run evaluates on besides the training set: {@code test} or {@code val} (a validation split). */
+    private final String evaluated;
 
     ConsoleOutput(PrintWriter out, boolean progressBar, boolean unicode) {
+        this(out, progressBar, unicode, "test");
+    }
+
+    ConsoleOutput(PrintWriter out, boolean progressBar, boolean unicode, String evaluated) {
         this.out = out;
         this.bar = progressBar ? new ProgressBar(out, unicode, Terminal.columns()) : null;
+        this.evaluated = evaluated;
     }
 
     @Override
@@ -44,7 +51,7 @@ final class ConsoleOutput implements TrainingListener {
         if (bar != null) {
             bar.onEvaluation(trainer, e);
         }
-        out.println(line(e));
+        out.println(line(e, evaluated));
         out.flush();
     }
 
@@ -57,8 +64,13 @@ final class ConsoleOutput implements TrainingListener {
 
     /** {@code epoch  1.00  iteration    600  loss 0.7387  train acc 0.8959  test acc 0.8988     3.4 s}. */
     static String line(Evaluation e) {
+        return line(e, "test");
+    }
+
+    /** As {@link #line(Evaluation)}, naming the evaluated set {@code evaluated} ({@code val acc 0.9512}). */
+    static String line(Evaluation e, String evaluated) {
         return String.format(Locale.ROOT,
-                "epoch %5.2f  iteration %6d  loss %.4f  train acc %.4f  test acc %.4f  %6.1f s",
-                e.epoch(), e.iteration(), e.loss(), e.trainAccuracy(), e.testAccuracy(), e.seconds());
+                "epoch %5.2f  iteration %6d  loss %.4f  train acc %.4f  %s acc %.4f  %6.1f s",
+                e.epoch(), e.iteration(), e.loss(), e.trainAccuracy(), evaluated, e.testAccuracy(), e.seconds());
     }
 }

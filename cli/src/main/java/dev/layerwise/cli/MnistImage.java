@@ -3,11 +3,9 @@ package dev.layerwise.cli;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import dev.layerwise.data.ImageDecoder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * Turns an image file (PNG, JPEG, GIF, BMP; any size and colour) into what MNIST networks expect: 28×28 grey values
@@ -20,19 +18,17 @@ import javax.imageio.ImageIO;
 final class MnistImage {
     static final int SIZE = 28;
     private static final int BOX = 20;
+    /** Images at least twice this size a side are decoded subsampled to between two and four times it. */
+    private static final int DECODE_SIZE = 8 * SIZE;
 
     private MnistImage() {
     }
 
     /** The 784 pixels of {@code file}, row-major, in [0, 1]. */
     static float[] load(Path file, boolean invert) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such image: " + file);
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new IOException(file + ": not an image Java can read (PNG, JPEG, GIF or BMP)");
-        }
+        // The decoder refuses what is too large or damaged, naming the file; a large photo is decoded subsampled,
+        // still many times the digit's 20×20 box.
+        BufferedImage img = ImageDecoder.decode(file, DECODE_SIZE, DECODE_SIZE);
         int w = img.getWidth();
         int h = img.getHeight();
         float[] grey = new float[w * h];

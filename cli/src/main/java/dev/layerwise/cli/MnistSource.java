@@ -28,6 +28,11 @@ final class MnistSource {
             }
             return dataDir;
         }
+        return fetch(cacheDir, log);
+    }
+
+    /** MNIST's directory in {@code cacheDir} (null: the default cache), fetched first when missing. */
+    static Path fetch(Path cacheDir, Consumer<String> log) throws IOException {
         MnistFetcher fetcher = new MnistFetcher(cacheDir != null ? cacheDir : MnistFetcher.defaultCacheDir(),
                 line -> log.accept("layerwise: " + line));
         if (!fetcher.isCached()) {

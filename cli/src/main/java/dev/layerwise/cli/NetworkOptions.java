@@ -29,6 +29,9 @@ final class NetworkOptions {
     @Option(names = "--model", paramLabel = "NAME", hidden = true)
     String model;
 
+    /** Whether {@link #type} has settled {@link #arch}. */
+    private boolean resolved;
+
     @Option(names = "--hidden", paramLabel = "N[,N…]", converter = OptionTypes.Hidden.class,
             description = "Hidden layer sizes, comma-separated. Default: 50 for two-layer, 100,100,100,100 for mlp, "
                     + "100 for simple-convnet, 50 for deep-convnet.")
@@ -68,6 +71,10 @@ final class NetworkOptions {
      * when neither is given. Sets {@link #arch}.
      */
     NetworkType type(CommandSpec spec) {
+        if (resolved) {
+            return arch;
+        }
+        resolved = true;
         if (model != null) {
             if (arch != null) {
                 throw TrainCommand.usage(spec, "--model is the former name of --arch: give --arch only");

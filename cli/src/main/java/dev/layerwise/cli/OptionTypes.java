@@ -213,6 +213,88 @@ final class OptionTypes {
         }
     }
 
+    /** A fraction in (0, 1), for {@code --val-split}. */
+    static final class Fraction implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            return parsed("--val-split", () -> new dev.layerwise.data.ValidationSplit(number(value), 0).fraction());
+        }
+    }
+
+    /** How CSV features are normalised: {@code standardize}, {@code none} or a divisor ({@code 255}), checked. */
+    static final class Normalize implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.equals("standardize") || v.equals("none")) {
+                return v;
+            }
+            parsed("--normalize", () -> new dev.layerwise.data.DataContract.Normalization.Scale(number(value)));
+            return v;
+        }
+
+        /** The divisor the text means, or null for standardisation. */
+        static Double divisor(String normalize) {
+            return normalize == null || normalize.equals("standardize") ? null
+                    : normalize.equals("none") ? 1.0 : Double.parseDouble(normalize);
+        }
+    }
+
+    /** An image's height and width in pixels. */
+    record HeightWidth(int height, int width) {
+    }
+
+    /** An image size {@code H,W} (or one number for a square), each 1 to the decoder's limit. */
+    static final class ImageSize implements ITypeConverter<HeightWidth> {
+        @Override
+        public HeightWidth convert(String value) {
+            return parsed("--image-size", () -> {
+                String[] parts = value.split(",", -1);
+                if (parts.length > 2) {
+                    throw new IllegalArgumentException("expected H,W (height and width in pixels), got '" + value
+                            + "'");
+                }
+                int[] hw = new int[2];
+                for (int i = 0; i < 2; i++) {
+                    String part = parts[Math.min(i, parts.length - 1)].trim();
+                    try {
+                        hw[i] = Integer.parseInt(part);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("expected H,W (height and width in pixels), got '" + value
+                                + "'");
+                    }
+                    if (hw[i] < 1 || hw[i] > dev.layerwise.data.ImageDecoder.MAX_SIDE) {
+                        throw new IllegalArgumentException("sizes must be 1 to " + dev.layerwise.data.ImageDecoder
+                                .MAX_SIDE + " pixels, got '" + value + "'");
+                    }
+                }
+                return new HeightWidth(hw[0], hw[1]);
+            });
+        }
+    }
+
+    /** The channels of images: 1 (grey) or 3 (RGB). */
+    static final class Channels implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return parsed("--channels", () -> {
+                String v = value.trim();
+                if (!v.equals("1") && !v.equals("3")) {
+                    throw new IllegalArgumentException("expected 1 (grey) or 3 (RGB), got '" + value + "'");
+                }
+                return Integer.parseInt(v);
+            });
+        }
+    }
+
+    private static double number(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a number");
+        }
+    }
+
     /** What {@code parse} returns, or a usage error naming {@code option} with the parser's own message. */
     private static <T> T parsed(String option, Supplier<T> parse) {
         try {

@@ -136,6 +136,32 @@ final class ProgressBar implements TrainingListener {
         return bar.toString();
     }
 
+    /**
+     * A line for decoding images ({@code decoding images [████      ] 12,000/60,000}), redrawn in place at most ten
+     * times a second and cleared when the last image is done.
+     */
+    static dev.layerwise.data.ImageFolder.Progress decoding(PrintWriter out, boolean unicode) {
+        long[] last = {0};
+        return (done, total) -> {
+            long now = System.nanoTime();
+            if (done < total && now - last[0] < REDRAW_NANOS) {
+                return;
+            }
+            last[0] = now;
+            if (done >= total) {
+                out.print("\r\033[K");
+            } else {
+                StringBuilder bar = new StringBuilder();
+                int full = (int) ((long) done * WIDTH / Math.max(total, 1));
+                for (int i = 0; i < WIDTH; i++) {
+                    bar.append(i < full ? (unicode ? '█' : '=') : ' ');
+                }
+                out.print(String.format(Locale.ROOT, "\rdecoding images [%s] %,d/%,d", bar, done, total));
+            }
+            out.flush();
+        };
+    }
+
     static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)

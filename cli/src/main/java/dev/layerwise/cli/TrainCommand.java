@@ -1,13 +1,19 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.data.DataContract;
 import dev.layerwise.data.DataSet;
-import dev.layerwise.data.Mnist;
+import dev.layerwise.data.DataSource;
+import dev.layerwise.data.LabeledData;
+import dev.layerwise.io.FileFormatException;
+import dev.layerwise.model.Model;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.net.Network;
 import dev.layerwise.net.NetworkType;
 import dev.layerwise.plot.Charts;
+import dev.layerwise.tensor.Shapes;
 import dev.layerwise.train.CheckpointListener;
+import dev.layerwise.train.CheckpointSink;
 import dev.layerwise.train.Checkpoints;
 import dev.layerwise.train.EarlyStopping;
 import dev.layerwise.train.RunSettings;
@@ -81,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
-    MnistSource source;
+    DataOptions data;
 
     @Spec
     CommandSpec spec;
@@ -94,27 +100,41 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Plan plan = files.resume == null ? validate() : checkResume();
         startKernels();
-        Checkpoints.Run r = plan == null ? Checkpoints.resume(files.resume) : newRun(plan);
-        RunSettings s = r.settings();
-        Mnist.Data mnist = source.load(Mnist.Options.defaults().withDType(r.network().dtype()),
+        Checkpoints.Run r = plan == null ? Checkpoints.resume(files.resume) : null;
+        DataSource source = plan != null ? data.source(run.seed) : resumedSource(r.settings());
+        if (!quiet && progressBar()) {
+            data.progress = ProgressBar.decoding(spec.commandLine().getOut(), Terminal.unicode());
+        }
+        LabeledData d = data.load(source, plan != null ? run.dtype : r.network().dtype(),
                 spec.commandLine().getErr()::println);
-        DataSet train = s.trainSize() == null ? mnist.train() : mnist.train().head(s.trainSize());
+        if (plan != null) {
+            r = newRun(plan, d.contract(), source);
+        } else {
+            checkResumedContract(d.contract());
+        }
+        RunSettings s = r.settings();
+        DataSet train = s.trainSize() == null ? d.train() : d.train().head(s.trainSize());
         int total = run.length.steps(Math.max(train.size() / s.batchSize(), 1), s.iterations());
-        Trainer.Builder builder = s.trainer(r.network(), r.optimizer(), train, mnist.test(), total);
+        Trainer.Builder builder = s.trainer(r.network(), r.optimizer(), train, d.evaluation(), total);
         resumeAt(builder, r.position(), total);
         PrintWriter out = spec.commandLine().getOut();
         EarlyStopping stopper = run.earlyStopping == null ? null
                 : EarlyStopping.on(EarlyStopping.Metric.TEST_ACCURACY, run.earlyStopping);
         Path saveTo = files.saveTo();
         TrainingLog logger = files.log == null ? null : new TrainingLog(files.log);
-        listen(builder, quiet ? null : new ConsoleOutput(out, progressBar(), Terminal.unicode()), stopper,
+        String evaluated = d.validation() != null ? "val" : "test";
+        listen(builder, quiet ? null : new ConsoleOutput(out, progressBar(), Terminal.unicode(), evaluated), stopper,
                 saveTo == null || files.checkpointEvery == null ? null
-                        : CheckpointListener.everyIterations(files.checkpointEvery, Checkpoints.toFile(saveTo, s)),
+                        : CheckpointListener.everyIterations(files.checkpointEvery, toFile(saveTo, s, d.contract())),
                 logger);
         Trainer trainer = builder.build();
         if (!quiet) {
-            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), trainer),
-                    progressBar() ? Terminal.columns() : 0));
+            int columns = progressBar() ? Terminal.columns() : 0;
+            if (!isPlainMnist(source)) {
+                out.println(Terminal.wrap("data: " + d.description(), columns));
+            }
+            String noun = d.contract().kind() == DataContract.Kind.IMAGES ? "images" : "rows";
+            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), noun, trainer), columns));
             out.flush();
         }
         TrainingResult result;
@@ -125,9 +145,50 @@ final class TrainCommand implements Callable<Integer> {
                 logger.close();
             }
         }
-        write(trainer, result, s, saveTo);
-        finish(out, result, trainer, s, stopper, saveTo);
+        write(trainer, result, s, saveTo, d);
+        finish(out, result, trainer, s, stopper, saveTo, evaluated);
         return 0;
+    }
+
+    /** Whether the run trains on MNIST with its own test set, as every run did before other data could be read. */
+    private static boolean isPlainMnist(DataSource source) {
+        return source.kind() == DataSource.Kind.MNIST && source.validationSplit() == null;
+    }
+
+    /**
+     * The data source of a resumed run: the one it recorded (MNIST for runs that recorded none), or the one given on
+     * the command line, which must read the same data (for MNIST, any directory of MNIST's files).
+     */
+    private DataSource resumedSource(RunSettings settings) {
+        DataSource recorded = settings.data() != null ? settings.data() : DataSource.mnist();
+        if (!data.given() && data.valSplit == null) {
+            return recorded;
+        }
+        DataSource asked = data.source(settings.seed());
+        boolean mnist = asked.kind() == DataSource.Kind.MNIST && recorded.kind() == DataSource.Kind.MNIST;
+        boolean same = mnist ? DataOptions.same(new DataSource(asked.kind(), null, asked.options()),
+                new DataSource(recorded.kind(), null, recorded.options())) : DataOptions.same(asked, recorded);
+        if (!same) {
+            throw usage(spec, "the run in " + files.resume + " trained on " + DataOptions.describe(recorded)
+                    + "; resume it with the same data options, or with none to read that data again");
+        }
+        return asked;
+    }
+
+    /** Refuses to resume on data that now reads differently (another class set, other means) from the model's. */
+    private void checkResumedContract(DataContract now) throws IOException {
+        DataContract saved = Model.load(files.resume).contract();
+        if (saved != null && !saved.equals(now)) {
+            throw new FileFormatException(files.resume + ": the run's data has changed since it was saved (the model "
+                    + "expects " + Shapes.toString(saved.exampleShape()) + ", classes " + saved.classNames()
+                    + "; the data now gives " + Shapes.toString(now.exampleShape()) + ", classes " + now.classNames()
+                    + (saved.normalization().equals(now.normalization()) ? "" : ", other normalisation") + ")");
+        }
+    }
+
+    /** A checkpoint sink saving the model with its data contract and training state, atomically. */
+    private static CheckpointSink toFile(Path file, RunSettings s, DataContract contract) {
+        return c -> Model.of(c.network(), Checkpoints.capture(c, s)).withContract(contract).save(file);
     }
 
     /** Continues the run from {@code position}, if it is resumed, refusing a length it has already reached. */
@@ -142,12 +203,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Saves the model with its training state and draws the plot, as asked. */
-    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo) throws IOException {
+    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo, LabeledData d)
+            throws IOException {
         if (saveTo != null) {
-            Checkpoints.save(trainer, s, saveTo);
+            Model.of(trainer.network(), Checkpoints.capture(trainer, s)).withContract(d.contract()).save(saveTo);
         }
         if (files.plot != null) {
-            Charts.writePng(Charts.trainingCurves(s.model() + " on MNIST", result.losses(), result.evaluations()),
+            String on = s.data() == null || s.data().kind() == DataSource.Kind.MNIST ? "MNIST"
+                    : Path.of(s.data().path()).getFileName().toString();
+            Charts.writePng(Charts.trainingCurves(s.model() + " on " + on, result.losses(), result.evaluations()),
                     files.plot);
         }
     }
@@ -186,24 +250,30 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A new run from the options. */
-    private Checkpoints.Run newRun(Plan plan) {
+    private Checkpoints.Run newRun(Plan plan, DataContract contract, DataSource source) {
         NetworkType type = network.arch;
-        Network net = type.create(plan.choices(), new int[] {1, Mnist.ROWS, Mnist.COLS}, Mnist.CLASSES, run.dtype,
+        if (contract.kind() == DataContract.Kind.FEATURES && isConvNet(type)) {
+            throw usage(spec, "--arch " + type.name() + " is a convolutional net and needs images; the data ("
+                    + DataOptions.describe(source) + ") holds table features " + Shapes.toString(
+                    contract.exampleShape()) + ": use --arch two-layer or mlp");
+        }
+        Network net = type.create(plan.choices(), contract.exampleShape(), contract.classes(), run.dtype,
                 new Rng(run.seed));
         int steps = run.steps(type);
         RunSettings s = new RunSettings(net.architecture().name(), plan.optimizer(), plan.params(),
                 optimizer.lrSchedule, steps, run.batchSize, run.trainSize, run.evalSample(type), run.sampling.trainer,
-                run.seed, run.dtype, steps);
+                run.seed, run.dtype, steps).withData(source);
         return new Checkpoints.Run(net, s.newOptimizer(), s, null);
     }
 
     /** The lines after the run: early stopping, the files written, the final figures, the JSON summary. */
     private void finish(PrintWriter out, TrainingResult r, Trainer trainer, RunSettings s, EarlyStopping stopper,
-                        Path saveTo) {
+                        Path saveTo, String evaluated) {
+        String name = evaluated.equals("val") ? "validation" : "test";
         if (!quiet) {
             if (stopper != null && stopper.stoppedAt() != null) {
-                out.printf(Locale.ROOT, "early stopping: no better test accuracy for %d evaluations; best %.4f at "
-                        + "epoch %.2f%n", run.earlyStopping, stopper.best().testAccuracy(), stopper.best().epoch());
+                out.printf(Locale.ROOT, "early stopping: no better %s accuracy for %d evaluations; best %.4f at "
+                        + "epoch %.2f%n", name, run.earlyStopping, stopper.best().testAccuracy(), stopper.best().epoch());
             }
             for (Path written : new Path[] {saveTo, files.plot, files.log}) {
                 if (written != null) {
@@ -211,10 +281,11 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf(Locale.ROOT, "test accuracy %.4f, train accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n",
-                r.testAccuracy(), r.trainAccuracy(), r.iterations(), r.seconds(), r.samplesPerSecond());
+        out.printf(Locale.ROOT, "%s accuracy %.4f, train accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n",
+                name, r.testAccuracy(), r.trainAccuracy(), r.iterations(), r.seconds(), r.samplesPerSecond());
         if (json) {
-            out.println(TrainReport.summary(r, trainer, s, files.resume, saveTo));
+            Json summary = TrainReport.summary(r, trainer, s, files.resume, saveTo);
+            out.println(evaluated.equals("val") ? summary.put("evaluated_on", "validation") : summary);
         }
         out.flush();
     }
@@ -234,6 +305,11 @@ final class TrainCommand implements Callable<Integer> {
         return null;
     }
 
+    /** Whether {@code type} is a convolutional net, which takes images (C, H, W) only. */
+    static boolean isConvNet(NetworkType type) {
+        return type.name().contains("convnet");
+    }
+
     /** Checks the options that apply to new and resumed runs alike. */
     private void checkCommon() {
         run.checkLength(spec);
@@ -245,6 +321,12 @@ final class TrainCommand implements Callable<Integer> {
     Plan validate() {
         checkCommon();
         run.check(spec);
+        data.check(spec);
+        NetworkType type = network.type(spec);
+        if (data.isTable() && isConvNet(type)) {
+            throw usage(spec, "--arch " + type.name() + " is a convolutional net and needs images; --csv "
+                    + "gives table features: use --arch two-layer or mlp");
+        }
         NetworkType.Choices choices = network.choices(spec);
         return new Plan(choices, optimizer.name(network.arch), optimizer.params(network.arch, spec));
     }

@@ -23,13 +23,18 @@ final class TrainReport {
 
     /** E.g. {@code two-layer 784-50-10 (float32), SGD lr 0.1, batch 100, 10000 iterations (…), seed 7, …}. */
     static String header(Checkpoints.Run run, Path resumed, int trainImages, Trainer trainer) {
+        return header(run, resumed, trainImages, "images", trainer);
+    }
+
+    /** As above, naming the training examples {@code noun} ({@code rows} for a table). */
+    static String header(Checkpoints.Run run, Path resumed, int trainImages, String noun, Trainer trainer) {
         RunSettings s = run.settings();
         String from = run.position() == null ? "" : String.format(Locale.ROOT, "resuming %s at iteration %d, ",
                 resumed, run.position().iteration());
-        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d images), seed %s, "
+        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d %s), seed %s, "
                         + "%s kernels, %d thread%s", from, s.model(), network(run.network()),
                 optimizer(run.optimizer(), s), trainer.batchSize(), trainer.iterations(),
-                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, s.seed(),
+                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, noun, s.seed(),
                 KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
     }
 

@@ -44,7 +44,7 @@ class HostileFilesCliTest {
     void aCheckpointWithoutItsBatchSizeIsRefusedBeforeTheDataIsRead() throws Exception {
         Path data = CliTesting.tinyMnist(tmp, 40, 10);
         Path good = tmp.resolve("good.lw");
-        CliTesting.Run saved = CliTesting.run("train", "--data", data.toString(), "--model", "mlp", "--iterations",
+        CliTesting.Run saved = CliTesting.run("train", "--data", data.toString(), "--arch", "mlp", "--iterations",
                 "4", "--batch-size", "10", "--quiet", "--save", good.toString());
         assertEquals(0, saved.exit(), saved.err());
         ModelFile.Contents c = ModelFile.read(good);

@@ -130,6 +130,39 @@ public final class DataSet {
     }
 
     /**
+     * The examples at {@code indices}, in that order, with their labels: a copy (of the bytes, or of the tensor's
+     * rows), so that the parts of a split share nothing. Labels must be class indices.
+     */
+    public DataSet select(int[] indices) {
+        if (t.isOneHot()) {
+            throw new IllegalArgumentException("selecting examples needs class-index labels, not one-hot rows");
+        }
+        int[] all = t.indices();
+        int[] labels = new int[indices.length];
+        int[] s = shape.clone();
+        s[0] = indices.length;
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= size()) {
+                throw new IndexOutOfBoundsException("example " + indices[i] + " of a data set of " + size());
+            }
+            labels[i] = all[indices[i]];
+        }
+        if (bytes != null) {
+            byte[] picked = new byte[indices.length * features];
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(bytes, indices[i] * features, picked, i * features, features);
+            }
+            return new DataSet(null, Labels.of(labels), s, dtype, picked, divisor);
+        }
+        Tensor picked = Tensor.zeros(dtype, s);
+        Tensor flat = picked.reshape(indices.length, features);
+        for (int i = 0; i < indices.length; i++) {
+            copyExample(indices[i], flat, i);
+        }
+        return new DataSet(picked, Labels.of(labels));
+    }
+
+    /**
      * Copies example {@code example} into row {@code row} of {@code into}, a tensor of this data set's dtype whose rows
      * hold {@link #features()} values each (a mini-batch buffer).
      */

@@ -1,6 +1,7 @@
 package dev.layerwise.train;
 
 import dev.layerwise.data.DataSet;
+import dev.layerwise.data.DataSource;
 import dev.layerwise.io.FileFormatException;
 import dev.layerwise.net.Network;
 import dev.layerwise.optim.LearningRateSchedule;
@@ -29,10 +30,12 @@ import java.util.Objects;
  * @param seed            the seed of the network's initial weights; the trainer draws from {@code seed + 1}
  * @param dtype           the precision of the run
  * @param iterations      the run's length in steps as first asked
+ * @param data            where the run's data comes from, or null when not recorded (MNIST: runs saved before
+ *                        runs recorded their data were all MNIST runs)
  */
 public record RunSettings(String model, String optimizer, Map<String, Double> optimizerParams, String lrSchedule,
                           int scheduleSteps, int batchSize, Integer trainSize, int evalSample,
-                          Trainer.Sampling sampling, long seed, DType dtype, int iterations) {
+                          Trainer.Sampling sampling, long seed, DType dtype, int iterations, DataSource data) {
     public RunSettings {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
@@ -40,6 +43,20 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
         Objects.requireNonNull(lrSchedule, "lrSchedule");
         Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(dtype, "dtype");
+    }
+
+    /** Settings of a run whose data is not recorded. */
+    public RunSettings(String model, String optimizer, Map<String, Double> optimizerParams, String lrSchedule,
+                       int scheduleSteps, int batchSize, Integer trainSize, int evalSample, Trainer.Sampling sampling,
+                       long seed, DType dtype, int iterations) {
+        this(model, optimizer, optimizerParams, lrSchedule, scheduleSteps, batchSize, trainSize, evalSample, sampling,
+                seed, dtype, iterations, null);
+    }
+
+    /** These settings with the run's data source recorded. */
+    public RunSettings withData(DataSource source) {
+        return new RunSettings(model, optimizer, optimizerParams, lrSchedule, scheduleSteps, batchSize, trainSize,
+                evalSample, sampling, seed, dtype, iterations, source);
     }
 
     /** A new optimizer of these settings, its schedule spanning {@link #scheduleSteps()}. */
@@ -68,6 +85,9 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
         s.put("seed", seed);
         s.put("dtype", dtype.label());
         s.put("iterations", iterations);
+        if (data != null) {
+            s.put("data", data.toMap());
+        }
         return s;
     }
 
@@ -117,7 +137,8 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
-        return settings;
+        return s.containsKey("data") ? settings.withData(DataSource.fromMap(s.get("data"), "the run's settings"))
+                : settings;
     }
 
     private static FileFormatException bad(String what) {
