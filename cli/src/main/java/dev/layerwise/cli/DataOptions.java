@@ -94,9 +94,10 @@ final class DataOptions {
     Double valSplit;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
+            // The default path is not spelled out: picocli would break it across lines after "~/.".
             description = "Where fetched MNIST files are kept (default: $" + MnistFetcher.CACHE_ENV
-                    + "/mnist, else ~/.cache/layerwise/mnist); with --images, where decoded images are kept "
-                    + "(default: images beside mnist).")
+                    + "/mnist, else mnist in .cache/layerwise in the home directory); with --images, where decoded "
+                    + "images are kept (default: images beside mnist).")
     Path cacheDir;
 
     /** Whether a source option is given: else the data is MNIST from the cache (or a resumed run's own). */
