@@ -79,6 +79,8 @@ final class OnnxImporter {
 
     /** One layer read from the graph. */
     private sealed interface Step {
+        /** The name of the node the step was read from. */
+        String node();
     }
 
     private record Dense(String node, Tensor W, Tensor b) implements Step {
@@ -519,8 +521,8 @@ final class OnnxImporter {
             }
         }
         float epsilon = floatAttr(node, "epsilon", 1e-5f, where);
-        float book = (float) BatchNormalization.EPSILON;
-        if (dtype == DType.FLOAT32 ? epsilon != book : (double) epsilon != BatchNormalization.EPSILON) {
+        // ONNX's ε is a float32 attribute: the book's 1e-6 is written, and read back, rounded to float32.
+        if (epsilon != (float) BatchNormalization.EPSILON) {
             // (x − μ)/√(σ² + ε) is the same with σ² + ε − ε_book as the variance and the book's ε.
             double shift = (double) epsilon - BatchNormalization.EPSILON;
             for (int i = 0; i < d; i++) {
@@ -754,15 +756,12 @@ final class OnnxImporter {
 
     /** The same step with another node's name, to compare two dropout layers by kind and ratio alone. */
     private static Step withNode(Step s, Step like) {
-        String node = name(like);
+        String node = like.node();
         return s instanceof Scale ? new Scale(node, ((Scale) s).scale()) : new Drop(node, ((Drop) s).ratio());
     }
 
     private static String name(Step s) {
-        String node = s instanceof Dense ? ((Dense) s).node() : s instanceof Conv ? ((Conv) s).node()
-                : s instanceof Pool ? ((Pool) s).node() : s instanceof Act ? ((Act) s).node()
-                : s instanceof Norm ? ((Norm) s).node() : s instanceof Scale ? ((Scale) s).node() : ((Drop) s).node();
-        return "node '" + node + "'";
+        return "node '" + s.node() + "'";
     }
 
     private boolean is(int i, Class<? extends Step> kind) {
