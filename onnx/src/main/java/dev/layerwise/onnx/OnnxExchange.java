@@ -11,6 +11,13 @@ import java.nio.file.Path;
  * {@link OnnxExporter} writes, {@link OnnxImporter} reads.
  */
 public final class OnnxExchange implements ModelExchange {
+    /** The opset written when none is asked for. */
+    public static final int DEFAULT_OPSET = OnnxExporter.DEFAULT_OPSET;
+    /** The lowest opset written. */
+    public static final int MIN_OPSET = OnnxExporter.MIN_OPSET;
+    /** The highest opset written. */
+    public static final int MAX_OPSET = OnnxExporter.MAX_OPSET;
+
     @Override
     public String format() {
         return "onnx";
