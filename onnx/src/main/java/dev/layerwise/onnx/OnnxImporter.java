@@ -155,13 +155,18 @@ final class OnnxImporter {
             m = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new FileFormatException(file + ": not an ONNX model: its protobuf does not parse ("
-                    + e.getMessage() + ")");
+                    + oneLine(e.getMessage()) + ")");
         }
         try {
             return new OnnxImporter(m).toModel();
         } catch (OnnxReadException e) {
-            throw new FileFormatException(file + ": " + e.getMessage());
+            throw new FileFormatException(file + ": " + oneLine(e.getMessage()));
         }
+    }
+
+    /** A message on one line: any line break from a quoted value (a tensor's name, metadata) shown as a space. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("[\\r\\n]+", " ");
     }
 
     private Model toModel() throws OnnxReadException {
@@ -191,7 +196,7 @@ final class OnnxImporter {
                     + "; Layerwise's networks take one");
         }
         ValueInfoProto in = inputs.get(0);
-        String where = "input '" + in.getName() + "'";
+        String where = "input '" + q(in.getName()) + "'";
         if (!in.getType().hasTensorType()) {
             throw new OnnxReadException(where + " is not a tensor");
         }
@@ -241,7 +246,7 @@ final class OnnxImporter {
         produced.add(current);
         for (NodeProto node : graph.getNodeList()) {
             String op = node.getOpType();
-            String where = "node '" + node.getName() + "' (" + op + ")";
+            String where = "node '" + q(node.getName()) + "' (" + q(op) + ")";
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
                 throw unsupported(node);
             }
@@ -260,8 +265,9 @@ final class OnnxImporter {
                         + "node");
             }
             if (!data.equals(List.of(current))) {
-                throw new OnnxReadException(where + " takes " + data + ", not just the output '" + current
-                        + "' of the node before it: Layerwise's networks are one chain of layers");
+                throw new OnnxReadException(where + " takes " + data.stream().map(d -> "'" + q(d) + "'").toList()
+                        + ", not just the output '" + q(current) + "' of the node before it: Layerwise's networks "
+                        + "are one chain of layers");
             }
             if (node.getOutputCount() < 1 || node.getOutput(0).isEmpty()) {
                 throw new OnnxReadException(where + " has no output");
@@ -297,7 +303,7 @@ final class OnnxImporter {
             }
             current = node.getOutput(0);
             if (!produced.add(current)) {
-                throw new OnnxReadException(where + " writes '" + current + "' a second time");
+                throw new OnnxReadException(where + " writes '" + q(current) + "' a second time");
             }
         }
         if (steps.isEmpty()) {
@@ -309,8 +315,8 @@ final class OnnxImporter {
         Set<String> allowed = new HashSet<>(Arrays.asList(logits, current));
         for (ValueInfoProto out : graph.getOutputList()) {
             if (!allowed.contains(out.getName())) {
-                throw new OnnxReadException("graph output '" + out.getName() + "' is neither the scores '" + logits
-                        + "' nor the probabilities of the last node");
+                throw new OnnxReadException("graph output '" + q(out.getName()) + "' is neither the scores '"
+                        + q(logits) + "' nor the probabilities of the last node");
             }
         }
         if (graph.getOutputCount() == 0) {
@@ -320,7 +326,7 @@ final class OnnxImporter {
 
     private OnnxReadException unsupported(NodeProto node) {
         String op = node.getDomain().isEmpty() ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-        return new OnnxReadException("node '" + node.getName() + "' has operator " + op + ", which Layerwise does "
+        return new OnnxReadException("node '" + q(node.getName()) + "' has operator " + q(op) + ", which Layerwise does "
                 + "not read (it reads " + String.join(", ", SUPPORTED) + ")");
     }
 
@@ -338,7 +344,7 @@ final class OnnxImporter {
             case "value_int" -> t.setDataType(OnnxTensors.INT64).addInt64Data(a.getI());
             case "value_ints" -> t.setDataType(OnnxTensors.INT64).addDims(a.getIntsCount())
                     .addAllInt64Data(a.getIntsList());
-            default -> throw new OnnxReadException(where + " has a value of kind '" + a.getName()
+            default -> throw new OnnxReadException(where + " has a value of kind '" + q(a.getName())
                     + "'; Layerwise reads value, value_float(s) and value_int(s)");
         }
         constants.put(node.getOutput(0), t.build());
@@ -355,9 +361,10 @@ final class OnnxImporter {
         }
         TensorProto t = constants.get(node.getInput(i));
         if (t == null) {
-            throw new OnnxReadException(where + ": its " + what + " '" + node.getInput(i) + "' is not a constant");
+            throw new OnnxReadException(where + ": its " + what + " '" + q(node.getInput(i))
+                    + "' is not a constant");
         }
-        return OnnxTensors.read(t, where + ": " + what + " '" + node.getInput(i) + "'");
+        return OnnxTensors.read(t, where + ": " + what + " '" + q(node.getInput(i)) + "'");
     }
 
     /** A constant input holding parameters, as a tensor of the model's dtype. */
@@ -577,7 +584,7 @@ final class OnnxImporter {
     private static void checkAutoPad(NodeProto node, int pad, String where) throws OnnxReadException {
         String autoPad = stringAttr(node, "auto_pad", "NOTSET", where);
         if (!autoPad.equals("NOTSET") && !(autoPad.equals("VALID") && pad == 0)) {
-            throw new OnnxReadException(where + " has auto_pad " + autoPad + "; Layerwise reads explicit pads");
+            throw new OnnxReadException(where + " has auto_pad " + q(autoPad) + "; Layerwise reads explicit pads");
         }
     }
 
@@ -761,7 +768,24 @@ final class OnnxImporter {
     }
 
     private static String name(Step s) {
-        return "node '" + s.node() + "'";
+        return "node '" + q(s.node()) + "'";
+    }
+
+    /**
+     * A name from the file as messages quote it: control characters escaped and long names cut, so that an error
+     * stays one readable line whatever the file holds.
+     */
+    static String q(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length() && sb.length() < 80; i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.length() < 80 ? sb.toString() : sb + "…";
     }
 
     private boolean is(int i, Class<? extends Step> kind) {
@@ -912,7 +936,7 @@ final class OnnxImporter {
             if (!(parsed instanceof List<?> l) || l.size() != classes || !l.stream().allMatch(o -> o instanceof String)
                     || new HashSet<>(l).size() != classes) {
                 throw new OnnxReadException("metadata '" + OnnxExporter.META_CLASS_NAMES + "' must list " + classes
-                        + " different names, got " + given);
+                        + " different names, got " + q(given));
             }
             names = l.stream().map(String.class::cast).toList();
         }
@@ -1034,7 +1058,7 @@ final class OnnxImporter {
     private static String names(List<ValueInfoProto> values) {
         List<String> names = new ArrayList<>();
         for (ValueInfoProto v : values) {
-            names.add("'" + v.getName() + "'");
+            names.add("'" + q(v.getName()) + "'");
         }
         return names.toString();
     }

@@ -65,7 +65,7 @@ final class OnnxTensors {
         }
 
         String describe() {
-            return "'" + name + "' " + typeName(type) + Shapes.toString(shape);
+            return "'" + OnnxImporter.q(name) + "' " + typeName(type) + Shapes.toString(shape);
         }
     }
 
