@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an {@link OutOfMemoryError} or a hang.
  */
 class OnnxFuzzTest {
-    private static final int MUTANTS_PER_MODEL = 800;
+    private static final int MUTANTS_PER_MODEL = 600;
 
     @TempDir
     Path dir;
