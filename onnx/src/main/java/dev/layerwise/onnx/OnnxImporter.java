@@ -152,6 +152,8 @@ final class OnnxImporter {
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setRecursionLimit(MAX_NESTING);
+            // Tensors' raw data stay views of the file's bytes rather than copies of them.
+            in.enableAliasing(true);
             m = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             throw new FileFormatException(file + ": not an ONNX model: its protobuf does not parse ("
