@@ -7,13 +7,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code layerwise import --arch NAME --params FILE.npz --out MODEL.lw}: a model file from foreign parameters. */
+/**
+ * {@code layerwise import (--onnx FILE.onnx | --arch NAME --params FILE.npz) --out MODEL.lw}: a model file from a model
+ * or parameters made elsewhere.
+ */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build a model file from parameters trained elsewhere (.npz, book names).",
-            "For example from the book's Python code and numpy.savez(**network.params)."})
+        description = {"Build a model file from an ONNX model (PyTorch's or Layerwise's export of the",
+            "book's networks) or from parameters trained elsewhere (.npz, book names),",
+            "for example from the book's Python code and numpy.savez(**network.params)."})
 final class ImportCommand implements Callable<Integer> {
+    @Option(names = "--onnx", paramLabel = "FILE.onnx",
+            description = "An ONNX model whose graph is one of Layerwise's networks.")
+    Path onnx;
+
     @Mixin
     ModelSource source;
 
@@ -25,7 +34,14 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model m = source.load();
+        if (onnx != null && (source.model != null || source.arch != null || source.params != null)) {
+            throw new ParameterException(spec.commandLine(), "give --onnx, or --arch with --params, not both");
+        }
+        if (onnx == null && source.model == null && source.arch == null && source.params == null) {
+            throw new ParameterException(spec.commandLine(), "give --onnx FILE.onnx, or --arch NAME with --params "
+                    + "FILE.npz");
+        }
+        Model m = onnx != null ? Model.importOnnx(onnx) : source.load();
         m.save(out);
         spec.commandLine().getOut().println("wrote " + out + ": " + m.network().architecture().name() + " "
                 + m.network().architecture().config() + ", " + m.network().dtype() + ", "

@@ -277,6 +277,8 @@ public record DataContract(Kind kind, int[] exampleShape, List<String> className
                 throw new FileFormatException(where + ": 'image_fit' is " + m.get("image_fit")
                         + ", expected resize or mnist-digit");
             }
+        } else if (kind == Kind.IMAGES) {
+            throw new FileFormatException(where + ": images need an 'image_fit' (resize or mnist-digit)");
         }
         if (!(m.get("normalization") instanceof Map<?, ?> n)) {
             throw new FileFormatException(where + ": 'normalization' is missing or not an object");

@@ -158,6 +158,11 @@ public final class BatchNormalization implements Layer {
         return runningVar;
     }
 
+    /** The ε added to the variance: the book's {@link #EPSILON}. */
+    public double epsilon() {
+        return EPSILON;
+    }
+
     public double momentum() {
         return momentum;
     }

@@ -174,6 +174,14 @@ public final class Convolution implements Layer {
         return List.of(weight, bias);
     }
 
+    public int stride() {
+        return stride;
+    }
+
+    public int pad() {
+        return pad;
+    }
+
     /** E.g. {@code Convolution(W (30, 1, 5, 5), stride 1, pad 0)}. */
     @Override
     public String toString() {

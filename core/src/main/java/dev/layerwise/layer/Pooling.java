@@ -119,6 +119,22 @@ public final class Pooling implements Layer {
         return argMax;
     }
 
+    public int poolH() {
+        return poolH;
+    }
+
+    public int poolW() {
+        return poolW;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int pad() {
+        return pad;
+    }
+
     /** E.g. {@code Pooling(2×2, stride 2, pad 0)}. */
     @Override
     public String toString() {

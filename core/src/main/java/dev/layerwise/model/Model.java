@@ -137,6 +137,35 @@ public final class Model {
         ModelFile.write(file, header, entries);
     }
 
+    /** The module that reads and writes ONNX, found through {@link ModelExchange}. */
+    static final String ONNX_MODULE = "layerwise-onnx";
+
+    /**
+     * Writes the model as ONNX at the exporter's default opset, for ONNX Runtime and other tools: input
+     * {@code input} (N, …), outputs {@code logits} and {@code probabilities}, the book's semantics kept (see the
+     * module {@code layerwise-onnx}).
+     *
+     * @throws UnsupportedOperationException when the module {@code layerwise-onnx} is not on the class path
+     */
+    public void exportOnnx(Path file) throws IOException {
+        exportOnnx(file, 0);
+    }
+
+    /** {@link #exportOnnx(Path)} at the given opset (0: the exporter's default). */
+    public void exportOnnx(Path file, int opset) throws IOException {
+        ModelExchange.find("onnx", ONNX_MODULE).write(this, file, opset);
+    }
+
+    /**
+     * Reads an ONNX model whose graph is one of Layerwise's networks (as Layerwise or another tool wrote it).
+     *
+     * @throws FileFormatException naming the file and the node that cannot be read or mapped
+     * @throws UnsupportedOperationException when the module {@code layerwise-onnx} is not on the class path
+     */
+    public static Model importOnnx(Path file) throws IOException {
+        return ModelExchange.find("onnx", ONNX_MODULE).read(file);
+    }
+
     /**
      * Loads a model saved by {@link #save}.
      *

@@ -54,6 +54,10 @@ class DataContractTest {
         n.put("normalization", Map.of("kind", "standardize", "mean", List.of(0, 0, 0, 0), "std", List.of(1, 1, 0, 1)));
         e = assertThrows(FileFormatException.class, () -> DataContract.fromMap(n, "m.lw"));
         assertTrue(e.getMessage().contains("feature 2: mean 0.0, std 0.0"), e.getMessage());
+        Map<String, Object> f = DataContract.mnist().toMap();
+        f.remove("image_fit");
+        e = assertThrows(FileFormatException.class, () -> DataContract.fromMap(f, "m.lw"));
+        assertEquals("m.lw: header field 'data': images need an 'image_fit' (resize or mnist-digit)", e.getMessage());
     }
 
     @Test
