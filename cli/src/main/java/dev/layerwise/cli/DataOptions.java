@@ -256,7 +256,4 @@ final class DataOptions {
     private static String absolute(Path p) {
         return p.toAbsolutePath().normalize().toString();
     }
-
-    /** The names of the source options, for messages. */
-    static final List<String> SOURCE_OPTIONS = List.of("--data", "--idx", "--npz", "--csv", "--images");
 }

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a model: accuracy, precision, recall, confusion matrix.",
-            "On MNIST's test set by default; on a data source's test set (or all of it without one),",
-            "or on every row of --csv FILE (with --label COLUMN).",
+            "On MNIST's test set by default; on a data source's test set (or all of it",
+            "without one), or on every row of --csv FILE (with --label COLUMN).",
             "The model comes from --model FILE.lw or --arch NAME --params FILE.npz."})
 final class EvalCommand implements Callable<Integer> {
     @Mixin

@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Classify image files (PNG, JPEG, …; any size and colour) with a model.",
-            "A model trained with --images reads them as in training (resized to its size, grey",
-            "or RGB). A model of MNIST's digits converts them to 28×28 grey, white digit on black",
-            "(MNIST's polarity); use --invert for a dark digit on a light background.",
-            "For a model trained with --csv: classify the rows of --csv FILE (same feature columns;",
-            "a label column may be there and is ignored)."})
+            "A model trained with --images reads them as in training (resized to its",
+            "size, grey or RGB). A model of MNIST's digits converts them to 28×28 grey,",
+            "white digit on black (MNIST's polarity); use --invert for a dark digit on",
+            "a light background.",
+            "For a model trained with --csv: classify the rows of --csv FILE",
+            "(same feature columns; a label column may be there and is ignored)."})
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelSource source;

@@ -352,7 +352,7 @@ class DocsTest {
                 }
             }
         }
-        assertEquals(8, sources.size(), "one Java example per chapter");
+        assertEquals(9, sources.size(), "one Java example per chapter, and one on the data formats page");
         StringWriter out = new StringWriter();
         boolean ok = javac.getTask(out, null, null, List.of("-d", tmp.toString(), "-proc:none", "-classpath",
                 String.join(File.pathSeparator, classPath())), null, sources).call();

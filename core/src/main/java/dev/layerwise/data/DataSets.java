@@ -247,6 +247,12 @@ public final class DataSets {
         }
     }
 
+    /**
+     * The most classes an integer-labelled source may have: labels are class indices, and a network has an output per
+     * class, so a label far beyond this is an identifier, not a class.
+     */
+    public static final int MAX_CLASSES = 1 << 16;
+
     /** Class names and indices made from label cells. */
     static final class Labeling {
         private Labeling() {
@@ -302,8 +308,9 @@ public final class DataSets {
             int max = -1;
             int distinct = 0;
             for (int t : train) {
-                if (t < 0) {
-                    throw new FileFormatException(trainWhat + ": negative label " + t);
+                if (t < 0 || t >= MAX_CLASSES) {
+                    throw new FileFormatException(trainWhat + ": label " + t + " is not a class index (0 to "
+                            + (MAX_CLASSES - 1) + ")");
                 }
                 if (t >= seen.length) {
                     seen = java.util.Arrays.copyOf(seen, Math.max(t + 1, 2 * seen.length));

@@ -37,9 +37,4 @@ public record LabeledData(DataSet train, DataSet validation, DataSet test, DataC
     public String evaluationName() {
         return validation != null ? "validation" : test != null ? "test" : "none";
     }
-
-    /** The same data with {@code train} cut to its first {@code n} examples (the book's overfitting runs). */
-    public LabeledData withTrainHead(int n) {
-        return new LabeledData(train.head(n), validation, test, contract, description);
-    }
 }

@@ -136,6 +136,14 @@ final class NpzData {
         shape[0] = n;
         System.arraycopy(example, 0, shape, 1, example.length);
         boolean bytes = "|u1".equals(array.descr());
+        long need = (long) array.size() * (Double.BYTES + (channelsLast ? Double.BYTES : 0)
+                + (bytes ? 1 : dtype == DType.FLOAT32 ? Float.BYTES : Double.BYTES));
+        long heap = Runtime.getRuntime().maxMemory();
+        if (need > heap / 2) {
+            throw new FileFormatException(String.format(java.util.Locale.ROOT, "%s of %s needs about %,d MB to "
+                    + "convert, more than half the Java heap (at most %,d MB); give it more, e.g. JAVA_OPTS=-Xmx%dg",
+                    where, Shapes.toString(s), need >> 20, heap >> 20, Math.max(2, (4 * need >> 30) + 1)));
+        }
         double[] values = array.toDoubleArray();
         if (channelsLast) {
             values = toChannelsFirst(values, n, s[1], s[2], s[3]);

@@ -182,6 +182,12 @@ class DataSetsTest {
         e = assertThrows(FileFormatException.class, () -> DataSets.npz(m, DataSets.Options.defaults()));
         assertEquals(m + ": y_test: label 2 (example 0) never occurs in the training labels", e.getMessage());
 
+        a.put("y_train", NpyArray.ofInts(new int[] {0, 1, 2_000_000_000}, 3));
+        Path big = npz(a);
+        e = assertThrows(FileFormatException.class, () -> DataSets.npz(big, DataSets.Options.defaults()));
+        assertEquals(big + ": y_train: label 2000000000 is not a class index (0 to 65535)", e.getMessage());
+
+        a.put("y_train", NpyArray.ofInts(new int[] {0, 1, 1}, 3));
         a.put("y_test", NpyArray.ofInts(new int[] {1}, 1));
         a.put("x_train", NpyArray.ofDoubles(new double[] {0, 1, Double.NaN, 3, 4, 5}, 3, 2));
         Path nan = npz(a);
