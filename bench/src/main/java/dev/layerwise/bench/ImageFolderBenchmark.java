@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * is a second run's start, which lists and stats the files, hashes their names, sizes and times, and reads the
  * cache. Images per second: 60,000 divided by the time of one operation.
  *
- * <p>The export takes about a minute and is kept between runs under {@code target/}; MNIST comes from the usual cache
+ * <p>The export is made once and kept between runs under {@code target/}; MNIST comes from the usual cache
  * (fetched when missing).
  */
 @BenchmarkMode(Mode.SingleShotTime)

@@ -2,19 +2,25 @@ package dev.layerwise.data;
 
 import dev.layerwise.io.FileFormatException;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -44,7 +50,7 @@ public final class ImageDecoder {
     /** The most pixels an image may have (2^26, 64 Mpx: 256 MB as 32-bit pixels). */
     public static final long MAX_PIXELS = 1L << 26;
     /** File name endings read as images, lower case. */
-    public static final java.util.List<String> EXTENSIONS = java.util.List.of("png", "jpg", "jpeg", "gif", "bmp");
+    public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "gif", "bmp");
 
     /** Files up to this size are read into memory before decoding. */
     private static final long IN_MEMORY_BYTES = 1 << 22;
@@ -262,7 +268,7 @@ public final class ImageDecoder {
             Raster raster = img.getRaster();
             int bands = raster.getNumBands();
             boolean direct = img.getColorModel().getNumColorComponents() == 1
-                    && !(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+                    && !(img.getColorModel() instanceof IndexColorModel)
                     && (bands == 1 || bands == 2);
             if (direct) {
                 // The stored grey values: going through getRGB would convert a linear grey colour space to sRGB.
@@ -299,7 +305,7 @@ public final class ImageDecoder {
 
     /**
      * Opens {@code file}, finds a reader for it, and reads and checks its header; tells whether it is grey only when
-     * {@code colour} asks (else {@link Header#grey()} is false), which costs a small image a fifth of its decoding.
+     * {@code colour} asks (else {@link Header#grey()} is false), since a PNG reader reads up to the pixel data to tell.
      */
     private static Opened open(Path file, boolean colour) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -310,7 +316,7 @@ public final class ImageDecoder {
             throw new FileFormatException(file + ": empty file, not an image");
         }
         // A small file is read whole: ImageIO's file stream asks the system for each few bytes a reader reads, which
-        // costs small images several times their decoding.
+        // for a small image costs more than decoding it.
         ImageInputStream in = size <= IN_MEMORY_BYTES
                 ? new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))
                 : ImageIO.createImageInputStream(file.toFile());
@@ -350,9 +356,9 @@ public final class ImageDecoder {
             if (colour) {
                 try {
                     // After the size check: a reader may read past the header to tell the type (PNG: to the data).
-                    javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+                    ImageTypeSpecifier type = reader.getRawImageType(0);
                     grey = type != null && type.getColorModel().getNumColorComponents() == 1
-                            && !(type.getColorModel() instanceof java.awt.image.IndexColorModel);
+                            && !(type.getColorModel() instanceof IndexColorModel);
                 } catch (IOException | RuntimeException e) {
                     throw corrupt(file, format, e);
                 }
@@ -372,8 +378,8 @@ public final class ImageDecoder {
      * such a file without a word and leaves the missing rows black.
      */
     private static void checkBmpLength(Path file, long size, int w, int h) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(34).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+        ByteBuffer b = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
             while (b.hasRemaining() && ch.read(b) > 0) {
                 // until the headers' fields below are read, or the file ends
             }

@@ -26,8 +26,6 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,7 +185,7 @@ public final class ImageFolder {
     }
 
     /** The files of one split, in order, with their class indices, sizes and modification times. */
-    private record Listing(List<Path> files, int[] labels, long[] sizes, long[] times) {
+    private record Listing(List<Path> files, List<String> names, int[] labels, long[] sizes, long[] times) {
     }
 
     /**
@@ -220,7 +218,7 @@ public final class ImageFolder {
                         + classes);
             }
         }
-        Listing train = list(top, folders, classes);
+        Listing train = list(dir, top, folders, classes);
         Listing test = null;
         if (split && Files.isDirectory(testDir)) {
             List<String> testClasses = classFolders(testDir);
@@ -234,7 +232,7 @@ public final class ImageFolder {
             if (testClasses.isEmpty()) {
                 throw new FileFormatException(noClasses(testDir));
             }
-            test = list(testDir, testClasses, classes);
+            test = list(dir, testDir, testClasses, classes);
         }
         byte[] key = cacheKey(dir, options, classes, train, test);
         Path cacheFile = options.cacheDir() == null ? null
@@ -303,33 +301,40 @@ public final class ImageFolder {
         return names;
     }
 
+    /** An image file found by the walk: its path, its path below the class folder, its size and time. */
+    private record Found(Path file, String name, long size, long time) {
+    }
+
     /**
-     * The images of each class folder of {@code dir} in order, labelled by their index in {@code classes}: walked once,
-     * each file's size and time taken from the walk, since a second start of a large folder is mostly this walk.
+     * The images of each class folder of {@code dir} in order, labelled by their index in {@code classes}, named by
+     * their paths below {@code root}: walked once, each file's size and time taken from the walk, sorted by name
+     * strings, since a second start of a large folder is mostly this walk.
      */
-    private static Listing list(Path dir, List<String> folders, List<String> classes) throws IOException {
+    private static Listing list(Path root, Path dir, List<String> folders, List<String> classes) throws IOException {
         List<Path> files = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<long[]> stats = new ArrayList<>();
+        int rootLength = root.toString().length() + 1;
         for (String folder : folders) {
             Path classDir = dir.resolve(folder);
-            TreeMap<Path, long[]> images = new TreeMap<>();
-            Files.walkFileTree(classDir, EnumSet.of(FileVisitOption.FOLLOW_LINKS),
-                    Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            int classLength = classDir.toString().length() + 1;
+            List<Found> images = new ArrayList<>();
+            Files.walkFileTree(classDir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
                         @Override
-                        public FileVisitResult preVisitDirectory(Path d,
-                                BasicFileAttributes a) {
+                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
                             return !d.equals(classDir) && d.getFileName().toString().startsWith(".")
-                                    ? FileVisitResult.SKIP_SUBTREE
-                                    : FileVisitResult.CONTINUE;
+                                    ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                         }
 
                         @Override
-                        public FileVisitResult visitFile(Path f,
-                                BasicFileAttributes a) {
+                        public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                             if (a.isRegularFile() && !f.getFileName().toString().startsWith(".")
                                     && ImageDecoder.isImageName(f)) {
-                                images.put(f, new long[] {a.size(), a.lastModifiedTime().toMillis()});
+                                // The walk's paths begin with the class folder's, as it resolves each from it.
+                                images.add(new Found(f, f.toString().substring(classLength), a.size(),
+                                        a.lastModifiedTime().toMillis()));
                             }
                             return FileVisitResult.CONTINUE;
                         }
@@ -338,11 +343,13 @@ public final class ImageFolder {
                 throw new FileFormatException(classDir + ": class folder holds no images (.png, .jpg, .jpeg, .gif,"
                         + " .bmp)");
             }
+            images.sort(java.util.Comparator.comparing(Found::name));
             int label = classes.indexOf(folder);
-            for (Map.Entry<Path, long[]> e : images.entrySet()) {
-                files.add(e.getKey());
+            for (Found f : images) {
+                files.add(f.file());
+                names.add(f.file().toString().substring(rootLength));
                 labels.add(label);
-                stats.add(e.getValue());
+                stats.add(new long[] {f.size(), f.time()});
             }
         }
         int n = files.size();
@@ -352,7 +359,7 @@ public final class ImageFolder {
             sizes[i] = stats.get(i)[0];
             times[i] = stats.get(i)[1];
         }
-        return new Listing(files, labels.stream().mapToInt(Integer::intValue).toArray(), sizes, times);
+        return new Listing(files, names, labels.stream().mapToInt(Integer::intValue).toArray(), sizes, times);
     }
 
     /**
@@ -520,7 +527,7 @@ public final class ImageFolder {
         for (Listing l : test == null ? List.of(train) : List.of(train, test)) {
             sb.append("split ").append(l.files().size()).append('\n');
             for (int i = 0; i < l.files().size(); i++) {
-                sb.append(dir.relativize(l.files().get(i))).append('\0').append(l.sizes()[i]).append('\0')
+                sb.append(l.names().get(i)).append('\0').append(l.sizes()[i]).append('\0')
                         .append(l.times()[i]).append('\0').append(l.labels()[i]).append('\n');
                 if (sb.length() > 1 << 16) {
                     md.update(sb.toString().getBytes(StandardCharsets.UTF_8));
