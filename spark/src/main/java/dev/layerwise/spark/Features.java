@@ -10,7 +10,8 @@ import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Reads one row's features (an array column of numbers or a Spark ML {@link Vector}) into a row of a batch tensor,
+ * Reads one row's features (an array column of numbers, a Spark ML {@link Vector}, or a binary column of unsigned
+ * bytes such as pixels) into a row of a batch tensor,
  * preprocessed as the model's {@link DataContract} says: {@code value / divisor} computed in the model's dtype (as
  * training read its data), or {@code (value − mean) / std} per feature.
  */
@@ -51,12 +52,17 @@ final class Features implements Serializable {
         return features;
     }
 
+    /** ", row N", or nothing when the row has no number (a SQL function sees one value at a time). */
+    private static String where(long rowNumber) {
+        return rowNumber < 0 ? "" : ", row " + rowNumber;
+    }
+
     private double[] numbers(java.util.List<?> list, long rowNumber) {
         double[] values = new double[list.size()];
         for (int j = 0; j < values.length; j++) {
             Object o = list.get(j);
             if (!(o instanceof Number n)) {
-                throw new IllegalArgumentException("column '" + column + "', row " + rowNumber + ", element " + j
+                throw new IllegalArgumentException("column '" + column + "'" + where(rowNumber) + ", element " + j
                         + ": expected a number, got " + (o == null ? "null" : o));
             }
             values[j] = n.doubleValue();
@@ -67,7 +73,7 @@ final class Features implements Serializable {
     /** Writes the features of {@code row} (field {@code index}) into row {@code at} of {@code x}. */
     void read(Row row, int index, long rowNumber, Tensor x, int at) {
         if (row.isNullAt(index)) {
-            throw new IllegalArgumentException("column '" + column + "' is null in row " + rowNumber);
+            throw new IllegalArgumentException("column '" + column + "' is null" + where(rowNumber));
         }
         Object cell = row.get(index);
         double[] values;
@@ -77,6 +83,12 @@ final class Features implements Serializable {
             values = numbers(CollectionConverters.asJava(seq), rowNumber);
         } else if (cell instanceof java.util.List<?> list) {
             values = numbers(list, rowNumber);
+        } else if (cell instanceof byte[] b) {
+            // a binary column: one unsigned byte per value, as image pixels are stored
+            values = new double[b.length];
+            for (int j = 0; j < b.length; j++) {
+                values[j] = b[j] & 0xFF;
+            }
         } else if (cell instanceof double[] d) {
             values = d;
         } else if (cell instanceof float[] f) {
@@ -94,10 +106,10 @@ final class Features implements Serializable {
             // Spark hands an array column over as a Scala sequence, or, between two typed operations, as the very
             // object the previous one returned: a Java array or list.
             throw new IllegalArgumentException("column '" + column + "' must be an array of numbers or an ML vector,"
-                    + " got " + cell.getClass().getSimpleName() + " in row " + rowNumber);
+                    + " got " + cell.getClass().getSimpleName() + where(rowNumber));
         }
         if (values.length != features) {
-            throw new IllegalArgumentException("column '" + column + "', row " + rowNumber + ": " + values.length
+            throw new IllegalArgumentException("column '" + column + "'" + where(rowNumber) + ": " + values.length
                     + " values, the model takes " + features);
         }
         int off = x.offset() + at * features;

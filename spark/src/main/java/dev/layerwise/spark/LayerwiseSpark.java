@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -87,6 +88,50 @@ public final class LayerwiseSpark {
         MapPartitionsFunction<Row, Row> fn = rows -> new Scorer(ModelBytes.load(bytes.value()), rows, column,
                 features, exampleShape, classes, batchSize);
         return dataset.mapPartitions(fn, Encoders.row(out));
+    }
+
+    /**
+     * Registers a SQL function {@code name(features)} that returns the class name the model gives a row's features
+     * (an array of numbers or an ML vector, raw values preprocessed by the contract):
+     * {@code SELECT id, digit(pixels) FROM images}. Row by row, so slower than {@link #predict}; each executor thread
+     * rebuilds the broadcast model once.
+     */
+    public static void registerUdf(SparkSession spark, String name, Model model) {
+        Model withContract = ModelBytes.withContract(model);
+        DataContract contract = withContract.contract();
+        Broadcast<byte[]> bytes = spark.sparkContext().broadcast(ModelBytes.of(withContract),
+                ClassTag$.MODULE$.apply(byte[].class));
+        Features features = new Features(name + "'s argument", contract.features(), contract);
+        int[] exampleShape = contract.exampleShape();
+        String[] classes = contract.classNames().toArray(new String[0]);
+        ThreadLocalModel local = new ThreadLocalModel(bytes);
+        spark.udf().register(name, (UDF1<Object, String>) cell -> {
+            int[] shape = new int[exampleShape.length + 1];
+            shape[0] = 1;
+            System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+            Model m = local.get();
+            Tensor x = Tensor.zeros(m.network().dtype(), shape);
+            features.read(RowFactory.create(cell), 0, -1, x, 0);
+            return classes[m.classify(x)[0]];
+        }, DataTypes.StringType);
+    }
+
+    /** The broadcast model, rebuilt once per thread: a network keeps per-batch buffers and is not thread-safe. */
+    private static final class ThreadLocalModel implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> bytes;
+        private transient ThreadLocal<Model> models;
+
+        ThreadLocalModel(Broadcast<byte[]> bytes) {
+            this.bytes = bytes;
+        }
+
+        synchronized Model get() {
+            if (models == null) {
+                models = ThreadLocal.withInitial(() -> ModelBytes.load(bytes.value()));
+            }
+            return models.get();
+        }
     }
 
     /** Scores the rows of one partition, a batch at a time, keeping their order. */

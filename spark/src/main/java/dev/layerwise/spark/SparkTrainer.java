@@ -119,8 +119,11 @@ public final class SparkTrainer {
                 (Function1<scala.collection.Iterator<Tuple2<Long, Row>>, scala.collection.Iterator<Report>>
                         & Serializable) it -> CollectionConverters.asScala(
                         worker.run(CollectionConverters.asJava(it)).iterator());
-        Report[] reports = (Report[]) shards.rdd().barrier()
-                .mapPartitions(fn, false, ClassTag$.MODULE$.apply(Report.class)).collect();
+        // The shuffle after the barrier stage makes it a map stage, which Spark retries when a task fails; a failed
+        // barrier result stage is aborted instead.
+        Report[] reports = JavaRDD.fromRDD(shards.rdd().barrier()
+                        .mapPartitions(fn, false, ClassTag$.MODULE$.apply(Report.class)),
+                ClassTag$.MODULE$.apply(Report.class)).repartition(1).collect().toArray(new Report[0]);
         Arrays.sort(reports, Comparator.comparingInt(Report::rank));
         if (reports.length != n) {
             throw new IllegalStateException("expected reports of " + n + " workers, got " + reports.length);

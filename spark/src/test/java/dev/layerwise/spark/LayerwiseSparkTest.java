@@ -114,6 +114,35 @@ class LayerwiseSparkTest {
     }
 
     @Test
+    void theSqlFunctionNamesTheClassModelClassifyGives() {
+        TwoLayerNet net = new TwoLayerNet(5, 6, 3, 1.0, DType.FLOAT32, new Rng(8));
+        Model model = Model.of(net);
+        Rng rng = new Rng(2);
+        int n = 25;
+        float[] x = new float[n * 5];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double[] v = new double[5];
+            for (int j = 0; j < 5; j++) {
+                v[j] = rng.nextGaussian();
+                x[i * 5 + j] = (float) v[j];
+            }
+            rows.add(RowFactory.create(i, v));
+        }
+        int[] expected = model.classify(Tensor.wrap(x, n, 5));
+        SparkSession spark = LocalSpark.session();
+        StructType schema = new StructType().add("id", DataTypes.IntegerType, false)
+                .add("v", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        spark.createDataFrame(rows, schema).createOrReplaceTempView("points");
+        LayerwiseSpark.registerUdf(spark, "layerwise_class", model);
+        List<Row> got = spark.sql("SELECT id, layerwise_class(v) FROM points").collectAsList();
+        assertEquals(n, got.size());
+        for (Row r : got) {
+            assertEquals(Integer.toString(expected[r.getInt(0)]), r.getString(1), "row " + r.getInt(0));
+        }
+    }
+
+    @Test
     void featuresOfTheWrongLengthFailNamingColumnRowAndLength() {
         Model model = Model.of(new TwoLayerNet(4, 5, 2, 0.1, DType.FLOAT64, new Rng(1)));
         StructType schema = new StructType()
