@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * One worker's own copy of a model's network. Layers keep their forward buffers between calls, so a network must never
  * run two forward passes at once; each worker thread gets a replica that shares nothing mutable with the others. The
- * parameters are copied (they are small next to the activations of a batch: a 784-50-10 net is 160 KB, the book's
- * SimpleConvNet 3.4 MB, values and gradient buffers together).
+ * parameters are copied (they are small next to the activations of a batch: a 784-50-10 net is 320 KB, the book's
+ * SimpleConvNet 3.5 MB, values and gradient buffers together, per worker).
  */
 final class Replica {
     private final Network network;
