@@ -1,5 +1,6 @@
 package dev.layerwise.serve;
 
+import dev.layerwise.kernel.Parallel;
 import dev.layerwise.model.Model;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
@@ -51,9 +52,17 @@ final class Batcher implements AutoCloseable {
         this.windowNanos = options.batching() ? options.batchWindow().toNanos() : 0;
         this.maxBatch = options.batching() ? options.maxBatch() : 1;
         this.metrics = metrics;
+        // Several workers are the parallelism: each runs its kernels on its own thread, and the kernels' helper threads
+        // stay out, where they would only compete with the workers for the cores. A single worker lends them its
+        // batches.
+        boolean ownCores = options.workers() > 1;
         for (int i = 0; i < options.workers(); i++) {
             Replica replica = new Replica(model);
-            Thread t = new Thread(() -> work(replica), "layerwise-inference-" + i);
+            Runnable loop = () -> work(replica);
+            Thread t = new Thread(ownCores ? () -> Parallel.withHelpersIdle(() -> {
+                loop.run();
+                return null;
+            }) : loop, "layerwise-inference-" + i);
             t.setDaemon(true);
             threads.add(t);
         }
