@@ -330,7 +330,7 @@ class ServerTest {
             }
         });
         // Wait until the request is inside the server (held by the batch window), then shut down.
-        long until = System.nanoTime() + 5_000_000_000L;
+        long until = System.nanoTime() + 30_000_000_000L;
         while (!Http.get(s.url() + "/metrics").body().contains("layerwise_requests_in_flight 1")
                 && System.nanoTime() < until) {
             Thread.sleep(5);
