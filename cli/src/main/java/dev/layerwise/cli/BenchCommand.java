@@ -68,6 +68,9 @@ import picocli.CommandLine.Spec;
             "  W1             an SGD epoch of the book's 784-50-10 net, seconds",
             "  W2             784-1024-1024-10 with SGD, samples per second",
             "  W4-1000, W4-1  inference of the 784-50-10 net at batch 1000 and 1, images/s",
+            "  S1             `layerwise serve` on loopback, 64 connections of single-image",
+            "                 requests, batching on and off, beside in-process batch 1",
+            "                 and 1000 (Layerwise only; not in the default set)",
             "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s"})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
@@ -133,9 +136,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> names = workloads == null ? DEFAULT_WORKLOADS : workloads;
         for (String w : names) {
-            if (!w.matches("T1|E2E|C1|W1|W2|W4-1000|W4-1") && !GEMM.matcher(w).matches()) {
+            if (!w.matches("T1|E2E|C1|W1|W2|W4-1000|W4-1|S1") && !GEMM.matcher(w).matches()) {
                 throw new ParameterException(spec.commandLine(), "unknown workload '" + w
-                        + "' (expected T1, E2E, C1, W1, W2, W4-1000, W4-1 or G:MxNxKxKIND with KIND nn, tn or nt)");
+                        + "' (expected T1, E2E, C1, W1, W2, W4-1000, W4-1, S1 or G:MxNxKxKIND with KIND nn, tn or nt)");
             }
         }
         if (repeats < 1) {
@@ -149,8 +152,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean needsData = names.stream().anyMatch(w -> !w.startsWith("G:"));
-        boolean loadsData = names.stream().anyMatch(w -> !w.startsWith("G:") && !w.equals("E2E"));
+        boolean needsData = names.stream().anyMatch(w -> !w.startsWith("G:") && !w.equals("S1"));
+        boolean loadsData = names.stream().anyMatch(w -> !w.startsWith("G:") && !w.equals("E2E") && !w.equals("S1"));
         Path dataDir = needsData ? source.directory(err::println) : null;
         Mnist.Data mnist = loadsData ? Mnist.load(dataDir, Mnist.Options.defaults()) : null;
         Path script = noNumpy ? null : extractScript();
@@ -162,6 +165,10 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         for (String w : names) {
+            if (w.equals("S1")) {
+                ServeLoad.run(out, json);
+                continue;
+            }
             Row row = run(w, mnist, dataDir, script);
             print(out, row);
         }

@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         m.put("train", TrainCommand::new);
         m.put("eval", EvalCommand::new);
         m.put("predict", PredictCommand::new);
+        m.put("serve", ServeCommand::new);
         m.put("experiment", ExperimentCommand::new);
         m.put("export", ExportCommand::new);
         m.put("import", ImportCommand::new);

@@ -1,7 +1,6 @@
 package dev.layerwise.cli;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.layerwise.data.MnistDigit;
 import java.awt.image.BufferedImage;
 import dev.layerwise.data.ImageDecoder;
 import java.io.IOException;
@@ -52,63 +51,7 @@ final class MnistImage {
 
     /** MNIST's size normalisation: bounding box to 20×20, centre of mass to the centre of 28×28. */
     static float[] normalise(float[] grey, int w, int h) {
-        int x0 = w;
-        int y0 = h;
-        int x1 = -1;
-        int y1 = -1;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                if (grey[y * w + x] > 0.1f) {
-                    x0 = Math.min(x0, x);
-                    y0 = Math.min(y0, y);
-                    x1 = Math.max(x1, x);
-                    y1 = Math.max(y1, y);
-                }
-            }
-        }
-        float[] out = new float[SIZE * SIZE];
-        if (x1 < 0) {
-            return out;
-        }
-        int bw = x1 - x0 + 1;
-        int bh = y1 - y0 + 1;
-        double scale = (double) BOX / Math.max(bw, bh);
-        int sw = Math.max(1, (int) Math.round(bw * scale));
-        int sh = Math.max(1, (int) Math.round(bh * scale));
-        BufferedImage box = new BufferedImage(bw, bh, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < bh; y++) {
-            for (int x = 0; x < bw; x++) {
-                int v = Math.round(Math.max(0f, Math.min(1f, grey[(y0 + y) * w + x0 + x])) * 255);
-                box.getRaster().setSample(x, y, 0, v);
-            }
-        }
-        BufferedImage scaled = new BufferedImage(sw, sh, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(box.getScaledInstance(sw, sh, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
-        g.dispose();
-        double mass = 0;
-        double cx = 0;
-        double cy = 0;
-        for (int y = 0; y < sh; y++) {
-            for (int x = 0; x < sw; x++) {
-                double v = scaled.getRaster().getSample(x, y, 0) / 255.0;
-                mass += v;
-                cx += v * x;
-                cy += v * y;
-            }
-        }
-        int ox = (int) Math.round(SIZE / 2.0 - (mass > 0 ? cx / mass : sw / 2.0) - 0.5);
-        int oy = (int) Math.round(SIZE / 2.0 - (mass > 0 ? cy / mass : sh / 2.0) - 0.5);
-        ox = Math.max(0, Math.min(SIZE - sw, ox));
-        oy = Math.max(0, Math.min(SIZE - sh, oy));
-        for (int y = 0; y < sh; y++) {
-            for (int x = 0; x < sw; x++) {
-                out[(oy + y) * SIZE + ox + x] = scaled.getRaster().getSample(x, y, 0) / 255f;
-            }
-        }
-        return out;
+        return MnistDigit.frame(grey, w, h);
     }
 
     /** The mean of the image's border pixels, for a hint that a digit may have the inverse polarity. */

@@ -1,0 +1,192 @@
+package dev.layerwise.cli;
+
+import dev.layerwise.data.DataContract;
+import dev.layerwise.model.Model;
+import dev.layerwise.net.Network;
+import dev.layerwise.net.SimpleConvNet;
+import dev.layerwise.net.TwoLayerNet;
+import dev.layerwise.serve.ServeOptions;
+import dev.layerwise.serve.Server;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Tensor;
+import dev.layerwise.util.Rng;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Workload S1 of {@code layerwise bench}: {@code layerwise serve} under load on loopback. 64 connections send
+ * single-image JSON requests as fast as answers come, with dynamic batching on and off, for a bounded number of
+ * requests and time; reported beside the same network's in-process inference at batch 1 and 1000 (as W4). Each
+ * figure is one run: the server, its client and the in-process loop share the machine's cores.
+ */
+final class ServeLoad {
+    static final int CONNECTIONS = 64;
+    static final int MAX_REQUESTS = 40_000;
+    static final Duration WARM_UP = Duration.ofSeconds(2);
+    static final Duration MAX_TIME = Duration.ofSeconds(8);
+
+    private ServeLoad() {
+    }
+
+    /** One run's figures. */
+    record Result(String network, String mode, double perSecond, double p50Millis, double p99Millis, long errors) {
+    }
+
+    /** Runs S1 for the book's 784-50-10 net (as W4) and SimpleConvNet, and prints a line per figure. */
+    static void run(PrintWriter out, boolean json) throws Exception {
+        List<Network> nets = List.of(new TwoLayerNet(784, 50, 10), new SimpleConvNet());
+        for (Network net : nets) {
+            Model model = Model.of(net).withContract(DataContract.mnist());
+            String name = net.architecture().name();
+            double[][] images = images(CONNECTIONS);
+            double batch1 = inProcess(model, images, 1);
+            double batch1000 = inProcess(model, images, 1000);
+            List<Result> results = new ArrayList<>();
+            results.add(new Result(name, "in-process, batch 1", batch1, Double.NaN, Double.NaN, 0));
+            results.add(new Result(name, "in-process, batch 1000", batch1000, Double.NaN, Double.NaN, 0));
+            results.add(http(model, name, ServeOptions.defaults().withPort(0), "HTTP, batching on (2 ms, 64)"));
+            results.add(http(model, name, ServeOptions.defaults().withPort(0).withBatching(Duration.ZERO, 1),
+                    "HTTP, batching off"));
+            for (Result r : results) {
+                print(out, json, r, batch1000);
+            }
+        }
+    }
+
+    private static void print(PrintWriter out, boolean json, Result r, double batch1000) {
+        boolean http = r.mode().startsWith("HTTP");
+        if (json) {
+            Json j = new Json().put("workload", "S1").put("network", r.network()).put("mode", r.mode())
+                    .put(http ? "requests_per_second" : "images_per_second", r.perSecond());
+            if (http) {
+                j.put("p50_ms", r.p50Millis()).put("p99_ms", r.p99Millis()).put("errors", r.errors())
+                        .put("connections", CONNECTIONS).put("fraction_of_batch_1000", r.perSecond() / batch1000);
+            }
+            out.println(j);
+        } else {
+            out.printf(Locale.ROOT, "%-20s %-44s %16s %s%n", "S1 " + r.network(), r.mode(),
+                    String.format(Locale.ROOT, "%,.0f %s", r.perSecond(), http ? "req/s" : "images/s"),
+                    http ? String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, %d errors, %.1f%% of batch 1000",
+                            r.p50Millis(), r.p99Millis(), r.errors(), 100 * r.perSecond() / batch1000) : "");
+        }
+        out.flush();
+    }
+
+    static double[][] images(int n) {
+        Rng rng = new Rng(1);
+        double[][] x = new double[n][784];
+        for (double[] image : x) {
+            for (int i = 0; i < image.length; i++) {
+                image[i] = Math.floor(rng.nextDouble() * 256) / 255;
+            }
+        }
+        return x;
+    }
+
+    /** Images per second of {@code model.classify} at {@code batch}, after a warm-up, over about a second. */
+    static double inProcess(Model model, double[][] images, int batch) {
+        double[] flat = new double[batch * 784];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(images[i % images.length], 0, flat, i * 784, 784);
+        }
+        Tensor x = Tensor.of(DType.FLOAT32, flat, batch, 1, 28, 28);
+        long end = System.nanoTime() + WARM_UP.toNanos() / 2;
+        while (System.nanoTime() < end) {
+            model.classify(x);
+        }
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - t0 < 1_000_000_000L) {
+            model.classify(x);
+            n += batch;
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static Result http(Model model, String name, ServeOptions options, String mode) throws Exception {
+        String[] bodies = new String[CONNECTIONS];
+        double[][] images = images(CONNECTIONS);
+        for (int i = 0; i < CONNECTIONS; i++) {
+            StringBuilder sb = new StringBuilder("{\"inputs\":[[");
+            for (int p = 0; p < 784; p++) {
+                sb.append(p > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", images[i][p]));
+            }
+            bodies[i] = sb.append("]]}").toString();
+        }
+        try (Server server = Server.start(model, options)) {
+            URI uri = URI.create(server.url() + "/v1/predict");
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+            try {
+                load(client, uri, bodies, pool, System.nanoTime() + WARM_UP.toNanos(), Integer.MAX_VALUE);
+                long t0 = System.nanoTime();
+                List<long[]> latencies = load(client, uri, bodies, pool, t0 + MAX_TIME.toNanos(),
+                        MAX_REQUESTS / CONNECTIONS);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long errors = 0;
+                int count = 0;
+                for (long[] l : latencies) {
+                    errors += l[l.length - 1];
+                    count += l.length - 1;
+                }
+                long[] all = new long[count];
+                int at = 0;
+                for (long[] l : latencies) {
+                    System.arraycopy(l, 0, all, at, l.length - 1);
+                    at += l.length - 1;
+                }
+                Arrays.sort(all);
+                return new Result(name, mode, count / seconds, all[count / 2] / 1e6,
+                        all[Math.min(count - 1, (int) Math.ceil(count * 0.99) - 1)] / 1e6, errors);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Each connection sends requests until the deadline or its share of requests; returns, per connection, its
+     * latencies in nanoseconds followed by its error count.
+     */
+    private static List<long[]> load(HttpClient client, URI uri, String[] bodies, ExecutorService pool, long deadline,
+                                     int each) throws Exception {
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            String body = bodies[c];
+            futures.add(pool.submit(() -> {
+                long[] lat = new long[Math.min(each, 1 << 20) + 1];
+                int n = 0;
+                long errors = 0;
+                HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                while (n < lat.length - 1 && System.nanoTime() < deadline) {
+                    long t = System.nanoTime();
+                    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    lat[n++] = System.nanoTime() - t;
+                    if (r.statusCode() != 200) {
+                        errors++;
+                    }
+                }
+                long[] out = Arrays.copyOf(lat, n + 1);
+                out[n] = errors;
+                return out;
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            all.add(f.get());
+        }
+        return all;
+    }
+}

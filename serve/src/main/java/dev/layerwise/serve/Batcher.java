@@ -1,0 +1,200 @@
+package dev.layerwise.serve;
+
+import dev.layerwise.kernel.Parallel;
+import dev.layerwise.model.Model;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs inference on worker threads, each with its own {@link Replica}, and groups concurrent requests into batches
+ * (dynamic batching, as TensorFlow Serving and Triton do): a worker takes the oldest request, then whatever else is
+ * queued, and waits up to the batch window from that request's arrival for more, up to the maximum batch. A batch of
+ * many examples costs little more than one (one matrix product instead of many vector products), so under load the
+ * throughput approaches that of large in-process batches; when idle a request waits at most the window.
+ */
+final class Batcher implements AutoCloseable {
+    /** One request's examples, row-major, and where its answer goes. */
+    static final class Job {
+        final double[] x;
+        final int rows;
+        final boolean layers;
+        final long arrived = System.nanoTime();
+        final CompletableFuture<Object> answer = new CompletableFuture<>();
+
+        Job(double[] x, int rows, boolean layers) {
+            this.x = x;
+            this.rows = rows;
+            this.layers = layers;
+        }
+    }
+
+    private static final Job STOP = new Job(new double[0], 0, false);
+
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final int[] exampleShape;
+    private final int features;
+    private final DType dtype;
+    private final long windowNanos;
+    private final int maxBatch;
+    private final Metrics metrics;
+    private volatile boolean closed;
+
+    Batcher(Model model, ServeOptions options, Metrics metrics) {
+        this.exampleShape = model.contract().exampleShape();
+        this.features = model.contract().features();
+        this.dtype = model.network().dtype();
+        this.windowNanos = options.batching() ? options.batchWindow().toNanos() : 0;
+        this.maxBatch = options.batching() ? options.maxBatch() : 1;
+        this.metrics = metrics;
+        // Several workers are the parallelism: each runs its kernels on its own thread, and the kernels' helper threads
+        // stay out, where they would only compete with the workers for the cores. A single worker lends them its
+        // batches.
+        boolean ownCores = options.workers() > 1;
+        for (int i = 0; i < options.workers(); i++) {
+            Replica replica = new Replica(model);
+            Runnable loop = () -> work(replica);
+            Thread t = new Thread(ownCores ? () -> Parallel.withHelpersIdle(() -> {
+                loop.run();
+                return null;
+            }) : loop, "layerwise-inference-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** Queues a job; its future completes with a {@link Replica.Answer}, or a list of layer outputs for a layers job. */
+    Job submit(double[] x, int rows, boolean layers) {
+        Job job = new Job(x, rows, layers);
+        if (closed) {
+            job.answer.completeExceptionally(new IllegalStateException("the server is shutting down"));
+        } else {
+            queue.add(job);
+        }
+        return job;
+    }
+
+    private void work(Replica replica) {
+        Job carried = null;
+        List<Job> batch = new ArrayList<>();
+        while (true) {
+            Job first;
+            try {
+                first = carried != null ? carried : queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            carried = null;
+            if (first == STOP) {
+                return;
+            }
+            if (first.answer.isDone()) {
+                continue;   // timed out while queued
+            }
+            if (first.layers) {
+                runLayers(replica, first);
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            int rows = first.rows;
+            long deadline = first.arrived + windowNanos;
+            while (rows < maxBatch) {
+                Job next = queue.poll();
+                if (next == null) {
+                    long wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    try {
+                        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                    if (next == null) {
+                        break;
+                    }
+                }
+                if (next == STOP || next.layers || rows + next.rows > maxBatch) {
+                    carried = next;
+                    break;
+                }
+                if (!next.answer.isDone()) {
+                    batch.add(next);
+                    rows += next.rows;
+                }
+            }
+            run(replica, batch, rows);
+        }
+    }
+
+    private void run(Replica replica, List<Job> batch, int rows) {
+        try {
+            double[] all;
+            if (batch.size() == 1) {
+                all = batch.get(0).x;
+            } else {
+                all = new double[rows * features];
+                int at = 0;
+                for (Job j : batch) {
+                    System.arraycopy(j.x, 0, all, at, j.x.length);
+                    at += j.x.length;
+                }
+            }
+            Replica.Answer a = replica.predict(Tensor.of(dtype, all, shape(rows)));
+            metrics.batch(rows);
+            int row = 0;
+            for (Job j : batch) {
+                int[] classes = java.util.Arrays.copyOfRange(a.classes(), row, row + j.rows);
+                double[] probs = java.util.Arrays.copyOfRange(a.probabilities(), row * a.classCount(),
+                        (row + j.rows) * a.classCount());
+                j.answer.complete(new Replica.Answer(classes, probs, a.classCount()));
+                row += j.rows;
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(j -> j.answer.completeExceptionally(e));
+        }
+    }
+
+    private void runLayers(Replica replica, Job job) {
+        try {
+            Tensor x = Tensor.of(dtype, job.x, shape(1));
+            List<Replica.LayerOutput> layers = replica.layers(x);
+            Replica.Answer a = replica.predict(x);
+            metrics.batch(1);
+            job.answer.complete(new Object[] {a, layers});
+        } catch (RuntimeException e) {
+            job.answer.completeExceptionally(e);
+        }
+    }
+
+    private int[] shape(int rows) {
+        int[] s = new int[exampleShape.length + 1];
+        s[0] = rows;
+        System.arraycopy(exampleShape, 0, s, 1, exampleShape.length);
+        return s;
+    }
+
+    /** Finishes the queued jobs, then stops the workers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (int i = 0; i < threads.size(); i++) {
+            queue.add(STOP);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package dev.layerwise.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.layerwise.data.DataContract;
+import dev.layerwise.model.Model;
+import dev.layerwise.net.Architecture;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * An HTTP inference server for a {@link Model}: a JSON API, Prometheus metrics and a page where one draws a digit and
+ * sees each layer's answer.
+ *
+ * <pre>{@code
+ * try (Server server = Server.start(Model.load(Path.of("mnist.lw")), ServeOptions.defaults().withPort(0))) {
+ *     System.out.println("listening on " + server.url());
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints: {@code POST /v1/predict} (a JSON batch {@code {"inputs": [...]}} or one image, {@code image/png} or
+ * {@code image/jpeg}), {@code POST /v1/layers} (one example or image: every layer's output), {@code GET /v1/model},
+ * {@code GET /healthz}, {@code GET /metrics} and the page at {@code GET /}. Errors are JSON {@code {"error": "..."}}
+ * naming what was wrong, never a stack trace. {@link #close()} stops taking requests, lets those in flight finish,
+ * then stops.
+ */
+public final class Server implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Marks a response whose error this server wrote, so that the generic 404 handler leaves it alone. */
+    private static final String ERROR = "layerwise.error";
+    private static final String WEB = "/dev/layerwise/serve/web/";
+    private static final Map<String, String> STATIC = Map.of(
+            "app.js", "text/javascript; charset=utf-8",
+            "style.css", "text/css; charset=utf-8");
+
+    private final Model model;
+    private final ServeOptions options;
+    private final Metrics metrics = new Metrics();
+    private final Batcher batcher;
+    private final Inputs inputs;
+    private final byte[] modelInfo;
+    private final Javalin app;
+    private volatile boolean closing;
+
+    private Server(Model model, ServeOptions options) {
+        if (model.contract() == null) {
+            throw new IllegalArgumentException("the model has no data contract (input shape and class names); "
+                    + "give it one with Model.withContract");
+        }
+        this.model = model;
+        this.options = options;
+        this.inputs = new Inputs(model.contract());
+        this.batcher = new Batcher(model, options, metrics);
+        try {
+            this.modelInfo = JSON.writeValueAsBytes(modelInfo());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        long idleMillis = 2 * options.requestTimeout().toMillis();
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = options.maxBodyBytes();
+            config.http.prefer405over404 = true;
+            // Twice the request timeout, so that a request that waits too long for the model still gets its 503.
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(options.host());
+                c.setPort(options.port());
+                c.setIdleTimeout(idleMillis);
+                return c;
+            });
+            config.routes.post("/v1/predict", counted("predict", ctx -> predict(ctx, false)));
+            config.routes.post("/v1/layers", counted("layers", ctx -> predict(ctx, true)));
+            config.routes.get("/v1/model", counted("model", ctx -> ctx.contentType("application/json")
+                    .result(modelInfo)));
+            config.routes.get("/healthz", counted("healthz", ctx -> {
+                if (closing) {
+                    error(ctx, 503, "shutting down");
+                } else {
+                    ctx.contentType("application/json").result("{\"status\":\"ok\"}");
+                }
+            }));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.text()));
+            config.routes.get("/", ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+            config.routes.get("/static/{file}", ctx -> {
+                String file = ctx.pathParam("file");
+                if (STATIC.containsKey(file)) {
+                    resource(ctx, file, STATIC.get(file));
+                } else {
+                    error(ctx, 404, "no such file: /static/" + file);
+                }
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error"));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ERROR) == null) {
+                    error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()));
+        });
+    }
+
+    /**
+     * Starts a server for {@code model} (which must have a {@link DataContract}) and returns once it listens.
+     *
+     * @throws IllegalArgumentException if the model has no contract
+     * @throws UncheckedIOException     if the address cannot be bound
+     */
+    public static Server start(Model model, ServeOptions options) {
+        Server s = new Server(model, options);
+        try {
+            s.app.start();
+        } catch (RuntimeException e) {
+            s.batcher.close();
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof IOException)) {
+                cause = cause.getCause();
+            }
+            throw new UncheckedIOException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + cause.getMessage(), cause instanceof IOException io ? io : new IOException(e.getMessage()));
+        }
+        return s;
+    }
+
+    /** The port the server listens on (the one chosen when the options said 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://host:port}. */
+    public String url() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public ServeOptions options() {
+        return options;
+    }
+
+    /**
+     * Graceful shutdown: new requests are refused with 503, those in flight finish (up to the request timeout), then
+     * the listener and the inference workers stop.
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        long deadline = System.nanoTime() + options.requestTimeout().toNanos();
+        while (metrics.inflight().sum() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        app.stop();
+        batcher.close();
+    }
+
+    private Handler counted(String endpoint, Handler h) {
+        return ctx -> {
+            long t0 = System.nanoTime();
+            metrics.inflight().increment();
+            try {
+                if (closing) {
+                    error(ctx, 503, "the server is shutting down");
+                } else {
+                    h.handle(ctx);
+                }
+            } catch (BadRequest e) {
+                error(ctx, e.status(), e.getMessage());
+            } finally {
+                metrics.inflight().decrement();
+                metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - t0);
+            }
+        };
+    }
+
+    private void predict(Context ctx, boolean layers) throws Exception {
+        long t0 = System.nanoTime();
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        int semi = type.indexOf(';');
+        String mime = (semi < 0 ? type : type.substring(0, semi)).trim();
+        boolean image = mime.equals("image/png") || mime.equals("image/jpeg") || mime.equals("image/gif")
+                || mime.equals("image/bmp");
+        if (!image && !mime.equals("application/json")) {
+            throw new BadRequest(415, (mime.isEmpty() ? "no Content-Type" : "Content-Type " + mime)
+                    + " is not accepted: send application/json ({\"inputs\": [...]}) or an image (image/png, "
+                    + "image/jpeg)");
+        }
+        byte[] body = body(ctx);
+        boolean invert = "true".equals(ctx.queryParam("invert"));
+        Inputs.Batch batch = image ? inputs.image(body, invert) : inputs.json(body);
+        if (layers && batch.rows() != 1) {
+            throw BadRequest.of("/v1/layers takes one example, got " + batch.rows());
+        }
+        Batcher.Job job = batcher.submit(batch.x(), batch.rows(), layers);
+        Object result;
+        try {
+            long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
+            result = job.answer.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | CancellationException e) {
+            job.answer.cancel(false);
+            throw new BadRequest(503, "no answer within the request timeout of "
+                    + options.requestTimeout().toMillis() + " ms; the server is overloaded");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IllegalStateException) {
+                throw new BadRequest(503, c.getMessage());
+            }
+            throw new BadRequest(500, "inference failed: " + c.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (layers) {
+            Object[] pair = (Object[]) result;
+            out.put("predictions", predictions((Replica.Answer) pair[0]));
+            out.put("input", toFloats(batch.x()));
+            List<Object> ls = new ArrayList<>();
+            @SuppressWarnings("unchecked")
+            List<Replica.LayerOutput> outputs = (List<Replica.LayerOutput>) pair[1];
+            for (Replica.LayerOutput l : outputs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", l.name());
+                m.put("shape", l.shape());
+                m.put("values", l.values());
+                ls.add(m);
+            }
+            out.put("layers", ls);
+        } else {
+            out.put("predictions", predictions((Replica.Answer) result));
+        }
+        ctx.contentType("application/json").result(JSON.writeValueAsBytes(out));
+    }
+
+    private List<Object> predictions(Replica.Answer a) {
+        List<String> names = model.contract().classNames();
+        List<Object> list = new ArrayList<>();
+        for (int i = 0; i < a.classes().length; i++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("class", a.classes()[i]);
+            p.put("name", names.get(a.classes()[i]));
+            double[] probs = new double[a.classCount()];
+            System.arraycopy(a.probabilities(), i * a.classCount(), probs, 0, probs.length);
+            p.put("probabilities", probs);
+            list.add(p);
+        }
+        return list;
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
+    /** The body, refused with 413 beyond the limit (before reading it when its length is declared). */
+    private byte[] body(Context ctx) throws BadRequest, IOException {
+        long max = options.maxBodyBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw new BadRequest(413, "the body is " + declared + " bytes, more than the limit of " + max + " bytes");
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            if (b.length > max) {
+                throw new BadRequest(413, "the body is more than the limit of " + max + " bytes");
+            }
+            return b;
+        }
+    }
+
+    private Map<String, Object> modelInfo() {
+        DataContract c = model.contract();
+        Architecture a = model.network().architecture();
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> arch = new LinkedHashMap<>();
+        arch.put("name", a.name());
+        arch.put("config", a.config());
+        m.put("architecture", arch);
+        m.put("dtype", model.network().dtype().label());
+        m.put("input_shape", c.exampleShape());
+        m.put("class_names", c.classNames());
+        m.put("data", c.toMap());
+        m.put("parameters", model.network().parameters().totalSize());
+        Map<String, Object> serving = new LinkedHashMap<>();
+        serving.put("workers", options.workers());
+        serving.put("batch_window_ms", options.batchWindow().toNanos() / 1e6);
+        serving.put("max_batch", options.maxBatch());
+        serving.put("max_body_bytes", options.maxBodyBytes());
+        m.put("serving", serving);
+        return m;
+    }
+
+    private static void resource(Context ctx, String name, String type) throws IOException {
+        try (InputStream in = Server.class.getResourceAsStream(WEB + name)) {
+            if (in == null) {
+                error(ctx, 404, "no such file: " + name);
+                return;
+            }
+            ctx.contentType(type).result(in.readAllBytes());
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", message);
+        ctx.attribute(ERROR, Boolean.TRUE);
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(m));
+        } catch (JsonProcessingException e) {
+            ctx.status(status).result("{\"error\":\"internal error\"}");
+        }
+    }
+}
