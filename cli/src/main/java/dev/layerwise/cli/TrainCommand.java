@@ -125,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
                 logger.close();
             }
         }
-        write(trainer, result, s, saveTo);
+        write(trainer, result, s, saveTo, TrainReport.plotted(r, train.size(), trainer));
         finish(out, result, trainer, s, stopper, saveTo);
         return 0;
     }
@@ -141,14 +141,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Saves the model with its training state and draws the plot, as asked. */
-    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo) throws IOException {
+    /** Saves the model with its training state and draws the plot of the run {@code described}, as asked. */
+    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo, String described)
+            throws IOException {
         if (saveTo != null) {
             Checkpoints.save(trainer, s, saveTo);
         }
         if (files.plot != null) {
-            Charts.writePng(Charts.trainingCurves(s.model() + " on MNIST", result.losses(), result.evaluations()),
-                    files.plot);
+            Charts.trainingCurves(s.model() + " on MNIST", described, result.losses(), result.evaluations())
+                    .write(files.plot);
         }
     }
 

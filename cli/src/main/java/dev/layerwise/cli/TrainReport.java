@@ -23,14 +23,28 @@ final class TrainReport {
 
     /** E.g. {@code two-layer 784-50-10 (float32), SGD lr 0.1, batch 100, 10000 iterations (…), seed 7, …}. */
     static String header(Checkpoints.Run run, Path resumed, int trainImages, Trainer trainer) {
-        RunSettings s = run.settings();
         String from = run.position() == null ? "" : String.format(Locale.ROOT, "resuming %s at iteration %d, ",
                 resumed, run.position().iteration());
-        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d images), seed %s, "
-                        + "%s kernels, %d thread%s", from, s.model(), network(run.network()),
-                optimizer(run.optimizer(), s), trainer.batchSize(), trainer.iterations(),
-                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, s.seed(),
+        return String.format(Locale.ROOT, "%s%s, %s kernels, %d thread%s", from, described(run, trainImages, trainer),
                 KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
+    }
+
+    /**
+     * What was run, as the plot's line under its title says it: e.g. {@code two-layer 784-50-10 (float32), SGD lr 0.1,
+     * batch 100, 10000 iterations (16.7 epochs of 60000 images), seed 7}.
+     */
+    static String described(Checkpoints.Run run, int trainImages, Trainer trainer) {
+        RunSettings s = run.settings();
+        return String.format(Locale.ROOT, "%s %s, %s, batch %d, %d iterations (%.1f epochs of %d images), seed %s",
+                s.model(), network(run.network()), optimizer(run.optimizer(), s), trainer.batchSize(),
+                trainer.iterations(), (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages,
+                s.seed());
+    }
+
+    /** The line under the plot's title: what was run and, for a resumed run, where it was resumed. */
+    static String plotted(Checkpoints.Run run, int trainImages, Trainer trainer) {
+        String what = described(run, trainImages, trainer);
+        return run.position() == null ? what : what + ", resumed at iteration " + run.position().iteration();
     }
 
     /** The final figures and the run's settings as one JSON object. */
