@@ -7,8 +7,8 @@ import dev.layerwise.experiment.Table;
 import dev.layerwise.io.AtomicFiles;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
-import dev.layerwise.plot.Charts;
 import dev.layerwise.plot.ExperimentPlots;
+import dev.layerwise.plot.Figure;
 import dev.layerwise.tensor.DType;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code layerwise experiment NAME}: reruns one of the book's chapter-6 comparisons on MNIST (see
- * {@link Experiments}), prints its final figures, writes its curves as CSV with {@code --out} and the book's figure
- * as a PNG with {@code --plot} (see {@link ExperimentPlots}), and with {@code --json} ends with one JSON object of
- * the figures.
+ * {@link Experiments}), prints its final figures, writes its curves as CSV and the book's figure as PNG into a
+ * directory with {@code --out}, the figure as PNG or SVG with {@code --plot} (see {@link ExperimentPlots}), and with
+ * {@code --json} ends with one JSON object of the figures.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Rerun one of the book's chapter-6 comparisons on MNIST.",
@@ -49,11 +49,12 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write the curves as CSV files into DIR (NAME-loss.csv or NAME-accuracy.csv; weight-init "
-                    + "also weight-init-activations.csv, the histogram counts).")
+                    + "also weight-init-activations.csv, the histogram counts) and the book's figure as NAME.png.")
     Path out;
 
-    @Option(names = "--plot", paramLabel = "FILE.png",
-            description = "Draw the book's figure of the experiment into FILE.png (its directory must exist).")
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Draw the book's figure of the experiment into FILE: PNG or SVG by its extension (.png, "
+                    + ".svg); its directory must exist.")
     Path plot;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
@@ -122,15 +123,19 @@ final class ExperimentCommand implements Callable<Integer> {
         for (String line : r.summary()) {
             o.println(line);
         }
+        Figure figure = out == null && plot == null ? null : ExperimentPlots.plot(r, settings);
         if (out != null) {
             for (Table t : r.tables()) {
                 Path file = out.resolve(name + "-" + t.name() + ".csv");
                 AtomicFiles.write(file, stream -> stream.write(t.toCsv().getBytes(StandardCharsets.UTF_8)));
                 o.println("wrote " + file);
             }
+            Path png = out.resolve(name + ".png");
+            figure.write(png);
+            o.println("wrote " + png);
         }
         if (plot != null) {
-            Charts.writePng(ExperimentPlots.plot(r), plot);
+            figure.write(plot);
             o.println("wrote " + plot);
         }
         o.printf(Locale.ROOT, "%s done in %.1f s%n", name, r.seconds());
@@ -175,7 +180,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (evalSample != null && !(name.equals("weight-decay") || name.equals("dropout"))) {
             throw usage("--eval-sample applies to weight-decay and dropout only");
         }
-        String plotProblem = plot == null ? null : PlotFile.problem("--plot", plot);
+        String plotProblem = plot == null ? null : PlotFile.problem("--plot", plot, PlotFile.FIGURES);
         if (plotProblem != null) {
             throw usage(plotProblem);
         }

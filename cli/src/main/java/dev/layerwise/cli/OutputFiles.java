@@ -22,8 +22,9 @@ final class OutputFiles {
                     + "an uninterrupted run would.")
     Path resume;
 
-    @Option(names = "--plot", paramLabel = "FILE.png",
-            description = "Draw the loss per iteration and the accuracies per epoch into a PNG file.")
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Draw the loss per iteration and the accuracies per epoch into FILE: PNG or SVG by its "
+                    + "extension (.png, .svg).")
     Path plot;
 
     @Option(names = "--log", paramLabel = "FILE",
@@ -40,6 +41,10 @@ final class OutputFiles {
         TrainCommand.positive(spec, "--checkpoint-every", checkpointEvery);
         if (checkpointEvery != null && saveTo() == null) {
             throw TrainCommand.usage(spec, "--checkpoint-every needs --save FILE (or --resume FILE) to write to");
+        }
+        String plotProblem = plot == null ? null : PlotFile.problem("--plot", plot, PlotFile.FIGURES);
+        if (plotProblem != null) {
+            throw TrainCommand.usage(spec, plotProblem);
         }
         for (Path p : new Path[] {save, plot, log}) {
             Path parent = p == null ? null : p.toAbsolutePath().getParent();

@@ -1,25 +1,36 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.plot.Figure;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Checks the PNG file an option names before a run starts, so that minutes of training do not end on a path that
- * cannot be written: the name ends in {@code .png}, it is not a directory, and its directory exists and is writable.
+ * Checks the image file an option names before a run starts, so that minutes of training do not end on a path that
+ * cannot be written: its extension names a format the option writes, it is not a directory, and its directory exists
+ * and is writable.
  */
 final class PlotFile {
+    /** What a figure (training curves, an experiment's figure) can be written as. */
+    static final Set<Figure.Format> FIGURES = EnumSet.allOf(Figure.Format.class);
+    /** What a picture of pixels (filters, digits) is written as. */
+    static final Set<Figure.Format> PIXELS = EnumSet.of(Figure.Format.PNG);
+
     private PlotFile() {
     }
 
     /** What is wrong with {@code file} given as {@code option}, or {@code null} when it can be written. */
-    static String problem(String option, Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+    static String problem(String option, Path file, Set<Figure.Format> formats) {
+        Figure.Format format = Figure.Format.of(file);
+        String extensions = formats.stream().map(Figure.Format::extension).collect(Collectors.joining(" or "));
         if (Files.isDirectory(file)) {
-            return option + " " + file + " is a directory; give a file in it, such as " + file.resolve("plot.png");
+            return option + " " + file + " is a directory; give a file in it, such as " + file.resolve("plot"
+                    + formats.iterator().next().extension());
         }
-        if (!name.toLowerCase(Locale.ROOT).endsWith(".png") || name.length() == ".png".length()) {
-            return option + " must name a .png file, got '" + file + "'";
+        if (format == null || !formats.contains(format)) {
+            return option + " must name a " + extensions + " file, got '" + file + "'";
         }
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.exists(dir)) {

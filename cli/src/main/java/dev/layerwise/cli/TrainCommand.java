@@ -133,8 +133,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!isPlainMnist(source)) {
                 out.println(Terminal.wrap("data: " + d.description(), columns));
             }
-            String noun = d.contract().kind() == DataContract.Kind.IMAGES ? "images" : "rows";
-            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), noun, trainer), columns));
+            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), noun(d), trainer), columns));
             out.flush();
         }
         TrainingResult result;
@@ -145,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
                 logger.close();
             }
         }
-        write(trainer, result, s, saveTo, d);
+        write(trainer, result, s, saveTo, d, TrainReport.plotted(r, train.size(), noun(d), trainer));
         finish(out, result, trainer, s, stopper, saveTo, evaluated);
         return 0;
     }
@@ -202,8 +201,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Saves the model with its training state and draws the plot, as asked. */
-    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo, LabeledData d)
+    /** Saves the model with its training state and draws the plot of the run {@code described}, as asked. */
+    private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo, LabeledData d,
+                       String described)
             throws IOException {
         if (saveTo != null) {
             Model.of(trainer.network(), Checkpoints.capture(trainer, s)).withContract(d.contract()).save(saveTo);
@@ -211,8 +211,8 @@ final class TrainCommand implements Callable<Integer> {
         if (files.plot != null) {
             String on = s.data() == null || s.data().kind() == DataSource.Kind.MNIST ? "MNIST"
                     : Path.of(s.data().path()).getFileName().toString();
-            Charts.writePng(Charts.trainingCurves(s.model() + " on " + on, result.losses(), result.evaluations()),
-                    files.plot);
+            Charts.trainingCurves(s.model() + " on " + on, described, result.losses(), result.evaluations())
+                    .write(files.plot);
         }
     }
 
@@ -303,6 +303,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         checkCommon();
         return null;
+    }
+
+    /** What the training examples are called: images, or a table's rows. */
+    private static String noun(LabeledData d) {
+        return d.contract().kind() == DataContract.Kind.IMAGES ? "images" : "rows";
     }
 
     /** Whether {@code type} is a convolutional net, which takes images (C, H, W) only. */

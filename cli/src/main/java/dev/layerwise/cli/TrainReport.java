@@ -28,14 +28,29 @@ final class TrainReport {
 
     /** As above, naming the training examples {@code noun} ({@code rows} for a table). */
     static String header(Checkpoints.Run run, Path resumed, int trainImages, String noun, Trainer trainer) {
-        RunSettings s = run.settings();
         String from = run.position() == null ? "" : String.format(Locale.ROOT, "resuming %s at iteration %d, ",
                 resumed, run.position().iteration());
-        return String.format(Locale.ROOT, "%s%s %s, %s, batch %d, %d iterations (%.1f epochs of %d %s), seed %s, "
-                        + "%s kernels, %d thread%s", from, s.model(), network(run.network()),
-                optimizer(run.optimizer(), s), trainer.batchSize(), trainer.iterations(),
-                (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages, noun, s.seed(),
+        return String.format(Locale.ROOT, "%s%s, %s kernels, %d thread%s", from,
+                described(run, trainImages, noun, trainer),
                 KernelProvider.kernels().name(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s");
+    }
+
+    /**
+     * What was run, as the plot's line under its title says it: e.g. {@code two-layer 784-50-10 (float32), SGD lr 0.1,
+     * batch 100, 10000 iterations (16.7 epochs of 60000 images), seed 7}.
+     */
+    static String described(Checkpoints.Run run, int trainImages, String noun, Trainer trainer) {
+        RunSettings s = run.settings();
+        return String.format(Locale.ROOT, "%s %s, %s, batch %d, %d iterations (%.1f epochs of %d %s), seed %s",
+                s.model(), network(run.network()), optimizer(run.optimizer(), s), trainer.batchSize(),
+                trainer.iterations(), (double) trainer.iterations() / trainer.iterationsPerEpoch(), trainImages,
+                noun, s.seed());
+    }
+
+    /** The line under the plot's title: what was run and, for a resumed run, where it was resumed. */
+    static String plotted(Checkpoints.Run run, int trainImages, String noun, Trainer trainer) {
+        String what = described(run, trainImages, noun, trainer);
+        return run.position() == null ? what : what + ", resumed at iteration " + run.position().iteration();
     }
 
     /** The final figures and the run's settings as one JSON object. */

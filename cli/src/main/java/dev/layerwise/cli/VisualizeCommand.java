@@ -46,6 +46,17 @@ final class VisualizeCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "give a subcommand: filters or misclassified");
     }
 
+    /**
+     * Refuses an {@code --out} file that cannot be written before the model is read: the pictures are pixels, so a
+     * PNG file in an existing directory.
+     */
+    static void checkOut(CommandSpec spec, Path out) {
+        String problem = PlotFile.problem("--out", out, PlotFile.PIXELS);
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
+        }
+    }
+
     /** Drawing needs no display: AWT in headless mode, unless the user chose otherwise. */
     static void headless() {
         if (System.getProperty("java.awt.headless") == null) {
@@ -85,6 +96,7 @@ final class VisualizeCommand implements Runnable {
             if (scale < 1 || scale > 64) {
                 throw new ParameterException(spec.commandLine(), "--scale must be between 1 and 64, got " + scale);
             }
+            checkOut(spec, out);
             Model model = source.load();
             Network network = model.network();
             if (initial) {
@@ -155,6 +167,7 @@ final class VisualizeCommand implements Runnable {
             if (scale < 1 || scale > 16) {
                 throw new ParameterException(spec.commandLine(), "--scale must be between 1 and 16, got " + scale);
             }
+            checkOut(spec, out);
             Model model = source.load();
             PrintWriter o = spec.commandLine().getOut();
             DataSet test = data.load(Mnist.Options.defaults().withFlatten(false).withDType(model.network().dtype()),

@@ -88,7 +88,7 @@ class ExperimentCommandTest {
         Path existingDir = Files.createDirectories(tmp.resolve("plots"));
         Path aFile = Files.writeString(tmp.resolve("file.txt"), "x");
         String[][] cases = {
-            {tmp.resolve("curves.txt").toString(), "--plot must name a .png file, got '" + tmp.resolve("curves.txt")},
+            {tmp.resolve("curves.txt").toString(), "--plot must name a .png or .svg file, got '" + tmp.resolve("curves.txt")},
             {tmp.resolve("no-such-dir").resolve("curves.png").toString(),
                 "directory " + tmp.resolve("no-such-dir") + " does not exist"},
             {existingDir.toString(), "--plot " + existingDir + " is a directory"},

@@ -7,10 +7,12 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
@@ -20,13 +22,15 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.RangeType;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The figures of the book as PNG images, drawn headless with JFreeChart: training curves (chapters 4 and 5) and the
- * comparisons of chapter 6. Each method returns an image; {@link #writePng} saves one atomically.
+ * The figures of the book, drawn headless with JFreeChart: training curves (chapters 4 and 5) and the comparisons of
+ * chapter 6. Each method returns a {@link Figure}, which {@link Figure#write} saves as PNG or SVG; {@link #writePng}
+ * saves pixel images (those of {@link Images}) atomically.
  */
 public final class Charts {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
@@ -41,9 +45,16 @@ public final class Charts {
 
     /**
      * Two panels side by side: the loss of every iteration (light) and its smoothed curve (the book's
-     * {@code smooth_curve}), and the training and test accuracy per epoch (the figures of §4.5 and §5.7).
+     * {@code smooth_curve}), and the training and test accuracy per epoch (the figures of §4.5 and §5.7), under
+     * {@code title} and, when not null, a line {@code subtitle} saying how the run was made.
      */
-    public static BufferedImage trainingCurves(String title, double[] losses, List<Evaluation> evaluations) {
+    public static Figure trainingCurves(String title, String subtitle, double[] losses,
+                                        List<Evaluation> evaluations) {
+        return sideBySide(title, subtitle, 1200, 480, lossChart(losses), accuracyChart(evaluations));
+    }
+
+    /** The loss of every iteration and its smoothed curve. */
+    static JFreeChart lossChart(double[] losses) {
         XYSeries raw = new XYSeries("loss");
         XYSeries smooth = new XYSeries("loss (smoothed)");
         double[] s = Smoothing.smoothCurve(losses);
@@ -58,13 +69,28 @@ public final class Charts {
         JFreeChart loss = ChartFactory.createXYLineChart("loss", "iteration", "loss", lossData,
                 PlotOrientation.VERTICAL, true, false, false);
         style(loss);
-        ((XYPlot) loss.getPlot()).setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
-        XYLineAndShapeRenderer lr = (XYLineAndShapeRenderer) ((XYPlot) loss.getPlot()).getRenderer();
+        XYPlot p = (XYPlot) loss.getPlot();
+        p.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+        XYLineAndShapeRenderer lr = (XYLineAndShapeRenderer) p.getRenderer();
         lr.setSeriesPaint(0, new Color(0xaec7e8));
         lr.setSeriesStroke(0, new BasicStroke(0.8f));
         lr.setSeriesPaint(1, new Color(0x1f77b4));
         lr.setSeriesStroke(1, new BasicStroke(2f));
+        // One path per series rather than one element per step keeps an SVG small, and joins the corners.
+        lr.setDrawSeriesLineAsPath(true);
+        // A single step has no segment to draw: its marker shows it.
+        lr.setSeriesShapesVisible(0, losses.length == 1);
+        lr.setSeriesShapesVisible(1, losses.length == 1);
+        countAxis((NumberAxis) p.getDomainAxis());
+        // A loss is never negative: from 0, the axis also has a height when a run of one step has one value.
+        NumberAxis y = (NumberAxis) p.getRangeAxis();
+        y.setAutoRangeIncludesZero(true);
+        y.setAutoRangeMinimumSize(0.1);
+        return loss;
+    }
 
+    /** The training and test accuracy per epoch, on [0, 1]. */
+    static JFreeChart accuracyChart(List<Evaluation> evaluations) {
         XYSeries train = new XYSeries("train acc");
         XYSeries test = new XYSeries("test acc");
         for (Evaluation e : evaluations) {
@@ -80,18 +106,32 @@ public final class Charts {
         XYPlot ap = (XYPlot) acc.getPlot();
         XYLineAndShapeRenderer ar = (XYLineAndShapeRenderer) ap.getRenderer();
         ar.setDefaultShapesVisible(true);
+        ar.setDrawSeriesLineAsPath(true);
         ar.setSeriesStroke(1, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {6f, 4f}, 0f));
         NumberAxis y = (NumberAxis) ap.getRangeAxis();
         y.setRange(0, 1.0);
-        return sideBySide(title, 1200, 480, loss, acc);
+        countAxis((NumberAxis) ap.getDomainAxis());
+        return acc;
+    }
+
+    /**
+     * Makes {@code axis} an axis of iterations or epochs: from 0 (as the book's figures), at least 1 long, ticks on
+     * whole numbers. Left to itself, JFreeChart widens the zero-width range of a single point (the one evaluation of a
+     * one-epoch run) to 1e-8 and labels it with ticks of that size, each printed "1E0".
+     */
+    static void countAxis(NumberAxis axis) {
+        axis.setRangeType(RangeType.POSITIVE);
+        axis.setAutoRangeIncludesZero(true);
+        axis.setAutoRangeMinimumSize(1.0);
+        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
     }
 
     /**
      * Curves of several runs on one plot, e.g. the loss of each optimizer per iteration. {@code smooth} applies the
      * book's {@code smooth_curve}; {@code yMax} (or NaN) caps the vertical axis as the book's figures do.
      */
-    public static BufferedImage lines(String title, String xLabel, String yLabel, Map<String, double[]> series,
+    public static Figure lines(String title, String xLabel, String yLabel, Map<String, double[]> series,
                                       boolean smooth, double yMax) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, double[]> e : series.entrySet()) {
@@ -106,14 +146,15 @@ public final class Charts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                 true, false, false);
         style(chart);
+        countAxis((NumberAxis) ((XYPlot) chart.getPlot()).getDomainAxis());
         if (!Double.isNaN(yMax)) {
             ((NumberAxis) ((XYPlot) chart.getPlot()).getRangeAxis()).setRange(0, yMax);
         }
-        return chart.createBufferedImage(800, 520);
+        return new Figure(800, 520, g -> chart.draw(g, new Rectangle2D.Double(0, 0, 800, 520)));
     }
 
     /** One histogram per layer, side by side: the activation distributions of the book's §6.2 figures. */
-    public static BufferedImage histograms(String title, List<String> names, List<double[]> values, int bins,
+    public static Figure histograms(String title, List<String> names, List<double[]> values, int bins,
                                            double min, double max) {
         JFreeChart[] charts = new JFreeChart[values.size()];
         for (int i = 0; i < values.size(); i++) {
@@ -131,22 +172,25 @@ public final class Charts {
             }
             charts[i] = c;
         }
-        return sideBySide(title, 220 * values.size() + 40, 320, charts);
+        return sideBySide(title, null, 220 * values.size() + 40, 320, charts);
     }
 
     /** Small multiples on a grid, e.g. the 16 weight scales of the book's batch-norm figure. */
-    public static BufferedImage grid(String title, List<BufferedImage> panels, int columns) {
-        int w = panels.get(0).getWidth();
-        int h = panels.get(0).getHeight();
+    public static Figure grid(String title, List<Figure> panels, int columns) {
+        int w = panels.get(0).width();
+        int h = panels.get(0).height();
         int rows = (panels.size() + columns - 1) / columns;
-        BufferedImage out = canvas(columns * w, rows * h + 40);
-        Graphics2D g = out.createGraphics();
-        title(g, title, out.getWidth());
-        for (int i = 0; i < panels.size(); i++) {
-            g.drawImage(panels.get(i), (i % columns) * w, 40 + (i / columns) * h, null);
-        }
-        g.dispose();
-        return out;
+        return new Figure(columns * w, rows * h + 40, g -> {
+            title(g, title, columns * w);
+            for (int i = 0; i < panels.size(); i++) {
+                Graphics2D panel = (Graphics2D) g.create((i % columns) * w, 40 + (i / columns) * h, w, h);
+                try {
+                    panels.get(i).paint(panel);
+                } finally {
+                    panel.dispose();
+                }
+            }
+        });
     }
 
     /** Saves {@code image} as a PNG file, atomically. */
@@ -158,28 +202,23 @@ public final class Charts {
         });
     }
 
-    private static BufferedImage sideBySide(String title, int width, int height, JFreeChart... charts) {
-        int top = title == null ? 0 : 40;
-        BufferedImage out = canvas(width, height + top);
-        Graphics2D g = out.createGraphics();
-        if (title != null) {
-            title(g, title, width);
-        }
-        int w = width / charts.length;
-        for (int i = 0; i < charts.length; i++) {
-            charts[i].draw(g, new java.awt.geom.Rectangle2D.Double(i * w, top, w, height));
-        }
-        g.dispose();
-        return out;
-    }
-
-    private static BufferedImage canvas(int width, int height) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.dispose();
-        return out;
+    private static Figure sideBySide(String title, String subtitle, int width, int height, JFreeChart... charts) {
+        int top = title == null ? 0 : subtitle == null ? 40 : 60;
+        return new Figure(width, height + top, g -> {
+            if (title != null) {
+                title(g, title, width);
+            }
+            if (subtitle != null) {
+                g.setColor(Color.DARK_GRAY);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+                int sw = g.getFontMetrics().stringWidth(subtitle);
+                g.drawString(subtitle, Math.max(4, (width - sw) / 2), 48);
+            }
+            int w = width / charts.length;
+            for (int i = 0; i < charts.length; i++) {
+                charts[i].draw(g, new Rectangle2D.Double(i * w, top, w, height));
+            }
+        });
     }
 
     private static void title(Graphics2D g, String title, int width) {

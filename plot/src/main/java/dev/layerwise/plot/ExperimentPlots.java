@@ -1,6 +1,7 @@
 package dev.layerwise.plot;
 
 import dev.layerwise.experiment.ExperimentResult;
+import dev.layerwise.experiment.Experiments;
 import dev.layerwise.experiment.Table;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -11,7 +12,6 @@ import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,11 +44,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  *   <li>{@code weight-decay} and {@code dropout} ({@code ch06/overfit_weight_decay.py}, {@code overfit_dropout.py}):
  *       training and test accuracy per epoch without the remedy and with it, side by side.</li>
  * </ul>
- * Every figure has a title, a line saying how the experiment was run, the book's script, axis labels and a legend.
+ * Every figure has a title, a line naming the experiment and saying how it was run (and with which seed and number
+ * type, when given its settings), the book's script, axis labels and a legend.
  *
  * <pre>{@code
- * ExperimentResult r = Experiments.run("optimizers", mnist, Experiments.Settings.defaults(), line -> { });
- * Charts.writePng(ExperimentPlots.plot(r), Path.of("optimizers.png"));
+ * Experiments.Settings settings = Experiments.Settings.defaults();
+ * ExperimentResult r = Experiments.run("optimizers", mnist, settings, line -> { });
+ * ExperimentPlots.plot(r, settings).write(Path.of("optimizers.svg"));
  * }</pre>
  */
 public final class ExperimentPlots {
@@ -94,17 +96,28 @@ public final class ExperimentPlots {
      *
      * @throws IllegalArgumentException for an experiment without a figure, or a result that lacks the table drawn
      */
-    public static BufferedImage plot(ExperimentResult r) {
+    public static Figure plot(ExperimentResult r) {
+        return plot(r, null);
+    }
+
+    /**
+     * The figure of experiment {@code r}, run with {@code settings} (or null): its setup line also gives their seed
+     * and number type.
+     *
+     * @throws IllegalArgumentException for an experiment without a figure, or a result that lacks the table drawn
+     */
+    public static Figure plot(ExperimentResult r, Experiments.Settings settings) {
+        String setup = setup(r, settings);
         switch (r.name()) {
             case "optimizers":
-                return optimizers(r);
+                return optimizers(r, setup);
             case "weight-init":
-                return weightInit(r);
+                return weightInit(r, setup);
             case "batchnorm":
-                return batchNorm(r);
+                return batchNorm(r, setup);
             case "weight-decay":
             case "dropout":
-                return overfitting(r);
+                return overfitting(r, setup);
             default:
                 throw new IllegalArgumentException("no figure for experiment '" + r.name() + "'");
         }
@@ -124,26 +137,32 @@ public final class ExperimentPlots {
         }
     }
 
-    static BufferedImage optimizers(ExperimentResult r) {
-        BufferedImage out = canvas(WIDTH, height(r.name(), 0));
-        Graphics2D g = header(out, "Optimizers on MNIST: loss per iteration (smoothed)", r,
-                "ch06/optimizer_compare_mnist.py");
-        lossChart(table(r, "loss"), 1.0).draw(g, new Rectangle2D.Double(0, HEADER, WIDTH, LOSS_HEIGHT));
-        g.dispose();
-        return out;
+    static Figure optimizers(ExperimentResult r, String setup) {
+        JFreeChart loss = lossChart(table(r, "loss"), 1.0);
+        return new Figure(WIDTH, height(r.name(), 0), g -> {
+            header(g, "Optimizers on MNIST: loss per iteration (smoothed)", setup, "ch06/optimizer_compare_mnist.py");
+            loss.draw(g, new Rectangle2D.Double(0, HEADER, WIDTH, LOSS_HEIGHT));
+        });
     }
 
-    static BufferedImage weightInit(ExperimentResult r) {
-        BufferedImage out = canvas(WIDTH, height(r.name(), 0));
-        Graphics2D g = header(out, "Weight initialisation: loss per iteration (smoothed), and activations per layer", r,
-                "ch06/weight_init_compare.py, ch06/weight_init_activation_histogram.py (ReLU)");
-        lossChart(table(r, "loss"), 2.5).draw(g, new Rectangle2D.Double(0, HEADER, WIDTH, LOSS_HEIGHT));
+    static Figure weightInit(ExperimentResult r, String setup) {
+        JFreeChart loss = lossChart(table(r, "loss"), 2.5);
         Table h = table(r, "activations");
         Map<String, List<Integer>> byInit = new LinkedHashMap<>();
         for (int c = 2; c < h.columns().size(); c++) {
             String col = h.columns().get(c);
             byInit.computeIfAbsent(col.substring(0, col.lastIndexOf("_layer")), k -> new ArrayList<>()).add(c);
         }
+        return new Figure(WIDTH, height(r.name(), 0), g -> {
+            header(g, "Weight initialisation: loss per iteration (smoothed), and activations per layer", setup,
+                    "ch06/weight_init_compare.py, ch06/weight_init_activation_histogram.py (ReLU)");
+            loss.draw(g, new Rectangle2D.Double(0, HEADER, WIDTH, LOSS_HEIGHT));
+            histograms(g, h, byInit);
+        });
+    }
+
+    /** The activation histograms under the loss chart of weight-init: one row per initialisation. */
+    private static void histograms(Graphics2D g, Table h, Map<String, List<Integer>> byInit) {
         int y = HEADER + LOSS_HEIGHT;
         centred(g, "Activations of 5 ReLU layers of 100 units: count per bin of 1/30 over [0, 1], capped at "
                 + (int) HISTOGRAM_CAP + " as the book's figure (the bin at 0 holds the units ReLU switched off)",
@@ -162,20 +181,15 @@ public final class ExperimentPlots {
             }
             y += HISTOGRAM_ROW;
         }
-        g.dispose();
-        return out;
     }
 
-    static BufferedImage batchNorm(ExperimentResult r) {
+    static Figure batchNorm(ExperimentResult r, String setup) {
         Table t = table(r, "accuracy");
         Map<Integer, List<double[]>> byScale = new LinkedHashMap<>();
         for (double[] row : t.rows()) {
             byScale.computeIfAbsent((int) row[0], k -> new ArrayList<>()).add(row);
         }
-        BufferedImage out = canvas(WIDTH, height(r.name(), byScale.size()));
-        Graphics2D g = header(out, "Batch normalization: training accuracy per epoch at " + byScale.size()
-                + " initial weight scales", r, "ch06/batch_norm_test.py");
-        int k = 0;
+        List<JFreeChart> panels = new ArrayList<>();
         for (List<double[]> rows : byScale.values()) {
             XYSeries bn = new XYSeries("Batch Normalization");
             XYSeries plain = new XYSeries("Normal (without BatchNorm)");
@@ -183,31 +197,33 @@ public final class ExperimentPlots {
                 bn.add(row[2], row[4]);
                 plain.add(row[2], row[3]);
             }
-            int column = k % GRID_COLUMNS;
-            int rowIndex = k / GRID_COLUMNS;
+            int k = panels.size();
             boolean bottom = k + GRID_COLUMNS >= byScale.size();
             JFreeChart c = accuracyChart(scaleTitle(rows.get(0)[1]), bottom ? "epochs" : null,
-                    column == 0 ? "accuracy" : null, List.of(bn, plain), 0, false);
+                    k % GRID_COLUMNS == 0 ? "accuracy" : null, List.of(bn, plain), 0, false);
             c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            c.draw(g, new Rectangle2D.Double(column * GRID_PANEL_WIDTH, HEADER + rowIndex * GRID_PANEL_HEIGHT,
-                    GRID_PANEL_WIDTH, GRID_PANEL_HEIGHT));
-            k++;
+            panels.add(c);
         }
-        legend(g, out.getHeight() - LEGEND, List.of("Batch Normalization", "Normal (without BatchNorm)"));
-        g.dispose();
-        return out;
+        int height = height(r.name(), byScale.size());
+        return new Figure(WIDTH, height, g -> {
+            header(g, "Batch normalization: training accuracy per epoch at " + byScale.size()
+                    + " initial weight scales", setup, "ch06/batch_norm_test.py");
+            for (int k = 0; k < panels.size(); k++) {
+                panels.get(k).draw(g, new Rectangle2D.Double((k % GRID_COLUMNS) * GRID_PANEL_WIDTH,
+                        HEADER + (k / GRID_COLUMNS) * GRID_PANEL_HEIGHT, GRID_PANEL_WIDTH, GRID_PANEL_HEIGHT));
+            }
+            legend(g, height - LEGEND, List.of("Batch Normalization", "Normal (without BatchNorm)"));
+        });
     }
 
-    static BufferedImage overfitting(ExperimentResult r) {
+    static Figure overfitting(ExperimentResult r, String setup) {
         Table t = table(r, "accuracy");
         String remedy = t.columns().get(3).substring("train_".length()).replace('_', ' ');
         Object sample = r.figures().get("eval_sample_size");
         String test = sample instanceof Number && ((Number) sample).intValue() > 0
                 ? "test (first " + sample + " images)" : "test";
-        BufferedImage out = canvas(WIDTH, height(r.name(), 0));
-        Graphics2D g = header(out, "Overfitting on 300 training images: accuracy per epoch, without and with "
-                + remedy, r, "ch06/overfit_" + (remedy.equals("dropout") ? "dropout" : "weight_decay") + ".py");
         String[] titles = {"without " + remedy, "with " + remedy};
+        JFreeChart[] panels = new JFreeChart[2];
         for (int p = 0; p < 2; p++) {
             XYSeries train = new XYSeries("train");
             XYSeries testSeries = new XYSeries(test);
@@ -218,10 +234,15 @@ public final class ExperimentPlots {
             int every = Math.max(1, t.rows().size() / 20);
             JFreeChart c = accuracyChart(titles[p], "epochs", "accuracy", List.of(train, testSeries), every, true);
             c.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            c.draw(g, new Rectangle2D.Double(p * WIDTH / 2.0, HEADER, WIDTH / 2.0, ACCURACY_HEIGHT));
+            panels[p] = c;
         }
-        g.dispose();
-        return out;
+        return new Figure(WIDTH, height(r.name(), 0), g -> {
+            header(g, "Overfitting on 300 training images: accuracy per epoch, without and with " + remedy, setup,
+                    "ch06/overfit_" + (remedy.equals("dropout") ? "dropout" : "weight_decay") + ".py");
+            for (int p = 0; p < 2; p++) {
+                panels[p].draw(g, new Rectangle2D.Double(p * WIDTH / 2.0, HEADER, WIDTH / 2.0, ACCURACY_HEIGHT));
+            }
+        });
     }
 
     /** The loss of each run (the table's columns after the first) per iteration, smoothed, capped at {@code yMax}. */
@@ -247,6 +268,7 @@ public final class ExperimentPlots {
         p.setRenderer(markers(Math.max(1, t.rows().size() / 20), data.getSeriesCount(), CIRCLE,
                 ShapeUtils.createDiagonalCross(4, 0.8f), SQUARE, ShapeUtils.createDiamond(4.5f)));
         ((NumberAxis) p.getRangeAxis()).setRange(0, yMax);
+        Charts.countAxis((NumberAxis) p.getDomainAxis());
         axisFonts(p);
         legendFont(chart);
         return chart;
@@ -264,7 +286,8 @@ public final class ExperimentPlots {
         XYLineAndShapeRenderer r = markEvery > 0 ? markers(markEvery, series.size(), CIRCLE, SQUARE)
                 : (XYLineAndShapeRenderer) p.getRenderer();
         if (markEvery == 0) {
-            r.setDefaultShapesVisible(false);
+            // Lines alone, unless a run of one epoch leaves a single point, which has no line to draw.
+            r.setDefaultShapesVisible(series.stream().anyMatch(s -> s.getItemCount() == 1));
             r.setSeriesStroke(0, new BasicStroke(1.8f));
             r.setSeriesStroke(1, dashed());
         }
@@ -272,8 +295,7 @@ public final class ExperimentPlots {
         NumberAxis y = (NumberAxis) p.getRangeAxis();
         y.setRange(0, 1.0);
         y.setTickUnit(new NumberTickUnit(markEvery > 0 ? 0.1 : 0.2, new DecimalFormat("0.0")));
-        NumberAxis x = (NumberAxis) p.getDomainAxis();
-        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        Charts.countAxis((NumberAxis) p.getDomainAxis());
         axisFonts(p);
         legendFont(chart);
         return chart;
@@ -320,6 +342,8 @@ public final class ExperimentPlots {
                 return item % every == 0;
             }
         };
+        // One path per series rather than one element per step keeps an SVG small, and joins the corners.
+        r.setDrawSeriesLineAsPath(true);
         for (int i = 0; i < series; i++) {
             r.setSeriesShape(i, shapes[i % shapes.length]);
             r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
@@ -380,27 +404,25 @@ public final class ExperimentPlots {
         throw new IllegalArgumentException(r.name() + " has no table '" + name + "' to plot");
     }
 
-    private static BufferedImage canvas(int width, int height) {
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.dispose();
-        return out;
-    }
-
-    /**
-     * Draws the title, the experiment's own first summary line (how it was run) and the book's script at the top of
-     * {@code out}; returns the graphics to draw the panels with.
-     */
-    private static Graphics2D header(BufferedImage out, String title, ExperimentResult r, String bookScript) {
-        Graphics2D g = out.createGraphics();
+    /** Draws the title, how the experiment was run and the book's script at the top of the figure. */
+    private static void header(Graphics2D g, String title, String setup, String bookScript) {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         centred(g, title, new Font(Font.SANS_SERIF, Font.BOLD, 20), Color.BLACK, 28);
-        centred(g, setup(r), new Font(Font.SANS_SERIF, Font.PLAIN, 13), Color.DARK_GRAY, 52);
+        centred(g, setup, new Font(Font.SANS_SERIF, Font.PLAIN, 13), Color.DARK_GRAY, 52);
         centred(g, "book: " + bookScript, new Font(Font.SANS_SERIF, Font.ITALIC, 13), Color.GRAY, 72);
-        return g;
+    }
+
+    /**
+     * The line under the title: the command that reruns the experiment, how it was run ({@link #setup(ExperimentResult)})
+     * and, given its settings, their seed and number type.
+     */
+    static String setup(ExperimentResult r, Experiments.Settings settings) {
+        String line = "experiment " + r.name() + ": " + setup(r);
+        if (settings != null) {
+            line += String.format(Locale.ROOT, "; seed %d, %s", settings.seed(), settings.dtype().label());
+        }
+        return line;
     }
 
     /**

@@ -58,7 +58,7 @@ class ExperimentPlotsTest {
     private BufferedImage drawn(String name, Experiments.Settings settings) throws Exception {
         ExperimentResult r = Experiments.run(name, tiny, settings, line -> { });
         Path png = dir.resolve(name + ".png");
-        Charts.writePng(ExperimentPlots.plot(r), png);
+        ExperimentPlots.plot(r).write(png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(ExperimentPlots.WIDTH, img.getWidth(), name);
         assertTrue(ChartsTest.inked(img, 0, 0, img.getWidth(), ExperimentPlots.HEADER) > 0.01, name + ": a title");
@@ -131,6 +131,36 @@ class ExperimentPlotsTest {
             drawn(img, name + " without", 0, ExperimentPlots.HEADER, half, img.getHeight(), colors(2));
             drawn(img, name + " with", half, ExperimentPlots.HEADER, 2 * half, img.getHeight(), colors(2));
         }
+    }
+
+    @Test
+    void anSvgFigureNamesTheExperimentItsSettingsAndItsSeries() throws Exception {
+        Experiments.Settings settings = new Experiments.Settings(3, dev.layerwise.tensor.DType.FLOAT32, 30, 0, 0, -1);
+        ExperimentResult r = Experiments.run("optimizers", tiny, settings, line -> { });
+        Path svg = dir.resolve("optimizers.svg");
+        ExperimentPlots.plot(r, settings).write(svg);
+        org.w3c.dom.Document doc = FigureTest.svg(svg);
+        assertEquals("svg", doc.getDocumentElement().getLocalName());
+        List<String> texts = FigureTest.texts(doc);
+        assertTrue(texts.contains("Optimizers on MNIST: loss per iteration (smoothed)"), texts.toString());
+        assertTrue(texts.contains("experiment optimizers: 784-100x4-10 ReLU, He, batch 128, 30 iterations; seed 3, "
+                + "float32"), texts.toString());
+        for (String series : List.of("SGD", "Momentum", "AdaGrad", "Adam")) {
+            assertTrue(texts.contains(series), series + " in the legend: " + texts);
+        }
+        for (Color c : colors(4)) {
+            String rgb = "rgb(" + c.getRed() + "," + c.getGreen() + "," + c.getBlue() + ")";
+            assertTrue(FigureTest.longestPath(doc, rgb) >= 30, "a curve of 30 iterations in " + rgb);
+        }
+    }
+
+    @Test
+    void theSetupLineNamesTheExperimentAndGivenSettingsTheSeedAndType() {
+        ExperimentResult r = new ExperimentResult("dropout", Map.of(), List.of("dropout: 784-100x6-10 ReLU, 300 "
+                + "images; dropout 0.2"), List.of(), 0);
+        assertEquals("experiment dropout: 784-100x6-10 ReLU, 300 images; dropout 0.2", ExperimentPlots.setup(r, null));
+        assertEquals("experiment dropout: 784-100x6-10 ReLU, 300 images; dropout 0.2; seed 1, float32",
+                ExperimentPlots.setup(r, Experiments.Settings.defaults()));
     }
 
     @Test
