@@ -47,13 +47,16 @@ import picocli.CommandLine.Spec;
  * one exits with 2 and names it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a network on MNIST (fetched on first use).",
+        description = {"Train a network on MNIST (fetched on first use) or on your own data.",
+            "Your data: --images DIR, --csv FILE --label COLUMN, --npz FILE or --idx DIR.",
             "With no options: the book's ch05/train_neuralnet.py run.",
             "Examples:",
             "  layerwise train --arch mlp --hidden 100,100,100 --optimizer adam --init he \\",
             "      --batchnorm --dropout 0.2",
             "  layerwise train --arch simple-convnet --save convnet.lw --plot curves.png",
-            "  layerwise train --resume convnet.lw --epochs 25"})
+            "  layerwise train --resume convnet.lw --epochs 25",
+            "  layerwise train --images photos/ --val-split 0.1 --arch simple-convnet",
+            "  layerwise train --csv iris.csv --label species --val-split 0.2 --arch mlp"})
 final class TrainCommand implements Callable<Integer> {
     enum Progress { auto, always, never }
 
