@@ -146,6 +146,8 @@ final class BenchCommand implements Callable<Integer> {
      */
     static final List<String> PINNING = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
 
+    /** Calls of the ceiling's loop, at the least, before it is timed. */
+    private static final int CEILING_WARM_UP_CALLS = 20_000;
     /** How long the ceiling's loop runs per timed repeat, on each thread. */
     private static final long CEILING_NANOS = 200_000_000L;
 
@@ -256,22 +258,22 @@ final class BenchCommand implements Callable<Integer> {
      * The machine's ceiling for the float32 products, in GFLOP/s: the kernels' register-only multiply-add loop on
      * {@link Parallel#threads()} threads at once, each on a thread of its own started for it, timed from the first
      * start to the last end; the median of {@code repeats}. The loop is first run on this thread until the JIT has
-     * compiled it and its length per repeat is known.
+     * compiled it, then once to learn its length per repeat.
      */
     private double fmaCeiling() throws InterruptedException {
         float[] sink = new float[1];
-        long rounds = 1 << 12;
-        long elapsed = 0;
+        // Many short calls, not a few long ones: the JIT compiles a method once it has been called often enough, and
+        // until then the Vector API's fallbacks run it at a tiny fraction of its speed.
         long warmUpStart = System.nanoTime();
-        while (System.nanoTime() - warmUpStart < WARM_UP_NANOS / 2 || elapsed < CEILING_NANOS / 8) {
-            long t0 = System.nanoTime();
-            KernelProvider.kernels().matrix().fmaLoop(rounds, sink);
-            elapsed = System.nanoTime() - t0;
-            if (elapsed < CEILING_NANOS / 8) {
-                rounds *= 2;
-            }
+        for (int i = 0; i < CEILING_WARM_UP_CALLS || System.nanoTime() - warmUpStart < WARM_UP_NANOS / 2; i++) {
+            KernelProvider.kernels().matrix().fmaLoop(1 << 10, sink);
         }
-        long perThread = Math.max(1, (long) ((double) rounds * CEILING_NANOS / Math.max(1, elapsed)));
+        int rounds = 1 << 16;
+        long t0 = System.nanoTime();
+        KernelProvider.kernels().matrix().fmaLoop(rounds, sink);
+        long elapsed = System.nanoTime() - t0;
+        int perThread = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (double) rounds * CEILING_NANOS
+                / Math.max(1, elapsed)));
         int threads = Parallel.threads();
         double[] gflops = new double[repeats];
         for (int r = 0; r < repeats; r++) {

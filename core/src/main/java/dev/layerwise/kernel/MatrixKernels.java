@@ -60,5 +60,5 @@ public interface MatrixKernels {
      *
      * @throws IllegalArgumentException if {@code rounds} is negative or {@code sink} is empty
      */
-    long fmaLoop(long rounds, float[] sink);
+    long fmaLoop(int rounds, float[] sink);
 }

@@ -11,13 +11,11 @@ package dev.layerwise.kernel.portable;
  */
 final class FloatPeak {
     private static final int ACCUMULATORS = 8;
-    /** Rounds per turn of the inner loop: an int-counted loop, which C2 compiles tighter than a long-counted one. */
-    private static final int INNER = 1024;
 
     private FloatPeak() {
     }
 
-    static long loop(long rounds, float[] sink) {
+    static long loop(int rounds, float[] sink) {
         if (rounds < 0 || sink.length == 0) {
             throw new IllegalArgumentException("rounds must be at least 0 and sink not empty, got rounds " + rounds
                     + " and a sink of " + sink.length);
@@ -32,22 +30,17 @@ final class FloatPeak {
         float c5 = 5f;
         float c6 = 6f;
         float c7 = 7f;
-        long done = 0;
-        while (done < rounds) {
-            int turn = (int) Math.min(INNER, rounds - done);
-            for (int r = 0; r < turn; r++) {
-                c0 = Math.fma(c0, x, y);
-                c1 = Math.fma(c1, x, y);
-                c2 = Math.fma(c2, x, y);
-                c3 = Math.fma(c3, x, y);
-                c4 = Math.fma(c4, x, y);
-                c5 = Math.fma(c5, x, y);
-                c6 = Math.fma(c6, x, y);
-                c7 = Math.fma(c7, x, y);
-            }
-            done += turn;
+        for (int r = 0; r < rounds; r++) {
+            c0 = Math.fma(c0, x, y);
+            c1 = Math.fma(c1, x, y);
+            c2 = Math.fma(c2, x, y);
+            c3 = Math.fma(c3, x, y);
+            c4 = Math.fma(c4, x, y);
+            c5 = Math.fma(c5, x, y);
+            c6 = Math.fma(c6, x, y);
+            c7 = Math.fma(c7, x, y);
         }
         sink[0] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7;
-        return rounds * ACCUMULATORS;
+        return (long) rounds * ACCUMULATORS;
     }
 }

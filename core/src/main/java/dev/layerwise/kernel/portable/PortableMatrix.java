@@ -46,7 +46,7 @@ public final class PortableMatrix implements MatrixKernels {
     }
 
     @Override
-    public long fmaLoop(long rounds, float[] sink) {
+    public long fmaLoop(int rounds, float[] sink) {
         return FloatPeak.loop(rounds, sink);
     }
 }

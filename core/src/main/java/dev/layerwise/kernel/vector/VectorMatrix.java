@@ -50,7 +50,7 @@ final class VectorMatrix implements MatrixKernels {
     }
 
     @Override
-    public long fmaLoop(long rounds, float[] sink) {
+    public long fmaLoop(int rounds, float[] sink) {
         return FloatPeak.loop(rounds, sink);
     }
 }
