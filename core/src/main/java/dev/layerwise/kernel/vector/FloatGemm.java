@@ -511,7 +511,12 @@ final class FloatGemm {
             } else {
                 kernel1(kc, packedA, aPos, MR, bp, bPos, bStride, tile);
             }
-            merge(tile, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            if (!add && width == ldc && width > L && width % L != 0) {
+                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
+                        biasPos);
+            } else {
+                merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            }
             i += rows;
         }
     }
@@ -558,21 +563,27 @@ final class FloatGemm {
             } else {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
             }
-            merge(tile, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            if (!add && width == ldc && width > L && width % L != 0) {
+                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
+                        biasPos);
+            } else {
+                merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            }
             i += rows;
         }
     }
 
     /**
-     * C[0..rows)[0..width) = tile (+ bias[0..width) on each row when bias is not null), or += tile when {@code add};
-     * the tile has rows of TW floats. Whole vectors first, then the columns past the last one.
+     * C[from..rows)[0..width) = tile's rows [from, rows) (+ bias[0..width) on each row when bias is not null), or +=
+     * them when {@code add}; the tile has rows of TW floats, C's row 0 at cPos. Whole vectors first, then the columns
+     * past the last one.
      */
-    private static void merge(float[] tile, int rows, int width, float[] c, int cPos, int ldc, boolean add,
-                              float[] bias, int biasPos) {
+    private static void merge(float[] tile, int from, int rows, int width, float[] c, int cPos, int ldc,
+                              boolean add, float[] bias, int biasPos) {
         int whole = width / L * L;
         // Three loops rather than one with conditional vectors: a vector chosen by a condition is boxed by C2.
         if (add) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, c, at + j))
@@ -580,7 +591,7 @@ final class FloatGemm {
                 }
             }
         } else if (bias != null) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
@@ -588,7 +599,7 @@ final class FloatGemm {
                 }
             }
         } else {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
@@ -596,7 +607,7 @@ final class FloatGemm {
             }
         }
         if (whole < width) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int t = r * TW;
                 int at = cPos + r * ldc;
                 for (int j = whole; j < width; j++) {
@@ -605,6 +616,40 @@ final class FloatGemm {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #merge} without {@code add} for a tile whose rows are C's whole rows ({@code width == ldc}, more than a
+     * vector and not a multiple of one): the columns past the last whole vector are stored as one more vector, whose
+     * last lanes run on into the next row's first columns, for the first {@code spill} rows; that next row is stored
+     * after it, by this call or the next tile's, and overwrites them. Where a row's last columns would otherwise be
+     * stored one float at a time (a convolution's 30 filters: 14 of 30 columns with AVX-512), this stores two vectors.
+     * The rows from {@code spill} on (the band's last row: the next belongs to another thread, or is past C) are
+     * stored as {@link #merge} stores them; so are all rows when {@code bias} is too short for a vector load past its
+     * last whole vector.
+     */
+    private static void mergeWhole(float[] tile, int rows, int spill, int width, float[] c, int cPos, int ldc,
+                                   float[] bias, int biasPos) {
+        int whole = width / L * L;
+        if (bias == null) {
+            for (int r = 0; r < spill; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j <= whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
+                }
+            }
+        } else if (bias.length >= biasPos + whole + L) {
+            for (int r = 0; r < spill; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j <= whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
+                            .intoArray(c, at + j);
+                }
+            }
+        } else {
+            spill = 0;
+        }
+        merge(tile, spill, rows, width, c, cPos, ldc, false, bias, biasPos);
     }
 
     /**
