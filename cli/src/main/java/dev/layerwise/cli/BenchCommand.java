@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,7 +72,13 @@ import picocli.CommandLine.Spec;
             "  S1             `layerwise serve` on loopback, 64 connections of single-image",
             "                 requests, batching on and off, beside in-process batch 1",
             "                 and 1000 (Layerwise only; not in the default set)",
-            "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s"})
+                        "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s",
+            "Before the workloads it measures the machine's ceiling for the products: fused",
+            "multiply-adds in registers at the widest vector length, on all threads. A",
+            "product's share of that ceiling is printed beside its ratio. NumPy runs with",
+            "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment, so that",
+            "OpenBLAS picks its own kernels (see --numpy-env); the kernel set it ran with",
+            "is printed."})
 final class BenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_WORKLOADS = List.of("T1", "W1", "W2", "W4-1000", "W4-1",
             "G:1024x1024x1024xnn", "G:100x50x784xnn", "G:784x50x100xtn", "G:100x784x50xnt", "G:57600x30x25xnt");
@@ -109,6 +116,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-numpy", description = "Measure Layerwise only.")
     boolean noNumpy;
 
+    @Option(names = "--numpy-env", paramLabel = "ENV", defaultValue = "best",
+            description = "The NumPy side's environment: best (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed, so "
+                    + "that OpenBLAS picks the kernels it finds best for this processor) or inherit (this "
+                    + "process's environment as it is). Default: ${DEFAULT-VALUE}.")
+    NumpyEnv numpyEnv;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels. Default: all processors.")
     Integer threads;
 
@@ -120,6 +133,37 @@ final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** How the NumPy side's environment is made from this process's. */
+    enum NumpyEnv {
+        /** Without the variables that pin OpenBLAS to a kernel set or a cache size ({@link #PINNING}). */
+        best,
+        /** As it is. */
+        inherit
+    }
+
+    /**
+     * Variables that override OpenBLAS's own choice of kernels: set on some machines as a guard for old OpenBLAS
+     * builds on new processors, they would hold a current one to older, narrower kernels (AVX2 ones on an AVX-512
+     * processor).
+     */
+    static final List<String> PINNING = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
+
+    /** Calls of the ceiling's loop, at the least, before it is timed. */
+    private static final int CEILING_WARM_UP_CALLS = 20_000;
+    /** How long the ceiling's loop runs per timed repeat, on each thread. */
+    private static final long CEILING_NANOS = 200_000_000L;
+
+    /** What the NumPy side said about itself; every field may be null where it could not tell. */
+    record NumpyInfo(String version, String corename, String config, List<String> removed) {
+        static final NumpyInfo NONE = new NumpyInfo(null, null, null, List.of());
+
+        String describe() {
+            String kernels = corename != null ? "OpenBLAS " + corename + " kernels" : "kernel set unknown";
+            return "NumPy " + (version == null ? "?" : version) + " (" + kernels
+                    + (config != null ? "; " + config : "") + ")";
+        }
+    }
 
     /** One measured workload. */
     record Row(String workload, String description, double layerwise, Double numpy, String unit,
@@ -157,11 +201,22 @@ final class BenchCommand implements Callable<Integer> {
         Path dataDir = needsData ? source.directory(err::println) : null;
         Mnist.Data mnist = loadsData ? Mnist.load(dataDir, Mnist.Options.defaults()) : null;
         Path script = noNumpy ? null : extractScript();
+        NumpyInfo info = script == null ? NumpyInfo.NONE : numpyInfo(script);
+        double ceiling = fmaCeiling();
         if (!json) {
-            out.printf(Locale.ROOT, "Layerwise (%s kernels, %d threads, Java %s) vs NumPy; median of %d repeats; "
+            out.printf(Locale.ROOT, "Layerwise (%s kernels, %d threads, Java %s) vs %s; median of %d repeats; "
                             + "ratio > 1: Layerwise faster%n", KernelProvider.kernels().name(), Parallel.threads(),
-                    Runtime.version().feature(), repeats);
-            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s%n", "workload", "what", "layerwise", "numpy", "ratio");
+                    Runtime.version().feature(), script == null ? "no NumPy" : info.describe(), repeats);
+            if (script != null) {
+                out.println(numpyEnv == NumpyEnv.best
+                        ? "NumPy's environment: " + (info.removed().isEmpty() ? "as this one (nothing pins OpenBLAS)"
+                                : "without " + String.join(" and ", info.removed()))
+                        : "NumPy's environment: inherited as it is (--numpy-env inherit)");
+            }
+            out.printf(Locale.ROOT, "FMA ceiling: %.0f GFLOP/s (multiply-adds in registers, %d threads); a product's "
+                    + "share of it in the last two columns%n", ceiling, Parallel.threads());
+            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s %6s %6s%n", "workload", "what", "layerwise", "numpy",
+                    "ratio", "lw/fma", "np/fma");
             out.flush();
         }
         for (String w : names) {
@@ -170,24 +225,96 @@ final class BenchCommand implements Callable<Integer> {
                 continue;
             }
             Row row = run(w, mnist, dataDir, script);
-            print(out, row);
+            print(out, row, info, ceiling);
         }
         return 0;
     }
 
-    private void print(PrintWriter out, Row r) {
+    private void print(PrintWriter out, Row r, NumpyInfo info, double ceiling) {
+        Double lwShare = share(r.layerwise(), r.unit(), ceiling);
+        Double npShare = r.numpy() == null ? null : share(r.numpy(), r.unit(), ceiling);
         if (json) {
             out.println(new Json().put("workload", r.workload()).put("description", r.description())
                     .put("layerwise", r.layerwise()).put("numpy", r.numpy()).put("unit", r.unit())
                     .put("ratio", r.ratio()).put("kernels", KernelProvider.kernels().name())
                     .put("threads", Parallel.threads()).put("java", Runtime.version().feature())
-                    .put("numpy_note", r.numpyNote()));
+                    .put("numpy_note", r.numpyNote()).put("fma_ceiling_gflops", ceiling)
+                    .put("layerwise_share", lwShare).put("numpy_share", npShare)
+                    .put("numpy_version", info.version()).put("numpy_corename", info.corename())
+                    .put("numpy_config", info.config()).put("numpy_env", numpyEnv.name())
+                    .put("numpy_env_removed", info.removed()));
         } else {
-            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s%n", r.workload(), r.description(),
+            out.printf(Locale.ROOT, "%-20s %-44s %16s %16s %8s %6s %6s%n", r.workload(), r.description(),
                     format(r.layerwise(), r.unit()), r.numpy() == null ? r.numpyNote() : format(r.numpy(), r.unit()),
-                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()));
+                    r.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()), percent(lwShare),
+                    percent(npShare));
         }
         out.flush();
+    }
+
+    /** A product's GFLOP/s as a fraction of the ceiling; null for the other workloads. */
+    private static Double share(double value, String unit, double ceiling) {
+        return unit.equals("GFLOP/s") && ceiling > 0 ? value / ceiling : null;
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+    }
+
+    /**
+     * The machine's ceiling for the float32 products, in GFLOP/s: the kernels' register-only multiply-add loop on
+     * {@link Parallel#threads()} threads at once, each on a thread of its own started for it, timed from the first
+     * start to the last end; the median of {@code repeats}. The loop is first run on this thread until the JIT has
+     * compiled it, then once to learn its length per repeat.
+     */
+    private double fmaCeiling() throws InterruptedException {
+        float[] sink = new float[1];
+        // Many short calls, not a few long ones: the JIT compiles a method once it has been called often enough, and
+        // until then the Vector API's fallbacks run it at a tiny fraction of its speed.
+        long warmUpStart = System.nanoTime();
+        for (int i = 0; i < CEILING_WARM_UP_CALLS || System.nanoTime() - warmUpStart < WARM_UP_NANOS / 2; i++) {
+            KernelProvider.kernels().matrix().fmaLoop(1 << 10, sink);
+        }
+        int rounds = 1 << 16;
+        long t0 = System.nanoTime();
+        KernelProvider.kernels().matrix().fmaLoop(rounds, sink);
+        long elapsed = System.nanoTime() - t0;
+        int perThread = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (double) rounds * CEILING_NANOS
+                / Math.max(1, elapsed)));
+        int threads = Parallel.threads();
+        double[] gflops = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long[] starts = new long[threads];
+            long[] ends = new long[threads];
+            long[] multiplyAdds = new long[threads];
+            Thread[] workers = new Thread[threads];
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers[t] = new Thread(() -> {
+                    float[] own = new float[1];
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    starts[id] = System.nanoTime();
+                    multiplyAdds[id] = KernelProvider.kernels().matrix().fmaLoop(perThread, own);
+                    ends[id] = System.nanoTime();
+                }, "layerwise-fma-ceiling-" + t);
+                workers[t].setDaemon(true);
+                workers[t].start();
+            }
+            go.countDown();
+            for (Thread w : workers) {
+                w.join();
+            }
+            long first = Arrays.stream(starts).min().orElse(0);
+            long last = Arrays.stream(ends).max().orElse(0);
+            gflops[r] = 2.0 * Arrays.stream(multiplyAdds).sum() / Math.max(1, last - first);
+        }
+        return median(gflops);
     }
 
     private static String format(double v, String unit) {
@@ -479,11 +606,51 @@ final class BenchCommand implements Callable<Integer> {
      * adaptive threshold, and on a machine where page faults are dear the first way made the same code 5 times slower
      * in some processes. (The JVM side of E2E runs as the launcher starts it, without these settings.)
      */
-    private static ProcessBuilder numpyProcess(List<String> command) {
+    private ProcessBuilder numpyProcess(List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
-        pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
+        numpyEnvironment(pb.environment(), numpyEnv);
         return pb;
+    }
+
+    /**
+     * Makes {@code env}, a copy of this process's environment, the NumPy side's: glibc's allocator settings added
+     * (see {@link #numpyProcess}), and with {@link NumpyEnv#best} the {@link #PINNING} variables removed. Returns the
+     * names removed.
+     */
+    static List<String> numpyEnvironment(Map<String, String> env, NumpyEnv mode) {
+        env.putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
+        env.putIfAbsent("MALLOC_TRIM_THRESHOLD_", "268435456");
+        List<String> removed = new ArrayList<>();
+        if (mode == NumpyEnv.best) {
+            for (String name : PINNING) {
+                if (env.remove(name) != null) {
+                    removed.add(name);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Asks the NumPy side, in the environment its workloads run in, for NumPy's version and the kernel set and build of
+     * the OpenBLAS inside it. A Python that fails here leaves the fields empty; its workloads then say why they fail.
+     */
+    private NumpyInfo numpyInfo(Path script) throws InterruptedException {
+        ProcessBuilder pb = numpyProcess(List.of(python, script.toString(), ".", "INFO", "1"));
+        List<String> removed = numpyEnvironment(new LinkedHashMap<>(System.getenv()), numpyEnv);
+        try {
+            String output = runToEnd(pb, python, "; use --python or --no-numpy").output();
+            String line = output.strip().lines().reduce((first, second) -> second).orElse("");
+            Map<?, ?> fields = (Map<?, ?>) dev.layerwise.io.Json.parse(line, "the NumPy script's answer");
+            return new NumpyInfo(text(fields.get("numpy")), text(fields.get("corename")),
+                    text(fields.get("config")), removed);
+        } catch (IOException | RuntimeException e) {
+            return new NumpyInfo(null, null, null, removed);
+        }
+    }
+
+    private static String text(Object value) {
+        return value instanceof String && !((String) value).isBlank() ? ((String) value).strip() : null;
     }
 
     private Path extractScript() throws IOException {

@@ -5,7 +5,8 @@ backpropagation and SGD, in float32, on the MNIST training images; T1 is the boo
 script does it (in float64, NumPy's default, with the book's evaluations), and C1 steps of the book's chapter-7
 SimpleConvNet with its im2col layers and Adam (float64 too). Run by the CLI as
     python3 numpy_workloads.py MNIST_DIR WORKLOAD REPEATS
-it prints one JSON object with the measurements (seconds per repeat) on standard output.
+it prints one JSON object with the measurements (seconds per repeat) on standard output. The workload INFO measures
+nothing: it prints NumPy's version and which kernel set and build of OpenBLAS NumPy runs with.
 """
 import json
 import sys
@@ -330,11 +331,78 @@ def gemm(shape, repeats):
     return timed(products, repeats), reps
 
 
+# OpenBLAS's functions that name its kernel set (chosen at load time from the processor, unless OPENBLAS_CORETYPE says)
+# and its build, under the names the builds NumPy ships with export them: scipy-openblas (NumPy's wheels) prefixes
+# its symbols and suffixes its 64-bit-integer build; a system OpenBLAS has the plain names.
+OPENBLAS_CORENAME = ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename64_",
+                     "openblas_get_corename")
+OPENBLAS_CONFIG = ("scipy_openblas_get_config64_", "scipy_openblas_get_config", "openblas_get_config64_",
+                   "openblas_get_config")
+
+
+def loaded_openblas():
+    """Paths of the OpenBLAS libraries this process has loaded (NumPy's, once imported), from the process's memory map
+    where the system has one (Linux), else the libraries bundled beside NumPy."""
+    paths = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 6 and "openblas" in fields[-1].lower() and fields[-1] not in paths:
+                    paths.append(fields[-1])
+    except OSError:
+        pass
+    if not paths:
+        import glob
+        import os
+        here = os.path.dirname(os.path.dirname(np.__file__))
+        for pattern in ("numpy.libs/*openblas*", "numpy/.dylibs/*openblas*", "scipy_openblas*/lib/*openblas*"):
+            paths.extend(glob.glob(os.path.join(here, pattern)))
+    return paths
+
+
+def openblas_info():
+    """(core name, config) as the OpenBLAS inside NumPy reports them, or None for what it does not say (another BLAS,
+    or a build without these functions)."""
+    import ctypes
+
+    def ask(lib, names):
+        for name in names:
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                fn.restype = ctypes.c_char_p
+                value = fn()
+                return " ".join(value.decode("utf-8", "replace").split()) if value else None
+        return None
+
+    for path in loaded_openblas():
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        corename, config = ask(lib, OPENBLAS_CORENAME), ask(lib, OPENBLAS_CONFIG)
+        if corename or config:
+            return corename, config
+    return None, None
+
+
+def blas_build():
+    """NumPy's own record of the BLAS it was built against (name and version), for when OpenBLAS cannot be asked."""
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f"{blas.get('name', '?')} {blas.get('version', '?')}"
+    except Exception:  # older NumPy: no dict mode
+        return None
+
+
 def main():
     mnist_dir, workload, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
     rng = np.random.default_rng(1)
     result = {"workload": workload, "numpy": np.__version__}
-    if workload.startswith("G:"):
+    if workload == "INFO":
+        corename, config = openblas_info()
+        result.update(corename=corename, config=config or blas_build())
+    elif workload.startswith("G:"):
         m, n, k, kind = workload[2:].split("x")
         times, reps = gemm((int(m), int(n), int(k), kind), repeats)
         result.update(seconds=times, calls=reps)

@@ -10,8 +10,10 @@ import dev.layerwise.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +40,105 @@ class BenchCommandTest {
             assertTrue(((Number) row.get("layerwise")).doubleValue() > 0, lines.get(i));
             assertTrue(row.containsKey("numpy") && row.get("numpy") == null, "no NumPy side asked for: " + row);
             assertTrue(row.containsKey("ratio") && row.get("ratio") == null, "no ratio without NumPy: " + row);
+            assertTrue(((Number) row.get("fma_ceiling_gflops")).doubleValue() > 0, lines.get(i));
+            assertTrue(row.containsKey("layerwise_share") && row.get("layerwise_share") == null,
+                    "a share of the ceiling for products only: " + row);
+            assertTrue(row.containsKey("numpy_corename") && row.get("numpy_corename") == null, lines.get(i));
+            assertEquals("best", row.get("numpy_env"));
         }
+    }
+
+    /** A product's line carries the ceiling and its share of it. */
+    @Test
+    void aProductIsReadAgainstTheFmaCeiling() throws Exception {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:64x48x32xnt", "--repeats", "1", "--no-numpy",
+                "--json");
+        assertEquals(0, r.exit(), r.err());
+        Map<?, ?> row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
+        double layerwise = ((Number) row.get("layerwise")).doubleValue();
+        double ceiling = ((Number) row.get("fma_ceiling_gflops")).doubleValue();
+        assertTrue(ceiling > 0, r.out());
+        assertEquals(layerwise / ceiling, ((Number) row.get("layerwise_share")).doubleValue(), 1e-9 * layerwise);
+        assertTrue(row.containsKey("numpy_share") && row.get("numpy_share") == null, r.out());
+    }
+
+    @Test
+    void theTableNamesTheCeilingAndTheSharesOfIt() {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:64x48x32xnn", "--repeats", "1", "--no-numpy");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("FMA ceiling: ") && r.out().contains("lw/fma"), r.out());
+        assertTrue(r.lastLine().strip().endsWith("%"), r.out());
+    }
+
+    /** The NumPy side reports its OpenBLAS kernel set, and runs without the variables that pin it. */
+    @Test
+    void theNumpySideSaysWhichKernelsItRanWithAndRunsUnpinned() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh for a stand-in Python");
+        Path python = fakePython();
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn", "--repeats", "1", "--json",
+                "--python", python.toString());
+        assertEquals(0, r.exit(), r.err());
+        Map<?, ?> row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
+        assertEquals("FakeCore", row.get("numpy_corename"), r.out());
+        assertEquals("9.9.9", row.get("numpy_version"), r.out());
+        assertEquals("FakeBLAS 1.0 MAX_THREADS=2", row.get("numpy_config"), r.out());
+        assertEquals("best", row.get("numpy_env"), r.out());
+        assertTrue(((Number) row.get("numpy")).doubleValue() > 0, r.out());
+        for (String side : List.of("INFO", "G:8x8x8xnn")) {
+            String env = Files.readString(tmp.resolve("env-" + side.replace(':', '_') + ".txt"));
+            assertTrue(!env.contains("OPENBLAS_CORETYPE=") && !env.contains("OPENBLAS_L2_SIZE="), env);
+        }
+
+        r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn", "--repeats", "1", "--json", "--python",
+                python.toString(), "--numpy-env", "inherit");
+        assertEquals(0, r.exit(), r.err());
+        row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
+        assertEquals("inherit", row.get("numpy_env"), r.out());
+        String env = Files.readString(tmp.resolve("env-G_8x8x8xnn.txt"));
+        for (String name : BenchCommand.PINNING) {
+            assertEquals(System.getenv(name) != null, env.contains(name + "="), name + " inherited as it is");
+        }
+    }
+
+    @Test
+    void theBestEnvironmentDropsOnlyTheVariablesThatPinOpenblas() {
+        Map<String, String> env = new HashMap<>(Map.of("OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "512",
+                "OPENBLAS_NUM_THREADS", "2", "PATH", "/bin"));
+        assertEquals(List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"),
+                BenchCommand.numpyEnvironment(env, BenchCommand.NumpyEnv.best));
+        assertEquals(Set.of("OPENBLAS_NUM_THREADS", "PATH", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"),
+                env.keySet());
+
+        env = new HashMap<>(Map.of("OPENBLAS_CORETYPE", "Haswell", "OPENBLAS_L2_SIZE", "512"));
+        assertEquals(List.of(), BenchCommand.numpyEnvironment(env, BenchCommand.NumpyEnv.inherit));
+        assertEquals("Haswell", env.get("OPENBLAS_CORETYPE"));
+        assertEquals("512", env.get("OPENBLAS_L2_SIZE"));
+    }
+
+    @Test
+    void anUnknownNumpyEnvironmentIsBadUsageNamingTheChoices() {
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn", "--numpy-env", "pinned");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--numpy-env") && r.err().contains("pinned") && r.err().contains("best")
+                && r.err().contains("inherit"), r.err());
+    }
+
+    /**
+     * A stand-in for Python that keeps the environment each of its runs got (in {@code env-WORKLOAD.txt}) and answers
+     * as the NumPy script does.
+     */
+    private Path fakePython() throws IOException {
+        Path python = tmp.resolve("python");
+        Files.writeString(python, "#!/bin/sh\n"
+                + "env > '" + tmp + "'/env-$(echo \"$3\" | tr : _).txt\n"
+                + "if [ \"$3\" = INFO ]; then\n"
+                + "  echo '{\"workload\": \"INFO\", \"numpy\": \"9.9.9\", \"corename\": \"FakeCore\", "
+                + "\"config\": \"FakeBLAS 1.0 MAX_THREADS=2\"}'\n"
+                + "else\n"
+                + "  echo '{\"workload\": \"'\"$3\"'\", \"seconds\": [0.5]}'\n"
+                + "fi\n");
+        assertTrue(python.toFile().setExecutable(true));
+        return python;
     }
 
     /** E2E times `layerwise train` in a JVM of its own: a run that fails there fails the bench. */

@@ -50,4 +50,15 @@ public interface MatrixKernels {
 
     void gemmBatch(int batch, boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
                    double[] bias, int biasOff, double[] c, int cOff);
+
+    /**
+     * The pace no float32 product of this implementation can pass: {@code rounds} rounds of fused multiply-adds into
+     * independent accumulators held in registers, at the widest vector length the implementation computes with, with
+     * no memory traffic. Run on every thread at once and timed, it measures the machine's ceiling for the products.
+     * Writes a value that depends on every multiply-add into {@code sink[0]}, so that the work cannot be left out, and
+     * returns how many float multiply-adds it did.
+     *
+     * @throws IllegalArgumentException if {@code rounds} is negative or {@code sink} is empty
+     */
+    long fmaLoop(int rounds, float[] sink);
 }

@@ -44,4 +44,9 @@ public final class PortableMatrix implements MatrixKernels {
                           double[] bias, int biasOff, double[] c, int cOff) {
         DoubleProducts.gemmBatch(batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
     }
+
+    @Override
+    public long fmaLoop(int rounds, float[] sink) {
+        return FloatPeak.loop(rounds, sink);
+    }
 }

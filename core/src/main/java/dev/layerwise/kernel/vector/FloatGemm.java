@@ -72,6 +72,18 @@ final class FloatGemm {
     private static final int THIN_ROWS = 1024;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
+    /**
+     * Rows of a band from which a full panel of a row-major B is packed ({@link #packPanel}) rather than read in
+     * place: the copy is paid once per panel and block of the shared dimension, and repaid by every tile of the band.
+     */
+    static final int PACK_MIN_ROWS = 128;
+    /** Panels two vectors wide from which a band's rows of A are packed ({@link #packA}), for the same reason. */
+    static final int PACK_A_MIN_PANELS = 4;
+    /**
+     * Rows of A packed at a time: a block of MC rows by KC steps (512 KiB) stays in the L2 cache while the panels
+     * pass over it. A multiple of MR, so that the tiles are the same as without the blocks.
+     */
+    static final int MC = 512;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -81,6 +93,10 @@ final class FloatGemm {
     /** The thin columns of a row-major B, each packed into k consecutive floats. */
     private static final ThreadLocal<float[]> THIN_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * TW]);
+    /** Rows of A packed by {@link #packA}: a block of MC rows by KC steps. */
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** A panel of a row-major B, packed by {@link #packPanel}: KC rows of up to three vectors. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * 3 * L]);
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
 
     private FloatGemm() {
@@ -358,15 +374,64 @@ final class FloatGemm {
                               float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed, float[] c,
                               int cOff, boolean accumulate, float[] bias, int biasOff) {
         float[] tile = TILE.get();
+        // Panels two vectors wide, whose tiles take MR rows: those that can read a packed A.
+        int narrow = jp1 - jp0 - (jp1 == panels && cols - (panels - 1) * NR > NR ? 1 : 0);
+        if (i1 - i0 < PACK_MIN_ROWS || narrow < PACK_A_MIN_PANELS) {
+            blocks(i0, i1, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, null, tile, c, cOff,
+                    accumulate, bias, biasOff);
+            return;
+        }
+        // Blocks of MC rows (a multiple of MR, so the tiles are those of the whole band), each block's rows of A
+        // packed once per block of the shared dimension and read by every panel.
+        float[] packedA = PACKED_A.get();
+        for (int ib = i0; ib < i1; ib += MC) {
+            blocks(ib, Math.min(i1, ib + MC), jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+                    packedA, tile, c, cOff, accumulate, bias, biasOff);
+        }
+    }
+
+    /**
+     * {@link #tiles} for rows [i0, i1); with {@code packedA} (room for MC rows of a block of the shared dimension),
+     * A's rows are packed into it by {@link #packA} for the panels two vectors wide.
+     */
+    private static void blocks(int i0, int i1, int jp0, int jp1, int panels, boolean tb, int n, int cols, int k,
+                               float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
+                               float[] packedA, float[] tile, float[] c, int cOff, boolean accumulate, float[] bias,
+                               int biasOff) {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
+            if (packedA != null) {
+                packA(i0, i1, p0, kc, a, aOff, aRs, aCs, packedA);
+            }
             for (int jp = jp0; jp < jp1; jp++) {
                 int j0 = jp * NR;
                 int cPos = cOff + j0;
                 int width = jp == panels - 1 ? cols - j0 : NR;
                 int lw = loadWidth(width);
-                if (tb) {
+                if (packedA != null && width <= NR) {
+                    float[] bp;
+                    int bPos;
+                    int bStride;
+                    if (tb) {
+                        bp = packed;
+                        bPos = jp * k * NR + p0 * NR;
+                        bStride = NR;
+                    } else if (width == lw) {
+                        bp = PANEL.get();
+                        packPanel(kc, lw, b, bOff + p0 * n + j0, n, bp);
+                        bPos = 0;
+                        bStride = lw;
+                    } else {
+                        // The partial last panel, zero-padded: the packed rows of B past the in-place ones.
+                        bp = PANEL.get();
+                        packPartial(p0, kc, n, k, j0, width, b, bOff, packed, bp);
+                        bPos = 0;
+                        bStride = lw;
+                    }
+                    bandPackedA(i0, i1, kc, packedA, bp, bPos, bStride, tile, c, cPos, n, width, add, bias,
+                            biasOff + j0);
+                } else if (tb) {
                     band(i0, i1, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
                             width, add, bias, biasOff + j0);
                 } else if (width == lw) {
@@ -385,6 +450,90 @@ final class FloatGemm {
                                 tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of A over the shared dimension [p0, p0 + kc), packed for {@link #bandPackedA}: tile after tile of
+     * MR rows, each step of the shared dimension holding the tile's rows side by side. A tile's broadcasts then read
+     * one cache line a step, where in place they read MR rows of A a row apart (4 KiB apart for a k of 1024, all in
+     * one set of the L1 cache).
+     */
+    private static void packA(int i0, int i1, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
+                              float[] packedA) {
+        for (int i = i0; i < i1; i += MR) {
+            int rows = Math.min(MR, i1 - i);
+            int dst = (i - i0) * kc;
+            for (int r = 0; r < rows; r++) {
+                int src = aOff + (i + r) * aRs + p0 * aCs;
+                for (int p = 0; p < kc; p++) {
+                    packedA[dst + p * MR + r] = a[src + p * aCs];
+                }
+            }
+        }
+    }
+
+    /**
+     * The rows [p0, p0 + kc) of the partial last panel of a row-major B (columns {@code j0 …}, {@code width} of
+     * them), zero-padded to a load's width, into {@code panel}: from B where the rows can be read in place, from
+     * {@code packed} (see {@link #pack}) past them. The padding meets columns of the tile that are not stored.
+     */
+    private static void packPartial(int p0, int kc, int n, int k, int j0, int width, float[] b, int bOff,
+                                    float[] packed, float[] panel) {
+        int lw = loadWidth(width);
+        int safe = inPlaceRows(n, k, j0, width);
+        for (int p = p0; p < p0 + kc; p++) {
+            int dst = (p - p0) * lw;
+            if (p < safe) {
+                System.arraycopy(b, bOff + p * n + j0, panel, dst, width);
+                Arrays.fill(panel, dst + width, dst + lw, 0f);
+            } else {
+                System.arraycopy(packed, (p - safe) * lw, panel, dst, lw);
+            }
+        }
+    }
+
+    /**
+     * {@link #band} for a panel two vectors wide with A packed by {@link #packA} (rows [i0, i1), the block's kc steps):
+     * the same kernels for the same rows as {@link #band} would pick, so the same bits.
+     */
+    private static void bandPackedA(int i0, int i1, int kc, float[] packedA, float[] bp, int bPos, int bStride,
+                                    float[] tile, float[] c, int cPos, int ldc, int width, boolean add, float[] bias,
+                                    int biasPos) {
+        for (int i = i0; i < i1; ) {
+            int rows = Math.min(MR, i1 - i);
+            int aPos = (i - i0) * kc;
+            if (rows > 4) {
+                kernel8(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
+            } else if (rows > 1) {
+                kernel4(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
+            } else {
+                kernel1(kc, packedA, aPos, MR, bp, bPos, bStride, tile);
+            }
+            if (!add && width == ldc && width > L && width % L != 0) {
+                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
+                        biasPos);
+            } else {
+                merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            }
+            i += rows;
+        }
+    }
+
+    /**
+     * Copies {@code kc} rows of {@code width} floats of a row-major B, {@code stride} apart from {@code b[from]}, into
+     * consecutive rows of {@code panel}. Read in place, a panel's rows lie a row of B apart, and where that is a
+     * multiple of 4 KiB (B 1024 columns wide) they all fall in the same few sets of the L1 cache, which holds only a
+     * dozen of them: the panel would be read from L2 at every tile. Packed, it is one contiguous block that stays in
+     * L1 while the band's tiles pass over it.
+     */
+    private static void packPanel(int kc, int width, float[] b, int from, int stride, float[] panel) {
+        for (int p = 0; p < kc; p++) {
+            int src = from + p * stride;
+            int dst = p * width;
+            for (int j = 0; j < width; j += L) {
+                FloatVector.fromArray(S, b, src + j).intoArray(panel, dst + j);
             }
         }
     }
@@ -414,21 +563,27 @@ final class FloatGemm {
             } else {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
             }
-            merge(tile, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            if (!add && width == ldc && width > L && width % L != 0) {
+                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
+                        biasPos);
+            } else {
+                merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
+            }
             i += rows;
         }
     }
 
     /**
-     * C[0..rows)[0..width) = tile (+ bias[0..width) on each row when bias is not null), or += tile when {@code add};
-     * the tile has rows of TW floats. Whole vectors first, then the columns past the last one.
+     * C[from..rows)[0..width) = tile's rows [from, rows) (+ bias[0..width) on each row when bias is not null), or +=
+     * them when {@code add}; the tile has rows of TW floats, C's row 0 at cPos. Whole vectors first, then the columns
+     * past the last one.
      */
-    private static void merge(float[] tile, int rows, int width, float[] c, int cPos, int ldc, boolean add,
-                              float[] bias, int biasPos) {
+    private static void merge(float[] tile, int from, int rows, int width, float[] c, int cPos, int ldc,
+                              boolean add, float[] bias, int biasPos) {
         int whole = width / L * L;
         // Three loops rather than one with conditional vectors: a vector chosen by a condition is boxed by C2.
         if (add) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, c, at + j))
@@ -436,7 +591,7 @@ final class FloatGemm {
                 }
             }
         } else if (bias != null) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
@@ -444,7 +599,7 @@ final class FloatGemm {
                 }
             }
         } else {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
@@ -452,7 +607,7 @@ final class FloatGemm {
             }
         }
         if (whole < width) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < rows; r++) {
                 int t = r * TW;
                 int at = cPos + r * ldc;
                 for (int j = whole; j < width; j++) {
@@ -461,6 +616,40 @@ final class FloatGemm {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #merge} without {@code add} for a tile whose rows are C's whole rows ({@code width == ldc}, more than a
+     * vector and not a multiple of one): the columns past the last whole vector are stored as one more vector, whose
+     * last lanes run on into the next row's first columns, for the first {@code spill} rows; that next row is stored
+     * after it, by this call or the next tile's, and overwrites them. Where a row's last columns would otherwise be
+     * stored one float at a time (a convolution's 30 filters: 14 of 30 columns with AVX-512), this stores two vectors.
+     * The rows from {@code spill} on (the band's last row: the next belongs to another thread, or is past C) are
+     * stored as {@link #merge} stores them; so are all rows when {@code bias} is too short for a vector load past its
+     * last whole vector.
+     */
+    private static void mergeWhole(float[] tile, int rows, int spill, int width, float[] c, int cPos, int ldc,
+                                   float[] bias, int biasPos) {
+        int whole = width / L * L;
+        if (bias == null) {
+            for (int r = 0; r < spill; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j <= whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
+                }
+            }
+        } else if (bias.length >= biasPos + whole + L) {
+            for (int r = 0; r < spill; r++) {
+                int at = cPos + r * ldc;
+                for (int j = 0; j <= whole; j += L) {
+                    FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
+                            .intoArray(c, at + j);
+                }
+            }
+        } else {
+            spill = 0;
+        }
+        merge(tile, spill, rows, width, c, cPos, ldc, false, bias, biasPos);
     }
 
     /**

@@ -48,4 +48,9 @@ final class VectorMatrix implements MatrixKernels {
         warmUp.doublesBeforeFirstUse();
         DoubleRanges.gemmBatch(batch, transA, m, n, k, a, aOff, b, bOff, bias, biasOff, c, cOff);
     }
+
+    @Override
+    public long fmaLoop(int rounds, float[] sink) {
+        return FloatPeak.loop(rounds, sink);
+    }
 }
