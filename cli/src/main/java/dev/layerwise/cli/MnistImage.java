@@ -1,8 +1,7 @@
 package dev.layerwise.cli;
 
-import dev.layerwise.data.MnistDigit;
-import java.awt.image.BufferedImage;
 import dev.layerwise.data.ImageDecoder;
+import dev.layerwise.data.MnistDigit;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -16,7 +15,6 @@ import java.nio.file.Path;
  */
 final class MnistImage {
     static final int SIZE = 28;
-    private static final int BOX = 20;
     /** Images at least twice this size a side are decoded subsampled to between two and four times it. */
     private static final int DECODE_SIZE = 8 * SIZE;
 
@@ -27,31 +25,7 @@ final class MnistImage {
     static float[] load(Path file, boolean invert) throws IOException {
         // The decoder refuses what is too large or damaged, naming the file; a large photo is decoded subsampled,
         // still many times the digit's 20×20 box.
-        BufferedImage img = ImageDecoder.decode(file, DECODE_SIZE, DECODE_SIZE);
-        int w = img.getWidth();
-        int h = img.getHeight();
-        float[] grey = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int argb = img.getRGB(x, y);
-                double a = (argb >>> 24) / 255.0;
-                double lum = (0.299 * ((argb >> 16) & 0xFF) + 0.587 * ((argb >> 8) & 0xFF) + 0.114 * (argb & 0xFF))
-                        / 255.0;
-                // Transparent pixels are background: black, or white when the digit is dark on light.
-                double background = invert ? 1.0 : 0.0;
-                double v = a * lum + (1 - a) * background;
-                grey[y * w + x] = (float) (invert ? 1.0 - v : v);
-            }
-        }
-        if (w == SIZE && h == SIZE) {
-            return grey;
-        }
-        return normalise(grey, w, h);
-    }
-
-    /** MNIST's size normalisation: bounding box to 20×20, centre of mass to the centre of 28×28. */
-    static float[] normalise(float[] grey, int w, int h) {
-        return MnistDigit.frame(grey, w, h);
+        return MnistDigit.pixels(ImageDecoder.decode(file, DECODE_SIZE, DECODE_SIZE), invert);
     }
 
     /** The mean of the image's border pixels, for a hint that a digit may have the inverse polarity. */
