@@ -13,13 +13,9 @@ import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,18 +27,8 @@ class OnnxRoundTripTest {
     @TempDir
     Path dir;
 
-    static Stream<Arguments> cases() {
-        List<Arguments> args = new ArrayList<>();
-        for (OnnxTesting.Case c : OnnxTesting.cases()) {
-            for (DType d : DType.values()) {
-                args.add(Arguments.of(c, d));
-            }
-        }
-        return args.stream();
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.layerwise.onnx.OnnxTesting#casesByDType")
     void exportThenImportIsBitIdentical(OnnxTesting.Case c, DType dtype) throws Exception {
         Model model = c.model(dtype);
         Path file = dir.resolve("m.onnx");

@@ -15,15 +15,12 @@ import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,18 +34,8 @@ class OnnxRuntimeTest {
     @TempDir
     Path dir;
 
-    static Stream<Arguments> cases() {
-        List<Arguments> args = new ArrayList<>();
-        for (OnnxTesting.Case c : OnnxTesting.cases()) {
-            for (DType d : DType.values()) {
-                args.add(Arguments.of(c, d));
-            }
-        }
-        return args.stream();
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.layerwise.onnx.OnnxTesting#casesByDType")
     void onnxRuntimeGivesLayerwiseScores(OnnxTesting.Case c, DType dtype) throws Exception {
         Model model = c.model(dtype);
         Path file = dir.resolve(c.name() + "-" + dtype.label() + ".onnx");

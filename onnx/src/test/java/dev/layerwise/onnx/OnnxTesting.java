@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The networks the ONNX tests export, seeded, and ONNX Runtime to run the files. */
 final class OnnxTesting {
@@ -48,6 +50,17 @@ final class OnnxTesting {
     }
 
     /** Every registered network, with each option that changes the graph (activation, batch norm, dropout mode). */
+    /** Every case in every dtype, as JUnit arguments {@code (Case, DType)}. */
+    static Stream<Arguments> casesByDType() {
+        List<Arguments> args = new ArrayList<>();
+        for (Case c : cases()) {
+            for (DType d : DType.values()) {
+                args.add(Arguments.of(c, d));
+            }
+        }
+        return args.stream();
+    }
+
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("two-layer", (d, r) -> Model.of(new TwoLayerNet(784, 50, 10, 0.01, d, r))
