@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  * under the book's names, or the whole model as ONNX.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a model's parameters to a NumPy .npz under the book's names, or the",
-            "model as ONNX for ONNX Runtime and other tools.",
+        description = {"Write a model as ONNX, or its parameters as a NumPy .npz.",
+            "ONNX for ONNX Runtime and other tools; .npz under the book's names:",
             "W1, b1, …, readable with numpy.load; batch-norm running statistics are",
             "included too. ONNX: input 'input' (N, …), outputs 'logits' and 'probabilities'."})
 final class ExportCommand implements Callable<Integer> {

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
  * or parameters made elsewhere.
  */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build a model file from an ONNX model (PyTorch's or Layerwise's export of the",
-            "book's networks) or from parameters trained elsewhere (.npz, book names),",
-            "for example from the book's Python code and numpy.savez(**network.params)."})
+        description = {"Build a model file from an ONNX model or from .npz parameters.",
+            "ONNX: PyTorch's or Layerwise's export of the book's networks. .npz:",
+            "parameters under the book's names trained elsewhere, for example with the",
+            "book's Python code and numpy.savez(**network.params)."})
 final class ImportCommand implements Callable<Integer> {
     @Option(names = "--onnx", paramLabel = "FILE.onnx",
             description = "An ONNX model whose graph is one of Layerwise's networks.")
