@@ -1,5 +1,7 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +56,17 @@ final class OutputFiles {
         }
         if (save != null && Files.isDirectory(save)) {
             throw TrainCommand.usage(spec, "--save " + save + " is a directory; give a file name such as model.lw");
+        }
+        // Every file the run will write (the resumed one too, which it saves over), tried before the run: a path
+        // that cannot be written must not cost the run.
+        for (Path p : new Path[] {saveTo(), plot, log}) {
+            if (p != null) {
+                try {
+                    AtomicFiles.checkWritable(p);
+                } catch (IOException e) {
+                    throw TrainCommand.usage(spec, e.getMessage());
+                }
+            }
         }
     }
 }

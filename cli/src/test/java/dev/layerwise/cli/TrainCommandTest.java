@@ -54,6 +54,9 @@ class TrainCommandTest {
                 Arguments.of("--eval-sample -1", "--eval-sample must be at least 0"),
                 Arguments.of("--early-stopping 0", "--early-stopping must be at least 1"),
                 Arguments.of("--arch convnet", "unknown network 'convnet'"),
+                // Checked before the run, naming the user's path, not a temporary file's.
+                Arguments.of("--save /proc/m.lw", "cannot write /proc/m.lw: files cannot be created in /proc"),
+                Arguments.of("--plot /proc/c.svg", "cannot write /proc/c.svg: files cannot be created in /proc"),
                 Arguments.of("--model convnet", "unknown network 'convnet' (expected two-layer"),
                 Arguments.of("--arch mlp --model mlp", "--model is the former name of --arch: give --arch only"),
                 Arguments.of("--model run.lw", "train takes a network type with --arch; to continue training a saved model, use --resume run.lw"));

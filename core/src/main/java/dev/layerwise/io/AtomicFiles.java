@@ -59,13 +59,18 @@ public final class AtomicFiles {
     public static void write(Path file, Content content) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        } catch (IOException e) {
+            // The temporary file's name means nothing to the user: name the file they asked for.
+            throw new IOException("cannot write " + file + ": " + reason(e, dir), e);
+        }
         WRITING.add(tmp);
         boolean done = false;
         try {
             removeLeftovers(target);
-            permissions(tmp, target);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
@@ -74,6 +79,8 @@ public final class AtomicFiles {
                 buffered.flush();
                 channel.force(true);
             }
+            // Only once written: a read-only target's mode would otherwise forbid writing its replacement.
+            permissions(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -86,6 +93,39 @@ public final class AtomicFiles {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Checks, before any work, that {@code file} can be written as {@link #write} will write it: by creating and
+     * removing a temporary file beside it. A directory is never created.
+     *
+     * @throws IOException naming {@code file} and why it cannot be written
+     */
+    public static void checkWritable(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write " + file + ": it is a directory");
+        }
+        try {
+            Files.delete(Files.createTempFile(dir, "." + target.getFileName(), ".tmp"));
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + reason(e, dir), e);
+        }
+    }
+
+    /** What went wrong, in words: the kind of failure for the file-system exceptions whose message is a path. */
+    private static String reason(IOException e, Path dir) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return Files.isDirectory(dir) ? "files cannot be created in " + dir : "no such directory " + dir;
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Removes the temporary files of {@code target} that earlier writes, since killed, left behind. */
