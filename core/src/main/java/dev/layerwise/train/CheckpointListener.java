@@ -12,7 +12,7 @@ import java.util.Objects;
  * <pre>{@code
  * Trainer.builder(net, optimizer, train, test).epochs(20)
  *         .listener(CheckpointListener.everyEpochs(5, sink))
- *         .listener(CheckpointListener.onBest(EarlyStopping.Metric.TEST_ACCURACY, bestSink))
+ *         .listener(CheckpointListener.onBest(EarlyStopping.Metric.VALIDATION_ACCURACY, bestSink))
  *         .build().run();
  * }</pre>
  */

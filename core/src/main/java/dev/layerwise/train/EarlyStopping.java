@@ -8,10 +8,16 @@ import java.util.Objects;
  * per epoch), by more than {@code minDelta}. Beyond the book.
  *
  * <pre>{@code
- * EarlyStopping stop = EarlyStopping.on(EarlyStopping.Metric.TEST_ACCURACY, 5);
- * TrainingResult r = Trainer.builder(net, optimizer, train, test).epochs(100).listener(stop).build().run();
- * stop.best();   // the evaluation with the best test accuracy
+ * LabeledData d = DataSets.csv(Path.of("iris.csv"), DataSets.CsvOptions.label("species").withValSplit(0.2, 7));
+ * EarlyStopping stop = EarlyStopping.on(EarlyStopping.Metric.VALIDATION_ACCURACY, 5);
+ * TrainingResult r = Trainer.builder(net, optimizer, d.train(), d.validation()).epochs(100).listener(stop)
+ *         .build().run();
+ * stop.best();                   // the evaluation with the best validation accuracy
+ * net.accuracy(d.test());        // the test set, once, at the end
  * }</pre>
+ *
+ * <p>What the trainer evaluates on besides the training set is the set it was built with: give it a validation split.
+ * Stopping on the test set would choose the run by its test figure, which then no longer measures anything.
  */
 public final class EarlyStopping implements TrainingListener {
 
@@ -21,8 +27,11 @@ public final class EarlyStopping implements TrainingListener {
         LOSS(false),
         /** Accuracy on the training set (or its evaluated sample); higher is better. */
         TRAIN_ACCURACY(true),
-        /** Accuracy on the test set (or its evaluated sample); higher is better. */
-        TEST_ACCURACY(true);
+        /**
+         * Accuracy on the trainer's evaluation set (or its evaluated sample), which should be a validation split,
+         * never the test set; higher is better.
+         */
+        VALIDATION_ACCURACY(true);
 
         private final boolean higherIsBetter;
 
@@ -41,13 +50,13 @@ public final class EarlyStopping implements TrainingListener {
             }
         }
 
-        /** Parses {@code loss}, {@code train-accuracy} or {@code test-accuracy}. */
+        /** Parses {@code loss}, {@code train-accuracy} or {@code validation-accuracy}. */
         public static Metric parse(String text) {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown metric '" + text
-                        + "' (expected loss, train-accuracy or test-accuracy)");
+                        + "' (expected loss, train-accuracy or validation-accuracy)");
             }
         }
 

@@ -79,6 +79,7 @@ public final class Trainer {
     private long start;
     private long evalNanos;
     private BackgroundEvaluation background;
+    private boolean stepsDoneTold;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -215,6 +216,7 @@ public final class Trainer {
         lossSum = 0;
         lossCount = 0;
         done = 0;
+        stepsDoneTold = false;
         if (resume != null) {
             done = resume.iteration();
             order = resume.order() == null ? null : resume.order().clone();
@@ -252,6 +254,7 @@ public final class Trainer {
                 }
                 evaluateAfterStep();
             }
+            tellStepsDone(); // unless the last step's evaluation did: a run stopped after an evaluation's step
             collectBackgroundEvaluation(true); // if stopped from another thread between the checks
         } finally {
             background = null; // after a failure, an evaluation still running ends on its own
@@ -291,6 +294,9 @@ public final class Trainer {
             collectBackgroundEvaluation(false);
             return;
         }
+        if (runEnd) {
+            tellStepsDone();
+        }
         long t0 = System.nanoTime();
         collectBackgroundEvaluation(true);
         if (runEnd) {
@@ -311,6 +317,16 @@ public final class Trainer {
             report(evaluate(network, iteration, meanLoss)); // in place, with all the kernel threads
         }
         evalNanos += System.nanoTime() - t0;
+    }
+
+    /** Tells the listeners, once, that the steps are done and the final evaluation comes next. */
+    private void tellStepsDone() {
+        if (!stepsDoneTold) {
+            stepsDoneTold = true;
+            for (TrainingListener l : listeners) {
+                l.onStepsDone(this);
+            }
+        }
     }
 
     /** Reports the background evaluation if it has ended, or waits for it if {@code wait}. */

@@ -21,6 +21,13 @@ public interface TrainingListener {
     default void onEvaluation(Trainer trainer, Evaluation evaluation) {
     }
 
+    /**
+     * Once, after the run's last step (or the step it was stopped after) and before its final evaluation, the longest
+     * stretch without steps: the place to save the trained network, so that an interruption there does not lose it.
+     */
+    default void onStepsDone(Trainer trainer) {
+    }
+
     /** After the last step and its evaluation. */
     default void onFinish(Trainer trainer, TrainingResult result) {
     }

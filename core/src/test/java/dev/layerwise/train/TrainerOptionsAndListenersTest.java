@@ -79,7 +79,7 @@ class TrainerOptionsAndListenersTest {
 
     @Test
     void earlyStoppingEndsARunThatNoLongerImproves() {
-        EarlyStopping stop = EarlyStopping.on(EarlyStopping.Metric.TEST_ACCURACY, 2, 1.0);
+        EarlyStopping stop = EarlyStopping.on(EarlyStopping.Metric.VALIDATION_ACCURACY, 2, 1.0);
         TrainingResult r = Trainer.builder(mlp(3), new SGD(0.1), TRAIN, TEST).epochs(20).batchSize(20)
                 .listener(stop).build().run();
         // Nothing improves accuracy by more than 1.0: the first evaluation is the best, two more end the run.
@@ -104,7 +104,7 @@ class TrainerOptionsAndListenersTest {
         List<Checkpoint> every = new ArrayList<>();
         List<Double> bestAccuracies = new ArrayList<>();
         CheckpointListener periodic = CheckpointListener.everyEpochs(2, every::add).andAtFinish();
-        CheckpointListener best = CheckpointListener.onBest(EarlyStopping.Metric.TEST_ACCURACY,
+        CheckpointListener best = CheckpointListener.onBest(EarlyStopping.Metric.VALIDATION_ACCURACY,
                 c -> bestAccuracies.add(c.evaluation().testAccuracy()));
         MultiLayerNet net = mlp(4);
         Trainer trainer = Trainer.builder(net, new SGD(0.1), TRAIN, TEST).epochs(6).batchSize(20)
@@ -150,5 +150,39 @@ class TrainerOptionsAndListenersTest {
                 .batchSize(20).lossAfterUpdate(true).build().run();
         assertTrue(r.testAccuracy() > 0.95, "test accuracy " + r.testAccuracy());
         assertTrue(net.buffers().get("running_mean1").getDouble(0) != 0, "running statistics were updated");
+    }
+
+    @Test
+    void theStepsDoneComeBeforeTheFinalEvaluationOnce() {
+        for (int evalSample : new int[] {0, 50}) {
+            for (boolean stopEarly : new boolean[] {false, true}) {
+                List<String> events = new ArrayList<>();
+                TrainingListener recorder = new TrainingListener() {
+                    @Override
+                    public void onStepsDone(Trainer trainer) {
+                        events.add("steps done after " + trainer.iteration());
+                    }
+
+                    @Override
+                    public void onEvaluation(Trainer trainer, Evaluation e) {
+                        events.add("evaluation " + e.iteration());
+                        if (stopEarly && e.iteration() == 30) {
+                            trainer.stop();
+                        }
+                    }
+
+                    @Override
+                    public void onFinish(Trainer trainer, TrainingResult result) {
+                        events.add("finish");
+                    }
+                };
+                Trainer.builder(mlp(7), new SGD(0.1), TRAIN, TEST).iterations(75).batchSize(20)
+                        .evalSampleSize(evalSample).listener(recorder).build().run();
+                List<String> expected = stopEarly
+                        ? List.of("evaluation 30", "steps done after 30", "finish")
+                        : List.of("evaluation 30", "evaluation 60", "steps done after 75", "evaluation 75", "finish");
+                assertEquals(expected, events, "eval sample " + evalSample + ", stopped early: " + stopEarly);
+            }
+        }
     }
 }
