@@ -93,6 +93,11 @@ final class ProgressBar implements TrainingListener {
         clear();
     }
 
+    /** Whether the bar is on the line now (drawn and not cleared). */
+    boolean drawn() {
+        return drawn;
+    }
+
     private void clear() {
         if (drawn) {
             out.print("\r\033[K");

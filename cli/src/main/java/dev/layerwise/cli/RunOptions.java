@@ -77,7 +77,9 @@ final class RunOptions {
     Integer evalSample;
 
     @Option(names = "--early-stopping", paramLabel = "EPOCHS",
-            description = "Stop when the test accuracy has not improved for EPOCHS evaluations. Default: off.")
+            description = "Stop when the validation accuracy has not improved for EPOCHS evaluations (without "
+                    + "--val-split, 10% of the training data is held out for it; the test set is evaluated at the "
+                    + "end only). Default: off.")
     Integer earlyStopping;
 
     @Option(names = "--sampling", paramLabel = "HOW", defaultValue = "replacement",

@@ -12,6 +12,8 @@ import dev.layerwise.net.Network;
 import dev.layerwise.net.NetworkType;
 import dev.layerwise.plot.Charts;
 import dev.layerwise.tensor.Shapes;
+import dev.layerwise.optim.Optimizers;
+import dev.layerwise.train.Checkpoint;
 import dev.layerwise.train.CheckpointListener;
 import dev.layerwise.train.CheckpointSink;
 import dev.layerwise.train.Checkpoints;
@@ -22,6 +24,7 @@ import dev.layerwise.train.TrainingListener;
 import dev.layerwise.train.TrainingResult;
 import dev.layerwise.util.Rng;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,6 +63,9 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     enum Progress { auto, always, never }
 
+    /** The share of the training data held out for validation when --early-stopping is given without --val-split. */
+    static final double EARLY_STOPPING_VAL_SPLIT = 0.1;
+
     /** Options of the run's mixins that a resumed run may still set; the others are fixed by its checkpoint. */
     private static final Set<String> KEPT_ON_RESUME = Set.of("--iterations", "--epochs", "--early-stopping");
 
@@ -83,10 +89,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Threads for the kernels. Default: the number of processors.")
     Integer threads;
 
-    @Option(names = "--json", description = "End the output with one JSON object of the final figures.")
+    @Option(names = "--json", description = "Print one JSON object of the final figures and settings on standard "
+            + "output, and nothing else there: the rest goes to standard error.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print the final summary only (and the JSON with --json).")
+    @Option(names = {"-q", "--quiet"}, description = "Print the final summary line only (and warnings).")
     boolean quiet;
 
     @Mixin
@@ -102,11 +109,33 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan plan = files.resume == null ? validate() : checkResume();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // With --json, standard output carries the JSON object only: everything for people goes to standard error.
+        PrintWriter human = json ? err : out;
+        if (plan != null && run.earlyStopping != null && data.valSplit == null) {
+            data.valSplit = EARLY_STOPPING_VAL_SPLIT;
+            err.printf(Locale.ROOT, "note: early stopping watches a validation split: %.0f%% of the training data is "
+                    + "held out (--val-split %s; give --val-split F to choose); the test set is evaluated at the end%n",
+                    EARLY_STOPPING_VAL_SPLIT * 100, EARLY_STOPPING_VAL_SPLIT);
+            err.flush();
+        }
+        try (Interruption interruption = Interruption.watch(err)) {
+            return train(plan, out, human, interruption);
+        }
+    }
+
+    /** The run, from reading the data to the summary. */
+    private int train(Plan plan, PrintWriter out, PrintWriter human, Interruption interruption) throws Exception {
         startKernels();
         Checkpoints.Run r = plan == null ? Checkpoints.resume(files.resume) : null;
         DataSource source = plan != null ? data.source(run.seed) : resumedSource(r.settings());
+        if (run.earlyStopping != null && source.validationSplit() == null) {
+            throw usage(spec, "--early-stopping watches a validation split, and the run in " + files.resume
+                    + " trains without one; start a run with --val-split F to stop it early");
+        }
         if (!quiet && progressBar()) {
-            data.progress = ProgressBar.decoding(spec.commandLine().getOut(), Terminal.unicode());
+            data.progress = ProgressBar.decoding(human, Terminal.unicode());
         }
         LabeledData d = data.load(source, plan != null ? run.dtype : r.network().dtype(),
                 spec.commandLine().getErr()::println);
@@ -120,36 +149,92 @@ final class TrainCommand implements Callable<Integer> {
         int total = run.length.steps(Math.max(train.size() / s.batchSize(), 1), s.iterations());
         Trainer.Builder builder = s.trainer(r.network(), r.optimizer(), train, d.evaluation(), total);
         resumeAt(builder, r.position(), total);
-        PrintWriter out = spec.commandLine().getOut();
         EarlyStopping stopper = run.earlyStopping == null ? null
-                : EarlyStopping.on(EarlyStopping.Metric.TEST_ACCURACY, run.earlyStopping);
+                : EarlyStopping.on(EarlyStopping.Metric.VALIDATION_ACCURACY, run.earlyStopping);
         Path saveTo = files.saveTo();
-        TrainingLog logger = files.log == null ? null : new TrainingLog(files.log);
+        if (saveTo != null) {
+            interruption.savesTo(saveTo, r.position() != null, r.position() == null ? -1 : r.position().iteration());
+        }
+        TrainingLog logger = files.log == null ? null : new TrainingLog(files.log, d.validation() != null);
         String evaluated = d.validation() != null ? "val" : "test";
-        listen(builder, quiet ? null : new ConsoleOutput(out, progressBar(), Terminal.unicode(), evaluated), stopper,
-                saveTo == null || files.checkpointEvery == null ? null
-                        : CheckpointListener.everyIterations(files.checkpointEvery, toFile(saveTo, s, d.contract())),
+        boolean sampled = s.evalSample() > 0 && (s.evalSample() < train.size()
+                || (d.evaluation() != null && s.evalSample() < d.evaluation().size()));
+        int finalExamples = train.size() + size(d.validation()) + size(d.test());
+        ConsoleOutput console = quiet ? null : new ConsoleOutput(human, progressBar(), Terminal.unicode(), evaluated,
+                sampled, String.format(Locale.ROOT, "all %,d %s", finalExamples, noun(d)));
+        CheckpointSink sink = saveTo == null ? null : toFile(saveTo, s, d.contract());
+        listen(builder, saveTo == null ? null : saveWhenTrained(sink, interruption), console, stopper,
+                sink == null || files.checkpointEvery == null ? null
+                        : CheckpointListener.everyIterations(files.checkpointEvery,
+                                c -> interruption.save(() -> sink.save(c), c.iteration(), false)),
                 logger);
         Trainer trainer = builder.build();
         if (!quiet) {
             int columns = progressBar() ? Terminal.columns() : 0;
             if (!isPlainMnist(source)) {
-                out.println(Terminal.wrap("data: " + d.description(), columns));
+                human.println(Terminal.wrap("data: " + d.description(), columns));
             }
-            out.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), noun(d), trainer), columns));
-            out.flush();
+            human.println(Terminal.wrap(TrainReport.header(r, files.resume, train.size(), noun(d), trainer), columns));
+            if (sampled) {
+                human.println(Terminal.wrap(String.format(Locale.ROOT, "each epoch's accuracies, marked ~, are "
+                        + "measured on the first %d %s of each set (--eval-sample); the final ones on all",
+                        s.evalSample(), noun(d)), columns));
+            }
+            human.flush();
         }
+        interruption.running(trainer, console);
         TrainingResult result;
+        double testAccuracy;
         try {
             result = trainer.run();
+            // After a validation split the test set is read once, here, at the end.
+            testAccuracy = d.validation() == null ? result.testAccuracy()
+                    : d.test() == null ? Double.NaN : trainer.network().accuracy(d.test());
         } finally {
+            if (console != null) {
+                console.evaluationDone();
+            }
             if (logger != null) {
                 logger.close();
             }
         }
-        write(trainer, result, s, saveTo, d, TrainReport.plotted(r, train.size(), noun(d), trainer));
-        finish(out, result, trainer, s, stopper, saveTo, evaluated);
+        write(trainer, result, s, saveTo, d, TrainReport.plotted(r, train.size(), noun(d), trainer), interruption);
+        Accuracies a = new Accuracies(result.trainAccuracy(), d.validation() == null ? null
+                : result.testAccuracy(), testAccuracy);
+        finish(out, human, result, a, trainer, s, stopper, saveTo, d, train);
         return 0;
+    }
+
+    /** The final accuracies: on the training set, the validation split (null without one) and the test set. */
+    record Accuracies(double train, Double validation, double test) {
+    }
+
+    private static int size(DataSet set) {
+        return set == null ? 0 : set.size();
+    }
+
+    /**
+     * Saves the trained model as soon as the steps are done, before the final evaluation, so that an interruption
+     * there does not lose it; it is saved again after, with the evaluation in its record.
+     */
+    private static TrainingListener saveWhenTrained(CheckpointSink sink, Interruption interruption) {
+        return new TrainingListener() {
+            @Override
+            public void onStepsDone(Trainer trainer) {
+                Checkpoint c = new Checkpoint(trainer.network(), trainer.optimizer(), trainer.iteration(),
+                        trainer.epoch(), null, trainer.position());
+                try {
+                    interruption.save(() -> sink.save(c), c.iteration(), true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public boolean toleratesLateEvaluations() {
+                return true; // it hears no evaluation
+            }
+        };
     }
 
     /** Whether the run trains on MNIST with its own test set, as every run did before other data could be read. */
@@ -206,10 +291,11 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Saves the model with its training state and draws the plot of the run {@code described}, as asked. */
     private void write(Trainer trainer, TrainingResult result, RunSettings s, Path saveTo, LabeledData d,
-                       String described)
+                       String described, Interruption interruption)
             throws IOException {
         if (saveTo != null) {
-            Model.of(trainer.network(), Checkpoints.capture(trainer, s)).withContract(d.contract()).save(saveTo);
+            interruption.save(() -> Model.of(trainer.network(), Checkpoints.capture(trainer, s))
+                    .withContract(d.contract()).save(saveTo), trainer.iteration(), true);
         }
         if (files.plot != null) {
             String on = s.data() == null || s.data().kind() == DataSource.Kind.MNIST ? "MNIST"
@@ -228,8 +314,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether to draw the progress bar: asked for, or standard output is a terminal. Not with --json unless asked:
+     * the bar would go to standard error, through the launcher's filter, which passes whole lines only.
+     */
     private boolean progressBar() {
-        return progress == Progress.always || (progress == Progress.auto && Terminal.stdoutIsTerminal());
+        return progress == Progress.always || (progress == Progress.auto && !json && Terminal.stdoutIsTerminal());
     }
 
     /**
@@ -269,28 +359,54 @@ final class TrainCommand implements Callable<Integer> {
         return new Checkpoints.Run(net, s.newOptimizer(), s, null);
     }
 
-    /** The lines after the run: early stopping, the files written, the final figures, the JSON summary. */
-    private void finish(PrintWriter out, TrainingResult r, Trainer trainer, RunSettings s, EarlyStopping stopper,
-                        Path saveTo, String evaluated) {
-        String name = evaluated.equals("val") ? "validation" : "test";
+    /**
+     * The lines after the run: early stopping, the files written, the final figures, a warning if the run learned
+     * nothing, and the JSON summary (the only thing on standard output with --json).
+     */
+    private void finish(PrintWriter out, PrintWriter human, TrainingResult r, Accuracies a, Trainer trainer,
+                        RunSettings s, EarlyStopping stopper, Path saveTo, LabeledData d, DataSet train) {
         if (!quiet) {
             if (stopper != null && stopper.stoppedAt() != null) {
-                out.printf(Locale.ROOT, "early stopping: no better %s accuracy for %d evaluations; best %.4f at "
-                        + "epoch %.2f%n", name, run.earlyStopping, stopper.best().testAccuracy(), stopper.best().epoch());
+                human.printf(Locale.ROOT, "early stopping: no better validation accuracy for %d evaluations; best "
+                        + "%.4f at epoch %.2f%n", run.earlyStopping, stopper.best().testAccuracy(),
+                        stopper.best().epoch());
             }
             for (Path written : new Path[] {saveTo, files.plot, files.log}) {
                 if (written != null) {
-                    out.println("wrote " + written);
+                    human.println("wrote " + written);
                 }
             }
         }
-        out.printf(Locale.ROOT, "%s accuracy %.4f, train accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n",
-                name, r.testAccuracy(), r.trainAccuracy(), r.iterations(), r.seconds(), r.samplesPerSecond());
+        StringBuilder figures = new StringBuilder();
+        if (!Double.isNaN(a.test()) || a.validation() == null) {
+            figures.append(String.format(Locale.ROOT, "test accuracy %.4f, ", a.test()));
+        }
+        if (a.validation() != null) {
+            figures.append(String.format(Locale.ROOT, "validation accuracy %.4f, ", a.validation()));
+        }
+        human.printf(Locale.ROOT, "%strain accuracy %.4f, %d iterations in %.1f s (%,.0f samples/s)%n", figures,
+                a.train(), r.iterations(), r.seconds(), r.samplesPerSecond());
+        String chance = TrainReport.chanceWarning(a, d, train, s, defaultRate());
+        if (chance != null) {
+            spec.commandLine().getErr().println("warning: " + chance);
+        }
+        human.flush();
         if (json) {
-            Json summary = TrainReport.summary(r, trainer, s, files.resume, saveTo);
-            out.println(evaluated.equals("val") ? summary.put("evaluated_on", "validation") : summary);
+            Json summary = TrainReport.summary(r, a, trainer, s, files.resume, saveTo).put("at_chance_level",
+                    chance != null);
+            out.println(d.validation() != null ? summary.put("evaluated_on", "validation") : summary);
         }
         out.flush();
+        spec.commandLine().getErr().flush();
+    }
+
+    /** The learning rate a new run of its network and optimizer has by default; null for a resumed run. */
+    private Double defaultRate() {
+        if (files.resume != null) {
+            return null;
+        }
+        String name = optimizer.name(network.arch);
+        return network.arch.training().learningRates().getOrDefault(name, Optimizers.defaults(name).get("lr"));
     }
 
     /** With --resume, the run's settings come from the checkpoint: options that would change them are refused. */

@@ -1,5 +1,7 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.data.DataSet;
+import dev.layerwise.data.LabeledData;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.net.Network;
@@ -53,11 +55,16 @@ final class TrainReport {
         return run.position() == null ? what : what + ", resumed at iteration " + run.position().iteration();
     }
 
-    /** The final figures and the run's settings as one JSON object. */
-    static Json summary(TrainingResult r, Trainer trainer, RunSettings s, Path resumed, Path saved) {
+    /**
+     * The final figures and the run's settings as one JSON object: the test accuracy (null without a test set), the
+     * validation accuracy (null without a validation split) and the training accuracy.
+     */
+    static Json summary(TrainingResult r, TrainCommand.Accuracies a, Trainer trainer, RunSettings s, Path resumed,
+                        Path saved) {
         return new Json()
-                .put("test_accuracy", r.testAccuracy())
-                .put("train_accuracy", r.trainAccuracy())
+                .put("test_accuracy", a.test())
+                .put("validation_accuracy", a.validation())
+                .put("train_accuracy", a.train())
                 .put("final_loss", r.finalLoss())
                 .put("iterations", r.iterations())
                 .put("epochs", (double) r.iterations() / trainer.iterationsPerEpoch())
@@ -74,6 +81,53 @@ final class TrainReport {
                 .put("saved", saved == null ? null : saved.toString())
                 .put("threads", Parallel.threads())
                 .put("kernels", KernelProvider.kernels().name());
+    }
+
+    /** How far above chance a run must end not to be warned about, in accuracy. */
+    static final double CHANCE_MARGIN = 0.02;
+
+    /**
+     * Why the run looks as if it learned nothing, or null: its final accuracy (on the test set, else the validation
+     * split, else the training set) is not above chance by {@link #CHANCE_MARGIN}, chance being the larger of one
+     * over the classes and the share of the most common class (what always answering that class scores). A learning
+     * rate above the network's default ({@code defaultRate}, null when unknown) is named as the likely cause.
+     */
+    static String chanceWarning(TrainCommand.Accuracies a, LabeledData d, DataSet train, RunSettings s,
+                                Double defaultRate) {
+        double accuracy = !Double.isNaN(a.test()) ? a.test() : a.validation() != null ? a.validation() : a.train();
+        DataSet on = !Double.isNaN(a.test()) ? d.test() : a.validation() != null ? d.validation() : train;
+        String name = !Double.isNaN(a.test()) ? "test" : a.validation() != null ? "validation" : "training";
+        int classes = d.contract().classes();
+        if (on == null || on.size() == 0 || classes < 2 || on.t().isOneHot()) {
+            return null;
+        }
+        int[] counts = new int[classes];
+        for (int label : on.t().indices()) {
+            if (label >= 0 && label < classes) {
+                counts[label]++;
+            }
+        }
+        int most = 0;
+        for (int c : counts) {
+            most = Math.max(most, c);
+        }
+        double chance = Math.max(1.0 / classes, (double) most / on.size());
+        if (!(accuracy <= chance + CHANCE_MARGIN)) {
+            return null;
+        }
+        String what = String.format(Locale.ROOT, "the run ended at chance level (%s accuracy %.4f for %d classes)",
+                name, accuracy, classes);
+        Double lr = s.optimizerParams().get("lr");
+        if (lr != null && defaultRate != null && lr > defaultRate) {
+            return what + ": the learning rate " + number(lr) + " is probably too high; try " + number(defaultRate)
+                    + ", the default for " + s.optimizer();
+        }
+        return what + ": it learned nothing; try more iterations or a smaller learning rate, and check the labels";
+    }
+
+    /** {@code 50} rather than {@code 50.0}. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** E.g. {@code 784-50-10 (float32)} or {@code (float32; relu, init he, batch norm)}. */

@@ -20,11 +20,15 @@ final class TrainingLog implements TrainingListener, AutoCloseable {
 
     private final Path file;
     private final boolean jsonLines;
+    /** The name of the evaluated set's column: {@code test_accuracy}, or {@code validation_accuracy}. */
+    private final String evaluated;
     private BufferedWriter writer;
 
-    TrainingLog(Path file) {
+    /** A log of a run that evaluates on the test set, or on a {@code validation} split. */
+    TrainingLog(Path file, boolean validation) {
         this.file = file;
         this.jsonLines = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
+        this.evaluated = validation ? "validation_accuracy" : "test_accuracy";
     }
 
     @Override
@@ -32,7 +36,7 @@ final class TrainingLog implements TrainingListener, AutoCloseable {
         try {
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             if (!jsonLines) {
-                writer.write(CSV_HEADER);
+                writer.write(CSV_HEADER.replace("test_accuracy", evaluated));
                 writer.newLine();
                 writer.flush();
             }
@@ -51,7 +55,7 @@ final class TrainingLog implements TrainingListener, AutoCloseable {
         try {
             if (jsonLines) {
                 writer.write(new Json().put("iteration", e.iteration()).put("epoch", e.epoch()).put("loss", e.loss())
-                        .put("train_accuracy", e.trainAccuracy()).put("test_accuracy", e.testAccuracy())
+                        .put("train_accuracy", e.trainAccuracy()).put(evaluated, e.testAccuracy())
                         .put("seconds", e.seconds()).toString());
             } else {
                 writer.write(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%.3f", e.iteration(), e.epoch(), e.loss(),

@@ -1,5 +1,6 @@
 package dev.layerwise.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,7 +81,7 @@ final class CliTesting {
 
     private static void write(Path dir, String split, int count, int seed) throws IOException {
         try (OutputStream f = Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte"));
-             DataOutputStream images = new DataOutputStream(f)) {
+             DataOutputStream images = new DataOutputStream(new BufferedOutputStream(f))) {
             images.writeInt(0x00000803);
             images.writeInt(count);
             images.writeInt(28);

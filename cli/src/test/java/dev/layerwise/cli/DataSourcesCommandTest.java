@@ -38,11 +38,11 @@ class DataSourcesCommandTest {
                 "0.2", "--arch", "mlp", "--epochs", "100", "--batch-size", "10", "--seed", "1", "--json", "--save",
                 irisModel.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("data: iris.csv (4 features, label 'species', 3 classes): validation 20% "
-                + "(seed 1, stratified): 120 train, 30 validation\n"), r.out());
-        assertTrue(r.out().contains("epochs of 120 rows"), r.out());
-        assertTrue(r.out().contains("  val acc "), r.out());
-        irisAccuracy = MnistEndToEndIT.field(r.lastLine(), "test_accuracy");
+        assertTrue(r.err().startsWith("data: iris.csv (4 features, label 'species', 3 classes): validation 20% "
+                + "(seed 1, stratified): 120 train, 30 validation\n"), r.err());
+        assertTrue(r.err().contains("epochs of 120 rows"), r.err());
+        assertTrue(r.err().contains("  val acc "), r.err());
+        irisAccuracy = MnistEndToEndIT.field(r.lastLine(), "validation_accuracy");
         assertTrue(r.lastLine().contains("\"evaluated_on\": \"validation\""), r.lastLine());
     }
 

@@ -168,7 +168,7 @@ class ImageFolderEndToEndIT {
         CliTesting.Run r = CliTesting.run("train", "--images", data.toString(), "--cache-dir", cache(tmp),
                 "--arch", "simple-convnet", "--iterations", "300", "--save", model.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("data: images shapes (3×32×32, 3 classes): 450 train, 120 test"), r.out());
+        assertTrue(r.err().contains("data: images shapes (3×32×32, 3 classes): 450 train, 120 test"), r.err());
         double accuracy = MnistEndToEndIT.field(r.lastLine(), "test_accuracy");
         System.out.printf(Locale.ROOT, "shapes: test accuracy %.4f%n", accuracy);
         // Chance is 1/3.

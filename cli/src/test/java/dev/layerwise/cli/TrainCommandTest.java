@@ -117,9 +117,10 @@ class TrainCommandTest {
                 "--epochs", "15", "--batch-size", "30", "--lr-schedule", "cosine", "--data", data.toString(),
                 "--json", "--seed", "3");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("mlp-extend 784-40-40-10 (float32; relu, init he, batch norm, dropout 0.1, "
-                + "weight decay 0.001), adam lr 0.01, beta1 0.9, beta2 0.999, schedule cosine"), r.out());
-        String json = r.lastLine();
+        assertTrue(r.err().startsWith("mlp-extend 784-40-40-10 (float32; relu, init he, batch norm, dropout 0.1, "
+                + "weight decay 0.001), adam lr 0.01, beta1 0.9, beta2 0.999, schedule cosine"), r.err());
+        TrainOutputTest.jsonObject(r.out());
+        String json = r.out().strip();
         assertTrue(json.startsWith("{\"test_accuracy\": ") && json.endsWith("}"), json);
         for (String s : List.of("\"model\": \"mlp-extend\"", "\"hidden_sizes\": [40, 40]", "\"optimizer\": \"adam\"",
                 "\"optimizer_params\": {\"lr\": 0.01, \"beta1\": 0.9, \"beta2\": 0.999}", "\"use_batchnorm\": true",
@@ -136,6 +137,6 @@ class TrainCommandTest {
         CliTesting.Run r = CliTesting.run("train", "--arch", "mlp", "--hidden", "20", "--lr", "1e-9", "--epochs",
                 "30", "--batch-size", "10", "--early-stopping", "2", "--data", data.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("early stopping: no better test accuracy for 2 evaluations"), r.out());
+        assertTrue(r.out().contains("early stopping: no better validation accuracy for 2 evaluations"), r.out());
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,15 +71,34 @@ class TrainOutputTest {
         assertTrue(lines.get(0).matches("test accuracy 0\\.\\d{4}, train accuracy 0\\.\\d{4}, 12 iterations in "
                 + "\\d+\\.\\d s \\([\\d,]+ samples/s\\)"), lines.get(0));
         CliTesting.Run both = train("--iterations", "12", "--batch-size", "50", "-q", "--json");
-        lines = both.out().lines().toList();
-        assertEquals(2, lines.size(), both.out());
-        assertTrue(lines.get(1).startsWith("{\"test_accuracy\": ") && lines.get(1).endsWith("}"), lines.get(1));
-        for (String key : List.of("train_accuracy", "iterations", "seconds", "samples_per_second")) {
-            assertTrue(lines.get(1).contains("\"" + key + "\": "), key);
+        assertEquals(0, both.exit(), both.err());
+        Map<?, ?> summary = jsonObject(both.out());
+        for (String key : List.of("test_accuracy", "train_accuracy", "iterations", "seconds", "samples_per_second")) {
+            assertTrue(summary.get(key) instanceof Number, key + " in " + both.out());
         }
-        CliTesting.Run json = train("--iterations", "12", "--batch-size", "50", "--json");
-        assertTrue(json.out().lines().count() > 3);
-        assertTrue(json.lastLine().startsWith("{\"test_accuracy\": "), json.lastLine());
+        assertEquals(12L, summary.get("iterations"));
+        assertTrue(summary.containsKey("validation_accuracy") && summary.get("validation_accuracy") == null,
+                "no validation split: " + both.out());
+        assertTrue(both.err().lines().anyMatch(l -> l.startsWith("test accuracy 0.")),
+                "the summary line for people goes to standard error: " + both.err());
+        CliTesting.Run json = train("--iterations", "12", "--batch-size", "50", "--json", "--progress", "always");
+        assertEquals(0, json.exit(), json.err());
+        assertEquals(12L, jsonObject(json.out()).get("iterations"), "standard output is one JSON object only");
+        assertTrue(json.err().contains("epoch  1.00  iteration      6") && json.err().contains("two-layer 784-50-10"),
+                "the epoch lines and the header go to standard error: " + json.err());
+        assertTrue(json.err().contains("it/s"), "as the progress bar, when asked for: " + json.err());
+    }
+
+    /** Standard output parsed whole, strictly, as one JSON object (what {@code json.load(sys.stdin)} does). */
+    static Map<?, ?> jsonObject(String stdout) {
+        try {
+            Object value = dev.layerwise.io.Json.parse(stdout.strip(), "standard output");
+            assertTrue(value instanceof Map, stdout);
+            assertEquals(1, stdout.strip().lines().count(), "one line: " + stdout);
+            return (Map<?, ?>) value;
+        } catch (dev.layerwise.io.FileFormatException e) {
+            throw new AssertionError("standard output is not JSON: " + e.getMessage() + "\n" + stdout, e);
+        }
     }
 
     @Test
@@ -128,7 +148,7 @@ class TrainOutputTest {
         assertEquals(0, first.exit(), first.err());
         CliTesting.Run second = train("--resume", halves.toString(), "--iterations", "30", "--json");
         assertEquals(0, second.exit(), second.err());
-        assertTrue(second.out().startsWith("resuming " + halves + " at iteration 13"), second.out());
+        assertTrue(second.err().startsWith("resuming " + halves + " at iteration 13"), second.err());
         double[] a = Model.load(straight).network().parameters().flatValues().toDoubleArray();
         double[] b = Model.load(halves).network().parameters().flatValues().toDoubleArray();
         assertArrayEquals(a, b, "the resumed run's parameters, saved back into the resumed file");

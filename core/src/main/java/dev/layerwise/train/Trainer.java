@@ -294,9 +294,6 @@ public final class Trainer {
             collectBackgroundEvaluation(false);
             return;
         }
-        if (runEnd) {
-            tellStepsDone();
-        }
         long t0 = System.nanoTime();
         collectBackgroundEvaluation(true);
         if (runEnd) {
@@ -310,6 +307,11 @@ public final class Trainer {
             // so that a run resumed from there reports what an uninterrupted one would.
             lossSum = 0;
             lossCount = 0;
+        }
+        if (runEnd) {
+            // Here a checkpoint of the position is one a resumed run continues exactly from: the evaluations before
+            // are in it, the loss of the next epoch starts afresh. It lacks only the final evaluation's record.
+            tellStepsDone();
         }
         if (background != null) {
             background.start(copy -> evaluate(copy, iteration, meanLoss));
