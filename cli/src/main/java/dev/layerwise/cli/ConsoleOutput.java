@@ -80,7 +80,7 @@ final class ConsoleOutput implements TrainingListener {
         if (bar == null || finalEvaluation == null || silenced) {
             return;
         }
-        bar.onFinish(trainer, null);
+        bar.clear();
         evaluatingSince = System.nanoTime();
         drawStatus();
         Thread ticker = new Thread(this::tick, "layerwise-status");

@@ -98,7 +98,8 @@ final class ProgressBar implements TrainingListener {
         return drawn;
     }
 
-    private void clear() {
+    /** Takes the bar off its line, if it is drawn. */
+    void clear() {
         if (drawn) {
             out.print("\r\033[K");
             out.flush();
