@@ -125,7 +125,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels. Default: all processors.")
     Integer threads;
 
-    @Option(names = "--json", description = "One JSON object per line and workload instead of a table.")
+    @Option(names = "--json", description = "JSON Lines instead of a table: standard output carries one JSON object "
+            + "per workload, a line each, and nothing else.")
     boolean json;
 
     @Mixin

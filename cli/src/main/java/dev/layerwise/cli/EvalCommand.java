@@ -38,7 +38,8 @@ final class EvalCommand implements Callable<Integer> {
     DataOptions data;
 
     @Option(names = "--json",
-            description = "End with one JSON object: test_accuracy, precision, recall, confusion, class_names.")
+            description = "Standard output carries one JSON object only: test_accuracy, images, precision, recall, "
+                    + "confusion, class_names; the report for people goes to standard error.")
     boolean json;
 
     @Spec
@@ -52,7 +53,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         data.checkForEvaluation(spec);
         Model model = modelSource.load();
-        PrintWriter out = spec.commandLine().getOut();
+        // With --json, standard output is for the one JSON object alone: the report for people goes to standard error.
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         Evaluated e = examples(model);
         DataSet test = e.examples();
         List<String> names = e.contract().classNames();
@@ -122,9 +124,12 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 matrix.add(r);
             }
-            out.println(new Json().put("test_accuracy", accuracy).put("images", actual.length)
+            out.flush();
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println(new Json().put("test_accuracy", accuracy).put("images", actual.length)
                     .put("precision", precision).put("recall", recall).put("confusion", matrix)
                     .put("class_names", names));
+            stdout.flush();
         }
         out.flush();
         return 0;

@@ -48,8 +48,9 @@ final class ExperimentCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the curves as CSV files into DIR (NAME-loss.csv or NAME-accuracy.csv; weight-init "
-                    + "also weight-init-activations.csv, the histogram counts) and the book's figure as NAME.png.")
+            description = "Write the curves as CSV files into DIR, created if missing (its parent must exist): "
+                    + "NAME-loss.csv or NAME-accuracy.csv; weight-init also weight-init-activations.csv, the "
+                    + "histogram counts; and the book's figure as NAME.png.")
     Path out;
 
     @Option(names = "--plot", paramLabel = "FILE",
@@ -88,7 +89,8 @@ final class ExperimentCommand implements Callable<Integer> {
             description = "Threads for the kernels. Default: the number of processors.")
     Integer threads;
 
-    @Option(names = "--json", description = "End the output with one JSON object of the final figures.")
+    @Option(names = "--json", description = "Standard output carries one JSON object of the final figures only; "
+            + "progress, figures and file names for people go to standard error.")
     boolean json;
 
     @Option(names = {"-q", "--quiet"}, description = "Print the final figures only, no progress.")
@@ -106,8 +108,9 @@ final class ExperimentCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // With --json, standard output is for the one JSON object alone: what people read goes to standard error.
+        PrintWriter o = json ? err : spec.commandLine().getOut();
         Mnist.Data mnist = source.load(Mnist.Options.defaults().withDType(dtype), err::println);
         if (!quiet) {
             o.printf(Locale.ROOT, "experiment %s (book ch06), seed %d, %s, %s kernels, %d thread%s%n", name, seed,
@@ -125,6 +128,7 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Figure figure = out == null && plot == null ? null : ExperimentPlots.plot(r, settings);
         if (out != null) {
+            OutputPaths.create(out);
             for (Table t : r.tables()) {
                 Path file = out.resolve(name + "-" + t.name() + ".csv");
                 AtomicFiles.write(file, stream -> stream.write(t.toCsv().getBytes(StandardCharsets.UTF_8)));
@@ -146,7 +150,9 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             j.put("total_seconds", r.seconds()).put("seed", seed).put("dtype", dtype.label())
                     .put("kernels", KernelProvider.kernels().name()).put("threads", Parallel.threads());
-            o.println(j);
+            o.flush();
+            spec.commandLine().getOut().println(j);
+            spec.commandLine().getOut().flush();
         }
         o.flush();
         return 0;
@@ -183,6 +189,9 @@ final class ExperimentCommand implements Callable<Integer> {
         String plotProblem = plot == null ? null : PlotFile.problem("--plot", plot, PlotFile.FIGURES);
         if (plotProblem != null) {
             throw usage(plotProblem);
+        }
+        if (out != null) {
+            OutputPaths.directory(spec, "--out", out);
         }
         return new Experiments.Settings(seed, dtype, iterations == null ? 0 : iterations, epochs == null ? 0 : epochs,
                 scales == null ? 0 : scales, evalSample == null ? -1 : evalSample);

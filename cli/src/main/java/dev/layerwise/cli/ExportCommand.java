@@ -58,6 +58,13 @@ final class ExportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--opset must be from " + OnnxExchange.MIN_OPSET
                     + " to " + OnnxExchange.MAX_OPSET + ", got " + opset);
         }
+        // Before the model is read: a path that cannot be written is a usage error naming it, and its missing
+        // directory is not created.
+        if (target.onnx != null) {
+            OutputPaths.file(spec, "--onnx", target.onnx);
+        } else {
+            OutputPaths.file(spec, "--npz", target.npz);
+        }
         Model m = Model.load(model);
         if (target.onnx != null) {
             int op = opset == null ? OnnxExchange.DEFAULT_OPSET : opset;

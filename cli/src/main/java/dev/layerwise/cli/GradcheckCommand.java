@@ -8,8 +8,12 @@ import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
 import dev.layerwise.util.Rng;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +48,12 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Largest acceptable mean absolute difference. Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
+    @Option(names = "--json",
+            description = "Standard output carries one JSON object only: per parameter (in order) its name, size, "
+                    + "mean and max absolute difference and max relative error, then the verdict; the lines for "
+                    + "people go to standard error.")
+    boolean json;
+
     @Mixin
     MnistSource source;
 
@@ -58,7 +68,8 @@ final class GradcheckCommand implements Callable<Integer> {
         if (hidden < 1) {
             throw new ParameterException(spec.commandLine(), "--hidden must be at least 1, got " + hidden);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        // With --json, standard output is for the one JSON object alone: the lines for people go to standard error.
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         Mnist.Data mnist = source.load(Mnist.Options.defaults().withDType(DType.FLOAT64),
                 spec.commandLine().getErr()::println);
         DataSet batch = mnist.train().head(images);
@@ -67,14 +78,31 @@ final class GradcheckCommand implements Callable<Integer> {
         GradientCheck.Report report = GradientCheck.check(net, batch.x(), Labels.of(
                 Arrays.copyOf(batch.t().indices(), images)));
         boolean ok = true;
+        List<Map<String, Object>> entries = new ArrayList<>();
         for (GradientCheck.Entry e : report.entries()) {
             out.printf(Locale.ROOT, "%s:%.10g%n", e.name(), e.meanAbsDiff());
-            ok &= e.meanAbsDiff() < tolerance;
+            boolean passed = e.meanAbsDiff() < tolerance;
+            ok &= passed;
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", e.name());
+            entry.put("size", e.size());
+            entry.put("mean_abs_diff", e.meanAbsDiff());
+            entry.put("max_abs_diff", e.maxAbsDiff());
+            entry.put("max_rel_error", e.maxRelError());
+            entry.put("ok", passed);
+            entries.add(entry);
         }
+        double maxAbsDiff = report.entries().stream().mapToDouble(GradientCheck.Entry::maxAbsDiff).max().orElse(0);
         out.printf(Locale.ROOT, "max abs diff %.3g, max relative error %.3g over %d parameters; %s (tolerance %.1g)%n",
-                report.entries().stream().mapToDouble(GradientCheck.Entry::maxAbsDiff).max().orElse(0),
-                report.maxRelError(), net.parameters().totalSize(), ok ? "OK" : "FAILED", tolerance);
+                maxAbsDiff, report.maxRelError(), net.parameters().totalSize(), ok ? "OK" : "FAILED", tolerance);
         out.flush();
+        if (json) {
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println(new Json().put("parameters", entries).put("max_abs_diff", maxAbsDiff)
+                    .put("max_rel_error", report.maxRelError()).put("tolerance", tolerance).put("images", images)
+                    .put("hidden", hidden).put("seed", seed).put("ok", ok));
+            stdout.flush();
+        }
         return ok ? 0 : Main.FAILURE;
     }
 }

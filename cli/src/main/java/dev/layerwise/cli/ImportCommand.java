@@ -42,6 +42,7 @@ final class ImportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give --onnx FILE.onnx, or --arch NAME with --params "
                     + "FILE.npz");
         }
+        OutputPaths.file(spec, "--out", out);
         Model m = onnx != null ? Model.importOnnx(onnx) : source.load();
         m.save(out);
         spec.commandLine().getOut().println("wrote " + out + ": " + m.network().architecture().name() + " "

@@ -140,7 +140,8 @@ public final class Main implements Runnable {
         }
     }
 
-    private static String describe(Throwable ex) {
+    /** An error in one line for people: the file and what is wrong with it. */
+    static String describe(Throwable ex) {
         if (ex instanceof java.nio.file.NoSuchFileException) {
             java.nio.file.NoSuchFileException e = (java.nio.file.NoSuchFileException) ex;
             String reason = e.getReason() != null ? e.getReason() : "no such file";

@@ -1,6 +1,8 @@
 package dev.layerwise.cli;
 
+import dev.layerwise.io.AtomicFiles;
 import dev.layerwise.plot.Figure;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -9,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Checks the image file an option names before a run starts, so that minutes of training do not end on a path that
- * cannot be written: its extension names a format the option writes, it is not a directory, and its directory exists
- * and is writable.
+ * cannot be written: its extension names a format the option writes, it is not a directory, and a file can be
+ * created in its directory (which must exist: it is not created).
  */
 final class PlotFile {
     /** What a figure (training curves, an experiment's figure) can be written as. */
@@ -32,15 +34,10 @@ final class PlotFile {
         if (format == null || !formats.contains(format)) {
             return option + " must name a " + extensions + " file, got '" + file + "'";
         }
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.exists(dir)) {
-            return option + " " + file + ": directory " + dir + " does not exist";
-        }
-        if (!Files.isDirectory(dir)) {
-            return option + " " + file + ": " + dir + " is not a directory";
-        }
-        if (!Files.isWritable(dir)) {
-            return option + " " + file + ": directory " + dir + " is not writable";
+        try {
+            AtomicFiles.checkWritable(file);
+        } catch (IOException e) {
+            return e.getMessage() + " (" + option + ")";
         }
         return null;
     }

@@ -65,9 +65,11 @@ class DataSourcesCommandTest {
         CliTesting.Run r = CliTesting.run("eval", "--model", irisModel.toString(), "--csv", iris.toString(),
                 "--label", "species", "--json");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("on 150 rows of iris.csv: accuracy "), r.out());
-        assertTrue(r.out().contains("\n               setosa versicolor  virginica\n    setosa         50"),
-                r.out());
+        // With --json the report for people is on standard error, the one JSON object alone on standard output.
+        assertTrue(r.err().contains("on 150 rows of iris.csv: accuracy "), r.err());
+        assertTrue(r.err().contains("\n               setosa versicolor  virginica\n    setosa         50"),
+                r.err());
+        assertEquals(1, r.out().strip().lines().count(), r.out());
         assertTrue(r.lastLine().contains("\"class_names\": [\"setosa\", \"versicolor\", \"virginica\"]"),
                 r.lastLine());
         double all = MnistEndToEndIT.field(r.lastLine(), "test_accuracy");

@@ -44,6 +44,8 @@ class ExperimentCommandTest {
         CliTesting.Run r = CliTesting.run("experiment", "optimizers", "--iterations", "6", "--data", data.toString(),
                 "--out", out.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
+        // Standard output is the one JSON object and nothing else.
+        assertEquals("optimizers", JsonOutput.object(r.out()).get("experiment"));
         String json = r.lastLine();
         assertTrue(json.startsWith("{\"experiment\": \"optimizers\", \"final_loss\": {\"sgd\": "), json);
         for (String s : List.of("\"momentum\": ", "\"adagrad\": ", "\"adam\": ", "\"test_accuracy\": {",
@@ -54,7 +56,8 @@ class ExperimentCommandTest {
         assertEquals("iteration,sgd,momentum,adagrad,adam", csv.get(0));
         assertEquals(7, csv.size());
         assertTrue(csv.get(6).startsWith("6,"), csv.get(6));
-        assertTrue(r.out().contains("wrote " + out.resolve("optimizers-loss.csv")), r.out());
+        // With --json, what people read is on standard error.
+        assertTrue(r.err().contains("wrote " + out.resolve("optimizers-loss.csv")), r.err());
     }
 
     @Test
@@ -90,9 +93,9 @@ class ExperimentCommandTest {
         String[][] cases = {
             {tmp.resolve("curves.txt").toString(), "--plot must name a .png or .svg file, got '" + tmp.resolve("curves.txt")},
             {tmp.resolve("no-such-dir").resolve("curves.png").toString(),
-                "directory " + tmp.resolve("no-such-dir") + " does not exist"},
+                "no such directory " + tmp.resolve("no-such-dir") + " (--plot)"},
             {existingDir.toString(), "--plot " + existingDir + " is a directory"},
-            {aFile.resolve("curves.png").toString(), aFile + " is not a directory"}};
+            {aFile.resolve("curves.png").toString(), aFile + " is not a directory (--plot)"}};
         for (String[] c : cases) {
             CliTesting.Run r = CliTesting.run("experiment", "optimizers", "--plot", c[0], "--data",
                     tmp.resolve("missing").toString());
@@ -113,12 +116,31 @@ class ExperimentCommandTest {
         withPlot[base.length + 1] = png.toString();
         CliTesting.Run with = CliTesting.run(withPlot);
         assertEquals(0, with.exit(), with.err());
-        assertTrue(with.out().contains("wrote " + png + "\n"), with.out());
+        assertTrue(with.err().contains("wrote " + png + "\n"), with.err());
         String timeless = "\"total_seconds\": [0-9.eE-]+";
         assertEquals(without.lastLine().replaceAll(timeless, ""), with.lastLine().replaceAll(timeless, ""),
                 "the same JSON object, with or without --plot");
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(ExperimentPlots.WIDTH, img.getWidth());
         assertEquals(ExperimentPlots.height("weight-decay", 0), img.getHeight());
+    }
+
+    /** --out DIR is made when missing, but never its parent: a missing parent is most often a mistyped path. */
+    @Test
+    void aBadOutDirectoryIsAUsageErrorBeforeAnyDataIsReadAndNothingIsCreated() throws IOException {
+        Path aFile = Files.writeString(tmp.resolve("file.txt"), "x");
+        Path missing = tmp.resolve("no-such-dir");
+        String[][] cases = {
+            {missing.resolve("out").toString(), "cannot create " + missing.resolve("out") + ": no such directory "
+                    + missing + " (--out)"},
+            {aFile.toString(), "cannot write into " + aFile + ": it is a file, not a directory (--out)"}};
+        for (String[] c : cases) {
+            CliTesting.Run r = CliTesting.run("experiment", "optimizers", "--out", c[0], "--data",
+                    tmp.resolve("missing").toString());
+            assertEquals(Main.USAGE, r.exit(), r.err());
+            assertTrue(r.err().contains(c[1]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        assertTrue(!Files.exists(missing), "the missing parent was created");
     }
 }

@@ -181,8 +181,9 @@ class ImageFolderEndToEndIT {
                 "--cache-dir", cache(tmp), "--json");
         assertEquals(0, eval.exit(), eval.err());
         assertEquals(accuracy, MnistEndToEndIT.field(eval.lastLine(), "test_accuracy"), 1e-12, eval.out());
-        assertTrue(eval.out().contains("confusion matrix"), eval.out());
-        assertTrue(eval.out().matches("(?s).*\\n +circle +square +triangle\\n.*"), eval.out());
+        // With --json the report for people is on standard error.
+        assertTrue(eval.err().contains("confusion matrix"), eval.err());
+        assertTrue(eval.err().matches("(?s).*\\n +circle +square +triangle\\n.*"), eval.err());
 
         // predict: a new square, drawn larger (64×64) and as a BMP, is resized to the model's 32×32.
         BufferedImage big = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);

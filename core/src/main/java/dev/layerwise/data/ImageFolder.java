@@ -542,6 +542,8 @@ public final class ImageFolder {
     /** Writes the decoded images atomically; a cache that cannot be written only costs the next run its speed. */
     private static void writeCache(Path file, byte[] key, Loaded d) {
         try {
+            // The cache directory is the library's own, so it is made here; a file the user names is never given one.
+            Files.createDirectories(file.toAbsolutePath().getParent());
             AtomicFiles.write(file, raw -> {
                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
                 DataOutputStream out = new DataOutputStream(checked);

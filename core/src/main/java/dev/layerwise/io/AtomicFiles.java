@@ -20,7 +20,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a half-written file: the
  * content goes to a temporary file in the same directory ({@code .NAME<digits>.tmp}), is flushed to disk, and is
- * renamed over the target.
+ * renamed over the target. The target's directory must exist: a file's missing directory is most often a typing
+ * mistake in its path, so it is an error naming that directory, never a tree of directories created silently.
  *
  * <p>A process killed while writing leaves its temporary file behind. The next write of the same target removes such
  * leftovers: temporary files of that target which this process is not writing and which nobody has written to for
@@ -55,13 +56,17 @@ public final class AtomicFiles {
         Files.setPosixFilePermissions(tmp, perms);
     }
 
-    /** Writes {@code file} atomically; on any failure the temporary file is removed and {@code file} is untouched. */
+    /**
+     * Writes {@code file} atomically; on any failure the temporary file is removed and {@code file} is untouched. Its
+     * directory is not created.
+     *
+     * @throws IOException naming {@code file} (never the temporary file) and why it cannot be written
+     */
     public static void write(Path file, Content content) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp;
         try {
-            Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         } catch (IOException e) {
             // The temporary file's name means nothing to the user: name the file they asked for.
@@ -114,13 +119,19 @@ public final class AtomicFiles {
         }
     }
 
-    /** What went wrong, in words: the kind of failure for the file-system exceptions whose message is a path. */
+    /** What went wrong, in words: the state of the directory first, since the exception's message is only a path. */
     private static String reason(IOException e, Path dir) {
+        if (!Files.exists(dir)) {
+            return "no such directory " + dir;
+        }
+        if (!Files.isDirectory(dir)) {
+            return dir + " is not a directory";
+        }
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
+            return "permission denied in " + dir;
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
-            return Files.isDirectory(dir) ? "files cannot be created in " + dir : "no such directory " + dir;
+            return "files cannot be created in " + dir;
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();

@@ -36,4 +36,15 @@ class AtomicFilesTest {
         assertTrue(e.getMessage().startsWith("cannot write " + file + ": "), e.getMessage());
         assertTrue(!e.getMessage().contains(".tmp"), e.getMessage());
     }
+
+    @Test
+    void aMissingDirectoryIsNamedAndNeverCreated() {
+        Path missing = dir.resolve("no-such-dir");
+        Path file = missing.resolve("deeper").resolve("x.npz");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> out.write(1)));
+        assertEquals("cannot write " + file + ": no such directory " + missing.resolve("deeper"), e.getMessage());
+        assertTrue(!Files.exists(missing), "the missing directory was created");
+        IOException check = assertThrows(IOException.class, () -> AtomicFiles.checkWritable(file));
+        assertEquals(e.getMessage(), check.getMessage());
+    }
 }

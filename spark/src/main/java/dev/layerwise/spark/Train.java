@@ -2,6 +2,7 @@ package dev.layerwise.spark;
 
 import dev.layerwise.data.DataContract;
 import dev.layerwise.data.Mnist;
+import dev.layerwise.io.AtomicFiles;
 import dev.layerwise.model.Model;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.Network;
@@ -74,6 +75,10 @@ public final class Train {
 
     /** Trains as {@code o} says, saves the model if asked, and returns the MNIST test accuracy (NaN otherwise). */
     static double run(SparkSession spark, Options o) throws IOException {
+        if (o.output() != null) {
+            // Before the run, not after it: a model file that cannot be written must not cost the training.
+            AtomicFiles.checkWritable(Path.of(o.output()));
+        }
         Path mnistDir = Path.of(o.data());
         boolean mnist = Files.isDirectory(mnistDir) && Files.exists(mnistDir.resolve(Mnist.TRAIN_IMAGES));
         Dataset<Row> data;
