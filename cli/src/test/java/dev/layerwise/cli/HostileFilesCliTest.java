@@ -62,6 +62,22 @@ class HostileFilesCliTest {
     }
 
     @Test
+    void anEpochOrderThatDoesNotFitTheDataIsOneLineNamingTheFileAndTheField() throws Exception {
+        Path trained = Files.createDirectory(tmp.resolve("forty"));
+        CliTesting.tinyMnist(trained, 40, 10);
+        Path saved = tmp.resolve("shuffled.lw");
+        CliTesting.Run first = CliTesting.run("train", "--data", trained.toString(), "--arch", "mlp", "--iterations",
+                "4", "--batch-size", "10", "--sampling", "shuffle", "--quiet", "--save", saved.toString());
+        assertEquals(0, first.exit(), first.err());
+        Path other = Files.createDirectory(tmp.resolve("thirty"));
+        CliTesting.tinyMnist(other, 30, 10);
+        CliTesting.Run r = CliTesting.run("train", "--resume", saved.toString(), "--data", other.toString(),
+                "--iterations", "8", "--quiet");
+        assertOneLineNaming(r, saved, "array 'state/order' holds the order of 40 training examples, but the data to "
+                + "resume on has 30");
+    }
+
+    @Test
     void aModelFileWithAnOffsetNearTwoToTheSixtyThirdIsOneLine() throws Exception {
         String header = "{\"format\": \"layerwise-model\", \"dtype\": \"float32\", \"architecture\": {\"name\": "
                 + "\"two-layer\", \"config\": {\"input_size\": 784, \"hidden_size\": 50, \"output_size\": 10, "
