@@ -1,7 +1,7 @@
 package dev.layerwise.cli;
 
 import dev.layerwise.data.ImageDecoder;
-import dev.layerwise.data.MnistDigit;
+import dev.layerwise.data.ImageExamples;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -15,17 +15,15 @@ import java.nio.file.Path;
  */
 final class MnistImage {
     static final int SIZE = 28;
-    /** Images at least twice this size a side are decoded subsampled to between two and four times it. */
-    private static final int DECODE_SIZE = 8 * SIZE;
 
     private MnistImage() {
     }
 
     /** The 784 pixels of {@code file}, row-major, in [0, 1]. */
     static float[] load(Path file, boolean invert) throws IOException {
-        // The decoder refuses what is too large or damaged, naming the file; a large photo is decoded subsampled,
-        // still many times the digit's 20×20 box.
-        return MnistDigit.pixels(ImageDecoder.decode(file, DECODE_SIZE, DECODE_SIZE), invert);
+        // As serve prepares an image in a request: the decoder refuses what is too large or damaged, naming the
+        // file; a large photo is decoded subsampled, still many times the digit's 20×20 box.
+        return ImageExamples.digit(ImageDecoder.Source.of(file), invert);
     }
 
     /** The mean of the image's border pixels, for a hint that a digit may have the inverse polarity. */
