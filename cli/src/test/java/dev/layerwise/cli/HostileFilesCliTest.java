@@ -59,6 +59,14 @@ class HostileFilesCliTest {
         CliTesting.Run r = CliTesting.runInNewJvm(List.of("-Xmx512m"), "train", "--resume", bad.toString(),
                 "--data", tmp.resolve("no-data-here").toString(), "--iterations", "8");
         assertOneLineNaming(r, bad, "field 'batch_size' is missing");
+
+        settings.put("batch_size", 10L);
+        settings.put("optimizer_params", Map.of("lr", 0.0));
+        Path still = tmp.resolve("lr-zero.lw");
+        ModelFile.write(still, header, c.entries());
+        r = CliTesting.run("train", "--resume", still.toString(), "--data", tmp.resolve("no-data-here").toString(),
+                "--iterations", "8");
+        assertOneLineNaming(r, still, "field 'optimizer_params.lr' must be a positive learning rate, not 0.0");
     }
 
     @Test
