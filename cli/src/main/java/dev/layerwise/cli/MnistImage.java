@@ -1,6 +1,7 @@
 package dev.layerwise.cli;
 
 import dev.layerwise.data.ImageDecoder;
+import dev.layerwise.data.ImageExamples;
 import dev.layerwise.data.MnistDigit;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.nio.file.Path;
  */
 final class MnistImage {
     static final int SIZE = 28;
-    /** Images at least twice this size a side are decoded subsampled to between two and four times it. */
-    private static final int DECODE_SIZE = 8 * SIZE;
     /** A border brighter than this on average is a light background: MNIST's is black. */
     private static final double LIGHT_BORDER = 0.5;
 
@@ -36,7 +35,8 @@ final class MnistImage {
     static Digit load(Path file, boolean invert, boolean autoInvert) throws IOException {
         // The decoder refuses what is too large or damaged, naming the file; a large photo is decoded subsampled,
         // still many times the digit's 20×20 box.
-        BufferedImage img = ImageDecoder.decode(file, DECODE_SIZE, DECODE_SIZE);
+        BufferedImage img = ImageDecoder.decode(ImageDecoder.Source.of(file), ImageExamples.DIGIT_DECODE_SIZE,
+                ImageExamples.DIGIT_DECODE_SIZE);
         // Judged on the whole image before framing: framing puts any image on a black border.
         boolean light = borderMean(MnistDigit.grey(img, false), img.getWidth(), img.getHeight()) > LIGHT_BORDER;
         boolean inverted = invert || (autoInvert && light);

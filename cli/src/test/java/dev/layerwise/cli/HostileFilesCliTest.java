@@ -59,6 +59,30 @@ class HostileFilesCliTest {
         CliTesting.Run r = CliTesting.runInNewJvm(List.of("-Xmx512m"), "train", "--resume", bad.toString(),
                 "--data", tmp.resolve("no-data-here").toString(), "--iterations", "8");
         assertOneLineNaming(r, bad, "field 'batch_size' is missing");
+
+        settings.put("batch_size", 10L);
+        settings.put("optimizer_params", Map.of("lr", 0.0));
+        Path still = tmp.resolve("lr-zero.lw");
+        ModelFile.write(still, header, c.entries());
+        r = CliTesting.run("train", "--resume", still.toString(), "--data", tmp.resolve("no-data-here").toString(),
+                "--iterations", "8");
+        assertOneLineNaming(r, still, "field 'optimizer_params.lr' must be a positive learning rate, not 0.0");
+    }
+
+    @Test
+    void anEpochOrderThatDoesNotFitTheDataIsOneLineNamingTheFileAndTheField() throws Exception {
+        Path trained = Files.createDirectory(tmp.resolve("forty"));
+        CliTesting.tinyMnist(trained, 40, 10);
+        Path saved = tmp.resolve("shuffled.lw");
+        CliTesting.Run first = CliTesting.run("train", "--data", trained.toString(), "--arch", "mlp", "--iterations",
+                "4", "--batch-size", "10", "--sampling", "shuffle", "--quiet", "--save", saved.toString());
+        assertEquals(0, first.exit(), first.err());
+        Path other = Files.createDirectory(tmp.resolve("thirty"));
+        CliTesting.tinyMnist(other, 30, 10);
+        CliTesting.Run r = CliTesting.run("train", "--resume", saved.toString(), "--data", other.toString(),
+                "--iterations", "8", "--quiet");
+        assertOneLineNaming(r, saved, "array 'state/order' holds the order of 40 training examples, but the data to "
+                + "resume on has 30");
     }
 
     @Test

@@ -149,6 +149,11 @@ public record DataContract(Kind kind, int[] exampleShape, List<String> className
                         + Shapes.toString(exampleShape));
             }
             Objects.requireNonNull(imageFit, "imageFit");
+            if (imageFit == ImageFit.MNIST_DIGIT
+                    && !Arrays.equals(exampleShape, new int[] {1, Mnist.ROWS, Mnist.COLS})) {
+                throw new IllegalArgumentException("the mnist-digit fit makes images of (1, 28, 28), not "
+                        + Shapes.toString(exampleShape));
+            }
             if (!featureNames.isEmpty()) {
                 throw new IllegalArgumentException("images have no feature names");
             }

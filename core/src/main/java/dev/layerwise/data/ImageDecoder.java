@@ -26,14 +26,16 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads image files (PNG, JPEG, GIF, BMP: what the JDK's ImageIO reads) into unsigned bytes, grey or RGB, resized
- * bilinearly to a given size: the examples of an image-folder data set and the inputs of {@code predict}.
+ * bilinearly to a given size: the examples of an image-folder data set and the inputs of {@code predict}. An image
+ * held in memory (the body of a request to {@code serve}) is read the same way, as a {@link Source}.
  *
  * <p>A file is never trusted before it is decoded: its width and height are read from its header first (ImageIO's
  * readers give them without decoding), and an image wider or taller than {@link #MAX_SIDE} or with more than
  * {@link #MAX_PIXELS} pixels is refused, naming the file, before any pixel memory is allocated. An image much larger
  * than the size it is wanted at is decoded subsampled (every s-th row and column, s chosen so that the decoded image
  * is still at least twice the wanted size), so that a photo becoming a 32×32 example costs little memory. A truncated
- * or corrupt file gives one {@link FileFormatException} naming the file and what is wrong.
+ * or corrupt file gives one {@link FileFormatException} naming the file (or what a {@link Source} is called) and what
+ * is wrong.
  *
  * <p>Colour: grey is the luminance {@code (299 R + 587 G + 114 B) / 1000}, rounded (ITU-R 601, as Pillow's
  * {@code convert("L")}); a grey image gives its stored grey values unchanged; alpha is ignored (as Pillow's
@@ -64,6 +66,48 @@ public final class ImageDecoder {
     }
 
     /**
+     * An image to read: a file, or bytes in memory, with the name messages call it by.
+     *
+     * <pre>{@code
+     * ImageDecoder.Source.of(Path.of("digit.png"));                 // messages begin "digit.png: "
+     * ImageDecoder.Source.of(body, "the request body");             // messages begin "the request body: "
+     * }</pre>
+     */
+    public static final class Source {
+        private final String name;
+        private final String noun;
+        private final Path file;
+        private final byte[] bytes;
+
+        private Source(String name, String noun, Path file, byte[] bytes) {
+            this.name = name;
+            this.noun = noun;
+            this.file = file;
+            this.bytes = bytes;
+        }
+
+        /** The image file {@code file}. */
+        public static Source of(Path file) {
+            return new Source(file.toString(), "the file", file, null);
+        }
+
+        /** The image in {@code bytes} (not copied: they must not change while read), called {@code name}. */
+        public static Source of(byte[] bytes, String name) {
+            return new Source(name, "it", null, bytes);
+        }
+
+        /** What messages call it: the file's path, or the name given. */
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /**
      * What a file's header says, read without decoding its pixels.
      *
      * @param format the format's name (png, jpeg, gif, bmp)
@@ -85,7 +129,12 @@ public final class ImageDecoder {
      * @throws FileFormatException naming the file: not an image, unreadable header, or beyond the limits
      */
     public static Header header(Path file) throws IOException {
-        try (Opened o = open(file, true)) {
+        return header(Source.of(file));
+    }
+
+    /** As {@link #header(Path)}, for an image file or bytes in memory. */
+    public static Header header(Source source) throws IOException {
+        try (Opened o = open(source, true)) {
             return o.header;
         }
     }
@@ -108,6 +157,12 @@ public final class ImageDecoder {
      * and format (its {@link Header#grey()} is not read, and false).
      */
     public static Header read(Path file, int channels, int height, int width, byte[] out, int at) throws IOException {
+        return read(Source.of(file), channels, height, width, out, at);
+    }
+
+    /** As {@link #read(Path, int, int, int, byte[], int)}, for an image file or bytes in memory. */
+    public static Header read(Source source, int channels, int height, int width, byte[] out, int at)
+            throws IOException {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
@@ -115,7 +170,7 @@ public final class ImageDecoder {
             throw new IllegalArgumentException("image size must be 1 to " + MAX_SIDE + " a side, got " + height + "×"
                     + width);
         }
-        try (Opened o = open(file, false)) {
+        try (Opened o = open(source, false)) {
             Planes planes = o.decode(subsampling(o.header, height, width));
             for (int c = 0; c < channels; c++) {
                 byte[] plane = channels == 1 ? planes.grey() : planes.colour(c);
@@ -131,7 +186,12 @@ public final class ImageDecoder {
      * their own way (MNIST's digit framing).
      */
     public static BufferedImage decode(Path file, int minHeight, int minWidth) throws IOException {
-        try (Opened o = open(file, false)) {
+        return decode(Source.of(file), minHeight, minWidth);
+    }
+
+    /** As {@link #decode(Path, int, int)}, for an image file or bytes in memory. */
+    public static BufferedImage decode(Source source, int minHeight, int minWidth) throws IOException {
+        try (Opened o = open(source, false)) {
             return o.image(subsampling(o.header, minHeight, minWidth));
         }
     }
@@ -224,12 +284,12 @@ public final class ImageDecoder {
 
     /** A file open for reading, its header read and checked. */
     private static final class Opened implements AutoCloseable {
-        final Path file;
+        final Source file;
         final ImageInputStream in;
         final ImageReader reader;
         final Header header;
 
-        Opened(Path file, ImageInputStream in, ImageReader reader, Header header) {
+        Opened(Source file, ImageInputStream in, ImageReader reader, Header header) {
             this.file = file;
             this.in = in;
             this.reader = reader;
@@ -307,19 +367,20 @@ public final class ImageDecoder {
      * Opens {@code file}, finds a reader for it, and reads and checks its header; tells whether it is grey only when
      * {@code colour} asks (else {@link Header#grey()} is false), since a PNG reader reads up to the pixel data to tell.
      */
-    private static Opened open(Path file, boolean colour) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such image: " + file);
+    private static Opened open(Source file, boolean colour) throws IOException {
+        if (file.file != null && !Files.isRegularFile(file.file)) {
+            throw new NoSuchFileException(file.name, null, "no such image: " + file.name);
         }
-        long size = Files.size(file);
+        long size = file.bytes != null ? file.bytes.length : Files.size(file.file);
         if (size == 0) {
-            throw new FileFormatException(file + ": empty file, not an image");
+            throw new FileFormatException(file + (file.bytes != null ? ": empty" : ": empty file") + ", not an image");
         }
         // A small file is read whole: ImageIO's file stream asks the system for each few bytes a reader reads, which
         // for a small image costs more than decoding it.
-        ImageInputStream in = size <= IN_MEMORY_BYTES
-                ? new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))
-                : ImageIO.createImageInputStream(file.toFile());
+        ImageInputStream in = file.bytes != null ? new MemoryCacheImageInputStream(new ByteArrayInputStream(file.bytes))
+                : size <= IN_MEMORY_BYTES
+                ? new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file.file)))
+                : ImageIO.createImageInputStream(file.file.toFile());
         if (in == null) {
             throw new FileFormatException(file + ": cannot be opened as an image");
         }
@@ -377,15 +438,19 @@ public final class ImageDecoder {
      * Refuses an uncompressed BMP shorter than its rows: the JDK's reader, decoding subsampled, skips past the end of
      * such a file without a word and leaves the missing rows black.
      */
-    private static void checkBmpLength(Path file, long size, int w, int h) throws IOException {
+    private static void checkBmpLength(Source file, long size, int w, int h) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
-        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // until the headers' fields below are read, or the file ends
+        if (file.bytes != null) {
+            b.put(file.bytes, 0, Math.min(34, file.bytes.length));
+        } else {
+            try (SeekableByteChannel ch = Files.newByteChannel(file.file)) {
+                while (b.hasRemaining() && ch.read(b) > 0) {
+                    // until the headers' fields below are read, or the file ends
+                }
             }
         }
         if (b.position() < 34) {
-            throw new FileFormatException(file + ": truncated bmp image (the file ends inside its header)");
+            throw new FileFormatException(file + ": truncated bmp image (" + file.noun + " ends inside its header)");
         }
         long dataStart = b.getInt(10) & 0xFFFFFFFFL;
         int dibSize = b.getInt(14);
@@ -396,20 +461,21 @@ public final class ImageDecoder {
             long row = ((long) bits * w + 31) / 32 * 4;
             if (dataStart + row * h > size) {
                 throw new FileFormatException(String.format(Locale.ROOT, "%s: truncated bmp image (its %d×%d pixels"
-                        + " need %,d bytes, the file has %,d)", file, w, h, dataStart + row * h, size));
+                        + " need %,d bytes, %s has %,d)", file, w, h, dataStart + row * h, file.noun, size));
             }
         }
     }
 
     /** One message for a file a reader failed on: truncated when the cause says so, else corrupt with its reason. */
-    private static FileFormatException corrupt(Path file, String format, Exception e) {
+    private static FileFormatException corrupt(Source file, String format, Exception e) {
         if (e instanceof FileFormatException f) {
             return f;
         }
         String what = format.isEmpty() ? "image" : format + " image";
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof EOFException) {
-                return new FileFormatException(file + ": truncated " + what + " (the file ends before its data does)",
+                return new FileFormatException(file + ": truncated " + what + " (" + file.noun + " ends before its "
+                        + "data does)",
                         e);
             }
         }

@@ -115,16 +115,17 @@ public final class Checkpoints {
             checkOptimizerState(state, m.network());
             restoreOptimizer(state, optimizer);
             restoreRandom(state, m.network());
-            Trainer.Position position = position(state);
+            Trainer.Position position = position(state).from(file.toString());
             boolean shuffles = settings.sampling() == Trainer.Sampling.SHUFFLED_EPOCHS;
             if (shuffles != (position.order() != null)) {
                 throw new FileFormatException(shuffles
-                        ? "the run shuffles its epochs but the checkpoint lacks its 'order'"
-                        : "the run draws its batches with replacement but the checkpoint holds an epoch 'order'");
+                        ? "the run shuffles its epochs but the checkpoint lacks its 'order' (array 'state/order')"
+                        : "the run draws its batches with replacement but the checkpoint holds an epoch 'order' "
+                                + "(array 'state/order')");
             }
             if (settings.trainSize() != null && position.order() != null
                     && position.order().length != settings.trainSize()) {
-                throw new FileFormatException("array 'order' holds " + position.order().length
+                throw new FileFormatException("array 'state/order' holds " + position.order().length
                         + " indices, the run trains on " + settings.trainSize() + " examples");
             }
             return new Run(m.network(), optimizer, settings, position);

@@ -109,7 +109,16 @@ public record RunSettings(String model, String optimizer, Map<String, Double> op
             if (!(v instanceof Number)) {
                 throw wrong("optimizer_params." + e.getKey(), "a number", v);
             }
-            params.put(String.valueOf(e.getKey()), ((Number) v).doubleValue());
+            double d = ((Number) v).doubleValue();
+            String key = String.valueOf(e.getKey());
+            if (!Double.isFinite(d)) {
+                throw wrong("optimizer_params." + key, "a finite number", v);
+            }
+            // A rate of zero or below would train nothing, or climb the loss: no run is saved with one.
+            if (key.equals("lr") && !(d > 0)) {
+                throw wrong("optimizer_params.lr", "a positive learning rate", v);
+            }
+            params.put(key, d);
         }
         Object trainSize = s.get("train_size");
         Object sampling = s.get("sampling");

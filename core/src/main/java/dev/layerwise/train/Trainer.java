@@ -102,9 +102,19 @@ public final class Trainer {
                 throw new IllegalArgumentException("the run to resume has done " + resume.iteration()
                         + " iterations, more than the " + iterations + " asked for in total");
             }
-            if ((resume.order() != null) != (sampling == Sampling.SHUFFLED_EPOCHS)
-                    || (resume.order() != null && resume.order().length != train.size())) {
-                throw new IllegalArgumentException("the run to resume drew its batches differently");
+            String from = resume.source() == null ? "the run to resume" : resume.source();
+            if ((resume.order() != null) != (sampling == Sampling.SHUFFLED_EPOCHS)) {
+                throw new IllegalArgumentException(from + ": " + (resume.order() != null
+                        ? "array 'state/order' holds a shuffled epoch's order, but the run draws its batches with "
+                                + "replacement"
+                        : "array 'state/order' is missing, but the run shuffles its epochs"));
+            }
+            if (resume.order() != null && resume.order().length != train.size()) {
+                // The order is a permutation of the training examples the run saw: other data would draw other
+                // batches, silently.
+                throw new IllegalArgumentException(from + ": array 'state/order' holds the order of "
+                        + resume.order().length + " training examples, but the data to resume on has " + train.size()
+                        + ": resume on the data the run trained on");
             }
             rng.setState(resume.rng());
         }
@@ -114,10 +124,17 @@ public final class Trainer {
      * Where a run stands after a step: with the network (parameters, buffers, random state) and the optimizer's
      * state, enough to continue exactly as if it had not stopped. {@code order} is the current permutation of a
      * shuffled epoch (null when drawing with replacement); {@code lossSum} and {@code lossCount} add up the losses
-     * since the last evaluation.
+     * since the last evaluation. {@code source} says where the position was read from (a checkpoint's file), for
+     * messages, or is null.
      */
     public record Position(int iteration, long[] rng, int[] order, double[] losses, List<Evaluation> evaluations,
-                           double lossSum, int lossCount) {
+                           double lossSum, int lossCount, String source) {
+        /** A position not read from anywhere (its {@code source} null). */
+        public Position(int iteration, long[] rng, int[] order, double[] losses, List<Evaluation> evaluations,
+                        double lossSum, int lossCount) {
+            this(iteration, rng, order, losses, evaluations, lossSum, lossCount, null);
+        }
+
         public Position {
             rng = rng.clone();
             order = order == null ? null : order.clone();
@@ -127,6 +144,11 @@ public final class Trainer {
                 throw new IllegalArgumentException("a position after " + iteration + " steps with " + losses.length
                         + " losses");
             }
+        }
+
+        /** This position, read from {@code source} (a file's name, for messages). */
+        public Position from(String source) {
+            return new Position(iteration, rng, order, losses, evaluations, lossSum, lossCount, source);
         }
     }
 

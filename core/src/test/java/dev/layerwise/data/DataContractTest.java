@@ -31,6 +31,17 @@ class DataContractTest {
     }
 
     @Test
+    void theDigitFitMakesOnlyMnistShapedImages() throws Exception {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(DataContract.mnist().toMap());
+        m.put("shape", List.of(3L, 28L, 28L));
+        FileFormatException e = assertThrows(FileFormatException.class,
+                () -> DataContract.fromMap(Json.parse(Json.write(m), "test"), "m.lw"));
+        assertTrue(e.getMessage().startsWith("m.lw"), e.getMessage());
+        assertTrue(e.getMessage().contains("the mnist-digit fit makes images of (1, 28, 28), not (3, 28, 28)"),
+                e.getMessage());
+    }
+
+    @Test
     void survivesTheHeaderAsJson() throws Exception {
         for (DataContract c : List.of(iris(), DataContract.mnist(),
                 DataContract.images(new int[] {3, 32, 32}, List.of("a", "b"), DataContract.ImageFit.RESIZE))) {

@@ -49,6 +49,34 @@ class ImageDecoderTest {
     }
 
     @Test
+    void bytesInMemoryAreReadAsTheFileIsAndNamedInMessages() throws IOException {
+        for (String format : new String[] {"png", "jpg", "bmp", "gif"}) {
+            Path f = TestImages.write(TestImages.rgb(40, 30, 9), format, dir.resolve("m." + format));
+            ImageDecoder.Source bytes = ImageDecoder.Source.of(Files.readAllBytes(f), "the request body");
+            assertArrayEquals(ImageDecoder.read(f, 3, 12, 16), readAll(bytes, 3, 12, 16), format);
+            assertEquals(ImageDecoder.header(f), ImageDecoder.header(bytes), format);
+        }
+        ImageDecoder.Source huge = ImageDecoder.Source.of(TestImages.pngHeader(30000, 30000), "the request body");
+        FileFormatException e = assertThrows(FileFormatException.class, () -> ImageDecoder.header(huge));
+        assertEquals("the request body: png image of 30000×30000 pixels is larger than images are read (at most "
+                + "16384 a side and 67,108,864 pixels)", e.getMessage());
+        Path bmp = TestImages.write(TestImages.rgb(64, 64, 1), "bmp", dir.resolve("t.bmp"));
+        byte[] cut = java.util.Arrays.copyOf(Files.readAllBytes(bmp), 1000);
+        e = assertThrows(FileFormatException.class, () -> ImageDecoder.read(ImageDecoder.Source.of(cut, "upload"), 1,
+                8, 8, new byte[64], 0));
+        assertEquals("upload: truncated bmp image (its 64×64 pixels need 12,342 bytes, it has 1,000)", e.getMessage());
+        e = assertThrows(FileFormatException.class, () -> ImageDecoder.header(ImageDecoder.Source.of(new byte[0],
+                "upload")));
+        assertEquals("upload: empty, not an image", e.getMessage());
+    }
+
+    private static byte[] readAll(ImageDecoder.Source source, int c, int h, int w) throws IOException {
+        byte[] out = new byte[c * h * w];
+        ImageDecoder.read(source, c, h, w, out, 0);
+        return out;
+    }
+
+    @Test
     void colourToGreyIsTheLuminanceAndGreyToColourRepeatsIt() throws IOException {
         Path c = TestImages.write(TestImages.solid(2, 2, 0xC86432), "png", dir.resolve("c.png"));
         // Pillow's convert("L") of (200, 100, 50): 200·0.299 + 100·0.587 + 50·0.114 = 124.2 → 124

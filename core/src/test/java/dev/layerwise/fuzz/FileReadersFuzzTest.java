@@ -1,9 +1,13 @@
 package dev.layerwise.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.layerwise.data.DataContract;
 import dev.layerwise.data.Idx;
+import dev.layerwise.data.ImageDecoder;
+import dev.layerwise.data.ImageExamples;
 import dev.layerwise.io.FileFormatException;
 import dev.layerwise.io.Npy;
 import dev.layerwise.io.Npz;
@@ -15,13 +19,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzz tests of every reader of files a user may be handed: model files, checkpoints to resume,
- * {@code .npy}, {@code .npz} and IDX (raw and gzip). Each input is either read or refused with a
+ * {@code .npy}, {@code .npz}, IDX (raw and gzip) and images to classify. Each input is either read or refused with a
  * {@link FileFormatException} that names the file; anything else (another exception, an {@code OutOfMemoryError}, a
  * hang) is a finding.
  *
@@ -98,6 +103,36 @@ class FileReadersFuzzTest {
     @FuzzTest
     void idxGzip(byte[] data) throws IOException {
         readFile("images-idx3-ubyte.gz", gzip(data), Idx::read);
+    }
+
+    /** The contracts an image is prepared for: MNIST's digit framing, and resizing to grey and to RGB. */
+    private static final List<DataContract> IMAGE_CONTRACTS = List.of(DataContract.mnist(),
+            DataContract.images(new int[] {1, 16, 16}, List.of("a", "b"), DataContract.ImageFit.RESIZE),
+            DataContract.images(new int[] {3, 32, 24}, List.of("a", "b"), DataContract.ImageFit.RESIZE));
+
+    /**
+     * An image as {@code predict} reads a file and {@code serve} a request's body: decoded and prepared by each
+     * contract (digit framing, inverted when the input's length is odd; resizing). A prepared example holds only
+     * finite values.
+     */
+    @FuzzTest
+    void image(byte[] data) throws IOException {
+        ImageDecoder.Source source = ImageDecoder.Source.of(data, "the fuzzed image");
+        for (DataContract c : IMAGE_CONTRACTS) {
+            double[] x;
+            try {
+                x = ImageExamples.example(source, c, c.imageFit() == DataContract.ImageFit.MNIST_DIGIT
+                        && data.length % 2 == 1);
+            } catch (FileFormatException e) {
+                assertTrue(e.getMessage().startsWith("the fuzzed image: "), e.getMessage());
+                // Every contract reads the same header first: one refusal says it for all.
+                return;
+            }
+            assertEquals(c.features(), x.length);
+            for (double v : x) {
+                assertTrue(Double.isFinite(v) && v >= 0 && v <= 1, "a prepared value of " + v);
+            }
+        }
     }
 
     static byte[] gzip(byte[] data) {

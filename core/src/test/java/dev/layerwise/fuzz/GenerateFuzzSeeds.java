@@ -13,6 +13,7 @@ import dev.layerwise.net.Network;
 import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.tensor.DType;
+import dev.layerwise.testing.TestImages;
 import dev.layerwise.train.Trainer;
 import dev.layerwise.util.Rng;
 import java.io.ByteArrayOutputStream;
@@ -32,8 +33,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * Writes the seed corpus of {@link FileReadersFuzzTest}: small valid files of every kind (each architecture and
  * dtype, each optimizer's checkpoint, each {@code .npy} dtype and version, stored and deflated {@code .npz}, raw and
- * gzip IDX) and small versions of each hostile file the regression tests hold. Run it from the module's test
- * classpath with the inputs directory as argument; the fuzzer's own findings go to the same directory.
+ * gzip IDX, images of every format) and small versions of each hostile file the regression tests hold. Run it from
+ * the module's test classpath with the inputs directory as argument; the fuzzer's own findings go to the same
+ * directory.
  */
 final class GenerateFuzzSeeds {
     private GenerateFuzzSeeds() {
@@ -48,6 +50,7 @@ final class GenerateFuzzSeeds {
         npy(root.resolve("npy"));
         npz(root.resolve("npz"), tmp);
         idx(root.resolve("idx"), root.resolve("idxGzip"));
+        images(root.resolve("image"), tmp);
     }
 
     private static void write(Path dir, String name, byte[] bytes) throws IOException {
@@ -111,6 +114,7 @@ final class GenerateFuzzSeeds {
         cases.put("evaluations-empty-object", t -> t.put("evaluations", List.of(Map.of())));
         cases.put("optimizer-string", t -> t.put("optimizer", "sgd"));
         cases.put("lr-object", t -> settings(t).put("optimizer_params", Map.of("lr", Map.of())));
+        cases.put("lr-zero", t -> settings(t).put("optimizer_params", Map.of("lr", 0.0)));
         cases.put("batch-size-missing", t -> settings(t).remove("batch_size"));
         cases.put("batch-size-zero", t -> settings(t).put("batch_size", 0L));
         cases.put("eval-sample-text", t -> settings(t).put("eval_sample", "all"));
@@ -207,6 +211,45 @@ final class GenerateFuzzSeeds {
         }
         write(dir, "stored.npz", bytes.toByteArray());
         write(dir, "zip-bomb-u1.npz", HostileFilesTest.zeroBomb(100_000_000));
+    }
+
+    /**
+     * Small images of every format, grey and colour, of several sizes (digits and noise), and small versions of the
+     * hostile images: a bare header declaring 30000×30000, valid images beyond the side limit and at the pixel limit,
+     * truncated BMP, JPEG and PNG files.
+     */
+    private static void images(Path dir, Path tmp) throws IOException {
+        Files.createDirectories(dir);
+        java.awt.image.BufferedImage digit = new java.awt.image.BufferedImage(40, 30,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = digit.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.setStroke(new java.awt.BasicStroke(3));
+        g.drawLine(10, 6, 30, 6);
+        g.drawLine(30, 6, 16, 26);
+        g.dispose();
+        Map<String, java.awt.image.BufferedImage> images = new LinkedHashMap<>();
+        images.put("digit-grey-40x30", digit);
+        images.put("grey-28x28", TestImages.grey(28, 28, 1));
+        images.put("grey-7x3", TestImages.grey(7, 3, 2));
+        images.put("rgb-20x12", TestImages.rgb(20, 12, 3));
+        images.put("rgb-1x1", TestImages.rgb(1, 1, 4));
+        for (Map.Entry<String, java.awt.image.BufferedImage> e : images.entrySet()) {
+            for (String format : new String[] {"png", "jpg", "bmp", "gif"}) {
+                Path f = TestImages.write(e.getValue(), format, tmp.resolve("i." + format));
+                write(dir, e.getKey() + "." + format, Files.readAllBytes(f));
+            }
+        }
+        write(dir, "header-30000x30000.png", TestImages.pngHeader(30000, 30000));
+        TestImages.blackPng(tmp.resolve("wide.png"), 20000, 2);
+        write(dir, "wide-20000x2.png", Files.readAllBytes(tmp.resolve("wide.png")));
+        TestImages.blackPng(tmp.resolve("limit.png"), 16384, 4096);
+        write(dir, "at-the-pixel-limit-16384x4096.png", Files.readAllBytes(tmp.resolve("limit.png")));
+        for (String format : new String[] {"bmp", "jpg", "png"}) {
+            Path f = TestImages.write(TestImages.rgb(32, 32, 5), format, tmp.resolve("t." + format));
+            byte[] all = Files.readAllBytes(f);
+            write(dir, "truncated." + format, java.util.Arrays.copyOf(all, all.length / 2));
+        }
     }
 
     private static void idx(Path raw, Path gzipped) throws IOException {

@@ -207,6 +207,45 @@ class HostileFilesTest {
         }
     }
 
+    // A learning rate of zero or below loaded and trained nothing, or climbed the loss.
+    @Test
+    void aResumedLearningRateOfZeroOrBelowIsRefusedAtLoad() throws IOException {
+        for (double lr : new double[] {0.0, -0.001, -1e300}) {
+            resumeAltered(t -> settings(t).put("optimizer_params", Map.of("lr", lr)), a -> a,
+                    "field 'optimizer_params.lr' must be a positive learning rate, not " + lr);
+        }
+        // JSON holds no NaN or infinity; settings handed over as a map may.
+        for (double v : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            Map<String, Object> s = new LinkedHashMap<>(new dev.layerwise.train.RunSettings("mlp-extend", "adam",
+                    Map.of(), "constant", 6, 10, null, 0, Trainer.Sampling.SHUFFLED_EPOCHS, 5, DType.FLOAT32, 6)
+                    .toMap());
+            s.put("optimizer_params", Map.of("beta1", v));
+            FileFormatException e = assertThrows(FileFormatException.class,
+                    () -> dev.layerwise.train.RunSettings.fromMap(s));
+            assertTrue(e.getMessage().contains("field 'optimizer_params.beta1' must be a finite number, not " + v),
+                    e.getMessage());
+        }
+    }
+
+    // An epoch order of 40 examples, resumed on data of another size, failed with no file and no field.
+    @Test
+    void anEpochOrderThatDoesNotFitTheDataNamesTheFileAndTheField() throws IOException {
+        Path file = dir.resolve("order.lw");
+        HostileFiles.checkpoint(file, "adam", Trainer.Sampling.SHUFFLED_EPOCHS, DType.FLOAT32);
+        Checkpoints.Run r = Checkpoints.resume(file);
+        Trainer.Builder builder = r.settings().trainer(r.network(), r.optimizer(),
+                HostileFiles.data(30, 1, DType.FLOAT32), HostileFiles.data(20, 9, DType.FLOAT32), 12)
+                .resumeFrom(r.position());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+        assertTrue(e.getMessage().startsWith(file + ": array 'state/order' holds the order of 40 training examples, "
+                + "but the data to resume on has 30"), e.getMessage());
+        // On the data it trained on, it resumes.
+        Checkpoints.Run again = Checkpoints.resume(file);
+        assertEquals(12, again.settings().trainer(again.network(), again.optimizer(),
+                HostileFiles.data(40, 1, DType.FLOAT32), HostileFiles.data(20, 9, DType.FLOAT32), 12)
+                .resumeFrom(again.position()).build().run().losses().length);
+    }
+
     /** An .npz of one deflated entry of {@code n} zero bytes as {@code |u1}. */
     static byte[] zeroBomb(int n) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -7,18 +7,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.layerwise.data.DataContract;
-import dev.layerwise.data.MnistDigit;
+import dev.layerwise.data.ImageDecoder;
+import dev.layerwise.data.ImageExamples;
+import dev.layerwise.io.FileFormatException;
 import dev.layerwise.tensor.Shapes;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns a request body into a batch of examples for a model's {@link DataContract}: a JSON batch of the network's
@@ -26,11 +20,6 @@ import javax.imageio.stream.ImageInputStream;
  * what was wrong.
  */
 final class Inputs {
-    /** The widest or tallest image accepted, in pixels. */
-    static final int MAX_SIDE = 8192;
-    /** The most pixels an image may have. */
-    static final long MAX_PIXELS = 1L << 25;
-
     // NaN and Infinity are read (they are not JSON, but common writers emit them) so that they can be refused by name.
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -193,80 +182,27 @@ final class Inputs {
     }
 
     /**
-     * One image (PNG, JPEG, GIF, BMP) made into an example as the model's contract says: for MNIST digits, framed as
-     * MNIST's were ({@link MnistDigit}); otherwise resized bilinearly to H×W, grey or RGB; then normalised. The size
-     * is read from the header and checked before any pixel is decoded.
+     * One image (PNG, JPEG, GIF, BMP) made into an example as the model's contract says, by the same code as
+     * {@code predict} makes an image file into one ({@link ImageExamples}): for MNIST digits, framed as MNIST's were;
+     * otherwise resized bilinearly to H×W, grey or RGB; then normalised. The size is read from the header and checked
+     * against {@link ImageDecoder}'s limits before any pixel is decoded.
      */
     Batch image(byte[] body, boolean invert) throws BadRequest {
         if (contract.kind() != DataContract.Kind.IMAGES) {
             throw new BadRequest(415, "this model takes table features " + Shapes.toString(contract.exampleShape())
                     + ", not images: send application/json");
         }
-        BufferedImage img = decode(body);
-        int[] shape = contract.exampleShape();
-        double divisor = contract.normalization() instanceof DataContract.Normalization.Scale s ? s.divisor() : 255;
-        double[] x = new double[features];
-        if (contract.imageFit() == DataContract.ImageFit.MNIST_DIGIT) {
-            float[] px = MnistDigit.pixels(img, invert);
-            // MnistDigit gives pixel / 255; the contract's divisor applies to the 0-255 value.
-            for (int i = 0; i < px.length; i++) {
-                x[i] = px[i] * 255.0 / divisor;
-            }
-            return new Batch(x, 1);
+        if (invert && contract.imageFit() != DataContract.ImageFit.MNIST_DIGIT) {
+            throw BadRequest.of("invert=true applies to models of MNIST's digits; this model reads images as they are");
         }
-        int c = shape[0];
-        int h = shape[1];
-        int w = shape[2];
-        BufferedImage sized = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = sized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, w, h, null);
-        g.dispose();
-        for (int y = 0; y < h; y++) {
-            for (int xx = 0; xx < w; xx++) {
-                int rgb = sized.getRGB(xx, y);
-                int r = (rgb >> 16) & 0xFF;
-                int gr = (rgb >> 8) & 0xFF;
-                int b = rgb & 0xFF;
-                if (c == 1) {
-                    int v = (int) Math.round((299 * r + 587 * gr + 114 * b) / 1000.0);
-                    x[y * w + xx] = (invert ? 255 - v : v) / divisor;
-                } else {
-                    x[y * w + xx] = r / divisor;
-                    x[h * w + y * w + xx] = gr / divisor;
-                    x[2 * h * w + y * w + xx] = b / divisor;
-                }
-            }
-        }
-        return new Batch(x, 1);
-    }
-
-    private static BufferedImage decode(byte[] body) throws BadRequest {
-        if (body.length == 0) {
-            throw BadRequest.of("the body is empty, not an image");
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(body))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw BadRequest.of("the body is not an image this server reads (PNG, JPEG, GIF or BMP)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
-                    throw BadRequest.of("the image is " + w + "×" + h + " pixels; at most " + MAX_SIDE
-                            + " a side and " + MAX_PIXELS + " pixels are accepted");
-                }
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            // ImageIO's readers throw unchecked exceptions, too, on some damaged files.
-            throw BadRequest.of("the image could not be decoded (truncated or corrupt "
-                    + "file)");
+        try {
+            return new Batch(ImageExamples.example(ImageDecoder.Source.of(body, "the request body"), contract, invert),
+                    1);
+        } catch (FileFormatException e) {
+            // The decoder's message names the request body and what was wrong with it.
+            throw BadRequest.of(e.getMessage());
+        } catch (IOException e) {
+            throw BadRequest.of("the request body could not be read as an image");
         }
     }
 

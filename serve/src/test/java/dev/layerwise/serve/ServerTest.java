@@ -15,12 +15,14 @@ import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
+import dev.layerwise.testing.TestImages;
 import dev.layerwise.util.Rng;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,6 +172,105 @@ class ServerTest {
         assertEquals(mlp.classify(Tensor.of(DType.FLOAT32, x, 1, 784))[0], classes(a)[0]);
     }
 
+    /** A digit drawn in strokes of {@code ink} on {@code paper}: a 7, or a 4 when {@code four}. */
+    static BufferedImage digit(int w, int h, int type, java.awt.Color ink, java.awt.Color paper, boolean four) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(paper);
+        g.fillRect(0, 0, w, h);
+        g.setColor(ink);
+        g.setStroke(new java.awt.BasicStroke(Math.max(2, Math.min(w, h) / 12f)));
+        if (four) {
+            g.drawLine(w * 5 / 8, h / 6, w / 4, h * 5 / 8);
+            g.drawLine(w / 4, h * 5 / 8, w * 3 / 4, h * 5 / 8);
+            g.drawLine(w * 5 / 8, h / 6, w * 5 / 8, h * 5 / 6);
+        } else {
+            g.drawLine(w / 4, h / 5, w * 3 / 4, h / 5);
+            g.drawLine(w * 3 / 4, h / 5, w * 2 / 5, h * 4 / 5);
+        }
+        g.dispose();
+        return img;
+    }
+
+    /**
+     * The server's answer for {@code file} sent as {@code type}: the same class and probabilities as {@link
+     * Model#classify} on the example the model's contract makes of the file, by the code {@code predict} uses.
+     */
+    static void answersAsPredict(Server s, Model m, Path file, String type, boolean invert) throws Exception {
+        double[] x = dev.layerwise.data.ImageExamples.example(dev.layerwise.data.ImageDecoder.Source.of(file),
+                m.contract(), invert);
+        assertTrue(Arrays.stream(x).distinct().count() > 1, file + " should not prepare to a blank input");
+        int[] shape = m.contract().exampleShape();
+        Tensor in = Tensor.of(DType.FLOAT32, x, 1, shape[0], shape[1], shape[2]);
+        Tensor probs = m.probabilities(in);
+        JsonNode a = ok(Http.post(s.url() + "/v1/predict" + (invert ? "?invert=true" : ""), type,
+                java.nio.file.Files.readAllBytes(file)));
+        assertEquals(m.classify(in)[0], classes(a)[0], file.toString());
+        JsonNode p = a.get("predictions").get(0).get("probabilities");
+        for (int c = 0; c < probs.dim(1); c++) {
+            assertEquals(probs.getDouble(c), p.get(c).asDouble(), 1e-6, file + ": probability of class " + c);
+        }
+    }
+
+    @Test
+    void imagesAreAnsweredAsPredictAnswersTheSameFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.awt.Color white = java.awt.Color.WHITE;
+        java.awt.Color black = java.awt.Color.BLACK;
+        Path png = TestImages.write(digit(160, 120, BufferedImage.TYPE_BYTE_GRAY, white, black, false), "png",
+                dir.resolve("seven.png"));
+        Path jpeg = TestImages.write(digit(200, 200, BufferedImage.TYPE_INT_RGB, new java.awt.Color(250, 240, 90),
+                new java.awt.Color(10, 20, 60), true), "jpg", dir.resolve("four.jpg"));
+        Path large = TestImages.write(digit(1500, 1100, BufferedImage.TYPE_BYTE_GRAY, white, black, true), "png",
+                dir.resolve("large.png"));
+        Path inverted = TestImages.write(digit(90, 140, BufferedImage.TYPE_INT_RGB, black, white, false), "bmp",
+                dir.resolve("pen-on-paper.bmp"));
+        Path noise = TestImages.write(TestImages.rgb(28, 28, 7), "gif", dir.resolve("noise.gif"));
+        for (Server s : List.of(server, convServer)) {
+            Model m = s == server ? mlp : convnet;
+            answersAsPredict(s, m, png, "image/png", false);
+            answersAsPredict(s, m, jpeg, "image/jpeg", false);
+            answersAsPredict(s, m, large, "image/png", false);
+            answersAsPredict(s, m, inverted, "image/bmp", true);
+            answersAsPredict(s, m, noise, "image/gif", false);
+        }
+        // A model that reads images as they are: resized to its (3, 12, 12), RGB.
+        Model rgb = Model.of(new TwoLayerNet(3 * 12 * 12, 16, 3, 0.5, DType.FLOAT32, new Rng(6))).withContract(
+                DataContract.images(new int[] {3, 12, 12}, List.of("circle", "square", "triangle"),
+                        DataContract.ImageFit.RESIZE));
+        try (Server s = Server.start(rgb, ServeOptions.defaults().withPort(0).withWorkers(1))) {
+            answersAsPredict(s, rgb, jpeg, "image/jpeg", false);
+            answersAsPredict(s, rgb, png, "image/png", false);
+            answersAsPredict(s, rgb, large, "image/png", false);
+            HttpResponse<String> r = Http.post(s.url() + "/v1/predict?invert=true", "image/png",
+                    java.nio.file.Files.readAllBytes(png));
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(r.body().contains("invert=true applies to models of MNIST's digits"), r.body());
+        }
+    }
+
+    @Test
+    void hostileImagesGet400NamingWhatWasWrongAndTheServerGoesOn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path jpeg = TestImages.truncate(TestImages.write(TestImages.rgb(64, 64, 3), "jpg", dir.resolve("t.jpg")),
+                400);
+        Path bmp = TestImages.truncate(TestImages.write(TestImages.rgb(64, 64, 4), "bmp", dir.resolve("t.bmp")),
+                1000);
+        Path wide = dir.resolve("wide.png");
+        TestImages.blackPng(wide, 20000, 2);
+        assertAll(
+                () -> refused("/v1/predict", "image/png", TestImages.pngHeader(30000, 30000), 400,
+                        "the request body: png image of 30000×30000 pixels is larger than images are read",
+                        "at most 16384 a side"),
+                () -> refused("/v1/predict", "image/png", java.nio.file.Files.readAllBytes(wide), 400,
+                        "20000×2 pixels is larger than images are read"),
+                () -> refused("/v1/predict", "image/jpeg", java.nio.file.Files.readAllBytes(jpeg), 400,
+                        "the request body: ", "jpeg image"),
+                () -> refused("/v1/predict", "image/bmp", java.nio.file.Files.readAllBytes(bmp), 400,
+                        "the request body: truncated bmp image (its 64×64 pixels need 12,342 bytes, it has 1,000)"),
+                () -> refused("/v1/layers", "image/png", TestImages.pngHeader(30000, 30000), 400,
+                        "larger than images are read"));
+    }
+
     @Test
     void layersShowsEveryLayerAndEndsInThePrediction() throws Exception {
         double[] x = inputs(1, 6);
@@ -267,7 +368,7 @@ class ServerTest {
                 () -> refused("/v1/predict", "image/png", "not a picture".getBytes(StandardCharsets.UTF_8), 400,
                         "not an image"),
                 () -> refused("/v1/predict", "image/png", truncated(), 400,
-                        "could not be decoded"),
+                        "the request body: truncated png image"),
                 () -> refused("/v1/predict", "image/png", new byte[0], 400, "empty"),
                 () -> refused("/v1/layers", "application/json", (body(inputs(2, 3), 2))
                         .getBytes(StandardCharsets.UTF_8), 400, "one example, got 2"));
