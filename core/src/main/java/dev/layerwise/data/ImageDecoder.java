@@ -435,13 +435,13 @@ public final class ImageDecoder {
     }
 
     /**
-     * Refuses an uncompressed BMP shorter than its rows: the JDK's reader, decoding subsampled, skips past the end of
-     * such a file without a word and leaves the missing rows black.
+     * Refuses a BMP shorter than its pixels. Uncompressed, the JDK's reader, decoding subsampled, skips past the end of
+     * such a file without a word and leaves the missing rows black; compressed, it allocates what the header declares.
      */
     private static void checkBmpLength(Source file, long size, int w, int h) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(34).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(38).order(ByteOrder.LITTLE_ENDIAN);
         if (file.bytes != null) {
-            b.put(file.bytes, 0, Math.min(34, file.bytes.length));
+            b.put(file.bytes, 0, Math.min(38, file.bytes.length));
         } else {
             try (SeekableByteChannel ch = Files.newByteChannel(file.file)) {
                 while (b.hasRemaining() && ch.read(b) > 0) {
@@ -449,7 +449,7 @@ public final class ImageDecoder {
                 }
             }
         }
-        if (b.position() < 34) {
+        if (b.position() < 34 || (b.position() < 38 && b.getInt(14) != 12)) {
             throw new FileFormatException(file + ": truncated bmp image (" + file.noun + " ends inside its header)");
         }
         long dataStart = b.getInt(10) & 0xFFFFFFFFL;
@@ -462,6 +462,18 @@ public final class ImageDecoder {
             if (dataStart + row * h > size) {
                 throw new FileFormatException(String.format(Locale.ROOT, "%s: truncated bmp image (its %d×%d pixels"
                         + " need %,d bytes, %s has %,d)", file, w, h, dataStart + row * h, file.noun, size));
+            }
+        } else if (dibSize != 12) {
+            // Compressed pixels (run lengths, an embedded JPEG or PNG): the JDK's reader allocates the compressed
+            // size the header declares, or the file's declared size less the offset where that is 0, before it reads.
+            long declared = b.getInt(34) & 0xFFFFFFFFL;
+            if (declared == 0) {
+                declared = (b.getInt(2) & 0xFFFFFFFFL) - dataStart;
+            }
+            if (dataStart + declared > size) {
+                throw new FileFormatException(String.format(Locale.ROOT, "%s: truncated bmp image (its compressed "
+                        + "pixels are declared as %,d bytes from offset %,d, %s has %,d)", file, declared, dataStart,
+                        file.noun, size));
             }
         }
     }

@@ -68,6 +68,13 @@ class ImageDecoderTest {
         e = assertThrows(FileFormatException.class, () -> ImageDecoder.header(ImageDecoder.Source.of(new byte[0],
                 "upload")));
         assertEquals("upload: empty, not an image", e.getMessage());
+        // A 1×1 BMP declaring an embedded JPEG of 973 MB in 103 bytes: the JDK's reader would allocate it all.
+        byte[] embedded = java.util.Base64.getDecoder().decode("Qk06AAAhAAAAADYAAAAoAAAAAQAAAAEAAAABABgABAAAAAAAADoAAAA"
+                + "AAAAAAAAAAAAASEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEgAAAAABAAAAA==");
+        e = assertThrows(FileFormatException.class, () -> ImageDecoder.read(ImageDecoder.Source.of(embedded, "upload"),
+                1, 28, 28, new byte[784], 0));
+        assertEquals("upload: truncated bmp image (its compressed pixels are declared as 973,078,528 bytes from "
+                + "offset 54, it has 103)", e.getMessage());
     }
 
     private static byte[] readAll(ImageDecoder.Source source, int c, int h, int w) throws IOException {
