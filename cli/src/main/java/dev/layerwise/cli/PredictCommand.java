@@ -3,6 +3,8 @@ package dev.layerwise.cli;
 import dev.layerwise.data.DataContract;
 import dev.layerwise.data.DataSets;
 import dev.layerwise.data.ImageDecoder;
+import dev.layerwise.data.ImageExamples;
+import dev.layerwise.data.MnistDigit;
 import dev.layerwise.model.Model;
 import dev.layerwise.tensor.Shapes;
 import dev.layerwise.tensor.Tensor;
@@ -183,7 +185,7 @@ final class PredictCommand implements Callable<Integer> {
      */
     private List<Input> images(Model model, DataContract contract, boolean digits, Path stdin) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        int[] chw = digits ? new int[] {1, MnistImage.SIZE, MnistImage.SIZE} : contract.exampleShape();
+        int[] chw = digits ? new int[] {1, MnistDigit.SIZE, MnistDigit.SIZE} : contract.exampleShape();
         int size = chw[0] * chw[1] * chw[2];
         double divisor = digits ? 1 : ((DataContract.Normalization.Scale) contract.normalization()).divisor();
         List<float[]> read = new ArrayList<>();
@@ -194,7 +196,7 @@ final class PredictCommand implements Callable<Integer> {
             Path file = STDIN.equals(name) ? stdin : Path.of(name);
             try {
                 if (digits) {
-                    MnistImage.Digit d = MnistImage.load(file, invert, !noAutoInvert);
+                    ImageExamples.Digit d = ImageExamples.digit(ImageDecoder.Source.of(file), invert, !noAutoInvert);
                     if (d.lightBackground() && !invert) {
                         err.println("layerwise predict: " + name + " has a light background: " + (d.inverted()
                                 ? "inverted it to read a dark digit on light (--no-auto-invert reads it as it is)"

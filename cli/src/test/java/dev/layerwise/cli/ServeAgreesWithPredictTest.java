@@ -90,14 +90,19 @@ class ServeAgreesWithPredictTest {
                 dir.resolve("pen-on-paper.png"));
         // Large enough to be decoded subsampled, and noise, so that any other way of preparing it shows.
         Path noise = TestImages.write(TestImages.grey(1000, 900, 4), "png", dir.resolve("large-noise.png"));
-        List<JsonNode> predicted = predict(file, false, png, jpeg, noise);
+        // Without --invert, the pen-on-paper digit is inverted by both, for its light border.
+        List<JsonNode> predicted = predict(file, false, png, jpeg, noise, paper);
         JsonNode inverted = predict(file, true, paper).get(0);
+        // (In a batch of four, float32 sums differ from a batch of one by rounding.)
+        inverted.fieldNames().forEachRemaining(c -> assertEquals(inverted.get(c).asDouble(),
+                predicted.get(3).get(c).asDouble(), 1e-6, "predict inverted the light image as with --invert: " + c));
         HttpClient http = HttpClient.newHttpClient();
         try (Server s = Server.start(Model.load(file), ServeOptions.defaults().withPort(0).withWorkers(1))) {
             assertSame(predicted.get(0), serve(http, s, png, "image/png", false), png);
             assertSame(predicted.get(1), serve(http, s, jpeg, "image/jpeg", false), jpeg);
             assertSame(predicted.get(2), serve(http, s, noise, "image/png", false), noise);
             assertSame(inverted, serve(http, s, paper, "image/png", true), paper);
+            assertSame(predicted.get(3), serve(http, s, paper, "image/png", false), paper);
         }
     }
 

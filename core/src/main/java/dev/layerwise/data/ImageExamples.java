@@ -1,6 +1,7 @@
 package dev.layerwise.data;
 
 import dev.layerwise.tensor.Shapes;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 
 /**
@@ -15,7 +16,7 @@ import java.io.IOException;
  * one {@link dev.layerwise.io.FileFormatException} naming the source.
  *
  * <pre>{@code
- * double[] x = ImageExamples.example(ImageDecoder.Source.of(Path.of("7.png")), model.contract(), false);
+ * double[] x = ImageExamples.example(ImageDecoder.Source.of(Path.of("7.png")), model.contract(), false, true);
  * }</pre>
  */
 public final class ImageExamples {
@@ -25,15 +26,44 @@ public final class ImageExamples {
      */
     public static final int DIGIT_DECODE_SIZE = 8 * MnistDigit.SIZE;
 
+    /** A border brighter than this on average is a light background: MNIST's is black. */
+    private static final double LIGHT_BORDER = 0.5;
+
     private ImageExamples() {
     }
 
     /**
-     * The 784 pixels of a digit image, row-major, in [0, 1], framed as MNIST's digits were; with {@code invert}, a dark
-     * digit on a light background is flipped first.
+     * A digit image made ready for a model of MNIST's digits: its 784 pixels, row-major, in [0, 1], whether they were
+     * inverted, and whether the image's background is light (so that one read as it is can be pointed out).
      */
-    public static float[] digit(ImageDecoder.Source source, boolean invert) throws IOException {
-        return MnistDigit.pixels(ImageDecoder.decode(source, DIGIT_DECODE_SIZE, DIGIT_DECODE_SIZE), invert);
+    public record Digit(float[] pixels, boolean inverted, boolean lightBackground) {
+    }
+
+    /**
+     * A digit image framed as MNIST's digits were. A dark digit on a light background (pen on paper) is flipped
+     * first: always with {@code invert}, and with {@code autoInvert} when the image's border is light.
+     */
+    public static Digit digit(ImageDecoder.Source source, boolean invert, boolean autoInvert) throws IOException {
+        BufferedImage img = ImageDecoder.decode(source, DIGIT_DECODE_SIZE, DIGIT_DECODE_SIZE);
+        // Judged on the whole image before framing: framing puts any image on a black border.
+        boolean light = borderMean(MnistDigit.grey(img, false), img.getWidth(), img.getHeight()) > LIGHT_BORDER;
+        boolean inverted = invert || (autoInvert && light);
+        return new Digit(MnistDigit.pixels(img, inverted), inverted, light);
+    }
+
+    /** The mean of the border pixels of a {@code w × h} grey image. */
+    static double borderMean(float[] grey, int w, int h) {
+        double sum = 0;
+        int n = 0;
+        for (int x = 0; x < w; x++) {
+            sum += grey[x] + grey[(h - 1) * w + x];
+            n += 2;
+        }
+        for (int y = 1; y < h - 1; y++) {
+            sum += grey[y * w] + grey[y * w + w - 1];
+            n += 2;
+        }
+        return n == 0 ? 0 : sum / n;
     }
 
     /**
@@ -41,19 +71,20 @@ public final class ImageExamples {
      * order of its {@code (C, H, W)} shape, normalised as the network takes them.
      *
      * @param invert a dark digit on a light background (only for the MNIST digit fit)
+     * @param autoInvert invert a digit image whose background is light (only for the MNIST digit fit)
      * @throws IllegalArgumentException if the contract is not of images, or {@code invert} is asked of a model that
      *                                  reads images as they are
      * @throws dev.layerwise.io.FileFormatException naming the source: not an image, too large, truncated or corrupt
      */
-    public static double[] example(ImageDecoder.Source source, DataContract contract, boolean invert)
-            throws IOException {
+    public static double[] example(ImageDecoder.Source source, DataContract contract, boolean invert,
+            boolean autoInvert) throws IOException {
         if (contract.kind() != DataContract.Kind.IMAGES) {
             throw new IllegalArgumentException("the model takes table features " + Shapes.toString(
                     contract.exampleShape()) + ", not images");
         }
         double[] x = new double[contract.features()];
         if (contract.imageFit() == DataContract.ImageFit.MNIST_DIGIT) {
-            float[] px = digit(source, invert);
+            float[] px = digit(source, invert, autoInvert).pixels();
             for (int i = 0; i < px.length; i++) {
                 // MnistDigit gives value / 255; the contract normalises the 0–255 value. For pixels / 255 this is the
                 // framed value itself, exactly.

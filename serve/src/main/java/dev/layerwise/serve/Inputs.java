@@ -187,7 +187,7 @@ final class Inputs {
      * otherwise resized bilinearly to H×W, grey or RGB; then normalised. The size is read from the header and checked
      * against {@link ImageDecoder}'s limits before any pixel is decoded.
      */
-    Batch image(byte[] body, boolean invert) throws BadRequest {
+    Batch image(byte[] body, boolean invert, boolean autoInvert) throws BadRequest {
         if (contract.kind() != DataContract.Kind.IMAGES) {
             throw new BadRequest(415, "this model takes table features " + Shapes.toString(contract.exampleShape())
                     + ", not images: send application/json");
@@ -196,8 +196,8 @@ final class Inputs {
             throw BadRequest.of("invert=true applies to models of MNIST's digits; this model reads images as they are");
         }
         try {
-            return new Batch(ImageExamples.example(ImageDecoder.Source.of(body, "the request body"), contract, invert),
-                    1);
+            return new Batch(ImageExamples.example(ImageDecoder.Source.of(body, "the request body"), contract, invert,
+                    autoInvert), 1);
         } catch (FileFormatException e) {
             // The decoder's message names the request body and what was wrong with it.
             throw BadRequest.of(e.getMessage());

@@ -209,8 +209,10 @@ public final class Server implements AutoCloseable {
                     + "image/jpeg)");
         }
         byte[] body = body(ctx);
+        // As predict: a digit on a light background is inverted unless asked not to; invert=true inverts any image.
         boolean invert = "true".equals(ctx.queryParam("invert"));
-        Inputs.Batch batch = image ? inputs.image(body, invert) : inputs.json(body);
+        boolean autoInvert = !"false".equals(ctx.queryParam("auto_invert"));
+        Inputs.Batch batch = image ? inputs.image(body, invert, autoInvert) : inputs.json(body);
         if (layers && batch.rows() != 1) {
             throw BadRequest.of("/v1/layers takes one example, got " + batch.rows());
         }

@@ -198,7 +198,7 @@ class ServerTest {
      */
     static void answersAsPredict(Server s, Model m, Path file, String type, boolean invert) throws Exception {
         double[] x = dev.layerwise.data.ImageExamples.example(dev.layerwise.data.ImageDecoder.Source.of(file),
-                m.contract(), invert);
+                m.contract(), invert, true);
         assertTrue(Arrays.stream(x).distinct().count() > 1, file + " should not prepare to a blank input");
         int[] shape = m.contract().exampleShape();
         Tensor in = Tensor.of(DType.FLOAT32, x, 1, shape[0], shape[1], shape[2]);
