@@ -49,4 +49,37 @@ class LauncherIT {
         String help = run(installed, "train", "--help");
         assertTrue(help.contains("--batch-size"), help);
     }
+
+    @Test
+    void ctrlCStopsTheWholeProcessGroupAndTheInterruptedLineGetsThrough() throws Exception {
+        // A terminal's Ctrl-C sends SIGINT to every process of the foreground group: the launcher, the JVM and the
+        // filter of the JVM's standard error, which must outlive the JVM to pass its last line on.
+        Path data = CliTesting.tinyMnist(Files.createDirectories(dir.resolve("mnist")), 300, 60);
+        Path output = dir.resolve("output.txt");
+        List<String> command = new ArrayList<>();
+        if (new ProcessBuilder("env", "--default-signal=INT", "true").start().waitFor() == 0) {
+            command.addAll(List.of("env", "--default-signal=INT")); // see TrainInterruptTest
+        }
+        command.addAll(List.of("setsid", "bash", LAUNCHER.toString(), "train", "--data", data.toString(),
+                "--iterations", "1000000", "--batch-size", "30"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.readString(output).contains("two-layer 784-50-10")) {
+                assertTrue(p.isAlive() && System.nanoTime() < deadline, Files.readString(output));
+                Thread.sleep(20);
+            }
+            // setsid started the launcher as the leader of a group of its own: the group's id is its process id.
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor());
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the launcher did not end after SIGINT");
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            assertEquals(130, p.exitValue(), out);
+            assertTrue(out.matches("(?s).*\ninterrupted at iteration \\d+ of 1000000; nothing was saved \\(--save FILE "
+                    + "keeps a run\\)\n"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
