@@ -15,6 +15,7 @@ import dev.layerwise.data.Mnist;
 import dev.layerwise.data.MnistFetcher;
 import dev.layerwise.kernel.KernelProvider;
 import dev.layerwise.kernel.Parallel;
+import dev.layerwise.net.DeepConvNet;
 import dev.layerwise.net.Network;
 import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
@@ -36,8 +37,12 @@ import java.util.Locale;
  * by side, with the ratio of the times.
  *
  * <p>Workloads: {@code C1}, an epoch of the book's SimpleConvNet (conv 30×5×5 → ReLU → pool 2×2 → affine 100 → ReLU →
- * affine 10 → softmax with loss; Adam lr 0.001, 600 steps of batch 100 = 60,000 images); {@code W1}, an epoch of the
- * book's 784-50-10 network (Affine/ReLU, SGD lr 0.1, 600 steps of batch 100). Both sides train in float32 from the
+ * affine 10 → softmax with loss; Adam lr 0.001, 600 steps of batch 100 = 60,000 images); {@code D1}, an epoch of the
+ * book's DeepConvNet of chapter 8 (six 3×3 convolutions of 16, 16, 32, 32, 64, 64 filters with ReLU, pooled after
+ * every second → affine 50 → ReLU → dropout 0.5 → affine 10 → dropout 0.5; Adam lr 0.001, as {@code
+ * train_deepnet.py}; 600 steps of batch 100); {@code W1}, an epoch of the book's 784-50-10 network (Affine/ReLU, SGD
+ * lr 0.1, 600 steps of batch 100). Dropout is the book's on both sides (a mask of {@code rand > 0.5}, no rescaling in
+ * training), but the masks come from each side's own generator, so they differ and the losses are alike, not equal. Both sides train in float32 from the
  * same initial weights (PyTorch's are copied from Layerwise's) on the same mini-batches (drawn with replacement, as the
  * book), on the same number of threads (PyTorch's intra-op threads are set to Layerwise's kernel threads). A step is
  * what a training loop does: take a batch from the training set, forward, backward, update. On the PyTorch side the
@@ -53,7 +58,7 @@ import java.util.Locale;
  * mvn -B -Ppytorch -pl bench -am package -DskipTests
  * java --add-modules jdk.incubator.vector -Dai.djl.offline=true \
  *     -cp "bench/target/classes:$(cat bench/target/pytorch-classpath.txt)" dev.layerwise.bench.PyTorchComparison \
- *     [--workloads C1,W1] [--repeats 3] [--steps 600] [--threads N] [--data DIR]
+ *     [--workloads C1,D1,W1] [--repeats 3] [--steps 600] [--threads N] [--data DIR]
  * </pre>
  */
 public final class PyTorchComparison {
@@ -83,7 +88,7 @@ public final class PyTorchComparison {
                 case "--threads" -> threads = Integer.parseInt(value);
                 case "--data" -> data = Path.of(value);
                 default -> {
-                    System.err.println("usage: PyTorchComparison [--workloads C1,W1] [--repeats N] [--steps N] "
+                    System.err.println("usage: PyTorchComparison [--workloads C1,D1,W1] [--repeats N] [--steps N] "
                             + "[--threads N] [--data DIR]");
                     System.exit(2);
                 }
@@ -114,21 +119,26 @@ public final class PyTorchComparison {
         String what;
         Network net;
         Optimizer optimizer;
-        boolean conv = workload.equals("C1");
-        if (conv) {
+        boolean conv = workload.equals("C1") || workload.equals("D1");
+        if (workload.equals("C1")) {
             what = "SimpleConvNet epoch, Adam, batch 100";
             net = new SimpleConvNet();
+            optimizer = new Adam();
+        } else if (workload.equals("D1")) {
+            what = "DeepConvNet epoch, Adam, batch 100";
+            net = new DeepConvNet();
             optimizer = new Adam();
         } else if (workload.equals("W1")) {
             what = "784-50-10 epoch, SGD lr 0.1, batch 100";
             net = new TwoLayerNet(784, 50, 10, 0.01, DType.FLOAT32, new Rng(1));
             optimizer = new SGD(0.1);
         } else {
-            throw new IllegalArgumentException("unknown workload " + workload + " (C1 or W1)");
+            throw new IllegalArgumentException("unknown workload " + workload + " (C1, D1 or W1)");
         }
         DataSet data = conv ? train : new DataSet(train.x().reshape(train.size(), 784), train.t());
         try (Side layerwise = layerwise(net, optimizer, data);
-             Side pytorch = conv ? new TorchConvNet(engine, net, data) : new TorchMlp(engine, net, data)) {
+             Side pytorch = workload.equals("D1") ? new TorchDeepConvNet(engine, net, data)
+                     : conv ? new TorchConvNet(engine, net, data) : new TorchMlp(engine, net, data)) {
             Rng rng = new Rng(7);
             long warmUp = rng.nextLong(); // both sides warm up on the same batches too
             epoch(layerwise, new Rng(warmUp), data.size(), steps);
@@ -243,6 +253,32 @@ public final class PyTorchComparison {
 
         abstract NDArray scores(NDArray x);
 
+        /** Adam's moments, one per parameter, made once the parameters are. */
+        final List<NDArray> m = new ArrayList<>();
+        final List<NDArray> v = new ArrayList<>();
+        private long t;
+
+        void adamMoments() {
+            for (NDArray a : params) {
+                m.add(manager.zeros(a.getShape()));
+                v.add(manager.zeros(a.getShape()));
+            }
+        }
+
+        /** The book's Adam: {@code m += (1 − β1)(g − m); v += (1 − β2)(g² − v); w −= lrT·m / (√v + 1e-7)}. */
+        void adam() {
+            t++;
+            double lrT = 0.001 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+            for (int i = 0; i < params.size(); i++) {
+                NDArray w = params.get(i);
+                NDArray g = w.getGradient();
+                m.get(i).addi(g.sub(m.get(i)).muli(0.1f));
+                v.get(i).addi(g.square().subi(v.get(i)).muli(0.001f));
+                w.subi(m.get(i).mul((float) lrT).divi(v.get(i).sqrt().addi(1e-7f)));
+                g.subi(g); // zero for the next step (gradients stay finite here)
+            }
+        }
+
         abstract Shape inputShape();
 
         abstract void update();
@@ -285,11 +321,8 @@ public final class PyTorchComparison {
         private final NDArray b2;
         private final NDArray w3;
         private final NDArray b3;
-        private final List<NDArray> m = new ArrayList<>();
-        private final List<NDArray> v = new ArrayList<>();
         private final Shape pool = new Shape(2, 2);
         private final Shape noPad = new Shape(0, 0);
-        private long t;
 
         TorchConvNet(Engine engine, Network net, DataSet data) {
             super(engine, data);
@@ -300,10 +333,7 @@ public final class PyTorchComparison {
             b2 = parameter(p.get("b2").value(), false, new Shape(100));
             w3 = parameter(p.get("W3").value(), true, new Shape(10, 100));
             b3 = parameter(p.get("b3").value(), false, new Shape(10));
-            for (NDArray a : params) {
-                m.add(manager.zeros(a.getShape()));
-                v.add(manager.zeros(a.getShape()));
-            }
+            adamMoments();
         }
 
         @Override
@@ -319,19 +349,71 @@ public final class PyTorchComparison {
             return Linear.linear(h, w3, b3).singletonOrThrow();
         }
 
-        /** The book's Adam: {@code m += (1 − β1)(g − m); v += (1 − β2)(g² − v); w −= lrT·m / (√v + 1e-7)}. */
         @Override
         void update() {
-            t++;
-            double lrT = 0.001 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
-            for (int i = 0; i < params.size(); i++) {
-                NDArray w = params.get(i);
-                NDArray g = w.getGradient();
-                m.get(i).addi(g.sub(m.get(i)).muli(0.1f));
-                v.get(i).addi(g.square().subi(v.get(i)).muli(0.001f));
-                w.subi(m.get(i).mul((float) lrT).divi(v.get(i).sqrt().addi(1e-7f)));
-                g.subi(g); // zero for the next step (gradients stay finite here)
+            adam();
+        }
+    }
+
+    /**
+     * The book's DeepConvNet: (Conv → Relu → Conv → Relu → Pool) three times → Affine1 → Relu → Dropout → Affine2 →
+     * Dropout, with Adam; the pads of {@link DeepConvNet#DEFAULT_CONV_PARAMS} (Conv4's is 2).
+     */
+    private static final class TorchDeepConvNet extends Torch {
+        private final NDArray[] w = new NDArray[8];
+        private final NDArray[] b = new NDArray[8];
+        private final Shape[] pads = new Shape[6];
+        private final Shape pool = new Shape(2, 2);
+        private final Shape one = new Shape(1, 1);
+        private final Shape noPad = new Shape(0, 0);
+        private final int flat;
+
+        TorchDeepConvNet(Engine engine, Network net, DataSet data) {
+            super(engine, data);
+            var p = net.parameters();
+            for (int i = 0; i < 6; i++) {
+                Tensor wi = p.get("W" + (i + 1)).value();
+                w[i] = parameter(wi, false, new Shape(wi.dim(0), wi.dim(1), wi.dim(2), wi.dim(3)));
+                b[i] = parameter(p.get("b" + (i + 1)).value(), false, new Shape(wi.dim(0)));
+                int pad = DeepConvNet.DEFAULT_CONV_PARAMS.get(i).pad();
+                pads[i] = new Shape(pad, pad);
             }
+            Tensor w7 = p.get("W7").value();
+            Tensor w8 = p.get("W8").value();
+            flat = w7.dim(0);
+            w[6] = parameter(w7, true, new Shape(w7.dim(1), w7.dim(0)));
+            b[6] = parameter(p.get("b7").value(), false, new Shape(w7.dim(1)));
+            w[7] = parameter(w8, true, new Shape(w8.dim(1), w8.dim(0)));
+            b[7] = parameter(p.get("b8").value(), false, new Shape(w8.dim(1)));
+            adamMoments();
+        }
+
+        @Override
+        Shape inputShape() {
+            return new Shape(100, 1, 28, 28);
+        }
+
+        @Override
+        NDArray scores(NDArray x) {
+            NDArray h = x;
+            for (int i = 0; i < 6; i++) {
+                h = Activation.relu(Conv2d.conv2d(h, w[i], b[i], one, pads[i]).singletonOrThrow());
+                if (i % 2 == 1) {
+                    h = Pool.maxPool2d(h, pool, pool, noPad, false);
+                }
+            }
+            h = dropout(Activation.relu(Linear.linear(h.reshape(100, flat), w[6], b[6]).singletonOrThrow()));
+            return dropout(Linear.linear(h, w[7], b[7]).singletonOrThrow());
+        }
+
+        /** The book's dropout in training: {@code x · (rand > 0.5)}, not rescaled. */
+        private NDArray dropout(NDArray h) {
+            return h.mul(manager.randomUniform(0f, 1f, h.getShape()).gt(0.5f).toType(h.getDataType(), false));
+        }
+
+        @Override
+        void update() {
+            adam();
         }
     }
 

@@ -56,6 +56,34 @@ public interface ConvKernels {
     void col2imT(int n, ConvGeometry g, double[] colT, int colTOff, double[] x, int xOff);
 
     /**
+     * A convolution's forward pass, image by image: {@code out[i] = W·colT[i] + b·1ᵀ}, with {@code W (fn,
+     * C·filterH·filterW)} row-major, {@code b (fn)} and {@code colT[i]} the block of image {@code i} that
+     * {@link #im2colT(int, ConvGeometry, float[], int, float[], int) im2colT} makes; {@code out (n, fn,
+     * outH·outW)} is the output. The same sums, in the same order, as {@code im2colT} followed by
+     * {@link MatrixKernels#gemmBatch(int, boolean, int, int, int, float[], int, float[], int, float[], int, float[],
+     * int) gemmBatch} of the same implementation, but each image's block lives only in a scratch array of the thread
+     * that computes it, where it stays in the cache between the unfolding and the product.
+     */
+    void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                     float[] out, int outOff);
+
+    void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
+                     int bOff, double[] out, int outOff);
+
+    /**
+     * The input gradient of a convolution, image by image: {@code dx[i] = col2imT(Wᵀ·dout[i])}, with {@code W (fn,
+     * C·filterH·filterW)} row-major and {@code dout (n, fn, outH·outW)}; {@code dx (n, C, H, W)} is the output,
+     * overwritten. The same sums, in the same order, as {@code gemmBatch} with {@code W} transposed followed by
+     * {@link #col2imT(int, ConvGeometry, float[], int, float[], int) col2imT}, each image's {@code Wᵀ·dout[i]} kept
+     * in a scratch array of the thread that computes it.
+     */
+    void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff, float[] dx,
+                           int dxOff);
+
+    void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
+                           double[] dx, int dxOff);
+
+    /**
      * Max pooling of {@code n} images {@code x}: {@code out[i][c][oy][ox]} (shape {@code (n, C, outH, outW)}) is the
      * maximum of the window at {@code (oy·stride − pad, ox·stride − pad)}, padding counting as 0 (the book pools the
      * output of its {@code im2col}); {@code argMax} (same shape) is where the first maximum in the window's row-major

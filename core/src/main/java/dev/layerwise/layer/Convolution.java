@@ -21,7 +21,9 @@ import java.util.List;
  * {@code (FN, OH, OW)} per image, and both operands are read in place. Backward: {@code db} = sums of {@code dout}
  * per filter, {@code dW = doutᵀ·col} with the book's {@code col} (unfolded again from {@code x}),
  * {@code dcolT[i] = Wᵀ·dout[i]}, {@code dx = col2imT(dcolT)}; no matrix is transposed in memory but {@code dout},
- * brought to {@code (FN, N·OH·OW)} for {@code dW}.
+ * brought to {@code (FN, N·OH·OW)} for {@code dW}. Forward and {@code dx} go image by image ({@link Ops#convForward},
+ * {@link Ops#convBackwardInput}): each {@code colT[i]} or {@code dcolT[i]} exists only while its image is computed,
+ * in a thread's scratch that stays in the cache, never for the whole batch.
  *
  * <p>Like the book's layer, which keeps {@code self.x}, it keeps a reference to the input of the last forward pass and
  * unfolds it again in backward: the input must not change between the two.
@@ -46,12 +48,10 @@ public final class Convolution implements Layer {
     private ConvGeometry geometry;
     private int n;
     private Tensor x;
-    private Tensor colT;
     private Tensor col;
     private Tensor out;
     private Tensor doutT;
     private Tensor doutTImages;
-    private Tensor dcolT;
     private Tensor dx;
     private boolean inputGradient = true;
 
@@ -132,10 +132,8 @@ public final class Convolution implements Layer {
         int fn = filterShape[0];
         n = x.dim(0);
         this.x = x;
-        colT = Tensor.reuse(colT, x.dtype(), n, geometry.patchSize(), geometry.positions());
-        Ops.im2colT(x, geometry, colT);
         out = Tensor.reuse(out, x.dtype(), n, fn, geometry.outH(), geometry.outW());
-        Ops.matmulBatch(false, colW, colT, b, out);
+        Ops.convForward(x, geometry, colW, b, out);
         return out;
     }
 
@@ -162,10 +160,8 @@ public final class Convolution implements Layer {
         if (!inputGradient) {
             return null;
         }
-        dcolT = Tensor.reuse(dcolT, dout.dtype(), n, geometry.patchSize(), positions);
-        Ops.matmulBatch(true, colW, dout, null, dcolT);
         dx = Tensor.reuse(dx, dout.dtype(), n, geometry.channels(), geometry.height(), geometry.width());
-        Ops.col2imT(dcolT, geometry, dx);
+        Ops.convBackwardInput(dout, geometry, colW, dx);
         return dx;
     }
 

@@ -342,6 +342,54 @@ public final class Ops {
     }
 
     /**
+     * A convolution's forward pass: {@code out[i] = W·colT[i] + b·1ᵀ} for images {@code x (N, C, H, W)}, filters
+     * {@code W (FN, C·filterH·filterW)}, bias {@code b (FN)} and {@code colT} as {@link #im2colT} makes it, into
+     * {@code out (N, FN, outH, outW)}, which is overwritten. The same values as {@code im2colT} then
+     * {@link #matmulBatch}, without the whole {@code colT} (see {@link ConvKernels#convForward}).
+     */
+    public static void convForward(Tensor x, ConvGeometry g, Tensor W, Tensor b, Tensor out) {
+        sameDType(x, W, b, out);
+        int n = images(x, g, "convolution");
+        int fn = W.rank() == 2 ? W.dim(0) : -1;
+        if (fn < 0 || W.dim(1) != g.patchSize() || !b.hasShape(fn) || !out.hasShape(n, fn, g.outH(), g.outW())) {
+            throw new IllegalArgumentException("convolution of " + shapes(x) + " with a " + g + " needs W (FN, "
+                    + g.patchSize() + "), b (FN) and out (" + n + ", FN, " + g.outH() + ", " + g.outW() + "), got "
+                    + shapes(W, b, out));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            conv().convForward(n, g, fn, x.floats(), x.offset(), W.floats(), W.offset(), b.floats(), b.offset(),
+                    out.floats(), out.offset());
+        } else {
+            conv().convForward(n, g, fn, x.doubles(), x.offset(), W.doubles(), W.offset(), b.doubles(), b.offset(),
+                    out.doubles(), out.offset());
+        }
+    }
+
+    /**
+     * A convolution's input gradient: {@code dx = col2imT(Wᵀ·dout[i])} image by image, for {@code dout (N, FN, outH,
+     * outW)} and filters {@code W (FN, C·filterH·filterW)}, into {@code dx (N, C, H, W)}, which is overwritten. The
+     * same values as {@link #matmulBatch} with {@code W} transposed then {@link #col2imT}, without the whole
+     * {@code dcolT} (see {@link ConvKernels#convBackwardInput}).
+     */
+    public static void convBackwardInput(Tensor dout, ConvGeometry g, Tensor W, Tensor dx) {
+        sameDType(dout, W, dx);
+        int n = images(dx, g, "convolution backward");
+        int fn = W.rank() == 2 ? W.dim(0) : -1;
+        if (fn < 0 || W.dim(1) != g.patchSize() || !dout.hasShape(n, fn, g.outH(), g.outW())) {
+            throw new IllegalArgumentException("convolution backward into " + shapes(dx) + " with a " + g
+                    + " needs W (FN, " + g.patchSize() + ") and dout (" + n + ", FN, " + g.outH() + ", " + g.outW()
+                    + "), got " + shapes(W, dout));
+        }
+        if (dx.dtype() == DType.FLOAT32) {
+            conv().convBackwardInput(n, g, fn, dout.floats(), dout.offset(), W.floats(), W.offset(), dx.floats(),
+                    dx.offset());
+        } else {
+            conv().convBackwardInput(n, g, fn, dout.doubles(), dout.offset(), W.doubles(), W.offset(), dx.doubles(),
+                    dx.offset());
+        }
+    }
+
+    /**
      * One product per entry of a batch, with a shared left operand: {@code out[i] = op(a)·b[i] + bias·1ᵀ} for
      * {@code a (m, k)} (stored {@code (k, m)} when {@code transA}), {@code b (batch, k, n)}, {@code bias (m)} or null,
      * {@code out (batch, m, n)} — a convolution's {@code W·colT[i] + b}, and {@code Wᵀ·dout[i]} (see

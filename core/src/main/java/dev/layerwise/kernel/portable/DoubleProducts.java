@@ -146,7 +146,7 @@ final class DoubleProducts {
     }
 
     /** Products {@code [i0, i1)} of {@code gemmBatch}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
-    private static void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, double[] a, int aOff,
+    static void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, double[] a, int aOff,
                                        double[] b, int bOff, double[] bias, int biasOff, double[] c, int cOff) {
         for (int i = i0; i < i1; i++) {
             int ci = cOff + i * m * n;

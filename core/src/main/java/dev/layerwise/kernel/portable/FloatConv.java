@@ -9,6 +9,8 @@ import dev.layerwise.kernel.RangeTask;
  * {@link dev.layerwise.kernel.Parallel}, every task writing its own part of the output.
  */
 final class FloatConv {
+    /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
+    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
 
     private FloatConv() {
     }
@@ -223,6 +225,52 @@ final class FloatConv {
         }
     }
 
+    static void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
+                            int bOff, float[] out, int outOff) {
+        Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    static void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
+                                  float[] dx, int dxOff) {
+        Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /** Images {@code [i0, i1)} of {@code convForward}: each unfolded into the thread's scratch, then multiplied. */
+    private static void convForwardImages(int i0, int i1, ConvGeometry g, int fn, float[] x, int xOff, float[] w,
+                                          int wOff, float[] b, int bOff, float[] out, int outOff) {
+        int k = g.patchSize();
+        int positions = g.positions();
+        float[] colT = columns(k * positions);
+        for (int i = i0; i < i1; i++) {
+            im2colTImages(0, 1, g, x, xOff + i * g.imageSize(), colT, 0);
+            FloatProducts.gemmBatchRange(0, 1, false, fn, positions, k, w, wOff, colT, 0, b, bOff, out,
+                    outOff + i * fn * positions);
+        }
+    }
+
+    /** Images {@code [i0, i1)} of {@code convBackwardInput}: each {@code Wᵀ·dout[i]} into the scratch, then folded. */
+    private static void convBackwardInputImages(int i0, int i1, ConvGeometry g, int fn, float[] dout, int doutOff,
+                                                float[] w, int wOff, float[] dx, int dxOff) {
+        int k = g.patchSize();
+        int positions = g.positions();
+        float[] dcolT = columns(k * positions);
+        for (int i = i0; i < i1; i++) {
+            FloatProducts.gemmBatchRange(0, 1, true, k, positions, fn, w, wOff, dout, doutOff + i * fn * positions,
+                    null, 0, dcolT, 0);
+            col2imTImages(0, 1, g, dcolT, 0, dx, dxOff + i * g.imageSize());
+        }
+    }
+
+    /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
+    private static float[] columns(int size) {
+        float[] s = COLUMNS.get();
+        if (s.length < size) {
+            s = new float[size];
+            COLUMNS.set(s);
+        }
+        return s;
+    }
+
     static void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
         Pooling.call(FloatConv::maxPoolImages, n, (long) g.channels() * g.positions() * g.filterH() * g.filterW(), g, x,
                 xOff, argMax, out, outOff);
@@ -417,6 +465,56 @@ final class FloatConv {
             g = null;
             in = null;
             argMax = null;
+            out = null;
+        }
+    }
+    /** The arguments of convForward and convBackwardInput; a task does images {@code [from, to)}. */
+    private static final class Convolution extends RangeTask {
+        private static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
+        private boolean forward;
+        private ConvGeometry g;
+        private int fn;
+        private float[] in;
+        private int inOff;
+        private float[] w;
+        private int wOff;
+        private float[] b;
+        private int bOff;
+        private float[] out;
+        private int outOff;
+
+        static void call(boolean forward, int n, ConvGeometry g, int fn, float[] in, int inOff, float[] w, int wOff,
+                         float[] b, int bOff, float[] out, int outOff) {
+            Convolution j = acquire(CURRENT, Convolution::new);
+            j.forward = forward;
+            j.g = g;
+            j.fn = fn;
+            j.in = in;
+            j.inOff = inOff;
+            j.w = w;
+            j.wOff = wOff;
+            j.b = b;
+            j.bOff = bOff;
+            j.out = out;
+            j.outOff = outOff;
+            j.run(n, (long) fn * g.positions() * g.patchSize());
+        }
+
+        @Override
+        protected void range(int from, int to) {
+            if (forward) {
+                convForwardImages(from, to, g, fn, in, inOff, w, wOff, b, bOff, out, outOff);
+            } else {
+                convBackwardInputImages(from, to, g, fn, in, inOff, w, wOff, out, outOff);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            in = null;
+            w = null;
+            b = null;
             out = null;
         }
     }

@@ -143,7 +143,7 @@ final class FloatProducts {
     }
 
     /** Products {@code [i0, i1)} of {@code gemmBatch}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
-    private static void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, float[] a, int aOff,
+    static void gemmBatchRange(int i0, int i1, boolean transA, int m, int n, int k, float[] a, int aOff,
                                        float[] b, int bOff, float[] bias, int biasOff, float[] c, int cOff) {
         for (int i = i0; i < i1; i++) {
             int ci = cOff + i * m * n;

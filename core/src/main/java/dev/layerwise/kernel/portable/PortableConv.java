@@ -68,4 +68,28 @@ public final class PortableConv implements ConvKernels {
                                 int dxOff) {
         DoubleConv.maxPoolBackward(n, g, dout, doutOff, argMax, dx, dxOff);
     }
+
+    @Override
+    public void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
+                            int bOff, float[] out, int outOff) {
+        FloatConv.convForward(n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
+                            int bOff, double[] out, int outOff) {
+        DoubleConv.convForward(n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
+                                  float[] dx, int dxOff) {
+        FloatConv.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
+    }
+
+    @Override
+    public void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
+                                  double[] dx, int dxOff) {
+        DoubleConv.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
+    }
 }

@@ -68,4 +68,99 @@ final class DoubleIm2col {
             }
         }
     }
+
+    /**
+     * {@code im2colT} of one image: for window element (c, ky, kx) and output row oy, the output columns whose input
+     * column {@code ox·stride + kx − pad} lies inside the image, {@code [oxLo, oxHi)}, are copied (a run of the input
+     * row for stride 1), the others are 0. The portable kernel's copies, in one image.
+     */
+    static void im2colT(ConvGeometry g, double[] x, int image, double[] colT, int colTOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        int row = colTOff;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < g.filterH(); ky++) {
+                for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                    int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                    int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int dst = row + oy * ow;
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            java.util.Arrays.fill(colT, dst, dst + ow, 0d);
+                            continue;
+                        }
+                        java.util.Arrays.fill(colT, dst, dst + oxLo, 0d);
+                        int src = image + c * plane + iy * w + oxLo * s + kx - p;
+                        if (s == 1) {
+                            if (oxHi > oxLo) { // else this column of the window sees only padding: src is outside
+                                System.arraycopy(x, src, colT, dst + oxLo, oxHi - oxLo);
+                            }
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++, src += s) {
+                                colT[dst + ox] = x[src];
+                            }
+                        }
+                        java.util.Arrays.fill(colT, dst + oxHi, dst + ow, 0d);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2colT} for one image: {@code x[image …]} overwritten with the sum of each element's
+     * copies in {@code colT}, added in the portable kernel's order (window element by window element, from 0).
+     */
+    static void col2imT(ConvGeometry g, double[] colT, int colTOff, double[] x, int image) {
+        int channels = g.channels();
+        int h = g.height();
+        int w = g.width();
+        int s = g.stride();
+        int p = g.pad();
+        int oh = g.outH();
+        int ow = g.outW();
+        int plane = h * w;
+        int positions = oh * ow;
+        java.util.Arrays.fill(x, image, image + channels * plane, 0d);
+        int row = colTOff;
+        for (int c = 0; c < channels; c++) {
+            for (int ky = 0; ky < g.filterH(); ky++) {
+                for (int kx = 0; kx < g.filterW(); kx++, row += positions) {
+                    int oxLo = Math.min(ow, Math.max(0, ceilDiv(p - kx, s)));
+                    int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + p - kx, s) + 1));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * s + ky - p;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int src = row + oy * ow;
+                        int dst = image + c * plane + iy * w + oxLo * s + kx - p;
+                        if (s == 1) {
+                            int d = dst - oxLo;
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                x[d + ox] += colT[src + ox];
+                            }
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++, dst += s) {
+                                x[dst] += colT[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code ⌈a / b⌉} for {@code b > 0} ({@code Math.ceilDiv} is Java 18). */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
 }

@@ -13,6 +13,9 @@ import dev.layerwise.kernel.RangeTask;
 @SuppressWarnings("cast")
 final class DoubleRanges {
 
+    /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
+    private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[0]);
+
     private DoubleRanges() {
     }
 
@@ -99,6 +102,42 @@ final class DoubleRanges {
         j.c = c;
         j.cOff = cOff;
         j.run(batch, (long) m * n * k);
+    }
+
+    /** One product of a batch, on the calling thread: {@code C} filled with the bias rows, op(A)·B added. */
+    private static void product(boolean transA, int m, int n, int k, double[] a, int aOff, double[] b, int bOff,
+                                double[] bias, int biasOff, double[] c, int ci) {
+        if (bias != null) {
+            for (int r = 0; r < m; r++) {
+                java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+            }
+        }
+        DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, ci, bias != null);
+    }
+
+    /**
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
+     * {@link DoubleIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     */
+    static void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
+                            int bOff, double[] out, int outOff) {
+        Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    static void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
+                                  double[] dx, int dxOff) {
+        Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
+    private static double[] columns(int size) {
+        double[] s = COLUMNS.get();
+        if (s.length < size) {
+            s = new double[size];
+            COLUMNS.set(s);
+        }
+        return s;
     }
 
     private static final class ReluForward extends RangeTask {
@@ -229,17 +268,10 @@ final class DoubleRanges {
         double[] c;
         int cOff;
 
-        /** Products {@code [from, to)}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
         @Override
         protected void range(int from, int to) {
             for (int i = from; i < to; i++) {
-                int ci = cOff + i * m * n;
-                if (bias != null) {
-                    for (int r = 0; r < m; r++) {
-                        java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
-                    }
-                }
-                DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff + i * k * n, c, ci, bias != null);
+                product(transA, m, n, k, a, aOff, b, bOff + i * k * n, bias, biasOff, c, cOff + i * m * n);
             }
         }
 
@@ -249,6 +281,63 @@ final class DoubleRanges {
             b = null;
             bias = null;
             c = null;
+        }
+    }
+    /** The arguments of convForward and convBackwardInput; a task does images {@code [from, to)}. */
+    private static final class Convolution extends RangeTask {
+        static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
+        boolean forward;
+        ConvGeometry g;
+        int fn;
+        double[] in;
+        int inOff;
+        double[] w;
+        int wOff;
+        double[] b;
+        int bOff;
+        double[] out;
+        int outOff;
+
+        static void call(boolean forward, int n, ConvGeometry g, int fn, double[] in, int inOff, double[] w, int wOff,
+                         double[] b, int bOff, double[] out, int outOff) {
+            Convolution j = RangeTask.acquire(CURRENT, Convolution::new);
+            j.forward = forward;
+            j.g = g;
+            j.fn = fn;
+            j.in = in;
+            j.inOff = inOff;
+            j.w = w;
+            j.wOff = wOff;
+            j.b = b;
+            j.bOff = bOff;
+            j.out = out;
+            j.outOff = outOff;
+            j.run(n, (long) fn * g.positions() * g.patchSize());
+        }
+
+        @Override
+        protected void range(int from, int to) {
+            int k = g.patchSize();
+            int positions = g.positions();
+            double[] cols = columns(k * positions);
+            for (int i = from; i < to; i++) {
+                if (forward) {
+                    DoubleIm2col.im2colT(g, in, inOff + i * g.imageSize(), cols, 0);
+                    product(false, fn, positions, k, w, wOff, cols, 0, b, bOff, out, outOff + i * fn * positions);
+                } else {
+                    product(true, k, positions, fn, w, wOff, in, inOff + i * fn * positions, null, 0, cols, 0);
+                    DoubleIm2col.col2imT(g, cols, 0, out, outOff + i * g.imageSize());
+                }
+            }
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            in = null;
+            w = null;
+            b = null;
+            out = null;
         }
     }
 }

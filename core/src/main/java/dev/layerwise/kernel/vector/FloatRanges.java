@@ -10,6 +10,9 @@ import dev.layerwise.kernel.RangeTask;
  */
 final class FloatRanges {
 
+    /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
+    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+
     private FloatRanges() {
     }
 
@@ -96,6 +99,42 @@ final class FloatRanges {
         j.c = c;
         j.cOff = cOff;
         j.run(batch, (long) m * n * k);
+    }
+
+    /** One product of a batch, on the calling thread: {@code C} filled with the bias rows, op(A)·B added. */
+    private static void product(boolean transA, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                                float[] bias, int biasOff, float[] c, int ci) {
+        if (bias != null) {
+            for (int r = 0; r < m; r++) {
+                java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+            }
+        }
+        FloatGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, ci, bias != null);
+    }
+
+    /**
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
+     * {@link FloatIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     */
+    static void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
+                            int bOff, float[] out, int outOff) {
+        Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    static void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
+                                  float[] dx, int dxOff) {
+        Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
+    private static float[] columns(int size) {
+        float[] s = COLUMNS.get();
+        if (s.length < size) {
+            s = new float[size];
+            COLUMNS.set(s);
+        }
+        return s;
     }
 
     private static final class ReluForward extends RangeTask {
@@ -226,17 +265,10 @@ final class FloatRanges {
         float[] c;
         int cOff;
 
-        /** Products {@code [from, to)}: {@code C_i} filled with the bias rows, op(A)·B_i added. */
         @Override
         protected void range(int from, int to) {
             for (int i = from; i < to; i++) {
-                int ci = cOff + i * m * n;
-                if (bias != null) {
-                    for (int r = 0; r < m; r++) {
-                        java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
-                    }
-                }
-                FloatGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff + i * k * n, c, ci, bias != null);
+                product(transA, m, n, k, a, aOff, b, bOff + i * k * n, bias, biasOff, c, cOff + i * m * n);
             }
         }
 
@@ -246,6 +278,63 @@ final class FloatRanges {
             b = null;
             bias = null;
             c = null;
+        }
+    }
+    /** The arguments of convForward and convBackwardInput; a task does images {@code [from, to)}. */
+    private static final class Convolution extends RangeTask {
+        static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
+        boolean forward;
+        ConvGeometry g;
+        int fn;
+        float[] in;
+        int inOff;
+        float[] w;
+        int wOff;
+        float[] b;
+        int bOff;
+        float[] out;
+        int outOff;
+
+        static void call(boolean forward, int n, ConvGeometry g, int fn, float[] in, int inOff, float[] w, int wOff,
+                         float[] b, int bOff, float[] out, int outOff) {
+            Convolution j = RangeTask.acquire(CURRENT, Convolution::new);
+            j.forward = forward;
+            j.g = g;
+            j.fn = fn;
+            j.in = in;
+            j.inOff = inOff;
+            j.w = w;
+            j.wOff = wOff;
+            j.b = b;
+            j.bOff = bOff;
+            j.out = out;
+            j.outOff = outOff;
+            j.run(n, (long) fn * g.positions() * g.patchSize());
+        }
+
+        @Override
+        protected void range(int from, int to) {
+            int k = g.patchSize();
+            int positions = g.positions();
+            float[] cols = columns(k * positions);
+            for (int i = from; i < to; i++) {
+                if (forward) {
+                    FloatIm2col.im2colT(g, in, inOff + i * g.imageSize(), cols, 0);
+                    product(false, fn, positions, k, w, wOff, cols, 0, b, bOff, out, outOff + i * fn * positions);
+                } else {
+                    product(true, k, positions, fn, w, wOff, in, inOff + i * fn * positions, null, 0, cols, 0);
+                    FloatIm2col.col2imT(g, cols, 0, out, outOff + i * g.imageSize());
+                }
+            }
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            in = null;
+            w = null;
+            b = null;
+            out = null;
         }
     }
 }

@@ -93,6 +93,32 @@ final class VectorConv implements ConvKernels {
         plain.maxPoolBackward(n, g, dout, doutOff, argMax, dx, dxOff);
     }
 
+    @Override
+    public void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
+                            int bOff, float[] out, int outOff) {
+        FloatRanges.convForward(n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
+                            int bOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.convForward(n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
+                                  float[] dx, int dxOff) {
+        FloatRanges.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
+    }
+
+    @Override
+    public void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
+                                  double[] dx, int dxOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
+    }
+
     /** {@code maxPoolForward}'s arguments; a task pools images {@code [from, to)}. */
     private static final class MaxPool extends RangeTask {
         static final ThreadLocal<MaxPool> CURRENT = ThreadLocal.withInitial(MaxPool::new);
