@@ -167,10 +167,12 @@ public final class SparkTrainer {
     /**
      * What one worker reports: its rank, the epoch its attempt started from (after a retry, the epoch of the
      * checkpoint it resumed from), the epochs it ran, its batch losses, its bytes sent per step, its final parameters
-     * as a model file, and, when asked for, a SHA-256 digest of its parameters after every step.
+     * as a model file, when asked for, a SHA-256 digest of its parameters after every step, and the time its
+     * training loop took (from joining the ring to the end of the last epoch, checkpoints included).
      */
     public record Report(int rank, int stageAttempt, int startEpoch, int[] epochsRun, double[] losses,
-                         long bytesSentPerStep, byte[] model, List<byte[]> digests) implements Serializable {
+                         long bytesSentPerStep, byte[] model, List<byte[]> digests, long trainNanos)
+            implements Serializable {
     }
 
     /** Settings of a run. */

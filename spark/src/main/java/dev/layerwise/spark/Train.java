@@ -118,8 +118,10 @@ public final class Train {
                 System.out.printf(Locale.ROOT, "test accuracy %.4f%n", r.testAccuracy());
             }
             spark.stop();
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("layerwise-spark: " + e.getMessage());
+        } catch (Exception e) {
+            // bad data or a path Spark cannot read (its analysis errors are checked exceptions Java does not see
+            // declared): one line naming what was wrong
+            System.err.println("layerwise-spark: " + (e.getMessage() == null ? "training failed" : e.getMessage()));
             System.exit(1);
         }
     }

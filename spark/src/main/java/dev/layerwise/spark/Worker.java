@@ -67,8 +67,10 @@ final class Worker implements Serializable {
         List<Integer> epochsRun = new ArrayList<>();
         long bytes;
         int steps = 0;
+        long started;
         try (RingAllReduce ring = RingAllReduce.join(rank, n, host, token,
                 msg -> List.of(ctx.allGather(msg)), settings.timeoutMillis())) {
+            started = System.nanoTime();
             MiniBatch batch = new MiniBatch(shard, settings.batchSize());
             int[] indices = new int[settings.batchSize()];
             Tensor grads = net.parameters().flatGrads();
@@ -115,11 +117,12 @@ final class Worker implements Serializable {
             }
             bytes = ring.bytesSent();
         }
+        long trainNanos = System.nanoTime() - started;
         double[] all = losses.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
         Model end = Model.of(net).withContract(start.contract()); // every model sent to a worker has a contract
         return List.of(new SparkTrainer.Report(rank, ctx.stageAttemptNumber(), startEpoch,
                 epochsRun.stream().mapToInt(Integer::intValue).toArray(), all, steps == 0 ? 0 : bytes / steps,
-                ModelBytes.of(end), digests));
+                ModelBytes.of(end), digests, trainNanos));
     }
 
     /** This worker's rows, in the dataset's order, preprocessed as the model's contract says. */
