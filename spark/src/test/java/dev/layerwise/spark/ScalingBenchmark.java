@@ -136,9 +136,10 @@ public final class ScalingBenchmark {
                         }
                         double per = (System.nanoTime() - t0) / 1e9 / reps;
                         long sent = (ring.bytesSent() - bytes0) / reps;
-                        lines.add(String.format(Locale.ROOT, "| %,d floats (%s) | %s | %,d | %.0f MB/s |", n,
+                        lines.add(String.format(Locale.ROOT, "| %,d floats (%s) | %s | %,d | %s |", n,
                                 size(4L * n), per < 1e-3 ? String.format(Locale.ROOT, "%.0f µs", per * 1e6)
-                                        : String.format(Locale.ROOT, "%.1f ms", per * 1e3), sent, sent / per / 1e6));
+                                        : String.format(Locale.ROOT, "%.1f ms", per * 1e3), sent,
+                                n < 1024 ? "—" : String.format(Locale.ROOT, "%.0f MB/s", sent / per / 1e6)));
                     }
                 }
                 return lines;
