@@ -61,7 +61,7 @@ public final class SparkTrainer {
         this.initial = ModelBytes.of(m);
         this.settings = new Settings(b.optimizer, new HashMap<>(b.hyperparameters), b.workers, b.batchSize,
                 b.epochs, b.seed, b.checkpoints, UUID.randomUUID().toString(), b.timeoutMillis, b.recordDigests,
-                b.averageEvery);
+                b.averageEvery, b.exchange);
         Optimizers.create(b.optimizer, b.hyperparameters); // fails here, on the driver, for a bad name or value
     }
 
@@ -73,7 +73,19 @@ public final class SparkTrainer {
     /** What every worker needs to know, sent with the task. */
     record Settings(String optimizer, HashMap<String, Double> hyperparameters, int workers, int batchSize, int epochs,
                     long seed, String checkpoints, String token, int timeoutMillis, boolean recordDigests,
-                    int averageEvery) implements Serializable {
+                    int averageEvery, Exchange exchange) implements Serializable {
+    }
+
+    /** How the workers sum their arrays. */
+    public enum Exchange {
+        /** A ring all-reduce, peer to peer over TCP: 2(N−1)/N of the array sent per worker, whatever N. */
+        RING,
+        /**
+         * Through the driver ({@code BarrierTaskContext.allGather}): each worker sends the whole array and receives
+         * all N, and each sum lasts at least about a second (Spark's barrier checks for its answer once a second);
+         * for tiny clusters whose executors cannot connect to each other, with {@link Builder#averageEvery}.
+         */
+        DRIVER
     }
 
     /**
@@ -189,6 +201,7 @@ public final class SparkTrainer {
         private int timeoutMillis = 600_000;
         private boolean recordDigests;
         private int averageEvery;
+        private Exchange exchange = Exchange.RING;
 
         private Builder(Network network) {
             this.network = Objects.requireNonNull(network, "network");
@@ -273,6 +286,12 @@ public final class SparkTrainer {
                 throw new IllegalArgumentException("averageEvery must be >= 1, got " + k);
             }
             this.averageEvery = k;
+            return this;
+        }
+
+        /** How the workers sum gradients (or parameters): the ring by default. */
+        public Builder exchange(Exchange e) {
+            this.exchange = Objects.requireNonNull(e, "exchange");
             return this;
         }
 

@@ -61,8 +61,9 @@ import org.apache.spark.sql.types.StructType;
  *       bytes, or a comma-separated list of numeric columns; without it, the column {@code features} when there is
  *       one, else every numeric column but the label. The label ({@code --label}) is an integer class index.</li>
  * </ul>
- * {@code --arch} names the network ({@code --model}, its former name, is still accepted with a note). Exit status 2
- * for a usage error, 1 for bad data.
+ * {@code --arch} names the network ({@code --model}, its former name, is still accepted with a note);
+ * {@code --exchange driver} relays the sums through the driver instead of the workers' ring. Exit status 2 for a usage
+ * error, 1 for bad data.
  */
 public final class Train {
     private Train() {
@@ -93,7 +94,7 @@ public final class Train {
     record Options(String arch, List<Integer> hidden, String data, Format format, String features, String label,
                    int workers, int epochs, int batchSize, String optimizer, double lr, long seed,
                    String checkpoints, String output, int averageEvery, Double dropout, boolean batchnorm,
-                   int[] imageSize, List<String> notes) {
+                   int[] imageSize, SparkTrainer.Exchange exchange, List<String> notes) {
     }
 
     /** A finished run: the model, and its accuracy on the data's test split (NaN when the data have none). */
@@ -159,7 +160,7 @@ public final class Train {
         hyper.put("lr", o.lr());
         SparkTrainer.Builder b = SparkTrainer.builder(net).optimizer(o.optimizer(), hyper).workers(o.workers())
                 .batchSize(o.batchSize()).epochs(o.epochs()).seed(o.seed()).checkpoints(o.checkpoints())
-                .contract(in.contract());
+                .contract(in.contract()).exchange(o.exchange());
         if (o.averageEvery() > 0) {
             b.averageEvery(o.averageEvery());
         }
@@ -371,7 +372,7 @@ public final class Train {
 
     private static final List<String> VALUED = List.of("--arch", "--model", "--hidden", "--data", "--format",
             "--features", "--label", "--workers", "--epochs", "--batch-size", "--optimizer", "--lr", "--seed",
-            "--checkpoints", "--output", "--average-every", "--dropout", "--image-size");
+            "--checkpoints", "--output", "--average-every", "--dropout", "--image-size", "--exchange");
     private static final List<String> FLAGS = List.of("--batchnorm");
 
     static Options parse(String[] args) {
@@ -435,6 +436,12 @@ public final class Train {
             }
             imageSize = new int[] {positive("--image-size", hw[0]), positive("--image-size", hw[1])};
         }
+        String exchangeName = m.getOrDefault("--exchange", "ring").trim().toLowerCase(Locale.ROOT);
+        if (!exchangeName.equals("ring") && !exchangeName.equals("driver")) {
+            throw new IllegalArgumentException("--exchange must be ring or driver, got '" + m.get("--exchange")
+                    + "'");
+        }
+        SparkTrainer.Exchange exchange = SparkTrainer.Exchange.valueOf(exchangeName.toUpperCase(Locale.ROOT));
         return new Options(arch, hidden, m.get("--data"), Format.parse(m.getOrDefault("--format", "auto")),
                 m.get("--features"), m.getOrDefault("--label", "label"),
                 positive("--workers", m.getOrDefault("--workers", "2")),
@@ -442,7 +449,7 @@ public final class Train {
                 positive("--batch-size", m.getOrDefault("--batch-size", "100")),
                 m.getOrDefault("--optimizer", "sgd"), number("--lr", m.getOrDefault("--lr", "0.1")),
                 (long) number("--seed", m.getOrDefault("--seed", "0")), m.get("--checkpoints"), m.get("--output"),
-                averageEvery, dropout, m.containsKey("--batchnorm"), imageSize, notes);
+                averageEvery, dropout, m.containsKey("--batchnorm"), imageSize, exchange, notes);
     }
 
     private static int positive(String option, String value) {
@@ -469,7 +476,8 @@ public final class Train {
         return "usage: spark-submit --class dev.layerwise.spark.Train layerwise-spark.jar --data PATH"
                 + " [--format parquet|csv|images|mnist] [--arch " + String.join("|", Architectures.names()) + "]"
                 + " [--hidden N[,N…]] [--batchnorm] [--dropout RATIO] [--workers 2] [--epochs 1] [--batch-size 100]"
-                + " [--optimizer sgd] [--lr 0.1] [--seed 0] [--average-every K] [--checkpoints DIR]"
+                + " [--optimizer sgd] [--lr 0.1] [--seed 0] [--average-every K] [--exchange ring|driver]"
+                + " [--checkpoints DIR]"
                 + " [--output model.lw] [--features COL[,COL…]] [--label label] [--image-size HxW]";
     }
 }

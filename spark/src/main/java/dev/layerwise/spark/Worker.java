@@ -68,8 +68,9 @@ final class Worker implements Serializable {
         long bytes;
         int steps = 0;
         long started;
-        try (RingAllReduce ring = RingAllReduce.join(rank, n, host, token,
-                msg -> List.of(ctx.allGather(msg)), settings.timeoutMillis())) {
+        java.util.function.Function<String, List<String>> gather = msg -> List.of(ctx.allGather(msg));
+        try (AllReduce ring = settings.exchange() == SparkTrainer.Exchange.DRIVER ? new DriverRelay(n, gather)
+                : RingAllReduce.join(rank, n, host, token, gather, settings.timeoutMillis())) {
             started = System.nanoTime();
             MiniBatch batch = new MiniBatch(shard, settings.batchSize());
             int[] indices = new int[settings.batchSize()];
@@ -162,7 +163,7 @@ final class Worker implements Serializable {
      * Replaces the parameters and the optimizer's per-parameter state by their means over the workers. The state's
      * tensors are listed in the order the optimizer met the parameters, which is the same on every worker.
      */
-    private static void average(RingAllReduce ring, Network net, Optimizer optimizer) {
+    private static void average(AllReduce ring, Network net, Optimizer optimizer) {
         int n = ring.size();
         Tensor values = net.parameters().flatValues();
         ring.sum(values);

@@ -205,6 +205,15 @@ class TrainTest {
     }
 
     @Test
+    void exchangeIsTheRingUnlessTheDriverIsAskedFor() {
+        assertEquals(SparkTrainer.Exchange.RING, Train.parse(new String[] {"--data", "x"}).exchange());
+        assertEquals(SparkTrainer.Exchange.DRIVER, Train.parse(new String[] {"--data", "x", "--exchange", "driver"})
+                .exchange());
+        assertEquals("--exchange must be ring or driver, got 'mpi'", assertThrows(IllegalArgumentException.class,
+                () -> Train.parse(new String[] {"--data", "x", "--exchange", "mpi"})).getMessage());
+    }
+
+    @Test
     void aMissingOrNonIntegerLabelIsNamedWithTheColumns() {
         StructType schema = new StructType().add("a", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
         Dataset<Row> df = LocalSpark.session().createDataFrame(List.of(RowFactory.create(1.0, 0.0)), schema);
