@@ -4,7 +4,6 @@ import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -37,7 +36,7 @@ import java.util.function.Function;
  * {@code BarrierTaskContext.allGather}); each connection opens with a token that the job chose, so a stray connection
  * to the port is refused. Not thread-safe: one training loop uses it.
  */
-final class RingAllReduce implements Closeable {
+final class RingAllReduce implements AllReduce {
     private static final int HANDSHAKE_LIMIT = 1024;
 
     private final int rank;
@@ -148,17 +147,20 @@ final class RingAllReduce implements Closeable {
         return rank;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return size;
     }
 
     /** Bytes this worker has sent so far. */
-    long bytesSent() {
+    @Override
+    public long bytesSent() {
         return bytesSent;
     }
 
     /** Replaces {@code x} (float32 or float64) by its sum over all workers, in every worker. */
-    void sum(Tensor x) {
+    @Override
+    public void sum(Tensor x) {
         if (size == 1) {
             return;
         }

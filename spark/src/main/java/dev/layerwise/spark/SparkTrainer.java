@@ -32,7 +32,10 @@ import scala.reflect.ClassTag$;
  * <p>The data are rebalanced first: row {@code i} (in the dataset's order) goes to worker {@code i mod N}, which
  * keeps its rows in that order. An epoch is {@code (rows / N) / batchSize} steps, the same on every worker; each worker
  * draws its batches from a shuffled pass over its shard ({@link #shardOrder}), dropping the last partial batch. Batch
- * normalisation's running statistics are averaged over the workers at the end of every epoch.
+ * normalisation's running statistics are averaged over the workers at the end of every epoch. Dropout masks are drawn
+ * from generators seeded by (seed, rank, step) ({@link #dropoutState}): each worker drops other units, and a run
+ * repeats exactly, resumed or not. With {@link Builder#averageEvery averageEvery(k)} the workers instead step on
+ * their own and average their parameters every k steps.
  *
  * <p>With a checkpoint folder (any path Hadoop's file systems reach, shared by the workers), worker 0 writes the model
  * and the optimizer's state there after every epoch. When a task fails, Spark retries the whole barrier stage and
@@ -57,7 +60,8 @@ public final class SparkTrainer {
         }
         this.initial = ModelBytes.of(m);
         this.settings = new Settings(b.optimizer, new HashMap<>(b.hyperparameters), b.workers, b.batchSize,
-                b.epochs, b.seed, b.checkpoints, UUID.randomUUID().toString(), b.timeoutMillis, b.recordDigests);
+                b.epochs, b.seed, b.checkpoints, UUID.randomUUID().toString(), b.timeoutMillis, b.recordDigests,
+                b.averageEvery, b.exchange);
         Optimizers.create(b.optimizer, b.hyperparameters); // fails here, on the driver, for a bad name or value
     }
 
@@ -68,8 +72,20 @@ public final class SparkTrainer {
 
     /** What every worker needs to know, sent with the task. */
     record Settings(String optimizer, HashMap<String, Double> hyperparameters, int workers, int batchSize, int epochs,
-                    long seed, String checkpoints, String token, int timeoutMillis, boolean recordDigests)
-            implements Serializable {
+                    long seed, String checkpoints, String token, int timeoutMillis, boolean recordDigests,
+                    int averageEvery, Exchange exchange) implements Serializable {
+    }
+
+    /** How the workers sum their arrays. */
+    public enum Exchange {
+        /** A ring all-reduce, peer to peer over TCP: 2(N−1)/N of the array sent per worker, whatever N. */
+        RING,
+        /**
+         * Through the driver ({@code BarrierTaskContext.allGather}): each worker sends the whole array and receives
+         * all N, and each sum lasts at least about a second (Spark's barrier checks for its answer once a second);
+         * for tiny clusters whose executors cannot connect to each other, with {@link Builder#averageEvery}.
+         */
+        DRIVER
     }
 
     /**
@@ -86,6 +102,21 @@ public final class SparkTrainer {
         }
         rng.shuffle(order);
         return order;
+    }
+
+    /**
+     * The states the dropout layers named {@code layers} start step {@code step} (counted from the run's start) of
+     * worker {@code rank} from: seeded by (seed, rank, step) alone, so that workers draw different masks, a run
+     * repeats exactly, and a run resumed from a checkpoint draws the masks an uninterrupted one would have.
+     */
+    public static Map<String, long[]> dropoutState(long seed, int rank, long step, java.util.Collection<String> layers) {
+        dev.layerwise.util.Rng rng = new dev.layerwise.util.Rng(seed * 0x9E3779B97F4A7C15L
+                + (rank + 1L) * 0xD1B54A32D192ED03L + step * 0x8CB92BA72F3D8DD7L);
+        Map<String, long[]> state = new java.util.LinkedHashMap<>();
+        for (String layer : layers) {
+            state.put(layer, new dev.layerwise.util.Rng(rng.nextLong()).state());
+        }
+        return state;
     }
 
     /**
@@ -148,10 +179,12 @@ public final class SparkTrainer {
     /**
      * What one worker reports: its rank, the epoch its attempt started from (after a retry, the epoch of the
      * checkpoint it resumed from), the epochs it ran, its batch losses, its bytes sent per step, its final parameters
-     * as a model file, and, when asked for, a SHA-256 digest of its parameters after every step.
+     * as a model file, when asked for, a SHA-256 digest of its parameters after every step, and the time its
+     * training loop took (from joining the ring to the end of the last epoch, checkpoints included).
      */
     public record Report(int rank, int stageAttempt, int startEpoch, int[] epochsRun, double[] losses,
-                         long bytesSentPerStep, byte[] model, List<byte[]> digests) implements Serializable {
+                         long bytesSentPerStep, byte[] model, List<byte[]> digests, long trainNanos)
+            implements Serializable {
     }
 
     /** Settings of a run. */
@@ -167,6 +200,8 @@ public final class SparkTrainer {
         private DataContract contract;
         private int timeoutMillis = 600_000;
         private boolean recordDigests;
+        private int averageEvery;
+        private Exchange exchange = Exchange.RING;
 
         private Builder(Network network) {
             this.network = Objects.requireNonNull(network, "network");
@@ -236,6 +271,27 @@ public final class SparkTrainer {
         /** Whether each worker reports a digest of its parameters after every step (to check the replicas agree). */
         public Builder recordDigests(boolean on) {
             this.recordDigests = on;
+            return this;
+        }
+
+        /**
+         * Periodic parameter averaging (DL4J's scheme) instead of summing gradients every step: each worker takes
+         * {@code k} steps on its own batches with its own optimizer, then the parameters, and the optimizer's state
+         * (velocities, moments), are averaged over the workers by the same all-reduce; and at the end of every epoch,
+         * so that a checkpoint holds the one model all replicas agree on. It sends {@code k} times fewer bytes, for
+         * small models on slow networks; with {@code k = 1} and SGD it is gradient averaging again (up to rounding).
+         */
+        public Builder averageEvery(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("averageEvery must be >= 1, got " + k);
+            }
+            this.averageEvery = k;
+            return this;
+        }
+
+        /** How the workers sum gradients (or parameters): the ring by default. */
+        public Builder exchange(Exchange e) {
+            this.exchange = Objects.requireNonNull(e, "exchange");
             return this;
         }
 

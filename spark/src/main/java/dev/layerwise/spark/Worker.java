@@ -67,11 +67,16 @@ final class Worker implements Serializable {
         List<Integer> epochsRun = new ArrayList<>();
         long bytes;
         int steps = 0;
-        try (RingAllReduce ring = RingAllReduce.join(rank, n, host, token,
-                msg -> List.of(ctx.allGather(msg)), settings.timeoutMillis())) {
+        long started;
+        java.util.function.Function<String, List<String>> gather = msg -> List.of(ctx.allGather(msg));
+        try (AllReduce ring = settings.exchange() == SparkTrainer.Exchange.DRIVER ? new DriverRelay(n, gather)
+                : RingAllReduce.join(rank, n, host, token, gather, settings.timeoutMillis())) {
+            started = System.nanoTime();
             MiniBatch batch = new MiniBatch(shard, settings.batchSize());
             int[] indices = new int[settings.batchSize()];
             Tensor grads = net.parameters().flatGrads();
+            int k = settings.averageEvery();
+            java.util.Set<String> dropout = net.randomState().keySet();
             double[] epochLosses;
             for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
                 int[] order = SparkTrainer.shardOrder(settings.seed(), rank, epoch, shard.size());
@@ -79,10 +84,21 @@ final class Worker implements Serializable {
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     System.arraycopy(order, s * indices.length, indices, 0, indices.length);
                     batch.gather(indices);
+                    if (!dropout.isEmpty()) {
+                        net.restoreRandomState(SparkTrainer.dropoutState(settings.seed(), rank,
+                                (long) epoch * stepsPerEpoch + s, dropout));
+                    }
                     epochLosses[s] = net.gradient(batch.x(), batch.t());
-                    ring.sum(grads);
-                    Ops.scale(1.0 / n, grads);
-                    optimizer.update(net.parameters());
+                    if (k == 0) {
+                        ring.sum(grads);
+                        Ops.scale(1.0 / n, grads);
+                        optimizer.update(net.parameters());
+                    } else {
+                        optimizer.update(net.parameters());
+                        if ((s + 1) % k == 0 || s == stepsPerEpoch - 1) {
+                            average(ring, net, optimizer);
+                        }
+                    }
                     steps++;
                     if (settings.recordDigests()) {
                         digests.add(digest(net.parameters().flatValues()));
@@ -102,11 +118,12 @@ final class Worker implements Serializable {
             }
             bytes = ring.bytesSent();
         }
+        long trainNanos = System.nanoTime() - started;
         double[] all = losses.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
         Model end = Model.of(net).withContract(start.contract()); // every model sent to a worker has a contract
         return List.of(new SparkTrainer.Report(rank, ctx.stageAttemptNumber(), startEpoch,
                 epochsRun.stream().mapToInt(Integer::intValue).toArray(), all, steps == 0 ? 0 : bytes / steps,
-                ModelBytes.of(end), digests));
+                ModelBytes.of(end), digests, trainNanos));
     }
 
     /** This worker's rows, in the dataset's order, preprocessed as the model's contract says. */
@@ -140,6 +157,25 @@ final class Worker implements Serializable {
             throw new IllegalStateException("worker " + rank + " holds " + list.size() + " rows, fewer than a batch");
         }
         return new DataSet(x, Labels.of(t));
+    }
+
+    /**
+     * Replaces the parameters and the optimizer's per-parameter state by their means over the workers. The state's
+     * tensors are listed in the order the optimizer met the parameters, which is the same on every worker.
+     */
+    private static void average(AllReduce ring, Network net, Optimizer optimizer) {
+        int n = ring.size();
+        Tensor values = net.parameters().flatValues();
+        ring.sum(values);
+        Ops.scale(1.0 / n, values);
+        Optimizer.State state = optimizer.state();
+        if (!state.tensors().isEmpty()) {
+            for (Tensor t : state.tensors().values()) {
+                ring.sum(t);
+                Ops.scale(1.0 / n, t);
+            }
+            optimizer.restore(state);
+        }
     }
 
     /** The optimizer's state and the number of epochs done, as a checkpoint keeps them. */

@@ -13,14 +13,9 @@ import dev.layerwise.train.Trainer;
 import dev.layerwise.util.Rng;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,54 +35,21 @@ import org.junit.jupiter.api.Test;
 class SparkClusterIT {
     private static final int EPOCHS = 17; // (60,000 / 2 / 50) · 17 · 100 samples, about the book's 10,000 steps of 100
     private static final int KILL_AFTER_EPOCH = 2;
-    private static final List<Process> daemons = new ArrayList<>();
+    private static StandaloneCluster cluster;
     private static Path work;
-    private static String master;
     private static SparkSession spark;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        work = Files.createDirectories(Path.of("target", "spark-cluster")).toAbsolutePath();
-        Path home = Files.createDirectories(work.resolve("spark-home"));
-        Files.createDirectories(home.resolve("jars")); // the Workers look for SPARK_HOME/jars; the class path has all
-        int port = freePort();
-        master = "spark://127.0.0.1:" + port;
-        daemons.add(start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort())), home));
-        awaitPort(port);
-        for (int w = 1; w <= 2; w++) {
-            daemons.add(start("worker" + w, List.of("org.apache.spark.deploy.worker.Worker", "--cores", "1",
-                    "--memory", "1536m", "--work-dir", Files.createDirectories(work.resolve("work" + w)).toString(),
-                    "--webui-port", Integer.toString(freePort()), master), home));
-        }
-        String executorFlags = String.join(" ", jvmFlags()) + " --add-modules jdk.incubator.vector";
-        spark = SparkSession.builder().master(master).appName("layerwise-cluster-test")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .config("spark.executor.extraJavaOptions", executorFlags)
-                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-                .config("spark.executor.memory", "1200m").config("spark.executor.cores", "1")
-                .config("spark.cores.max", "2")
-                .config("spark.task.maxFailures", "4")
-                .getOrCreate();
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) { // two executors and the driver
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the two executors did not register; see the logs in " + work);
-            }
-            Thread.sleep(500);
-        }
+        cluster = new StandaloneCluster(Path.of("target", "spark-cluster"), 2, "layerwise-cluster-test");
+        work = cluster.work();
+        spark = cluster.spark();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (spark != null) {
-            spark.stop();
-        }
-        for (Process p : daemons) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly); // executors the Workers started
-            p.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -98,7 +60,9 @@ class SparkClusterIT {
         Path checkpoints = work.resolve("checkpoints");
         deleteTree(checkpoints);
         AtomicLong killed = new AtomicLong(-1);
-        Thread killer = new Thread(() -> killOneExecutorDuringEpoch(checkpoints, killed), "executor-killer");
+        Map<String, FileTime> doneAtKill = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread killer = new Thread(() -> killOneExecutorDuringEpoch(checkpoints, killed, doneAtKill),
+                "executor-killer");
         killer.setDaemon(true);
         killer.start();
 
@@ -124,6 +88,14 @@ class SparkClusterIT {
         assertTrue(w0.stageAttempt() >= 1, "the barrier stage was not retried");
         assertTrue(w0.startEpoch() >= KILL_AFTER_EPOCH && w0.startEpoch() < EPOCHS,
                 "the retry started from epoch " + w0.startEpoch());
+        // Resumed from the newest checkpoint there was: the epochs done before the kill were not run again (their
+        // checkpoints were not rewritten), and the epoch under way was run once more, from its start.
+        assertEquals(doneAtKill.size(), w0.startEpoch(), "checkpoints at the kill " + doneAtKill.keySet()
+                + ", the retry started after epoch " + w0.startEpoch());
+        for (Map.Entry<String, FileTime> e : doneAtKill.entrySet()) {
+            assertEquals(e.getValue(), Files.getLastModifiedTime(checkpoints.resolve(e.getKey())),
+                    e.getKey() + " was written again: an epoch done before the kill was run twice");
+        }
         for (SparkTrainer.Report w : r.workers()) {
             assertArrayEquals(IntStream.range(w0.startEpoch(), EPOCHS).toArray(), w.epochsRun(),
                     "worker " + w.rank() + " ran other epochs than those after its checkpoint");
@@ -139,7 +111,8 @@ class SparkClusterIT {
     }
 
     /** Once the checkpoint of epoch {@value #KILL_AFTER_EPOCH} is written, kills one executor process. */
-    private static void killOneExecutorDuringEpoch(Path checkpoints, AtomicLong killed) {
+    private static void killOneExecutorDuringEpoch(Path checkpoints, AtomicLong killed,
+                                                   Map<String, FileTime> doneAtKill) {
         try {
             Path mark = checkpoints.resolve(EpochCheckpoints.name(KILL_AFTER_EPOCH));
             while (!Files.exists(mark)) {
@@ -147,59 +120,25 @@ class SparkClusterIT {
             }
             Thread.sleep(1000); // into the next epoch
             // A Worker's only child processes are the executors it launched.
-            Optional<ProcessHandle> executor = daemons.subList(1, daemons.size()).stream()
+            Optional<ProcessHandle> executor = cluster.workers().stream()
                     .flatMap(Process::children).filter(ProcessHandle::isAlive).findFirst();
             executor.ifPresent(h -> {
                 h.destroyForcibly();
                 killed.set(h.pid());
             });
+            // The surviving worker stops at its next exchange with the dead one; give it the time to, then note
+            // which epochs were complete.
+            Thread.sleep(2000);
+            try (var files = Files.list(checkpoints)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".lw")).toList()) {
+                    doneAtKill.put(f.getFileName().toString(), Files.getLastModifiedTime(f));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static Process start(String name, List<String> mainAndArgs, Path home) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmFlags());
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile());
-        pb.environment().put("SPARK_HOME", home.toString());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
-        return pb.start();
-    }
-
-    /** The flags Spark needs on Java 17+, as the build passes them to this JVM. */
-    private static List<String> jvmFlags() {
-        String flags = System.getProperty("spark.jvm.args");
-        if (flags == null || flags.isBlank()) {
-            throw new IllegalStateException("run with -Pspark-cluster, which passes the JVM flags Spark needs");
-        }
-        return Arrays.asList(flags.trim().split("\\s+"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(300);
-            }
-        }
-        throw new IllegalStateException("the Master did not open port " + port + "; see " + work);
     }
 
     private static void deleteTree(Path p) throws IOException {
