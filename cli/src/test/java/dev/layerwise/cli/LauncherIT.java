@@ -1,7 +1,9 @@
 package dev.layerwise.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +25,18 @@ class LauncherIT {
     Path dir;
 
     private static String run(Path program, String... args) throws IOException, InterruptedException {
+        return run(program, true, args);
+    }
+
+    /** Runs the launcher under this JVM's JDK; returns its standard output, and its errors too if merged. */
+    private static String run(Path program, boolean mergeErrors, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", program.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(mergeErrors);
+        if (!mergeErrors) {
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -81,5 +94,44 @@ class LauncherIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private static String accuracy(String out) {
+        Matcher m = Pattern.compile("accuracy (0\\.\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
+    @Test
+    void startsLaterRunsFromAnAheadOfTimeCacheOnJdk25() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25,
+                "the ahead-of-time cache needs JDK 25 or later (the build runs this test on JDK 25 too)");
+        Path prefix = dir.resolve("prefix");
+        run(LAUNCHER, "install", "--prefix", prefix.toString());
+        Path installed = prefix.resolve("bin/layerwise");
+        StringBuilder table = new StringBuilder("x1,x2,label\n");
+        for (int i = 0; i < 200; i++) {
+            double x = (i % 20) / 10.0 - 1;
+            double y = (i / 20) / 5.0 - 1;
+            table.append(x).append(',').append(y).append(',').append(x * y > 0 ? "same" : "other").append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("quadrants.csv"), table);
+        String[] train = {"train", "--csv", csv.toString(), "--label", "label", "--val-split", "0.2",
+                "--arch", "mlp", "--iterations", "40", "--quiet"};
+
+        String recorded = run(installed, false, train);
+        List<Path> caches;
+        try (var files = Files.list(installed.toRealPath().getParent())) {
+            caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+        }
+        assertEquals(1, caches.size(), "one cache beside the installed jar: " + caches);
+        String cached = run(installed, false, train);
+        for (String out : List.of(recorded, cached)) {
+            assertFalse(out.contains("AOT") || out.contains("[aot]") || out.contains("[cds]"),
+                    "nothing from the JVM on standard output: " + out);
+        }
+        assertEquals(accuracy(recorded), accuracy(cached), "the same run with the cache");
+        String withCache = run(installed, true, "--version");
+        assertTrue(withCache.startsWith("layerwise "), withCache);
     }
 }

@@ -56,7 +56,8 @@ final class BatchNormComparison {
         int faster = 0;
         List<String> summary = new ArrayList<>();
         summary.add(String.format(Locale.ROOT, "batchnorm: 784-100x5-10 ReLU, SGD lr 0.01, %d images, batch %d, %d "
-                + "epochs; train accuracy (final, and mean over the epochs)", TRAIN_SIZE, BATCH, epochs));
+                + "epoch%s; train accuracy (final, and mean over the epochs)", TRAIN_SIZE, BATCH, epochs,
+                epochs == 1 ? "" : "s"));
         for (int k = 0; k < scales.length; k++) {
             double w = scales[k];
             TrainingResult plain = train(false, w, train, epochs, s);

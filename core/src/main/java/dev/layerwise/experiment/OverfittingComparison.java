@@ -84,8 +84,8 @@ final class OverfittingComparison {
         }
         List<String> summary = new ArrayList<>();
         summary.add(String.format(Locale.ROOT, "%s: 784-100x6-10 ReLU, He, SGD lr 0.01, %d images, batch %d, %d "
-                + "epochs; %s; accuracies on all training and test images", experiment, TRAIN_SIZE, BATCH, epochs,
-                remedyText));
+                + "epoch%s; %s; accuracies on all training and test images", experiment, TRAIN_SIZE, BATCH, epochs,
+                epochs == 1 ? "" : "s", remedyText));
         for (String run : runs) {
             summary.add(String.format(Locale.ROOT, "  %-13s train acc %.4f  test acc %.4f  gap %.4f", run,
                     trainAcc.get(run), testAcc.get(run), gap.get(run)));

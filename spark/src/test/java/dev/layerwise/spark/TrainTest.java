@@ -231,9 +231,9 @@ class TrainTest {
 
     @Test
     void anOutputThatCannotBeWrittenStopsTheRunBeforeItStarts() {
-        Path missing = tmp.resolve("no-such-dir");
+        Path missing = dir.resolve("no-such-dir");
         Path output = missing.resolve("model.lw");
-        Train.Options o = Train.parse(new String[] {"--arch", "two-layer", "--data", tmp.resolve("data").toString(),
+        Train.Options o = Train.parse(new String[] {"--arch", "two-layer", "--data", dir.resolve("data").toString(),
             "--output", output.toString()});
         // No session: the check comes before Spark is touched.
         IOException e = assertThrows(IOException.class, () -> Train.run(null, o));
