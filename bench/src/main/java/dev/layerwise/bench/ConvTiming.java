@@ -158,7 +158,8 @@ public final class ConvTiming {
         return best;
     }
 
-    private static Tensor images(int batch, DType dtype) throws Exception {
+    /** A batch of MNIST's training images (N, 1, 28, 28) if MNIST is cached, else sparse random ones. */
+    static Tensor images(int batch, DType dtype) throws Exception {
         MnistFetcher fetcher = new MnistFetcher();
         if (fetcher.isCached()) {
             Mnist.Data data = Mnist.load(fetcher.cacheDir(),

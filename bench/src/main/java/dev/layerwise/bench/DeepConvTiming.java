@@ -1,7 +1,5 @@
 package dev.layerwise.bench;
 
-import dev.layerwise.data.Mnist;
-import dev.layerwise.data.MnistFetcher;
 import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.Kernels;
 import dev.layerwise.kernel.Parallel;
@@ -45,7 +43,7 @@ public final class DeepConvTiming {
         DType dtype = DType.FLOAT32;
         System.out.printf(Locale.ROOT, "kernels %s, %d threads, %s, batch %d, %d steps%n", Kernels.get().name(),
                 Parallel.threads(), dtype, batch, steps);
-        Tensor x = images(batch, dtype);
+        Tensor x = ConvTiming.images(batch, dtype);
         int[] labels = new int[batch];
         Rng rng = new Rng(1);
         for (int i = 0; i < batch; i++) {
@@ -183,22 +181,5 @@ public final class DeepConvTiming {
             best[0] = Math.min(best[0], (System.nanoTime() - s) / 1e6 / calls);
         }
         return best;
-    }
-
-    private static Tensor images(int batch, DType dtype) throws Exception {
-        MnistFetcher fetcher = new MnistFetcher();
-        if (fetcher.isCached()) {
-            Mnist.Data data = Mnist.load(fetcher.cacheDir(),
-                    Mnist.Options.defaults().withFlatten(false).withDType(dtype));
-            System.out.println("MNIST images from " + fetcher.cacheDir().getFileName());
-            return data.train().x().rows(0, batch).copy();
-        }
-        System.out.println("random images (MNIST is not cached)");
-        Tensor x = Tensor.zeros(dtype, batch, 1, 28, 28);
-        Rng rng = new Rng(2);
-        for (int i = 0; i < x.size(); i++) {
-            x.setDouble(i, rng.nextDouble() < 0.8 ? 0 : rng.nextDouble());
-        }
-        return x;
     }
 }

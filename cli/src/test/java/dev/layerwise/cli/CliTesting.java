@@ -29,6 +29,16 @@ final class CliTesting {
         }
     }
 
+    /** {@code layerwise train --data DATA ARGS…}. */
+    static Run train(Path data, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "train";
+        all[1] = "--data";
+        all[2] = data.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return run(all);
+    }
+
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -29,12 +29,7 @@ class TrainOutputTest {
     }
 
     private CliTesting.Run train(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "train";
-        all[1] = "--data";
-        all[2] = data.toString();
-        System.arraycopy(args, 0, all, 3, args.length);
-        return CliTesting.run(all);
+        return CliTesting.train(data, args);
     }
 
     @Test
