@@ -1,7 +1,5 @@
 package dev.layerwise.cli;
 
-import dev.layerwise.io.AtomicFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,24 +46,16 @@ final class OutputFiles {
         if (plotProblem != null) {
             throw TrainCommand.usage(spec, plotProblem);
         }
-        for (Path p : new Path[] {save, plot, log}) {
-            Path parent = p == null ? null : p.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                throw TrainCommand.usage(spec, "cannot write " + p + ": no directory " + parent);
-            }
-        }
         if (save != null && Files.isDirectory(save)) {
             throw TrainCommand.usage(spec, "--save " + save + " is a directory; give a file name such as model.lw");
         }
         // Every file the run will write (the resumed one too, which it saves over), tried before the run: a path
         // that cannot be written must not cost the run.
-        for (Path p : new Path[] {saveTo(), plot, log}) {
-            if (p != null) {
-                try {
-                    AtomicFiles.checkWritable(p);
-                } catch (IOException e) {
-                    throw TrainCommand.usage(spec, e.getMessage());
-                }
+        String[] options = {save != null ? "--save" : "--resume", "--plot", "--log"};
+        Path[] files = {saveTo(), plot, log};
+        for (int i = 0; i < files.length; i++) {
+            if (files[i] != null) {
+                OutputPaths.file(spec, options[i], files[i]);
             }
         }
     }

@@ -114,7 +114,7 @@ class TrainValidationTest {
     void theCheckpointFileIsCheckedBeforeTheRun() throws IOException {
         CliTesting.Run proc = train("--iterations", "10", "--save", "/proc/m.lw", "--checkpoint-every", "2");
         assertEquals(Main.USAGE, proc.exit());
-        assertEquals(List.of("layerwise train: cannot write /proc/m.lw: files cannot be created in /proc (see "
+        assertEquals(List.of("layerwise train: cannot write /proc/m.lw: files cannot be created in /proc (--save) (see "
                 + "'layerwise train --help')"), proc.err().lines().toList());
         Path dir = Files.createDirectories(tmp.resolve("dir.lw"));
         CliTesting.Run resumed = CliTesting.run("train", "--resume", dir.toString(), "--checkpoint-every", "2");
