@@ -13,6 +13,7 @@ import dev.layerwise.net.MultiLayerNetExtend;
 import dev.layerwise.net.Network;
 import dev.layerwise.net.NetworkType;
 import dev.layerwise.net.TwoLayerNet;
+import dev.layerwise.optim.Optimizers;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.util.Rng;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class Train {
      * @param notes       what the user should know about the command line (a deprecated spelling)
      */
     record Options(String arch, List<Integer> hidden, String data, Format format, String features, String label,
-                   int workers, int epochs, int batchSize, String optimizer, double lr, long seed,
+                   int workers, int epochs, int batchSize, String optimizer, Double lr, long seed,
                    String checkpoints, String output, int averageEvery, Double dropout, boolean batchnorm,
                    int[] imageSize, SparkTrainer.Exchange exchange, List<String> notes) {
     }
@@ -133,6 +134,18 @@ public final class Train {
                          dev.layerwise.data.DataSet test) {
     }
 
+    /** The optimizer given, else the network's own, as {@code layerwise train} chooses (Adam for the conv nets). */
+    static String optimizer(Options o, NetworkType.Training t) {
+        return o.optimizer() != null ? o.optimizer() : t.optimizer();
+    }
+
+    /** The learning rate given, else the network's for the optimizer, else the optimizer's default. */
+    static double learningRate(Options o, NetworkType.Training t) {
+        String optimizer = optimizer(o, t);
+        return o.lr() != null ? o.lr()
+                : t.learningRates().getOrDefault(optimizer, Optimizers.defaults(optimizer).get("lr"));
+    }
+
     /** Trains as {@code o} says, saves the model if asked, and scores the test split when the data have one. */
     static Outcome run(SparkSession spark, Options o) throws IOException {
         if (o.output() != null) {
@@ -161,9 +174,10 @@ public final class Train {
                     + shape[0] + " table features: use --arch two-layer or mlp");
         }
         Network net = type.create(choices, shape, in.contract().classes(), DType.FLOAT32, new Rng(o.seed()));
+        String optimizer = optimizer(o, t);
         Map<String, Double> hyper = new LinkedHashMap<>();
-        hyper.put("lr", o.lr());
-        SparkTrainer.Builder b = SparkTrainer.builder(net).optimizer(o.optimizer(), hyper).workers(o.workers())
+        hyper.put("lr", learningRate(o, t));
+        SparkTrainer.Builder b = SparkTrainer.builder(net).optimizer(optimizer, hyper).workers(o.workers())
                 .batchSize(o.batchSize()).epochs(o.epochs()).seed(o.seed()).checkpoints(o.checkpoints())
                 .contract(in.contract()).exchange(o.exchange());
         if (o.averageEvery() > 0) {
@@ -452,7 +466,7 @@ public final class Train {
                 positive("--workers", m.getOrDefault("--workers", "2")),
                 positive("--epochs", m.getOrDefault("--epochs", "1")),
                 positive("--batch-size", m.getOrDefault("--batch-size", "100")),
-                m.getOrDefault("--optimizer", "sgd"), number("--lr", m.getOrDefault("--lr", "0.1")),
+                m.get("--optimizer"), m.containsKey("--lr") ? number("--lr", m.get("--lr")) : null,
                 (long) number("--seed", m.getOrDefault("--seed", "0")), m.get("--checkpoints"), m.get("--output"),
                 averageEvery, dropout, m.containsKey("--batchnorm"), imageSize, exchange, notes);
     }
@@ -481,7 +495,7 @@ public final class Train {
         return "usage: spark-submit --class dev.layerwise.spark.Train layerwise-spark.jar --data PATH"
                 + " [--format parquet|csv|images|mnist] [--arch " + String.join("|", Architectures.names()) + "]"
                 + " [--hidden N[,N…]] [--batchnorm] [--dropout RATIO] [--workers 2] [--epochs 1] [--batch-size 100]"
-                + " [--optimizer sgd] [--lr 0.1] [--seed 0] [--average-every K] [--exchange ring|driver]"
+                + " [--optimizer NAME] [--lr RATE] [--seed 0] [--average-every K] [--exchange ring|driver]"
                 + " [--checkpoints DIR]"
                 + " [--output model.lw] [--features COL[,COL…]] [--label label] [--image-size HxW]";
     }

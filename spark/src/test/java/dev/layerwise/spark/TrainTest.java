@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerwise.data.DataContract;
 import dev.layerwise.model.Model;
+import dev.layerwise.net.Architectures;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.MultiLayerNetExtend;
+import dev.layerwise.net.NetworkType;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Labels;
@@ -151,7 +153,8 @@ class TrainTest {
         writeMnist(mnist, "t10k", 100, 2);
         assertEquals(Train.Format.MNIST, Train.detect(mnist.toString()));
         Train.Outcome r = train("--arch", "mlp", "--hidden", "20", "--dropout", "0.1", "--data", mnist.toString(),
-                "--workers", "2", "--epochs", "3", "--batch-size", "20", "--seed", "3");
+                "--workers", "2", "--epochs", "3", "--batch-size", "20", "--seed", "3", "--optimizer", "sgd", "--lr",
+                "0.1");
         assertEquals(MultiLayerNetExtend.ARCHITECTURE, r.model().network().architecture().name());
         assertEquals(DataContract.mnist(), r.model().contract());
         assertTrue(r.testAccuracy() > 0.9, "test accuracy " + r.testAccuracy());
@@ -239,5 +242,22 @@ class TrainTest {
         IOException e = assertThrows(IOException.class, () -> Train.run(null, o));
         assertEquals("cannot write " + output + ": no such directory " + missing, e.getMessage());
         assertFalse(Files.exists(missing));
+    }
+
+    @Test
+    void theOptimizerAndRateDefaultToTheNetworksAsLayerwiseTrainChooses() {
+        String[] data = {"--data", "x"};
+        Train.Options conv = Train.parse(new String[] {"--arch", "simple-convnet", "--data", "x"});
+        NetworkType.Training convTraining = Architectures.type("simple-convnet").training();
+        assertEquals("adam", Train.optimizer(conv, convTraining));
+        assertEquals(0.001, Train.learningRate(conv, convTraining));
+        Train.Options twoLayer = Train.parse(data);
+        NetworkType.Training twoLayerTraining = Architectures.type("two-layer").training();
+        assertEquals("sgd", Train.optimizer(twoLayer, twoLayerTraining));
+        assertEquals(0.1, Train.learningRate(twoLayer, twoLayerTraining));
+        Train.Options given = Train.parse(new String[] {"--arch", "simple-convnet", "--data", "x", "--optimizer",
+            "momentum", "--lr", "0.05"});
+        assertEquals("momentum", Train.optimizer(given, convTraining));
+        assertEquals(0.05, Train.learningRate(given, convTraining));
     }
 }
