@@ -11,24 +11,21 @@ import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Workload S1 of {@code layerwise bench}: {@code layerwise serve} under load on loopback. 64 connections send
  * single-image JSON requests as fast as answers come, with dynamic batching on and off, for a bounded number of
  * requests and time; reported beside the same network's in-process inference at batch 1 and 1000 (as W4). Each
- * figure is one run: the server, its client and the in-process loop share the machine's cores.
+ * figure is one run: the server, its client and the in-process loop share the machine's cores, which is why the
+ * client is {@link LoadClient}, one thread on a selector that costs the server little of them.
  */
 final class ServeLoad {
     static final int CONNECTIONS = 64;
@@ -115,78 +112,42 @@ final class ServeLoad {
     }
 
     static Result http(Model model, String name, ServeOptions options, String mode) throws Exception {
-        String[] bodies = new String[CONNECTIONS];
         double[][] images = images(CONNECTIONS);
+        List<byte[]> bodies = new ArrayList<>();
+        int[] expected = new int[CONNECTIONS];
         for (int i = 0; i < CONNECTIONS; i++) {
             StringBuilder sb = new StringBuilder("{\"inputs\":[[");
+            double[] rounded = new double[784];
             for (int p = 0; p < 784; p++) {
-                sb.append(p > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", images[i][p]));
+                String v = String.format(Locale.ROOT, "%.4f", images[i][p]);
+                rounded[p] = Double.parseDouble(v);
+                sb.append(p > 0 ? "," : "").append(v);
             }
-            bodies[i] = sb.append("]]}").toString();
+            bodies.add(sb.append("]]}").toString().getBytes(StandardCharsets.US_ASCII));
+            expected[i] = model.classify(Tensor.of(model.network().dtype(), rounded, 1, 1, 28, 28))[0];
         }
-        try (Server server = Server.start(model, options)) {
-            URI uri = URI.create(server.url() + "/v1/predict");
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
-            try {
-                load(client, uri, bodies, pool, System.nanoTime() + WARM_UP.toNanos(), Integer.MAX_VALUE);
-                long t0 = System.nanoTime();
-                List<long[]> latencies = load(client, uri, bodies, pool, t0 + MAX_TIME.toNanos(),
-                        MAX_REQUESTS / CONNECTIONS);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long errors = 0;
-                int count = 0;
-                for (long[] l : latencies) {
-                    errors += l[l.length - 1];
-                    count += l.length - 1;
-                }
-                long[] all = new long[count];
-                int at = 0;
-                for (long[] l : latencies) {
-                    System.arraycopy(l, 0, all, at, l.length - 1);
-                    at += l.length - 1;
-                }
-                Arrays.sort(all);
-                return new Result(name, mode, count / seconds, all[count / 2] / 1e6,
-                        all[Math.min(count - 1, (int) Math.ceil(count * 0.99) - 1)] / 1e6, errors);
-            } finally {
-                pool.shutdownNow();
-            }
+        try (Server server = Server.start(model, options);
+             LoadClient client = new LoadClient(new InetSocketAddress(options.host(), server.port()), "/v1/predict",
+                     "application/json", bodies, (c, body) -> check(body, expected[c], c))) {
+            client.run(System.nanoTime() + WARM_UP.toNanos(), Integer.MAX_VALUE);
+            LoadClient.Run r = client.run(System.nanoTime() + MAX_TIME.toNanos(), MAX_REQUESTS / CONNECTIONS);
+            return new Result(name, mode, r.perSecond(), r.millis(0.5), r.millis(0.99), r.errors());
         }
     }
 
-    /**
-     * Each connection sends requests until the deadline or its share of requests; returns, per connection, its
-     * latencies in nanoseconds followed by its error count.
-     */
-    private static List<long[]> load(HttpClient client, URI uri, String[] bodies, ExecutorService pool, long deadline,
-                                     int each) throws Exception {
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int c = 0; c < CONNECTIONS; c++) {
-            String body = bodies[c];
-            futures.add(pool.submit(() -> {
-                long[] lat = new long[Math.min(each, 1 << 20) + 1];
-                int n = 0;
-                long errors = 0;
-                HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                while (n < lat.length - 1 && System.nanoTime() < deadline) {
-                    long t = System.nanoTime();
-                    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    lat[n++] = System.nanoTime() - t;
-                    if (r.statusCode() != 200) {
-                        errors++;
-                    }
-                }
-                long[] out = Arrays.copyOf(lat, n + 1);
-                out[n] = errors;
-                return out;
-            }));
+    private static final Pattern CLASS = Pattern.compile("\\{\"predictions\":\\[\\{\"class\":(\\d+),");
+
+    /** Fails the run unless {@code body} answers {@code expected} as its first prediction's class. */
+    static void check(byte[] body, int expected, int connection) {
+        String s = new String(body, StandardCharsets.UTF_8);
+        Matcher m = CLASS.matcher(s);
+        if (!m.lookingAt()) {
+            throw new IllegalStateException("connection " + connection + ": an answer without a class: "
+                    + s.substring(0, Math.min(200, s.length())));
         }
-        List<long[]> all = new ArrayList<>();
-        for (Future<long[]> f : futures) {
-            all.add(f.get());
+        if (Integer.parseInt(m.group(1)) != expected) {
+            throw new IllegalStateException("connection " + connection + ": the server answered class "
+                    + m.group(1) + ", Model.classify " + expected);
         }
-        return all;
     }
 }
