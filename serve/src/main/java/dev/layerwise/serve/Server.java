@@ -9,6 +9,7 @@ import dev.layerwise.net.Architecture;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -252,7 +253,16 @@ public final class Server implements AutoCloseable {
                 if (e != null) {
                     throw failure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
                 }
-                ctx.contentType("application/json").result(layers ? layers(batch, result) : predictions(result));
+                if (layers) {
+                    ctx.contentType("application/json").result(layers(batch, result));
+                } else {
+                    // Written whole to the response, past Javalin's copy through a fresh 32 KB buffer per answer.
+                    byte[] answer = predictions(result);
+                    HttpServletResponse res = ctx.res();
+                    res.setContentType("application/json");
+                    res.setContentLength(answer.length);
+                    res.getOutputStream().write(answer);
+                }
             } catch (BadRequest b) {
                 error(ctx, b.status(), b.getMessage());
             } catch (IOException | RuntimeException x) {
