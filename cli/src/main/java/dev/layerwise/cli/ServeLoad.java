@@ -57,7 +57,9 @@ final class ServeLoad {
             List<Result> results = new ArrayList<>();
             results.add(new Result(name, "in-process, batch 1", batch1, Double.NaN, Double.NaN, 0));
             results.add(new Result(name, "in-process, batch 1000", batch1000, Double.NaN, Double.NaN, 0));
-            results.add(http(model, name, ServeOptions.defaults().withPort(0), "HTTP, batching on (2 ms, 64)"));
+            ServeOptions on = ServeOptions.defaults().withPort(0);
+            results.add(http(model, name, on, String.format(Locale.ROOT, "HTTP, batching on (%s ms, %d)",
+                    on.batchWindow().toNanos() / 1e6, on.maxBatch())));
             results.add(http(model, name, ServeOptions.defaults().withPort(0).withBatching(Duration.ZERO, 1),
                     "HTTP, batching off"));
             for (Result r : results) {
