@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
 final class ServeLoad {
     static final int CONNECTIONS = 64;
     static final int MAX_REQUESTS = 40_000;
-    /** Warm-up runs in windows of this length while the rate still rises (see {@link #warmUp}), at most MAX_WARM_UP. */
+    /** Warm-up runs in windows of this length while the rate still rises (see {@link #warmUp}). */
     static final Duration WARM_UP_WINDOW = Duration.ofMillis(500);
+    static final Duration MIN_WARM_UP = Duration.ofSeconds(2);
     static final Duration MAX_WARM_UP = Duration.ofSeconds(20);
     static final Duration MAX_TIME = Duration.ofSeconds(8);
 
@@ -109,11 +110,11 @@ final class ServeLoad {
         return classifyFor(model, x, 1_000_000_000L);
     }
 
-    /** Images per second of {@code model.classify(x)} over about {@code nanos}. */
+    /** Images per second of {@code model.classify(x)} over at least {@code nanos} and five calls. */
     private static double classifyFor(Model model, Tensor x, long nanos) {
         long t0 = System.nanoTime();
         long n = 0;
-        while (System.nanoTime() - t0 < nanos) {
+        while (System.nanoTime() - t0 < nanos || n < 5L * x.dim(0)) {
             model.classify(x);
             n += x.dim(0);
         }
@@ -121,14 +122,16 @@ final class ServeLoad {
     }
 
     /**
-     * Runs {@code window} until three windows in a row are no more than 5% faster than the fastest before them. A fixed
-     * warm-up is too short for some code: until the JIT has compiled the Vector API's kernels they run orders of
-     * magnitude slower, and how long that takes depends on the network and on how busy the machine is.
+     * Runs {@code window} for at least MIN_WARM_UP and until three windows in a row are no more than 5% faster than the
+     * fastest before them, at most MAX_WARM_UP. A fixed warm-up is too short for some code: until the JIT has compiled
+     * the Vector API's kernels they run orders of magnitude slower, and how long that takes depends on the network and
+     * on how busy the machine is.
      */
     static void warmUp(DoubleSupplier window) {
-        long end = System.nanoTime() + MAX_WARM_UP.toNanos();
+        long start = System.nanoTime();
         double best = window.getAsDouble();
-        for (int flat = 0; flat < 3 && System.nanoTime() < end; ) {
+        for (int flat = 0; (flat < 3 || System.nanoTime() - start < MIN_WARM_UP.toNanos())
+                && System.nanoTime() - start < MAX_WARM_UP.toNanos(); ) {
             double rate = window.getAsDouble();
             if (rate > 1.05 * best) {
                 flat = 0;
