@@ -36,12 +36,12 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Inference threads, each with its own copy of the network. Default: one per core.")
+            description = "Inference threads, each with its own copies of the network. Default: one per core.")
     Integer workers;
 
     @Option(names = "--batch-window", paramLabel = "MS", defaultValue = "2",
-            description = "How long a worker waits for more requests to batch with the first, in milliseconds "
-                    + "(0: no batching). Default: ${DEFAULT-VALUE}.")
+            description = "Requests queued together run as one batch; a worker that finds a lone request waits this "
+                    + "long, in milliseconds, for more to join it (0: no batching). Default: ${DEFAULT-VALUE}.")
     double batchWindowMillis;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64",

@@ -10,30 +10,33 @@ import dev.layerwise.serve.Server;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Workload S1 of {@code layerwise bench}: {@code layerwise serve} under load on loopback. 64 connections send
  * single-image JSON requests as fast as answers come, with dynamic batching on and off, for a bounded number of
  * requests and time; reported beside the same network's in-process inference at batch 1 and 1000 (as W4). Each
- * figure is one run: the server, its client and the in-process loop share the machine's cores.
+ * figure is one run: the server, its client and the in-process loop share the machine's cores, which is why the
+ * client is {@link LoadClient}, one thread on a selector that costs the server little of them.
  */
 final class ServeLoad {
     static final int CONNECTIONS = 64;
     static final int MAX_REQUESTS = 40_000;
-    static final Duration WARM_UP = Duration.ofSeconds(2);
+    /** Warm-up runs in windows of this length while the rate still rises (see {@link #warmUp}). */
+    static final Duration WARM_UP_WINDOW = Duration.ofMillis(500);
+    static final Duration MIN_WARM_UP = Duration.ofSeconds(2);
+    static final Duration MAX_WARM_UP = Duration.ofSeconds(20);
     static final Duration MAX_TIME = Duration.ofSeconds(8);
 
     private ServeLoad() {
@@ -55,7 +58,9 @@ final class ServeLoad {
             List<Result> results = new ArrayList<>();
             results.add(new Result(name, "in-process, batch 1", batch1, Double.NaN, Double.NaN, 0));
             results.add(new Result(name, "in-process, batch 1000", batch1000, Double.NaN, Double.NaN, 0));
-            results.add(http(model, name, ServeOptions.defaults().withPort(0), "HTTP, batching on (2 ms, 64)"));
+            ServeOptions on = ServeOptions.defaults().withPort(0);
+            results.add(http(model, name, on, String.format(Locale.ROOT, "HTTP, batching on (%s ms, %d)",
+                    on.batchWindow().toNanos() / 1e6, on.maxBatch())));
             results.add(http(model, name, ServeOptions.defaults().withPort(0).withBatching(Duration.ZERO, 1),
                     "HTTP, batching off"));
             for (Result r : results) {
@@ -101,92 +106,85 @@ final class ServeLoad {
             System.arraycopy(images[i % images.length], 0, flat, i * 784, 784);
         }
         Tensor x = Tensor.of(DType.FLOAT32, flat, batch, 1, 28, 28);
-        long end = System.nanoTime() + WARM_UP.toNanos() / 2;
-        while (System.nanoTime() < end) {
-            model.classify(x);
-        }
+        warmUp(() -> classifyFor(model, x, WARM_UP_WINDOW.toNanos()));
+        return classifyFor(model, x, 1_000_000_000L);
+    }
+
+    /** Images per second of {@code model.classify(x)} over at least {@code nanos} and five calls. */
+    private static double classifyFor(Model model, Tensor x, long nanos) {
         long t0 = System.nanoTime();
         long n = 0;
-        while (System.nanoTime() - t0 < 1_000_000_000L) {
+        while (System.nanoTime() - t0 < nanos || n < 5L * x.dim(0)) {
             model.classify(x);
-            n += batch;
+            n += x.dim(0);
         }
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    static Result http(Model model, String name, ServeOptions options, String mode) throws Exception {
-        String[] bodies = new String[CONNECTIONS];
-        double[][] images = images(CONNECTIONS);
-        for (int i = 0; i < CONNECTIONS; i++) {
-            StringBuilder sb = new StringBuilder("{\"inputs\":[[");
-            for (int p = 0; p < 784; p++) {
-                sb.append(p > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", images[i][p]));
+    /**
+     * Runs {@code window} for at least MIN_WARM_UP and until three windows in a row are no more than 5% faster than the
+     * fastest before them, at most MAX_WARM_UP. A fixed warm-up is too short for some code: until the JIT has compiled
+     * the Vector API's kernels they run orders of magnitude slower, and how long that takes depends on the network and
+     * on how busy the machine is.
+     */
+    static void warmUp(DoubleSupplier window) {
+        long start = System.nanoTime();
+        double best = window.getAsDouble();
+        for (int flat = 0; (flat < 3 || System.nanoTime() - start < MIN_WARM_UP.toNanos())
+                && System.nanoTime() - start < MAX_WARM_UP.toNanos(); ) {
+            double rate = window.getAsDouble();
+            if (rate > 1.05 * best) {
+                flat = 0;
+            } else {
+                flat++;
             }
-            bodies[i] = sb.append("]]}").toString();
-        }
-        try (Server server = Server.start(model, options)) {
-            URI uri = URI.create(server.url() + "/v1/predict");
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
-            try {
-                load(client, uri, bodies, pool, System.nanoTime() + WARM_UP.toNanos(), Integer.MAX_VALUE);
-                long t0 = System.nanoTime();
-                List<long[]> latencies = load(client, uri, bodies, pool, t0 + MAX_TIME.toNanos(),
-                        MAX_REQUESTS / CONNECTIONS);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long errors = 0;
-                int count = 0;
-                for (long[] l : latencies) {
-                    errors += l[l.length - 1];
-                    count += l.length - 1;
-                }
-                long[] all = new long[count];
-                int at = 0;
-                for (long[] l : latencies) {
-                    System.arraycopy(l, 0, all, at, l.length - 1);
-                    at += l.length - 1;
-                }
-                Arrays.sort(all);
-                return new Result(name, mode, count / seconds, all[count / 2] / 1e6,
-                        all[Math.min(count - 1, (int) Math.ceil(count * 0.99) - 1)] / 1e6, errors);
-            } finally {
-                pool.shutdownNow();
-            }
+            best = Math.max(best, rate);
         }
     }
 
-    /**
-     * Each connection sends requests until the deadline or its share of requests; returns, per connection, its
-     * latencies in nanoseconds followed by its error count.
-     */
-    private static List<long[]> load(HttpClient client, URI uri, String[] bodies, ExecutorService pool, long deadline,
-                                     int each) throws Exception {
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int c = 0; c < CONNECTIONS; c++) {
-            String body = bodies[c];
-            futures.add(pool.submit(() -> {
-                long[] lat = new long[Math.min(each, 1 << 20) + 1];
-                int n = 0;
-                long errors = 0;
-                HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                while (n < lat.length - 1 && System.nanoTime() < deadline) {
-                    long t = System.nanoTime();
-                    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                    lat[n++] = System.nanoTime() - t;
-                    if (r.statusCode() != 200) {
-                        errors++;
-                    }
+    static Result http(Model model, String name, ServeOptions options, String mode) throws Exception {
+        double[][] images = images(CONNECTIONS);
+        List<byte[]> bodies = new ArrayList<>();
+        int[] expected = new int[CONNECTIONS];
+        for (int i = 0; i < CONNECTIONS; i++) {
+            StringBuilder sb = new StringBuilder("{\"inputs\":[[");
+            double[] rounded = new double[784];
+            for (int p = 0; p < 784; p++) {
+                String v = String.format(Locale.ROOT, "%.4f", images[i][p]);
+                rounded[p] = Double.parseDouble(v);
+                sb.append(p > 0 ? "," : "").append(v);
+            }
+            bodies.add(sb.append("]]}").toString().getBytes(StandardCharsets.US_ASCII));
+            expected[i] = model.classify(Tensor.of(model.network().dtype(), rounded, 1, 1, 28, 28))[0];
+        }
+        try (Server server = Server.start(model, options);
+             LoadClient client = new LoadClient(new InetSocketAddress(options.host(), server.port()), "/v1/predict",
+                     "application/json", bodies, (c, body) -> check(body, expected[c], c))) {
+            warmUp(() -> {
+                try {
+                    return client.run(System.nanoTime() + WARM_UP_WINDOW.toNanos(), Integer.MAX_VALUE).perSecond();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                long[] out = Arrays.copyOf(lat, n + 1);
-                out[n] = errors;
-                return out;
-            }));
+            });
+            LoadClient.Run r = client.run(System.nanoTime() + MAX_TIME.toNanos(), MAX_REQUESTS / CONNECTIONS);
+            return new Result(name, mode, r.perSecond(), r.millis(0.5), r.millis(0.99), r.errors());
         }
-        List<long[]> all = new ArrayList<>();
-        for (Future<long[]> f : futures) {
-            all.add(f.get());
+    }
+
+    private static final Pattern CLASS = Pattern.compile("\\{\"predictions\":\\[\\{\"class\":(\\d+),");
+
+    /** Fails the run unless {@code body} answers {@code expected} as its first prediction's class. */
+    static void check(byte[] body, int expected, int connection) {
+        String s = new String(body, StandardCharsets.UTF_8);
+        Matcher m = CLASS.matcher(s);
+        if (!m.lookingAt()) {
+            throw new IllegalStateException("connection " + connection + ": an answer without a class: "
+                    + s.substring(0, Math.min(200, s.length())));
         }
-        return all;
+        if (Integer.parseInt(m.group(1)) != expected) {
+            throw new IllegalStateException("connection " + connection + ": the server answered class "
+                    + m.group(1) + ", Model.classify " + expected);
+        }
     }
 }

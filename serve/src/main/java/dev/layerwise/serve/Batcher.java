@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs inference on worker threads, each with its own {@link Replica}, and groups concurrent requests into batches
- * (dynamic batching, as TensorFlow Serving and Triton do): a worker takes the oldest request, then whatever else is
- * queued, and waits up to the batch window from that request's arrival for more, up to the maximum batch. A batch of
- * many examples costs little more than one (one matrix product instead of many vector products), so under load the
- * throughput approaches that of large in-process batches; when idle a request waits at most the window.
+ * (dynamic batching, as TensorFlow Serving and Triton do): a worker takes the oldest request and whatever else is
+ * queued, up to the maximum batch, and runs them at once; only when nothing else is queued does it wait, up to the
+ * batch window from that request's arrival, for more to join. A batch of many examples costs little more than one (one
+ * matrix product instead of many vector products), so under load the throughput approaches that of large in-process
+ * batches; when idle a request waits at most the window.
  */
 final class Batcher implements AutoCloseable {
     /** One request's examples, row-major, and where its answer goes. */
@@ -104,12 +105,14 @@ final class Batcher implements AutoCloseable {
             batch.clear();
             batch.add(first);
             int rows = first.rows;
-            long deadline = first.arrived + windowNanos;
+            // Whatever is queued now joins at once: under load the queue is the window, and waiting would only add
+            // latency. A worker that finds nothing else waits for company, up to the window from the first arrival.
+            boolean waited = false;
             while (rows < maxBatch) {
                 Job next = queue.poll();
                 if (next == null) {
-                    long wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
+                    long wait = first.arrived + windowNanos - System.nanoTime();
+                    if (batch.size() > 1 || waited || wait <= 0) {
                         break;
                     }
                     try {
@@ -117,6 +120,7 @@ final class Batcher implements AutoCloseable {
                     } catch (InterruptedException e) {
                         break;
                     }
+                    waited = true;
                     if (next == null) {
                         break;
                     }
@@ -147,7 +151,7 @@ final class Batcher implements AutoCloseable {
                     at += j.x.length;
                 }
             }
-            Replica.Answer a = replica.predict(Tensor.of(dtype, all, shape(rows)));
+            Replica.Answer a = replica.predict(all, rows);
             metrics.batch(rows);
             int row = 0;
             for (Job j : batch) {
@@ -164,9 +168,8 @@ final class Batcher implements AutoCloseable {
 
     private void runLayers(Replica replica, Job job) {
         try {
-            Tensor x = Tensor.of(dtype, job.x, shape(1));
-            List<Replica.LayerOutput> layers = replica.layers(x);
-            Replica.Answer a = replica.predict(x);
+            List<Replica.LayerOutput> layers = replica.layers(Tensor.of(dtype, job.x, shape(1)));
+            Replica.Answer a = replica.predict(job.x, 1);
             metrics.batch(1);
             job.answer.complete(new Object[] {a, layers});
         } catch (RuntimeException e) {

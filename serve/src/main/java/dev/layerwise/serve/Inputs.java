@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.layerwise.data.DataContract;
 import dev.layerwise.data.ImageDecoder;
@@ -21,8 +22,11 @@ import java.util.Arrays;
  */
 final class Inputs {
     // NaN and Infinity are read (they are not JSON, but common writers emit them) so that they can be refused by name.
+    // Reading the numbers is most of a request's cost: Jackson's fast parser rounds as Double.parseDouble does, in a
+    // fraction of its time.
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
             .build();
 
@@ -100,6 +104,7 @@ final class Inputs {
     /** Reads one example (its opening bracket already read) into {@code x} at row {@code row}. */
     private void example(JsonParser p, double[] x, int row) throws IOException, BadRequest {
         String where = "inputs[" + row + "]";
+        // Names of single values are made only for a message: making one per value cost as much as reading it.
         int at = row * features;
         JsonToken t = p.nextToken();
         int[] shape = contract.exampleShape();
@@ -113,7 +118,7 @@ final class Inputs {
                 throw BadRequest.of(where + " has more than " + features + " values; the model takes " + features
                         + " per example, shape " + Shapes.toString(shape));
             }
-            x[at + n] = number(p, where + "[" + n + "]");
+            x[at + n] = number(p, where, n);
             n++;
         }
         if (n != features) {
@@ -127,14 +132,14 @@ final class Inputs {
             throws IOException, BadRequest {
         int i = 0;
         for (JsonToken t = axis == 0 ? p.currentToken() : p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            String here = where + "[" + i + "]";
             if (i == shape[axis]) {
                 throw BadRequest.of(where + " has more than " + shape[axis] + " entries along axis " + axis
                         + "; examples have shape " + Shapes.toString(shape));
             }
             if (axis == shape.length - 1) {
-                x[at++] = number(p, here);
+                x[at++] = number(p, where, i);
             } else {
+                String here = where + "[" + i + "]";
                 if (t != JsonToken.START_ARRAY) {
                     throw BadRequest.of(here + " must be a list (examples have shape " + Shapes.toString(shape)
                             + "), got " + describe(t));
@@ -150,17 +155,18 @@ final class Inputs {
         return at;
     }
 
-    private static double number(JsonParser p, String where) throws IOException, BadRequest {
+    /** The number at {@code where[i]}. */
+    private static double number(JsonParser p, String where, int i) throws IOException, BadRequest {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            throw BadRequest.of(where + " must be a number, got " + describe(t));
+            throw BadRequest.of(where + "[" + i + "] must be a number, got " + describe(t));
         }
         double v = p.getDoubleValue();
         if (Double.isNaN(v)) {
-            throw BadRequest.of(where + " is NaN; inputs must be finite numbers");
+            throw BadRequest.of(where + "[" + i + "] is NaN; inputs must be finite numbers");
         }
         if (Double.isInfinite(v)) {
-            throw BadRequest.of(where + " is " + (v > 0 ? "" : "-") + "infinite (" + p.getText()
+            throw BadRequest.of(where + "[" + i + "] is " + (v > 0 ? "" : "-") + "infinite (" + p.getText()
                     + "); inputs must be finite numbers");
         }
         return v;

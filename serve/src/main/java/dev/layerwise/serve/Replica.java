@@ -10,36 +10,82 @@ import dev.layerwise.tensor.Ops;
 import dev.layerwise.tensor.Tensor;
 import dev.layerwise.util.Rng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One worker's own copy of a model's network. Layers keep their forward buffers between calls, so a network must never
- * run two forward passes at once; each worker thread gets a replica that shares nothing mutable with the others. The
- * parameters are copied (they are small next to the activations of a batch: a 784-50-10 net is 320 KB, the book's
- * SimpleConvNet 3.5 MB, values and gradient buffers together, per worker).
+ * One worker's own copies of a model's network. Layers keep their forward buffers between calls, so a network must
+ * never run two forward passes at once; each worker thread gets a replica that shares nothing mutable with the others.
+ * The parameters are copied, once per chunk size (they are small next to the activations of a batch: a 784-50-10 net
+ * is 320 KB, the book's SimpleConvNet 3.5 MB, values and gradient buffers together, per copy).
  */
 final class Replica {
-    private final Network network;
+    /**
+     * Batches are run in chunks of these sizes, each on its own network. A layer reallocates its buffers whenever the
+     * batch shape changes, and dynamic batching makes every batch a different size; a network that always sees the same
+     * shape reuses them. Eight examples at a time cost no more per example than larger batches for the book's networks,
+     * and a ragged remainder is run as at most three smaller chunks.
+     */
+    private static final int[] CHUNKS = {8, 4, 2, 1};
+
+    /** {@code networks[i]} runs chunks of {@code CHUNKS[i]} examples. */
+    private final Network[] networks = new Network[CHUNKS.length];
+    private final int[] exampleShape;
+    private final int features;
 
     Replica(Model model) {
-        Network source = model.network();
-        network = Architectures.build(source.architecture(), source.dtype(), new Rng(0));
+        for (int i = 0; i < CHUNKS.length; i++) {
+            networks[i] = copy(model.network());
+        }
+        exampleShape = model.contract().exampleShape();
+        features = model.contract().features();
+    }
+
+    private static Network copy(Network source) {
+        Network network = Architectures.build(source.architecture(), source.dtype(), new Rng(0));
         network.parameters().setValues(source.parameters().values());
         Map<String, Tensor> buffers = network.buffers();
         source.buffers().forEach((name, b) -> buffers.get(name).copyFrom(b));
+        return network;
     }
 
     /** What a batch gives: the most likely class and the probabilities of every class, row by row. */
     record Answer(int[] classes, double[] probabilities, int classCount) {
     }
 
-    /** The classes (argmax of the scores, as {@link Model#classify}) and probabilities of a batch. */
-    Answer predict(Tensor x) {
-        Tensor scores = network.predict(x);
-        int[] classes = new int[scores.dim(0)];
-        Ops.argmaxRows(scores, classes);
-        return new Answer(classes, Functions.softmax(scores).toDoubleArray(), scores.dim(1));
+    /**
+     * The classes (argmax of the scores, as {@link Model#classify}) and probabilities of {@code rows} examples,
+     * {@code x} row-major.
+     */
+    Answer predict(double[] x, int rows) {
+        int[] classes = new int[rows];
+        double[] probabilities = null;
+        int classCount = 0;
+        int row = 0;
+        for (int i = 0; i < CHUNKS.length; i++) {
+            for (int n = CHUNKS[i]; rows - row >= n; row += n) {
+                Tensor scores = networks[i].predict(Tensor.of(networks[i].dtype(),
+                        Arrays.copyOfRange(x, row * features, (row + n) * features), shape(n)));
+                if (probabilities == null) {
+                    classCount = scores.dim(1);
+                    probabilities = new double[rows * classCount];
+                }
+                int[] c = new int[n];
+                Ops.argmaxRows(scores, c);
+                System.arraycopy(c, 0, classes, row, n);
+                double[] p = Functions.softmax(scores).toDoubleArray();
+                System.arraycopy(p, 0, probabilities, row * classCount, p.length);
+            }
+        }
+        return new Answer(classes, probabilities, classCount);
+    }
+
+    private int[] shape(int rows) {
+        int[] s = new int[exampleShape.length + 1];
+        s[0] = rows;
+        System.arraycopy(exampleShape, 0, s, 1, exampleShape.length);
+        return s;
     }
 
     /** One layer's output for one example: its name and shape (without the batch axis) and values. */
@@ -52,14 +98,14 @@ final class Replica {
      */
     List<LayerOutput> layers(Tensor x) {
         List<LayerOutput> out = new ArrayList<>();
-        if (!(network instanceof Sequential seq)) {
+        if (!(networks[CHUNKS.length - 1] instanceof Sequential seq)) {
             return out;
         }
         Tensor h = x;
         for (Map.Entry<String, Layer> e : seq.layers().entrySet()) {
             h = e.getValue().forward(h, false);
             int[] shape = h.shape();
-            int[] one = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+            int[] one = Arrays.copyOfRange(shape, 1, shape.length);
             out.add(new LayerOutput(e.getKey(), one, h.toFloatArray()));
         }
         return out;

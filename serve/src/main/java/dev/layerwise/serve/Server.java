@@ -1,5 +1,6 @@
 package dev.layerwise.serve;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.layerwise.data.DataContract;
@@ -8,6 +9,8 @@ import dev.layerwise.net.Architecture;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -85,8 +89,8 @@ public final class Server implements AutoCloseable {
                 c.setIdleTimeout(idleMillis);
                 return c;
             });
-            config.routes.post("/v1/predict", counted("predict", ctx -> predict(ctx, false)));
-            config.routes.post("/v1/layers", counted("layers", ctx -> predict(ctx, true)));
+            config.routes.post("/v1/predict", countedLater("predict", ctx -> predict(ctx, false)));
+            config.routes.post("/v1/layers", countedLater("layers", ctx -> predict(ctx, true)));
             config.routes.get("/v1/model", counted("model", ctx -> ctx.contentType("application/json")
                     .result(modelInfo)));
             config.routes.get("/healthz", counted("healthz", ctx -> {
@@ -177,26 +181,51 @@ public final class Server implements AutoCloseable {
         batcher.close();
     }
 
+    /** An endpoint that may answer later: it returns the future of its answer, or null once it has answered. */
+    private interface Endpoint {
+        CompletableFuture<?> handle(Context ctx) throws Exception;
+    }
+
     private Handler counted(String endpoint, Handler h) {
+        return countedLater(endpoint, ctx -> {
+            h.handle(ctx);
+            return null;
+        });
+    }
+
+    /** Counts a request in the metrics when its answer is written, which for an inference is after the handler. */
+    private Handler countedLater(String endpoint, Endpoint h) {
         return ctx -> {
             long t0 = System.nanoTime();
             metrics.inflight().increment();
+            CompletableFuture<?> later = null;
             try {
                 if (closing) {
                     error(ctx, 503, "the server is shutting down");
                 } else {
-                    h.handle(ctx);
+                    later = h.handle(ctx);
                 }
             } catch (BadRequest e) {
                 error(ctx, e.status(), e.getMessage());
             } finally {
-                metrics.inflight().decrement();
-                metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - t0);
+                if (later == null) {
+                    metrics.inflight().decrement();
+                    metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - t0);
+                }
+            }
+            if (later != null) {
+                CompletableFuture<?> answered = later.whenComplete((r, e) -> {
+                    metrics.inflight().decrement();
+                    metrics.request(endpoint, ctx.statusCode(), System.nanoTime() - t0);
+                });
+                // The handler's thread goes back to the connections; the answer is written by the thread that
+                // completes it (an inference worker), so no thread waits for the model per request.
+                ctx.future(() -> answered);
             }
         };
     }
 
-    private void predict(Context ctx, boolean layers) throws Exception {
+    private CompletableFuture<Void> predict(Context ctx, boolean layers) throws Exception {
         long t0 = System.nanoTime();
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         int semi = type.indexOf(';');
@@ -217,44 +246,89 @@ public final class Server implements AutoCloseable {
             throw BadRequest.of("/v1/layers takes one example, got " + batch.rows());
         }
         Batcher.Job job = batcher.submit(batch.x(), batch.rows(), layers);
-        Object result;
-        try {
-            long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
-            result = job.answer.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | CancellationException e) {
-            job.answer.cancel(false);
-            throw new BadRequest(503, "no answer within the request timeout of "
-                    + options.requestTimeout().toMillis() + " ms; the server is overloaded");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IllegalStateException) {
-                throw new BadRequest(503, c.getMessage());
+        long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
+        // A request that times out completes its job, which the workers then skip.
+        return job.answer.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).handle((result, e) -> {
+            try {
+                if (e != null) {
+                    throw failure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                }
+                if (layers) {
+                    ctx.contentType("application/json").result(layers(batch, result));
+                } else {
+                    // Written whole to the response, past Javalin's copy through a fresh 32 KB buffer per answer.
+                    byte[] answer = predictions(result);
+                    HttpServletResponse res = ctx.res();
+                    res.setContentType("application/json");
+                    res.setContentLength(answer.length);
+                    res.getOutputStream().write(answer);
+                }
+            } catch (BadRequest b) {
+                error(ctx, b.status(), b.getMessage());
+            } catch (IOException | RuntimeException x) {
+                error(ctx, 500, "internal error");
             }
-            throw new BadRequest(500, "inference failed: " + c.getMessage());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (layers) {
-            Object[] pair = (Object[]) result;
-            out.put("predictions", predictions((Replica.Answer) pair[0]));
-            out.put("input", toFloats(batch.x()));
-            List<Object> ls = new ArrayList<>();
-            @SuppressWarnings("unchecked")
-            List<Replica.LayerOutput> outputs = (List<Replica.LayerOutput>) pair[1];
-            for (Replica.LayerOutput l : outputs) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", l.name());
-                m.put("shape", l.shape());
-                m.put("values", l.values());
-                ls.add(m);
-            }
-            out.put("layers", ls);
-        } else {
-            out.put("predictions", predictions((Replica.Answer) result));
-        }
-        ctx.contentType("application/json").result(JSON.writeValueAsBytes(out));
+            return null;
+        });
     }
 
-    private List<Object> predictions(Replica.Answer a) {
+    private BadRequest failure(Throwable e) {
+        if (e instanceof TimeoutException || e instanceof CancellationException) {
+            return new BadRequest(503, "no answer within the request timeout of "
+                    + options.requestTimeout().toMillis() + " ms; the server is overloaded");
+        }
+        if (e instanceof IllegalStateException) {
+            return new BadRequest(503, e.getMessage());
+        }
+        return new BadRequest(500, "inference failed: " + e.getMessage());
+    }
+
+    /**
+     * {@code {"predictions": [...]}}, written straight from the answer: the same bytes as mapping it through objects,
+     * without making them.
+     */
+    private byte[] predictions(Object result) throws IOException {
+        Replica.Answer a = (Replica.Answer) result;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 32 * a.probabilities().length);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeFieldName("predictions");
+            g.writeStartArray();
+            List<String> names = model.contract().classNames();
+            for (int i = 0; i < a.classes().length; i++) {
+                g.writeStartObject();
+                g.writeNumberField("class", a.classes()[i]);
+                g.writeStringField("name", names.get(a.classes()[i]));
+                g.writeFieldName("probabilities");
+                g.writeArray(a.probabilities(), i * a.classCount(), a.classCount());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
+    private byte[] layers(Inputs.Batch batch, Object result) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Object[] pair = (Object[]) result;
+        out.put("predictions", predictionList((Replica.Answer) pair[0]));
+        out.put("input", toFloats(batch.x()));
+        List<Object> ls = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<Replica.LayerOutput> outputs = (List<Replica.LayerOutput>) pair[1];
+        for (Replica.LayerOutput l : outputs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("shape", l.shape());
+            m.put("values", l.values());
+            ls.add(m);
+        }
+        out.put("layers", ls);
+        return JSON.writeValueAsBytes(out);
+    }
+
+    private List<Object> predictionList(Replica.Answer a) {
         List<String> names = model.contract().classNames();
         List<Object> list = new ArrayList<>();
         for (int i = 0; i < a.classes().length; i++) {

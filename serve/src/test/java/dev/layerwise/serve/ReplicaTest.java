@@ -1,0 +1,36 @@
+package dev.layerwise.serve;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.layerwise.data.DataContract;
+import dev.layerwise.net.ConvParam;
+import dev.layerwise.model.Model;
+import dev.layerwise.net.SimpleConvNet;
+import dev.layerwise.tensor.DType;
+import dev.layerwise.tensor.Tensor;
+import dev.layerwise.util.Rng;
+import org.junit.jupiter.api.Test;
+
+/** A batch run in chunks answers as the whole model answers the whole batch. */
+class ReplicaTest {
+    @Test
+    void everyBatchSizeAnswersAsTheModel() {
+        Model model = Model.of(new SimpleConvNet(new int[] {1, 28, 28}, ConvParam.of(4, 5, 0, 1), 20, 10, 0.3,
+                DType.FLOAT32, new Rng(5))).withContract(DataContract.mnist());
+        Replica replica = new Replica(model);
+        double[] x = ServerTest.inputs(23, 9);
+        // 1 to 23 examples: every mix of the chunk sizes, each chunk network reused at its own size.
+        for (int rows = 1; rows <= 23; rows++) {
+            double[] f = new double[rows * 784];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) x[i];
+            }
+            Tensor batch = Tensor.of(DType.FLOAT32, f, rows, 1, 28, 28);
+            Replica.Answer a = replica.predict(java.util.Arrays.copyOf(x, rows * 784), rows);
+            assertArrayEquals(model.classify(batch), a.classes(), "rows " + rows);
+            assertEquals(10, a.classCount());
+            assertArrayEquals(model.probabilities(batch).toDoubleArray(), a.probabilities(), 1e-6, "rows " + rows);
+        }
+    }
+}
