@@ -78,7 +78,7 @@ final class RunOptions {
 
     @Option(names = "--early-stopping", paramLabel = "EPOCHS",
             description = "Stop when the validation accuracy has not improved for EPOCHS evaluations (without "
-                    + "--val-split, 10% of the training data is held out for it; the test set is evaluated at the "
+                    + "--val-split, 10%% of the training data is held out for it; the test set is evaluated at the "
                     + "end only). Default: off.")
     Integer earlyStopping;
 

@@ -55,6 +55,27 @@ class HelpTest {
         return cl.getCommandSpec();
     }
 
+    /**
+     * Picocli formats descriptions as format strings and, when one does not parse (a bare {@code %}), prints a warning
+     * of its own on the process's standard error and the raw text: the user would see it at the top of the help.
+     */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void helpFormatsEveryDescription(String command) {
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            Main.run(args(command, "--help"), new PrintWriter(out), new PrintWriter(new StringWriter()));
+        } finally {
+            System.setErr(before);
+        }
+        String warnings = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("", warnings, command + " --help");
+        assertTrue(out.toString().startsWith("Usage: " + command), out.toString());
+    }
+
     @ParameterizedTest
     @MethodSource("commands")
     void helpListsEveryOptionWithItsDefault(String command) {
