@@ -84,6 +84,21 @@ public interface ConvKernels {
                            double[] dx, int dxOff);
 
     /**
+     * A convolution's weight gradient: {@code dW = doutT·col}, with {@code doutT (fn, n·outH·outW)} row-major ({@code
+     * dout} with its first two axes swapped) and {@code col} the book's unfolding of {@code x} that
+     * {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col} makes; {@code dW (fn, C·filterH·filterW)}
+     * is the output, overwritten. The same sums, in the same order, as {@code im2col} followed by
+     * {@link MatrixKernels#gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)
+     * gemm} of the same implementation, but without {@code col} for the whole batch where the implementation can make
+     * its parts as the product needs them.
+     */
+    void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                             float[] dW, int dWOff);
+
+    void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
+                             double[] dW, int dWOff);
+
+    /**
      * Max pooling of {@code n} images {@code x}: {@code out[i][c][oy][ox]} (shape {@code (n, C, outH, outW)}) is the
      * maximum of the window at {@code (oy·stride − pad, ox·stride − pad)}, padding counting as 0 (the book pools the
      * output of its {@code im2col}); {@code argMax} (same shape) is where the first maximum in the window's row-major

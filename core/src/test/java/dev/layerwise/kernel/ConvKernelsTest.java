@@ -186,6 +186,80 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (its first two, and one each of
+     * its others over a few images, so that the positions end inside a block of the product's shared dimension), a
+     * stride of 2, no padding, one position per image (a block of the product then spans hundreds of images), filters
+     * a vector and a half wide, and shapes where the vector kernels fall back to col and the product (a window of 9 or
+     * 25 elements, 9 filters).
+     */
+    static final int[][] WEIGHT_SHAPES = {
+        {1, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 4},
+        {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 5}, {64, 8, 8, 3, 3, 1, 1, 64, 5},
+        {16, 9, 9, 2, 2, 2, 1, 24, 7}, {8, 6, 7, 2, 2, 1, 0, 6, 20}, {32, 3, 3, 5, 5, 1, 1, 40, 300},
+        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4}};
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void convBackwardWeightsIsIm2colAndTheProductBitForBit(Kernels k) {
+        Rng rng = new Rng(41);
+        int before = Parallel.threads();
+        try {
+            for (int[] s : WEIGHT_SHAPES) {
+                ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+                int fn = s[7];
+                int n = s[8];
+                int rows = n * g.positions();
+                int patch = g.patchSize();
+                String what = k.name() + " " + g + ", " + fn + " filters, " + n + " images";
+                double[] x = KernelsTest.random(rng, n * g.imageSize() + 1);
+                double[] doutT = KernelsTest.random(rng, fn * rows + 2);
+                for (int i = 0; i < x.length; i += 3) {
+                    x[i] = i % 2 == 0 ? 0.0 : -0.0; // as after a ReLU, and signed zeros
+                }
+                for (int i = 0; i < doutT.length; i += 5) {
+                    doutT[i] = 0.0;
+                }
+                // An infinite gradient meets the padding's zeros (NaN) and the image's values (±∞), as in col.
+                doutT[2 + rows / 2] = Double.POSITIVE_INFINITY;
+                float[] xF = KernelsTest.toFloat(x);
+                float[] doutTF = KernelsTest.toFloat(doutT);
+                float[] col = new float[rows * patch];
+                k.conv().im2col(n, g, xF, 1, col, 0);
+                float[] expected = new float[fn * patch];
+                k.matrix().gemm(false, false, fn, patch, rows, doutTF, 2, col, 0, expected, 0, false);
+                double[] colD = new double[rows * patch];
+                k.conv().im2col(n, g, x, 1, colD, 0);
+                double[] expectedD = new double[fn * patch];
+                k.matrix().gemm(false, false, fn, patch, rows, doutT, 2, colD, 0, expectedD, 0, false);
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] dW = new float[fn * patch + 3];
+                    java.util.Arrays.fill(dW, Float.NaN);
+                    k.conv().convBackwardWeights(n, g, fn, xF, 1, doutTF, 2, dW, 3);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(dW, 3, dW.length), 0f,
+                            what + ", float32, " + threads + " threads");
+                    assertTrue(Float.isNaN(dW[2]), what + ": nothing written before the offset");
+                    double[] dWD = new double[fn * patch];
+                    k.conv().convBackwardWeights(n, g, fn, x, 1, doutT, 2, dWD, 0);
+                    assertArrayEquals(expectedD, dWD, 0, what + ", float64, " + threads + " threads");
+                }
+                // Not a NaN everywhere: the finite columns are the sums of their products.
+                double[] cd = im2colReference(n, g, java.util.Arrays.copyOfRange(x, 1, x.length));
+                int f = fn - 1;
+                for (int j = 0; j < patch; j++) {
+                    double sum = 0;
+                    for (int q = 0; q < rows; q++) {
+                        sum += doutT[2 + f * rows + q] * cd[q * patch + j];
+                    }
+                    assertEquals(sum, expectedD[f * patch + j], 1e-9 * rows, what + " dW[" + f + "][" + j + "]");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** {m, n, k, batch}: shapes with partial tiles and panels, a single row, a long shared dimension. */
     static final int[][] BATCH_SHAPES = {{30, 576, 25, 3}, {7, 45, 19, 4}, {1, 33, 5, 2}, {16, 49, 300, 2},
         {9, 1, 3, 5}, {3, 4, 0, 2}};

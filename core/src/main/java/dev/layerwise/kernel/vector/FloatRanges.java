@@ -12,6 +12,8 @@ final class FloatRanges {
 
     /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    /** The whole batch's col, for {@link #convBackwardWeights} where {@link FloatConvWeights} does not apply. */
+    private static final ThreadLocal<float[]> WHOLE_COL = ThreadLocal.withInitial(() -> new float[0]);
 
     private FloatRanges() {
     }
@@ -125,6 +127,39 @@ final class FloatRanges {
     static void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
                                   float[] dx, int dxOff) {
         Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /**
+     * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link FloatConvWeights}, split by
+     * window elements (columns of dW), where its sums are FloatGemm's; else the book's col of the whole batch and
+     * FloatGemm's product.
+     */
+    static void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                                    float[] dW, int dWOff) {
+        int patch = g.patchSize();
+        int rows = n * g.positions();
+        if (!FloatConvWeights.supports(fn, patch)) {
+            float[] col = WHOLE_COL.get();
+            if (col.length < rows * patch) {
+                col = new float[rows * patch];
+                WHOLE_COL.set(col);
+            }
+            im2col(n, g, x, xOff, col, 0);
+            FloatGemm.gemm(false, false, fn, patch, rows, doutT, doutTOff, col, 0, dW, dWOff, false, null, 0);
+            return;
+        }
+        Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
+        j.n = n;
+        j.g = g;
+        j.fn = fn;
+        j.x = x;
+        j.xOff = xOff;
+        j.doutT = doutT;
+        j.doutTOff = doutTOff;
+        j.dW = dW;
+        j.dWOff = dWOff;
+        int tiles = (patch + FloatConvWeights.ROWS - 1) / FloatConvWeights.ROWS;
+        j.run(tiles, (long) FloatConvWeights.ROWS * fn * rows);
     }
 
     /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
@@ -335,6 +370,35 @@ final class FloatRanges {
             w = null;
             b = null;
             out = null;
+        }
+    }
+
+    /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
+    private static final class Weights extends RangeTask {
+        static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
+        int n;
+        ConvGeometry g;
+        int fn;
+        float[] x;
+        int xOff;
+        float[] doutT;
+        int doutTOff;
+        float[] dW;
+        int dWOff;
+
+        @Override
+        protected void range(int from, int to) {
+            int rows = FloatConvWeights.ROWS;
+            FloatConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, doutT,
+                    doutTOff, dW, dWOff);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            doutT = null;
+            dW = null;
         }
     }
 }

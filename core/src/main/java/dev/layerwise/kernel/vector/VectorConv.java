@@ -119,6 +119,19 @@ final class VectorConv implements ConvKernels {
         DoubleRanges.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
     }
 
+    @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                                    float[] dW, int dWOff) {
+        FloatRanges.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
+    @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT,
+                                    int doutTOff, double[] dW, int dWOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
     /** {@code maxPoolForward}'s arguments; a task pools images {@code [from, to)}. */
     private static final class MaxPool extends RangeTask {
         static final ThreadLocal<MaxPool> CURRENT = ThreadLocal.withInitial(MaxPool::new);
