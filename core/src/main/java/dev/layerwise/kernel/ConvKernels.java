@@ -62,7 +62,8 @@ public interface ConvKernels {
      * outH·outW)} is the output. The same sums, in the same order, as {@code im2colT} followed by
      * {@link MatrixKernels#gemmBatch(int, boolean, int, int, int, float[], int, float[], int, float[], int, float[],
      * int) gemmBatch} of the same implementation, but each image's block lives only in a scratch array of the thread
-     * that computes it, where it stays in the cache between the unfolding and the product.
+     * that computes it, where it stays in the cache between the unfolding and the product (or, where an
+     * implementation can read the window elements from the image itself, is not made at all).
      */
     void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
                      float[] out, int outOff);

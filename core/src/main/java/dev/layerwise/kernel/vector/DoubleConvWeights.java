@@ -27,8 +27,8 @@ final class DoubleConvWeights {
     private static final VectorSpecies<Double> S = DoubleGemm.S;
     private static final int L = DoubleGemm.L;
     private static final int KC = DoubleGemm.KC;
-    /** Whether the product's last panel may be three vectors wide ({@link DoubleGemm#WIDE}). */
-    private static final boolean WIDE = false; // DoubleGemm has no tile three vectors wide
+    /** DoubleGemm has no tile three vectors wide. */
+    private static final boolean WIDE = false;
     /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
     static final int ROWS = 8;
 

@@ -118,15 +118,19 @@ final class DoubleRanges {
     }
 
     /**
-     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
-     * {@link DoubleIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: by {@link DoubleConvForward}
+     * where its sums are the product's, else each image unfolded by {@link DoubleIm2col#im2colT} into the thread's
+     * scratch and multiplied there, as {@link #gemmBatch} would.
      */
     static void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
                             int bOff, double[] out, int outOff) {
         Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
     }
 
-    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    /**
+     * A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise: by
+     * {@link DoubleConvInput}, or the product into the scratch and {@link DoubleIm2col#col2imT}.
+     */
     static void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
                                   double[] dx, int dxOff) {
         Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
@@ -322,6 +326,11 @@ final class DoubleRanges {
     private static final class Convolution extends RangeTask {
         static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
         boolean forward;
+        /**
+         * The pass by {@link DoubleConvForward} or {@link DoubleConvInput}, whose sums are those of the product (and
+         * col2imT) for the shapes they take.
+         */
+        boolean direct;
         ConvGeometry g;
         int fn;
         double[] in;
@@ -347,11 +356,21 @@ final class DoubleRanges {
             j.bOff = bOff;
             j.out = out;
             j.outOff = outOff;
+            j.direct = forward ? DoubleConvForward.supports(g, fn)
+                    : DoubleConvInput.supports(g, fn) && DoubleConvInput.finite(w, wOff, fn * g.patchSize());
             j.run(n, (long) fn * g.positions() * g.patchSize());
         }
 
         @Override
         protected void range(int from, int to) {
+            if (direct && forward) {
+                DoubleConvForward.images(from, to, g, fn, in, inOff, w, wOff, b, bOff, out, outOff);
+                return;
+            }
+            if (direct) {
+                DoubleConvInput.images(from, to, g, fn, in, inOff, w, wOff, out, outOff);
+                return;
+            }
             int k = g.patchSize();
             int positions = g.positions();
             double[] cols = columns(k * positions);

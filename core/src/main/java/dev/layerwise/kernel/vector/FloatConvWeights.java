@@ -24,7 +24,7 @@ final class FloatConvWeights {
     private static final VectorSpecies<Float> S = FloatGemm.S;
     private static final int L = FloatGemm.L;
     private static final int KC = FloatGemm.KC;
-    /** Whether the product's last panel may be three vectors wide ({@link FloatGemm#WIDE}). */
+    /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */
     private static final boolean WIDE = FloatGemm.WIDE;
     /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
     static final int ROWS = 8;

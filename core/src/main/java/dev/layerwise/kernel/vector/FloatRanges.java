@@ -115,15 +115,19 @@ final class FloatRanges {
     }
 
     /**
-     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
-     * {@link FloatIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: by {@link FloatConvForward}
+     * where its sums are the product's, else each image unfolded by {@link FloatIm2col#im2colT} into the thread's
+     * scratch and multiplied there, as {@link #gemmBatch} would.
      */
     static void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
                             int bOff, float[] out, int outOff) {
         Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
     }
 
-    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    /**
+     * A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise: by
+     * {@link FloatConvInput}, or the product into the scratch and {@link FloatIm2col#col2imT}.
+     */
     static void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
                                   float[] dx, int dxOff) {
         Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
@@ -319,6 +323,11 @@ final class FloatRanges {
     private static final class Convolution extends RangeTask {
         static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
         boolean forward;
+        /**
+         * The pass by {@link FloatConvForward} or {@link FloatConvInput}, whose sums are those of the product (and
+         * col2imT) for the shapes they take.
+         */
+        boolean direct;
         ConvGeometry g;
         int fn;
         float[] in;
@@ -344,11 +353,21 @@ final class FloatRanges {
             j.bOff = bOff;
             j.out = out;
             j.outOff = outOff;
+            j.direct = forward ? FloatConvForward.supports(g, fn)
+                    : FloatConvInput.supports(g, fn) && FloatConvInput.finite(w, wOff, fn * g.patchSize());
             j.run(n, (long) fn * g.positions() * g.patchSize());
         }
 
         @Override
         protected void range(int from, int to) {
+            if (direct && forward) {
+                FloatConvForward.images(from, to, g, fn, in, inOff, w, wOff, b, bOff, out, outOff);
+                return;
+            }
+            if (direct) {
+                FloatConvInput.images(from, to, g, fn, in, inOff, w, wOff, out, outOff);
+                return;
+            }
             int k = g.patchSize();
             int positions = g.positions();
             float[] cols = columns(k * positions);
