@@ -147,6 +147,7 @@ public final class DeepConvTiming {
             kernels.put("db (row sums)", () -> Ops.sumRows(doutT, db));
             kernels.put("im2col (for dW)", () -> Ops.im2col(in, g, col));
             kernels.put("dW = doutT·col", () -> Ops.matmul(doutT, col, dW));
+            kernels.put("dW without col", () -> Ops.convBackwardWeights(in, g, doutT, dW));
             kernels.put("dcolT = Wᵀ·dout[i]", () -> Ops.matmulBatch(true, W, out, null, dcolT));
             kernels.put("col2imT", () -> Ops.col2imT(dcolT, g, dx));
             System.out.printf(Locale.ROOT, " Conv%d: %s, %d filters, K = %d%n", l + 1, g, fn, g.patchSize());

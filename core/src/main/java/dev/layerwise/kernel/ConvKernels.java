@@ -62,7 +62,8 @@ public interface ConvKernels {
      * outH·outW)} is the output. The same sums, in the same order, as {@code im2colT} followed by
      * {@link MatrixKernels#gemmBatch(int, boolean, int, int, int, float[], int, float[], int, float[], int, float[],
      * int) gemmBatch} of the same implementation, but each image's block lives only in a scratch array of the thread
-     * that computes it, where it stays in the cache between the unfolding and the product.
+     * that computes it, where it stays in the cache between the unfolding and the product (or, where an
+     * implementation can read the window elements from the image itself, is not made at all).
      */
     void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
                      float[] out, int outOff);
@@ -82,6 +83,21 @@ public interface ConvKernels {
 
     void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
                            double[] dx, int dxOff);
+
+    /**
+     * A convolution's weight gradient: {@code dW = doutT·col}, with {@code doutT (fn, n·outH·outW)} row-major ({@code
+     * dout} with its first two axes swapped) and {@code col} the book's unfolding of {@code x} that
+     * {@link #im2col(int, ConvGeometry, float[], int, float[], int) im2col} makes; {@code dW (fn, C·filterH·filterW)}
+     * is the output, overwritten. The same sums, in the same order, as {@code im2col} followed by
+     * {@link MatrixKernels#gemm(boolean, boolean, int, int, int, float[], int, float[], int, float[], int, boolean)
+     * gemm} of the same implementation, but without {@code col} for the whole batch where the implementation can make
+     * its parts as the product needs them.
+     */
+    void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                             float[] dW, int dWOff);
+
+    void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
+                             double[] dW, int dWOff);
 
     /**
      * Max pooling of {@code n} images {@code x}: {@code out[i][c][oy][ox]} (shape {@code (n, C, outH, outW)}) is the

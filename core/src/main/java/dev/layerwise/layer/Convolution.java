@@ -19,14 +19,15 @@ import java.util.List;
  * with the filters {@code W.reshape(FN, -1)} as they are and {@code colT} the book's {@code col} with each image's
  * block transposed ({@code (N, C·FH·FW, OH·OW)}, see {@link Ops#im2colT}): the product is then already
  * {@code (FN, OH, OW)} per image, and both operands are read in place. Backward: {@code db} = sums of {@code dout}
- * per filter, {@code dW = doutᵀ·col} with the book's {@code col} (unfolded again from {@code x}),
- * {@code dcolT[i] = Wᵀ·dout[i]}, {@code dx = col2imT(dcolT)}; no matrix is transposed in memory but {@code dout},
- * brought to {@code (FN, N·OH·OW)} for {@code dW}. Forward and {@code dx} go image by image ({@link Ops#convForward},
- * {@link Ops#convBackwardInput}): each {@code colT[i]} or {@code dcolT[i]} exists only while its image is computed,
- * in a thread's scratch that stays in the cache, never for the whole batch.
+ * per filter, {@code dW = doutᵀ·col} with the book's {@code col} of {@code x}, {@code dcolT[i] = Wᵀ·dout[i]},
+ * {@code dx = col2imT(dcolT)}; no matrix is transposed in memory but {@code dout}, brought to {@code (FN, N·OH·OW)}
+ * for {@code dW}. Forward and {@code dx} go image by image ({@link Ops#convForward}, {@link Ops#convBackwardInput}):
+ * each {@code colT[i]} or {@code dcolT[i]} exists only while its image is computed, in a thread's scratch that stays
+ * in the cache, never for the whole batch; {@code dW} ({@link Ops#convBackwardWeights}) reads the window elements from
+ * {@code x} as the product needs them where the kernels can, so that the whole {@code col} is not made either.
  *
  * <p>Like the book's layer, which keeps {@code self.x}, it keeps a reference to the input of the last forward pass and
- * unfolds it again in backward: the input must not change between the two.
+ * reads it again in backward: the input must not change between the two.
  *
  * <pre>{@code
  * Convolution conv = new Convolution(params.get("W1"), params.get("b1"), 1, 0);
@@ -48,7 +49,6 @@ public final class Convolution implements Layer {
     private ConvGeometry geometry;
     private int n;
     private Tensor x;
-    private Tensor col;
     private Tensor out;
     private Tensor doutT;
     private Tensor doutTImages;
@@ -154,9 +154,7 @@ public final class Convolution implements Layer {
         }
         Ops.swapAxes01(dout, doutTImages);
         Ops.sumRows(doutT, db);
-        col = Tensor.reuse(col, x.dtype(), n * positions, geometry.patchSize());
-        Ops.im2col(x, geometry, col);
-        Ops.matmul(doutT, col, dColW);
+        Ops.convBackwardWeights(x, geometry, doutT, dColW);
         if (!inputGradient) {
             return null;
         }

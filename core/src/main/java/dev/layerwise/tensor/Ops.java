@@ -390,6 +390,30 @@ public final class Ops {
     }
 
     /**
+     * A convolution's weight gradient: {@code dW = doutT·col}, for {@code doutT (FN, N·outH·outW)} ({@code dout} with
+     * its first two axes swapped) and the book's {@code col} of {@code x (N, C, H, W)}, into {@code dW (FN,
+     * C·filterH·filterW)}, which is overwritten. The same values as {@link #im2col} then {@link #matmul}, without the
+     * whole {@code col} (see {@link ConvKernels#convBackwardWeights}).
+     */
+    public static void convBackwardWeights(Tensor x, ConvGeometry g, Tensor doutT, Tensor dW) {
+        sameDType(x, doutT, dW);
+        int n = images(x, g, "convolution backward");
+        int fn = dW.rank() == 2 ? dW.dim(0) : -1;
+        if (fn < 0 || dW.dim(1) != g.patchSize() || !doutT.hasShape(fn, n * g.positions())) {
+            throw new IllegalArgumentException("convolution weight gradient of " + shapes(x) + " with a " + g
+                    + " needs dW (FN, " + g.patchSize() + ") and doutT (FN, " + n * g.positions() + "), got "
+                    + shapes(dW, doutT));
+        }
+        if (x.dtype() == DType.FLOAT32) {
+            conv().convBackwardWeights(n, g, fn, x.floats(), x.offset(), doutT.floats(), doutT.offset(), dW.floats(),
+                    dW.offset());
+        } else {
+            conv().convBackwardWeights(n, g, fn, x.doubles(), x.offset(), doutT.doubles(), doutT.offset(),
+                    dW.doubles(), dW.offset());
+        }
+    }
+
+    /**
      * One product per entry of a batch, with a shared left operand: {@code out[i] = op(a)·b[i] + bias·1ᵀ} for
      * {@code a (m, k)} (stored {@code (k, m)} when {@code transA}), {@code b (batch, k, n)}, {@code bias (m)} or null,
      * {@code out (batch, m, n)} — a convolution's {@code W·colT[i] + b}, and {@code Wᵀ·dout[i]} (see

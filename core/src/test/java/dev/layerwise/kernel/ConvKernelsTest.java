@@ -186,6 +186,291 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (its first two, and one each of
+     * its others over a few images, so that the positions end inside a block of the product's shared dimension), a
+     * stride of 2, no padding, one position per image (a block of the product then spans hundreds of images), filters
+     * a vector and a half wide, and shapes where the vector kernels fall back to col and the product (a window of 9 or
+     * 25 elements, 9 filters).
+     */
+    static final int[][] WEIGHT_SHAPES = {
+        {1, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 4},
+        {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 5}, {64, 8, 8, 3, 3, 1, 1, 64, 5},
+        {16, 9, 9, 2, 2, 2, 1, 24, 7}, {8, 6, 7, 2, 2, 1, 0, 6, 20}, {32, 3, 3, 5, 5, 1, 1, 40, 300},
+        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4}};
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void convBackwardWeightsIsIm2colAndTheProductBitForBit(Kernels k) {
+        Rng rng = new Rng(41);
+        int before = Parallel.threads();
+        try {
+            for (int[] s : WEIGHT_SHAPES) {
+                ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+                int fn = s[7];
+                int n = s[8];
+                int rows = n * g.positions();
+                int patch = g.patchSize();
+                String what = k.name() + " " + g + ", " + fn + " filters, " + n + " images";
+                double[] x = KernelsTest.random(rng, n * g.imageSize() + 1);
+                double[] doutT = KernelsTest.random(rng, fn * rows + 2);
+                for (int i = 0; i < x.length; i += 3) {
+                    x[i] = i % 2 == 0 ? 0.0 : -0.0; // as after a ReLU, and signed zeros
+                }
+                for (int i = 0; i < doutT.length; i += 5) {
+                    doutT[i] = 0.0;
+                }
+                // An infinite gradient meets the padding's zeros (NaN) and the image's values (±∞), as in col.
+                doutT[2 + rows / 2] = Double.POSITIVE_INFINITY;
+                float[] xF = KernelsTest.toFloat(x);
+                float[] doutTF = KernelsTest.toFloat(doutT);
+                float[] col = new float[rows * patch];
+                k.conv().im2col(n, g, xF, 1, col, 0);
+                float[] expected = new float[fn * patch];
+                k.matrix().gemm(false, false, fn, patch, rows, doutTF, 2, col, 0, expected, 0, false);
+                double[] colD = new double[rows * patch];
+                k.conv().im2col(n, g, x, 1, colD, 0);
+                double[] expectedD = new double[fn * patch];
+                k.matrix().gemm(false, false, fn, patch, rows, doutT, 2, colD, 0, expectedD, 0, false);
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] dW = new float[fn * patch + 3];
+                    java.util.Arrays.fill(dW, Float.NaN);
+                    k.conv().convBackwardWeights(n, g, fn, xF, 1, doutTF, 2, dW, 3);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(dW, 3, dW.length), 0f,
+                            what + ", float32, " + threads + " threads");
+                    assertTrue(Float.isNaN(dW[2]), what + ": nothing written before the offset");
+                    double[] dWD = new double[fn * patch];
+                    k.conv().convBackwardWeights(n, g, fn, x, 1, doutT, 2, dWD, 0);
+                    assertArrayEquals(expectedD, dWD, 0, what + ", float64, " + threads + " threads");
+                }
+                // Not a NaN everywhere: the finite columns are the sums of their products.
+                double[] cd = im2colReference(n, g, java.util.Arrays.copyOfRange(x, 1, x.length));
+                int f = fn - 1;
+                for (int j = 0; j < patch; j++) {
+                    double sum = 0;
+                    for (int q = 0; q < rows; q++) {
+                        sum += doutT[2 + f * rows + q] * cd[q * patch + j];
+                    }
+                    assertEquals(sum, expectedD[f * patch + j], 1e-9 * rows, what + " dW[" + f + "][" + j + "]");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (the third's 196 positions are
+     * left to im2colT and the product by the vector kernels, as are a stride of 2 and 9 filters), SimpleConvNet's,
+     * and windows of 5×5 with a pad of 2, 2×2 without, 1×1.
+     */
+    static final int[][] FORWARD_SHAPES = {
+        {1, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 14, 14, 3, 3, 1, 1, 32, 2},
+        {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 2}, {64, 8, 8, 3, 3, 1, 1, 64, 2},
+        {1, 28, 28, 5, 5, 1, 0, 30, 2}, {3, 12, 12, 5, 5, 1, 2, 12, 3}, {4, 9, 9, 2, 2, 1, 0, 6, 2},
+        {8, 8, 8, 1, 1, 1, 0, 40, 2}, {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 8, 8, 3, 3, 1, 1, 9, 2}};
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void convForwardIsIm2colTAndTheProductBitForBit(Kernels k) {
+        Rng rng = new Rng(47);
+        int before = Parallel.threads();
+        try {
+            for (int[] s : FORWARD_SHAPES) {
+                ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+                int fn = s[7];
+                int n = s[8];
+                int positions = g.positions();
+                int patch = g.patchSize();
+                String what = k.name() + " " + g + ", " + fn + " filters, " + n + " images";
+                double[] x = KernelsTest.random(rng, n * g.imageSize() + 1);
+                double[] w = KernelsTest.random(rng, fn * patch + 2);
+                double[] b = KernelsTest.random(rng, fn + 3);
+                for (int i = 0; i < x.length; i += 3) {
+                    x[i] = i % 2 == 0 ? 0.0 : -0.0; // as after a ReLU, and signed zeros
+                }
+                x[1 + x.length / 2] = Double.POSITIVE_INFINITY;
+                float[] xF = KernelsTest.toFloat(x);
+                float[] wF = KernelsTest.toFloat(w);
+                float[] bF = KernelsTest.toFloat(b);
+                float[] colT = new float[n * patch * positions];
+                k.conv().im2colT(n, g, xF, 1, colT, 0);
+                float[] expected = new float[n * fn * positions];
+                k.matrix().gemmBatch(n, false, fn, positions, patch, wF, 2, colT, 0, bF, 3, expected, 0);
+                double[] colTD = new double[n * patch * positions];
+                k.conv().im2colT(n, g, x, 1, colTD, 0);
+                double[] expectedD = new double[n * fn * positions];
+                k.matrix().gemmBatch(n, false, fn, positions, patch, w, 2, colTD, 0, b, 3, expectedD, 0);
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] out = new float[n * fn * positions + 3];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    k.conv().convForward(n, g, fn, xF, 1, wF, 2, bF, 3, out, 3);
+                    assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 3, out.length), 0f,
+                            what + ", float32, " + threads + " threads");
+                    assertTrue(Float.isNaN(out[2]), what + ": nothing written before the offset");
+                    double[] outD = new double[n * fn * positions];
+                    k.conv().convForward(n, g, fn, x, 1, w, 2, b, 3, outD, 0);
+                    assertArrayEquals(expectedD, outD, 0, what + ", float64, " + threads + " threads");
+                }
+                // Against the definition, on the first image (the infinity is in another).
+                double[] col = im2colReference(1, g, java.util.Arrays.copyOfRange(x, 1, 1 + g.imageSize()));
+                for (int f = 0; f < fn; f++) {
+                    for (int q = 0; q < positions; q++) {
+                        double sum = b[3 + f];
+                        for (int j = 0; j < patch; j++) {
+                            sum += w[2 + f * patch + j] * col[q * patch + j];
+                        }
+                        assertEquals(sum, expectedD[f * positions + q], 1e-9 * patch, what + " out[0] " + f + " " + q);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers that pass dx on, windows of 5×5,
+     * 2×3 and 1×1, pads from 0 to the window's, and shapes the vector kernels leave to the product and col2imT (a
+     * stride of 2, a pad as wide as the window, 9 window elements, more filters than a block of the product).
+     */
+    static final int[][] INPUT_SHAPES = {
+        {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 2}, {32, 14, 14, 3, 3, 1, 2, 32, 2},
+        {32, 8, 8, 3, 3, 1, 1, 64, 3}, {64, 8, 8, 3, 3, 1, 1, 64, 2}, {3, 12, 11, 5, 5, 1, 2, 30, 3},
+        {4, 7, 9, 2, 3, 1, 0, 5, 4}, {8, 5, 6, 1, 1, 1, 0, 12, 3}, {2, 6, 6, 3, 3, 1, 0, 16, 2},
+        {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 5, 5, 2, 2, 1, 2, 6, 2}, {1, 6, 6, 3, 3, 1, 1, 4, 2},
+        {2, 4, 4, 2, 2, 1, 1, 300, 2}};
+
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void convBackwardInputIsTheProductThenCol2imTBitForBit(Kernels k) {
+        Rng rng = new Rng(43);
+        int before = Parallel.threads();
+        try {
+            for (int[] s : INPUT_SHAPES) {
+                ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+                int fn = s[7];
+                int n = s[8];
+                int positions = g.positions();
+                int patch = g.patchSize();
+                double[] dout = KernelsTest.random(rng, n * fn * positions + 1);
+                double[] w = KernelsTest.random(rng, fn * patch + 2);
+                for (int i = 0; i < dout.length; i += 3) {
+                    dout[i] = i % 2 == 0 ? 0.0 : -0.0; // as after a ReLU's backward, and signed zeros
+                }
+                dout[1 + dout.length / 2] = Double.POSITIVE_INFINITY;
+                for (int round = 0; round < 2; round++) {
+                    // Then a NaN filter: dx takes the product and col2imT, whose NaNs stay where they fall.
+                    if (round == 1) {
+                        w[2 + patch / 2] = Double.NaN;
+                    }
+                    String what = k.name() + " " + g + ", " + fn + " filters, " + n + " images"
+                            + (round == 1 ? ", a NaN filter" : "");
+                    float[] doutF = KernelsTest.toFloat(dout);
+                    float[] wF = KernelsTest.toFloat(w);
+                    float[] dcolT = new float[n * patch * positions];
+                    k.matrix().gemmBatch(n, true, patch, positions, fn, wF, 2, doutF, 1, null, 0, dcolT, 0);
+                    float[] expected = new float[n * g.imageSize()];
+                    k.conv().col2imT(n, g, dcolT, 0, expected, 0);
+                    double[] dcolTD = new double[n * patch * positions];
+                    k.matrix().gemmBatch(n, true, patch, positions, fn, w, 2, dout, 1, null, 0, dcolTD, 0);
+                    double[] expectedD = new double[n * g.imageSize()];
+                    k.conv().col2imT(n, g, dcolTD, 0, expectedD, 0);
+                    for (int threads = 1; threads <= 3; threads++) {
+                        Parallel.setThreads(threads);
+                        float[] dx = new float[n * g.imageSize() + 3];
+                        java.util.Arrays.fill(dx, Float.NaN);
+                        k.conv().convBackwardInput(n, g, fn, doutF, 1, wF, 2, dx, 3);
+                        assertArrayEquals(expected, java.util.Arrays.copyOfRange(dx, 3, dx.length), 0f,
+                                what + ", float32, " + threads + " threads");
+                        assertTrue(Float.isNaN(dx[2]), what + ": nothing written before the offset");
+                        double[] dxD = new double[n * g.imageSize()];
+                        k.conv().convBackwardInput(n, g, fn, dout, 1, w, 2, dxD, 0);
+                        assertArrayEquals(expectedD, dxD, 0, what + ", float64, " + threads + " threads");
+                    }
+                    if (round == 0) {
+                        // Against the definition, on an image whose gradient has no infinity.
+                        double[] dcol = new double[positions * patch];
+                        for (int q = 0; q < positions; q++) {
+                            for (int j = 0; j < patch; j++) {
+                                double sum = 0;
+                                for (int f = 0; f < fn; f++) {
+                                    sum += w[2 + f * patch + j] * dout[1 + f * positions + q];
+                                }
+                                dcol[q * patch + j] = sum;
+                            }
+                        }
+                        double[] dx0 = col2imReference(1, g, dcol);
+                        for (int i = 0; i < dx0.length; i++) {
+                            assertEquals(dx0[i], expectedD[i], 1e-9 * fn * patch, what + " dx[0] " + i);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * The convolution's passes reuse their threads' scratch (padded images, blocks of dout, the planes being summed):
+     * once warm, a call allocates nothing, measured with the JVM's per-thread allocation counter on one thread.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
+    void theConvolutionPassesAllocateNothingOnceWarm(Kernels k) {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
+        mx.setThreadAllocatedMemoryEnabled(true);
+        ConvGeometry g = new ConvGeometry(16, 14, 14, 3, 3, 1, 1);
+        int fn = 32;
+        int n = 4;
+        Rng rng = new Rng(53);
+        float[] x = KernelsTest.toFloat(KernelsTest.random(rng, n * g.imageSize()));
+        float[] w = KernelsTest.toFloat(KernelsTest.random(rng, fn * g.patchSize()));
+        float[] b = KernelsTest.toFloat(KernelsTest.random(rng, fn));
+        float[] out = new float[n * fn * g.positions()];
+        float[] dW = new float[fn * g.patchSize()];
+        float[] dx = new float[x.length];
+        double[] xD = KernelsTest.random(rng, x.length);
+        double[] wD = KernelsTest.random(rng, w.length);
+        double[] bD = KernelsTest.random(rng, fn);
+        double[] outD = new double[out.length];
+        double[] dWD = new double[dW.length];
+        double[] dxD = new double[dx.length];
+        Runnable passes = () -> {
+            k.conv().convForward(n, g, fn, x, 0, w, 0, b, 0, out, 0);
+            k.conv().convBackwardWeights(n, g, fn, x, 0, out, 0, dW, 0);
+            k.conv().convBackwardInput(n, g, fn, out, 0, w, 0, dx, 0);
+            k.conv().convForward(n, g, fn, xD, 0, wD, 0, bD, 0, outD, 0);
+            k.conv().convBackwardWeights(n, g, fn, xD, 0, outD, 0, dWD, 0);
+            k.conv().convBackwardInput(n, g, fn, outD, 0, wD, 0, dxD, 0);
+        };
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            // Until the JIT has compiled the kernels (longer on a loaded machine): windows of calls until one is clean.
+            long perCall = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (perCall >= 64 && System.nanoTime() < deadline) {
+                for (int i = 0; i < 50; i++) {
+                    passes.run();
+                }
+                long start = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 50; i++) {
+                    passes.run();
+                }
+                perCall = (mx.getCurrentThreadAllocatedBytes() - start) / 50;
+            }
+            assertTrue(perCall < 64, k.name() + ": the passes allocated " + perCall + " bytes a call");
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** {m, n, k, batch}: shapes with partial tiles and panels, a single row, a long shared dimension. */
     static final int[][] BATCH_SHAPES = {{30, 576, 25, 3}, {7, 45, 19, 4}, {1, 33, 5, 2}, {16, 49, 300, 2},
         {9, 1, 3, 5}, {3, 4, 0, 2}};

@@ -36,6 +36,9 @@ public final class GenerateDoubleKernels {
             "core/src/main/java/dev/layerwise/kernel/vector/FloatElementwise.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatUpdate.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatIm2col.java",
+            "core/src/main/java/dev/layerwise/kernel/vector/FloatConvWeights.java",
+            "core/src/main/java/dev/layerwise/kernel/vector/FloatConvInput.java",
+            "core/src/main/java/dev/layerwise/kernel/vector/FloatConvForward.java",
             "core/src/main/java/dev/layerwise/kernel/vector/FloatRanges.java");
 
     /** Whole lines whose float64 form is not a token substitution (the widths of the bit patterns). */
@@ -52,6 +55,10 @@ public final class GenerateDoubleKernels {
                 "                        long bits = Double.doubleToRawLongBits(best + 0d);");
         SPECIAL.put("            int keep = mask[i] ? 0 : -1;",
                 "            long keep = mask[i] ? 0L : -1L;");
+        SPECIAL.put("    /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */",
+                "    /** DoubleGemm has no tile three vectors wide. */");
+        SPECIAL.put("    private static final boolean WIDE = FloatGemm.WIDE;",
+                "    private static final boolean WIDE = false;");
     }
 
     /** The generated class's declaration. */

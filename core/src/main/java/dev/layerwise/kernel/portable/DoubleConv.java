@@ -264,6 +264,48 @@ final class DoubleConv {
         }
     }
 
+    /**
+     * {@code dW = doutT·col} ({@code ConvKernels.convBackwardWeights}), split by rows of dW: each task unfolds one
+     * image at a time into its scratch and adds its products to its rows.
+     */
+    static void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
+                                    double[] dW, int dWOff) {
+        Weights.call(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
+    /**
+     * Rows {@code [f0, f1)} of {@code dW = doutT·col}, image by image: the operations of {@link DoubleProducts}'s
+     * product of doutT and the whole col (a row of dW accumulates over the rows of col in order, skipping the zeros
+     * of doutT), so the same sums, with only one image's col at a time.
+     */
+    private static void convBackwardWeightsRows(int f0, int f1, int n, ConvGeometry g, double[] x, int xOff,
+                                                double[] doutT, int doutTOff, double[] dW, int dWOff) {
+        int k = g.patchSize();
+        int positions = g.positions();
+        int total = n * positions;
+        double[] col = columns(k * positions);
+        for (int f = f0; f < f1; f++) {
+            java.util.Arrays.fill(dW, dWOff + f * k, dWOff + (f + 1) * k, 0d);
+        }
+        for (int i = 0; i < n; i++) {
+            im2colImages(0, 1, g, x, xOff + i * g.imageSize(), col, 0);
+            for (int f = f0; f < f1; f++) {
+                int cRow = dWOff + f * k;
+                int aRow = doutTOff + f * total + i * positions;
+                for (int p = 0; p < positions; p++) {
+                    double aip = doutT[aRow + p];
+                    if (aip == 0) {
+                        continue;
+                    }
+                    int bRow = p * k;
+                    for (int j = 0; j < k; j++) {
+                        dW[cRow + j] += aip * col[bRow + j];
+                    }
+                }
+            }
+        }
+    }
+
     /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
     private static double[] columns(int size) {
         double[] s = COLUMNS.get();
@@ -519,6 +561,46 @@ final class DoubleConv {
             w = null;
             b = null;
             out = null;
+        }
+    }
+
+    /** The arguments of convBackwardWeights; a task computes rows {@code [from, to)} of dW. */
+    private static final class Weights extends RangeTask {
+        private static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
+        private int n;
+        private ConvGeometry g;
+        private double[] x;
+        private int xOff;
+        private double[] doutT;
+        private int doutTOff;
+        private double[] dW;
+        private int dWOff;
+
+        static void call(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff, double[] dW,
+                         int dWOff) {
+            Weights j = acquire(CURRENT, Weights::new);
+            j.n = n;
+            j.g = g;
+            j.x = x;
+            j.xOff = xOff;
+            j.doutT = doutT;
+            j.doutTOff = doutTOff;
+            j.dW = dW;
+            j.dWOff = dWOff;
+            j.run(fn, (long) n * g.positions() * g.patchSize());
+        }
+
+        @Override
+        protected void range(int from, int to) {
+            convBackwardWeightsRows(from, to, n, g, x, xOff, doutT, doutTOff, dW, dWOff);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            doutT = null;
+            dW = null;
         }
     }
 }

@@ -49,6 +49,18 @@ public final class PortableConv implements ConvKernels {
     }
 
     @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                                    float[] dW, int dWOff) {
+        FloatConv.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
+    @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT,
+                                    int doutTOff, double[] dW, int dWOff) {
+        DoubleConv.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
+    @Override
     public void maxPoolForward(int n, ConvGeometry g, float[] x, int xOff, int[] argMax, float[] out, int outOff) {
         FloatConv.maxPoolForward(n, g, x, xOff, argMax, out, outOff);
     }

@@ -15,6 +15,8 @@ final class DoubleRanges {
 
     /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
     private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[0]);
+    /** The whole batch's col, for {@link #convBackwardWeights} where {@link DoubleConvWeights} does not apply. */
+    private static final ThreadLocal<double[]> WHOLE_COL = ThreadLocal.withInitial(() -> new double[0]);
 
     private DoubleRanges() {
     }
@@ -116,18 +118,55 @@ final class DoubleRanges {
     }
 
     /**
-     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
-     * {@link DoubleIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: by {@link DoubleConvForward}
+     * where its sums are the product's, else each image unfolded by {@link DoubleIm2col#im2colT} into the thread's
+     * scratch and multiplied there, as {@link #gemmBatch} would.
      */
     static void convForward(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
                             int bOff, double[] out, int outOff) {
         Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
     }
 
-    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    /**
+     * A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise: by
+     * {@link DoubleConvInput}, or the product into the scratch and {@link DoubleIm2col#col2imT}.
+     */
     static void convBackwardInput(int n, ConvGeometry g, int fn, double[] dout, int doutOff, double[] w, int wOff,
                                   double[] dx, int dxOff) {
         Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /**
+     * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link DoubleConvWeights}, split by
+     * window elements (columns of dW), where its sums are DoubleGemm's; else the book's col of the whole batch and
+     * DoubleGemm's product.
+     */
+    static void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
+                                    double[] dW, int dWOff) {
+        int patch = g.patchSize();
+        int rows = n * g.positions();
+        if (!DoubleConvWeights.supports(fn, patch)) {
+            double[] col = WHOLE_COL.get();
+            if (col.length < rows * patch) {
+                col = new double[rows * patch];
+                WHOLE_COL.set(col);
+            }
+            im2col(n, g, x, xOff, col, 0);
+            DoubleGemm.gemm(false, false, fn, patch, rows, doutT, doutTOff, col, 0, dW, dWOff, false, null, 0);
+            return;
+        }
+        Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
+        j.n = n;
+        j.g = g;
+        j.fn = fn;
+        j.x = x;
+        j.xOff = xOff;
+        j.doutT = doutT;
+        j.doutTOff = doutTOff;
+        j.dW = dW;
+        j.dWOff = dWOff;
+        int tiles = (patch + DoubleConvWeights.ROWS - 1) / DoubleConvWeights.ROWS;
+        j.run(tiles, (long) DoubleConvWeights.ROWS * fn * rows);
     }
 
     /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
@@ -287,6 +326,11 @@ final class DoubleRanges {
     private static final class Convolution extends RangeTask {
         static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
         boolean forward;
+        /**
+         * The pass by {@link DoubleConvForward} or {@link DoubleConvInput}, whose sums are those of the product (and
+         * col2imT) for the shapes they take.
+         */
+        boolean direct;
         ConvGeometry g;
         int fn;
         double[] in;
@@ -312,11 +356,21 @@ final class DoubleRanges {
             j.bOff = bOff;
             j.out = out;
             j.outOff = outOff;
+            j.direct = forward ? DoubleConvForward.supports(g, fn)
+                    : DoubleConvInput.supports(g, fn) && DoubleConvInput.finite(w, wOff, fn * g.patchSize());
             j.run(n, (long) fn * g.positions() * g.patchSize());
         }
 
         @Override
         protected void range(int from, int to) {
+            if (direct && forward) {
+                DoubleConvForward.images(from, to, g, fn, in, inOff, w, wOff, b, bOff, out, outOff);
+                return;
+            }
+            if (direct) {
+                DoubleConvInput.images(from, to, g, fn, in, inOff, w, wOff, out, outOff);
+                return;
+            }
             int k = g.patchSize();
             int positions = g.positions();
             double[] cols = columns(k * positions);
@@ -338,6 +392,35 @@ final class DoubleRanges {
             w = null;
             b = null;
             out = null;
+        }
+    }
+
+    /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
+    private static final class Weights extends RangeTask {
+        static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
+        int n;
+        ConvGeometry g;
+        int fn;
+        double[] x;
+        int xOff;
+        double[] doutT;
+        int doutTOff;
+        double[] dW;
+        int dWOff;
+
+        @Override
+        protected void range(int from, int to) {
+            int rows = DoubleConvWeights.ROWS;
+            DoubleConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, doutT,
+                    doutTOff, dW, dWOff);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            doutT = null;
+            dW = null;
         }
     }
 }

@@ -12,6 +12,8 @@ final class FloatRanges {
 
     /** One image's {@code colT} (or {@code dcolT}) for {@link #convForward} and {@link #convBackwardInput}. */
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    /** The whole batch's col, for {@link #convBackwardWeights} where {@link FloatConvWeights} does not apply. */
+    private static final ThreadLocal<float[]> WHOLE_COL = ThreadLocal.withInitial(() -> new float[0]);
 
     private FloatRanges() {
     }
@@ -113,18 +115,55 @@ final class FloatRanges {
     }
 
     /**
-     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: each image is unfolded by
-     * {@link FloatIm2col#im2colT} into the thread's scratch and multiplied there, as {@link #gemmBatch} would.
+     * A convolution's forward pass ({@code ConvKernels.convForward}), split by image: by {@link FloatConvForward}
+     * where its sums are the product's, else each image unfolded by {@link FloatIm2col#im2colT} into the thread's
+     * scratch and multiplied there, as {@link #gemmBatch} would.
      */
     static void convForward(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] w, int wOff, float[] b,
                             int bOff, float[] out, int outOff) {
         Convolution.call(true, n, g, fn, x, xOff, w, wOff, b, bOff, out, outOff);
     }
 
-    /** A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise. */
+    /**
+     * A convolution's input gradient ({@code ConvKernels.convBackwardInput}), split by image likewise: by
+     * {@link FloatConvInput}, or the product into the scratch and {@link FloatIm2col#col2imT}.
+     */
     static void convBackwardInput(int n, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
                                   float[] dx, int dxOff) {
         Convolution.call(false, n, g, fn, dout, doutOff, w, wOff, null, 0, dx, dxOff);
+    }
+
+    /**
+     * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link FloatConvWeights}, split by
+     * window elements (columns of dW), where its sums are FloatGemm's; else the book's col of the whole batch and
+     * FloatGemm's product.
+     */
+    static void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                                    float[] dW, int dWOff) {
+        int patch = g.patchSize();
+        int rows = n * g.positions();
+        if (!FloatConvWeights.supports(fn, patch)) {
+            float[] col = WHOLE_COL.get();
+            if (col.length < rows * patch) {
+                col = new float[rows * patch];
+                WHOLE_COL.set(col);
+            }
+            im2col(n, g, x, xOff, col, 0);
+            FloatGemm.gemm(false, false, fn, patch, rows, doutT, doutTOff, col, 0, dW, dWOff, false, null, 0);
+            return;
+        }
+        Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
+        j.n = n;
+        j.g = g;
+        j.fn = fn;
+        j.x = x;
+        j.xOff = xOff;
+        j.doutT = doutT;
+        j.doutTOff = doutTOff;
+        j.dW = dW;
+        j.dWOff = dWOff;
+        int tiles = (patch + FloatConvWeights.ROWS - 1) / FloatConvWeights.ROWS;
+        j.run(tiles, (long) FloatConvWeights.ROWS * fn * rows);
     }
 
     /** The calling thread's scratch of at least {@code size} elements, grown as needed and then reused. */
@@ -284,6 +323,11 @@ final class FloatRanges {
     private static final class Convolution extends RangeTask {
         static final ThreadLocal<Convolution> CURRENT = ThreadLocal.withInitial(Convolution::new);
         boolean forward;
+        /**
+         * The pass by {@link FloatConvForward} or {@link FloatConvInput}, whose sums are those of the product (and
+         * col2imT) for the shapes they take.
+         */
+        boolean direct;
         ConvGeometry g;
         int fn;
         float[] in;
@@ -309,11 +353,21 @@ final class FloatRanges {
             j.bOff = bOff;
             j.out = out;
             j.outOff = outOff;
+            j.direct = forward ? FloatConvForward.supports(g, fn)
+                    : FloatConvInput.supports(g, fn) && FloatConvInput.finite(w, wOff, fn * g.patchSize());
             j.run(n, (long) fn * g.positions() * g.patchSize());
         }
 
         @Override
         protected void range(int from, int to) {
+            if (direct && forward) {
+                FloatConvForward.images(from, to, g, fn, in, inOff, w, wOff, b, bOff, out, outOff);
+                return;
+            }
+            if (direct) {
+                FloatConvInput.images(from, to, g, fn, in, inOff, w, wOff, out, outOff);
+                return;
+            }
             int k = g.patchSize();
             int positions = g.positions();
             float[] cols = columns(k * positions);
@@ -335,6 +389,35 @@ final class FloatRanges {
             w = null;
             b = null;
             out = null;
+        }
+    }
+
+    /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
+    private static final class Weights extends RangeTask {
+        static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
+        int n;
+        ConvGeometry g;
+        int fn;
+        float[] x;
+        int xOff;
+        float[] doutT;
+        int doutTOff;
+        float[] dW;
+        int dWOff;
+
+        @Override
+        protected void range(int from, int to) {
+            int rows = FloatConvWeights.ROWS;
+            FloatConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, doutT,
+                    doutTOff, dW, dWOff);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            doutT = null;
+            dW = null;
         }
     }
 }

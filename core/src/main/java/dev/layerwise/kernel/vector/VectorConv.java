@@ -5,9 +5,12 @@ import dev.layerwise.kernel.ConvKernels;
 import dev.layerwise.kernel.RangeTask;
 
 /**
- * The {@link ConvKernels} on the Vector API: im2col with vector copies ({@link FloatIm2col}, {@link DoubleIm2col})
- * and float32 max pooling without padding ({@link FloatMaxPooling}). The other kernels, mostly scattered additions
- * that vectors do not speed up, are those of {@code plain}, the portable implementation the provider hands in.
+ * The {@link ConvKernels} on the Vector API: im2col with vector copies ({@link FloatIm2col}, {@link DoubleIm2col}),
+ * float32 max pooling without padding ({@link FloatMaxPooling}), and a convolution's three passes, which for the
+ * common shapes read the images (or dout) in place of the unfolded matrices, with the products' sums
+ * ({@link FloatConvForward}, {@link FloatConvInput}, {@link FloatConvWeights} and their float64 twins). The other
+ * kernels, mostly scattered additions that vectors do not speed up, are those of {@code plain}, the portable
+ * implementation the provider hands in.
  */
 final class VectorConv implements ConvKernels {
     private final WarmUp warmUp;
@@ -117,6 +120,19 @@ final class VectorConv implements ConvKernels {
                                   double[] dx, int dxOff) {
         warmUp.doublesBeforeFirstUse();
         DoubleRanges.convBackwardInput(n, g, fn, dout, doutOff, w, wOff, dx, dxOff);
+    }
+
+    @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
+                                    float[] dW, int dWOff) {
+        FloatRanges.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
+    }
+
+    @Override
+    public void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT,
+                                    int doutTOff, double[] dW, int dWOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.convBackwardWeights(n, g, fn, x, xOff, doutT, doutTOff, dW, dWOff);
     }
 
     /** {@code maxPoolForward}'s arguments; a task pools images {@code [from, to)}. */

@@ -1,0 +1,258 @@
+// Generated from FloatConvForward.java by GenerateDoubleKernels: do not edit. To regenerate, run from the
+// repository root: java core/src/test/java/dev/layerwise/kernel/GenerateDoubleKernels.java
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.ConvGeometry;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A convolution's forward pass {@code out[i] = W·colT[i] + b·1ᵀ} in float64 for stride 1, image by image, without
+ * {@code colT}: the window elements are read from a padded copy of the image.
+ *
+ * <p>{@link DoubleGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of
+ * {@link DoubleGemm#KC} window elements by block, a chain of multiply-adds over the block from zero ({@link #supports}:
+ * every panel of the positions read whole, no single-row tile, no positions summed as dot products). Here the same
+ * chains are computed, in the same order, with the vectors along the output positions of rows {@code W + 2·pad} wide:
+ * then a window element's reads of the padded image are one contiguous run for the whole output plane (the last
+ * {@code filterW − 1} columns of each row are computed and dropped), and the unfolding into {@code colT} is not needed.
+ */
+@SuppressWarnings("cast")
+final class DoubleConvForward {
+    private static final VectorSpecies<Double> S = DoubleGemm.S;
+    private static final int L = DoubleGemm.L;
+    private static final int KC = DoubleGemm.KC;
+    /** DoubleGemm has no tile three vectors wide. */
+    private static final boolean WIDE = false;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private DoubleConvForward() {
+    }
+
+    /**
+     * Whether DoubleGemm's product {@code (fn × patch)·(patch × positions)} sums as described above (the positions form
+     * whole panels, which also excludes columns summed as dot products, and the filters leave no single-row tile), for
+     * stride 1.
+     */
+    static boolean supports(ConvGeometry g, int fn) {
+        int n = g.positions();
+        boolean wholePanels = n % DoubleGemm.NR == 0 || WIDE && n > DoubleGemm.NR && n % DoubleGemm.NR == L;
+        return g.stride() == 1 && wholePanels && fn % DoubleGemm.MR != 1 && fn % 4 != 1;
+    }
+
+    /** Images {@code [i0, i1)} of the forward pass; {@code out} overwritten for them. */
+    static void images(int i0, int i1, ConvGeometry g, int fn, double[] x, int xOff, double[] w, int wOff, double[] b,
+                       int bOff, double[] out, int outOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int width = g.width();
+        int pad = g.pad();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int fhw = fh * fw;
+        int oh = g.outH();
+        int ow = g.outW();
+        int positions = oh * ow;
+        int patch = g.patchSize();
+        int wide = width + 2 * pad; // a row of the padded image, and of the output planes computed here
+        int hp = h + 2 * pad;
+        int vectors = (oh * wide + L - 1) / L;
+        int plane = vectors * L;
+        // Reads of a channel reach (fh − 1) rows and (fw − 1) columns, and a vector, past the output plane's end.
+        int planeX = Math.max(hp * wide, (fh - 1) * wide + fw - 1 + plane + L);
+        Scratch s = SCRATCH.get();
+        s.ensure(channels * planeX, fn * plane, patch);
+        double[] xp = s.x;
+        double[] outw = s.out;
+        int[] reads = s.reads;
+        for (int j = 0; j < patch; j++) {
+            int kk = j % fhw;
+            reads[j] = j / fhw * planeX + kk / fw * wide + kk % fw;
+        }
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(xp, 0, channels * planeX, 0d);
+            int image = xOff + i * g.imageSize();
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(x, image + (c * h + y) * width, xp, c * planeX + (y + pad) * wide + pad, width);
+                }
+            }
+            for (int f = 0; f < fn; f++) {
+                java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
+            }
+            for (int f = 0; f < fn; f += DoubleGemm.MR) {
+                int rows = Math.min(DoubleGemm.MR, fn - f);
+                for (int v = 0; v < vectors; v += 2) {
+                    int both = Math.min(2, vectors - v) * L;
+                    for (int j0 = 0; j0 < patch; j0 += KC) {
+                        int kc = Math.min(KC, patch - j0);
+                        if (DoubleGemm.MR == 8) {
+                            chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
+                        } else {
+                            chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
+                        }
+                        for (int r = 0; r < rows; r++) {
+                            int at = (f + r) * plane + v * L;
+                            for (int e = 0; e < both; e += L) {
+                                DoubleVector.fromArray(S, s.tile, r * 2 * L + e)
+                                        .add(DoubleVector.fromArray(S, outw, at + e)).intoArray(outw, at + e);
+                            }
+                        }
+                    }
+                }
+            }
+            int o = outOff + i * fn * positions;
+            for (int f = 0; f < fn; f++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    System.arraycopy(outw, f * plane + oy * wide, out, o + f * positions + oy * ow, ow);
+                }
+            }
+        }
+    }
+
+    /**
+     * The chains of 8 filters (rows past {@code rows} repeat the last, and are not used) over {@code kc} window
+     * elements from {@code j0}, for two vectors of the plane from {@code at}, into {@code tile} (rows of 2L): per
+     * window element, two loads of the padded image and 8 broadcasts of W feed 16 accumulators.
+     */
+    private static void chains8(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
+                                int at, double[] tile) {
+        int w0 = wPos;
+        int w1 = wPos + Math.min(1, rows - 1) * patch;
+        int w2 = wPos + Math.min(2, rows - 1) * patch;
+        int w3 = wPos + Math.min(3, rows - 1) * patch;
+        int w4 = wPos + Math.min(4, rows - 1) * patch;
+        int w5 = wPos + Math.min(5, rows - 1) * patch;
+        int w6 = wPos + Math.min(6, rows - 1) * patch;
+        int w7 = wPos + Math.min(7, rows - 1) * patch;
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S);
+        DoubleVector c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S);
+        DoubleVector c51 = DoubleVector.zero(S);
+        DoubleVector c60 = DoubleVector.zero(S);
+        DoubleVector c61 = DoubleVector.zero(S);
+        DoubleVector c70 = DoubleVector.zero(S);
+        DoubleVector c71 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int d = reads[j0 + p] + at;
+            DoubleVector b0 = DoubleVector.fromArray(S, xp, d);
+            DoubleVector b1 = DoubleVector.fromArray(S, xp, d + L);
+            DoubleVector x0 = DoubleVector.broadcast(S, w[w0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            DoubleVector x1 = DoubleVector.broadcast(S, w[w1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            DoubleVector x2 = DoubleVector.broadcast(S, w[w2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            DoubleVector x3 = DoubleVector.broadcast(S, w[w3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            DoubleVector x4 = DoubleVector.broadcast(S, w[w4 + p]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            DoubleVector x5 = DoubleVector.broadcast(S, w[w5 + p]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            DoubleVector x6 = DoubleVector.broadcast(S, w[w6 + p]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            DoubleVector x7 = DoubleVector.broadcast(S, w[w7 + p]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        int t = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, t);
+        c11.intoArray(tile, t + L);
+        c20.intoArray(tile, 2 * t);
+        c21.intoArray(tile, 2 * t + L);
+        c30.intoArray(tile, 3 * t);
+        c31.intoArray(tile, 3 * t + L);
+        c40.intoArray(tile, 4 * t);
+        c41.intoArray(tile, 4 * t + L);
+        c50.intoArray(tile, 5 * t);
+        c51.intoArray(tile, 5 * t + L);
+        c60.intoArray(tile, 6 * t);
+        c61.intoArray(tile, 6 * t + L);
+        c70.intoArray(tile, 7 * t);
+        c71.intoArray(tile, 7 * t + L);
+    }
+
+    /** {@link #chains8} for 4 filters: 8 accumulators, within AVX2's 16 registers. */
+    private static void chains4(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
+                                int at, double[] tile) {
+        int w0 = wPos;
+        int w1 = wPos + Math.min(1, rows - 1) * patch;
+        int w2 = wPos + Math.min(2, rows - 1) * patch;
+        int w3 = wPos + Math.min(3, rows - 1) * patch;
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int d = reads[j0 + p] + at;
+            DoubleVector b0 = DoubleVector.fromArray(S, xp, d);
+            DoubleVector b1 = DoubleVector.fromArray(S, xp, d + L);
+            DoubleVector x0 = DoubleVector.broadcast(S, w[w0 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            DoubleVector x1 = DoubleVector.broadcast(S, w[w1 + p]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            DoubleVector x2 = DoubleVector.broadcast(S, w[w2 + p]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            DoubleVector x3 = DoubleVector.broadcast(S, w[w3 + p]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        int t = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, t);
+        c11.intoArray(tile, t + L);
+        c20.intoArray(tile, 2 * t);
+        c21.intoArray(tile, 2 * t + L);
+        c30.intoArray(tile, 3 * t);
+        c31.intoArray(tile, 3 * t + L);
+    }
+
+    /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
+    private static final class Scratch {
+        /** An image with a border of zeros, a plane per channel. */
+        double[] x = new double[0];
+        /** The output planes being summed, in rows of {@code W + 2·pad}. */
+        double[] out = new double[0];
+        /** Where each window element's run starts in {@link #x}. */
+        int[] reads = new int[0];
+        final double[] tile = new double[8 * 2 * L];
+
+        void ensure(int xSize, int outSize, int patch) {
+            if (x.length < xSize) {
+                x = new double[xSize];
+            }
+            if (out.length < outSize) {
+                out = new double[outSize];
+            }
+            if (reads.length < patch) {
+                reads = new int[patch];
+            }
+        }
+    }
+}

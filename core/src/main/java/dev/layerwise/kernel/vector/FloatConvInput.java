@@ -1,0 +1,277 @@
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.ConvGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A convolution's input gradient {@code dx = col2imT(Wᵀ·dout[i])} in float32 for stride 1, image by image, without
+ * {@code dcolT}: each window element's contribution is computed straight in the layout of {@code dx}.
+ *
+ * <p>{@link FloatGemm} computes {@code dcolT[j][q]} (window element j, output position q) as one chain of
+ * multiply-adds over the filters, from zero ({@link #supports}: a single block of the shared dimension, no single-row
+ * tile), and {@code col2imT} adds the rows of {@code dcolT} into {@code dx}, window element by window element, each
+ * where its positions fall inside the image. Here, for window element {@code (c, ky, kx)}, the same chain is computed
+ * for every element of the plane {@code dx[c]} at once, in vectors, from a copy of {@code dout} with a border of zeros:
+ * where the window element falls outside {@code dout} for that element of dx, the chain multiplies only those zeros
+ * and gives {@code +0}, and adding {@code +0} to a sum that started from {@code +0} changes no bit of it (such a sum is
+ * never {@code −0}). The finite filters this needs are checked first. The planes are computed with rows of
+ * {@code W + filterW − 1} elements, so that a window element's reads of the padded {@code dout} are one contiguous
+ * run for the whole plane (its last {@code filterW − 1} columns are computed and dropped), and added into a plane of
+ * that layout that is copied into {@code dx} at the end. The multiply-adds are as many as the product's, and the
+ * scattered additions of {@code col2imT} become a vector addition per plane.
+ */
+final class FloatConvInput {
+    private static final VectorSpecies<Float> S = FloatGemm.S;
+    private static final int L = FloatGemm.L;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private FloatConvInput() {
+    }
+
+    /**
+     * Whether the geometry and filter count give FloatGemm's product {@code Wᵀ·dout[i]} plain chains over the filters
+     * (at most one block of the shared dimension, and no tile of a single row, whose kernel splits its chain), and the
+     * window is such that this kernel's reads stay in its padded copy of dout (stride 1, a pad smaller than the
+     * window).
+     */
+    static boolean supports(ConvGeometry g, int fn) {
+        int patch = g.patchSize();
+        return g.stride() == 1 && g.pad() < g.filterH() && g.pad() < g.filterW() && fn <= FloatGemm.KC
+                && patch % FloatGemm.MR != 1 && patch % 4 != 1;
+    }
+
+    /** Whether all {@code size} filter values from {@code off} are finite (see the class comment). */
+    static boolean finite(float[] w, int off, int size) {
+        for (int i = off; i < off + size; i++) {
+            if (!Float.isFinite(w[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Images {@code [i0, i1)} of the input gradient; {@code dx} overwritten for them. */
+    static void images(int i0, int i1, ConvGeometry g, int fn, float[] dout, int doutOff, float[] w, int wOff,
+                       float[] dx, int dxOff) {
+        int channels = g.channels();
+        int h = g.height();
+        int width = g.width();
+        int fh = g.filterH();
+        int fw = g.filterW();
+        int fhw = fh * fw;
+        int oh = g.outH();
+        int ow = g.outW();
+        int positions = oh * ow;
+        int patch = g.patchSize();
+        int padV = fh - 1 - g.pad();
+        int padH = fw - 1 - g.pad();
+        int wide = ow + 2 * padH; // = width + fw − 1: a row of the planes computed here
+        int vectors = (h * wide + L - 1) / L;
+        int plane = vectors * L;
+        // Reads of a plane of dout reach (fh − 1) rows and (fw − 1) columns, and a vector, past the plane's end.
+        int planeD = Math.max((oh + 2 * padV) * wide, (fh - 1) * wide + fw - 1 + plane + L);
+        Scratch s = SCRATCH.get();
+        s.ensure(fn * planeD, channels * plane, patch * fn);
+        float[] dP = s.dout;
+        float[] dxw = s.dx;
+        float[] wt = s.wt;
+        // The filters rearranged so that, for a window position (ky, kx) and a filter, the channels are contiguous.
+        for (int f = 0; f < fn; f++) {
+            for (int j = 0; j < patch; j++) {
+                int c = j / fhw;
+                int kk = j % fhw;
+                wt[(kk * fn + f) * channels + c] = w[wOff + f * patch + j];
+            }
+        }
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(dP, 0, fn * planeD, 0f);
+            int src = doutOff + i * fn * positions;
+            for (int f = 0; f < fn; f++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    System.arraycopy(dout, src + f * positions + oy * ow, dP, f * planeD + (oy + padV) * wide + padH,
+                            ow);
+                }
+            }
+            java.util.Arrays.fill(dxw, 0, channels * plane, 0f);
+            // Window position by window position, so that each element of dx receives its additions in col2imT's
+            // order; the channels of a position read the same elements of dout, a tile of them at a time.
+            for (int kk = 0; kk < fhw; kk++) {
+                int read = (fh - 1 - kk / fw) * wide + (fw - 1 - kk % fw);
+                for (int c = 0; c < channels; c += FloatGemm.MR) {
+                    int rows = Math.min(FloatGemm.MR, channels - c);
+                    int filters = kk * fn * channels + c;
+                    for (int v = 0; v < vectors; v += 2) {
+                        if (FloatGemm.MR == 8) {
+                            chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
+                        } else {
+                            chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
+                        }
+                        int both = Math.min(2, vectors - v) * L;
+                        for (int r = 0; r < rows; r++) {
+                            int at = (c + r) * plane + v * L;
+                            for (int e = 0; e < both; e += L) {
+                                FloatVector.fromArray(S, dxw, at + e)
+                                        .add(FloatVector.fromArray(S, s.tile, r * 2 * L + e)).intoArray(dxw, at + e);
+                            }
+                        }
+                    }
+                }
+            }
+            int image = dxOff + i * g.imageSize();
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(dxw, c * plane + y * wide, dx, image + (c * h + y) * width, width);
+                }
+            }
+        }
+    }
+
+    /**
+     * The chains of 8 channels (rows past {@code rows} repeat the last, and are not used) for two vectors of a plane
+     * into {@code tile} (rows of 2L): over the filters f in order, {@code Σ wt[filters + f·channels + r]·dP[f·planeD +
+     * read …]}. Per filter, two loads of dout and 8 broadcasts feed 16 accumulators.
+     */
+    private static void chains8(int rows, int filters, int channels, int fn, float[] wt, float[] dP, int planeD,
+                                int read, float[] tile) {
+        int w0 = filters;
+        int w1 = filters + Math.min(1, rows - 1);
+        int w2 = filters + Math.min(2, rows - 1);
+        int w3 = filters + Math.min(3, rows - 1);
+        int w4 = filters + Math.min(4, rows - 1);
+        int w5 = filters + Math.min(5, rows - 1);
+        int w6 = filters + Math.min(6, rows - 1);
+        int w7 = filters + Math.min(7, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int f = 0; f < fn; f++) {
+            int d = f * planeD + read;
+            int wf = f * channels;
+            FloatVector b0 = FloatVector.fromArray(S, dP, d);
+            FloatVector b1 = FloatVector.fromArray(S, dP, d + L);
+            FloatVector x0 = FloatVector.broadcast(S, wt[w0 + wf]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, wt[w1 + wf]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, wt[w2 + wf]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, wt[w3 + wf]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, wt[w4 + wf]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, wt[w5 + wf]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, wt[w6 + wf]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, wt[w7 + wf]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        int t = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, t);
+        c11.intoArray(tile, t + L);
+        c20.intoArray(tile, 2 * t);
+        c21.intoArray(tile, 2 * t + L);
+        c30.intoArray(tile, 3 * t);
+        c31.intoArray(tile, 3 * t + L);
+        c40.intoArray(tile, 4 * t);
+        c41.intoArray(tile, 4 * t + L);
+        c50.intoArray(tile, 5 * t);
+        c51.intoArray(tile, 5 * t + L);
+        c60.intoArray(tile, 6 * t);
+        c61.intoArray(tile, 6 * t + L);
+        c70.intoArray(tile, 7 * t);
+        c71.intoArray(tile, 7 * t + L);
+    }
+
+    /** {@link #chains8} for 4 channels: 8 accumulators, within AVX2's 16 registers. */
+    private static void chains4(int rows, int filters, int channels, int fn, float[] wt, float[] dP, int planeD,
+                                int read, float[] tile) {
+        int w0 = filters;
+        int w1 = filters + Math.min(1, rows - 1);
+        int w2 = filters + Math.min(2, rows - 1);
+        int w3 = filters + Math.min(3, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int f = 0; f < fn; f++) {
+            int d = f * planeD + read;
+            int wf = f * channels;
+            FloatVector b0 = FloatVector.fromArray(S, dP, d);
+            FloatVector b1 = FloatVector.fromArray(S, dP, d + L);
+            FloatVector x0 = FloatVector.broadcast(S, wt[w0 + wf]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, wt[w1 + wf]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, wt[w2 + wf]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, wt[w3 + wf]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        int t = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, t);
+        c11.intoArray(tile, t + L);
+        c20.intoArray(tile, 2 * t);
+        c21.intoArray(tile, 2 * t + L);
+        c30.intoArray(tile, 3 * t);
+        c31.intoArray(tile, 3 * t + L);
+    }
+
+    /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
+    private static final class Scratch {
+        /** An image's dout with a border of zeros, a plane per filter. */
+        float[] dout = new float[0];
+        /** The planes of dx being summed, in rows of {@code W + filterW − 1}. */
+        float[] dx = new float[0];
+        /** The filters transposed: a window element's values over the filters. */
+        float[] wt = new float[0];
+        final float[] tile = new float[8 * 2 * L];
+
+        void ensure(int doutSize, int dxSize, int wtSize) {
+            if (dout.length < doutSize) {
+                dout = new float[doutSize];
+            }
+            if (dx.length < dxSize) {
+                dx = new float[dxSize];
+            }
+            if (wt.length < wtSize) {
+                wt = new float[wtSize];
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package dev.layerwise.kernel.vector;
+
+import dev.layerwise.kernel.ConvGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A convolution's weight gradient {@code dW = doutT·col} in float32, without {@code col}: the window elements are read
+ * from the images themselves as the product needs them.
+ *
+ * <p>{@link FloatGemm} would compute each element {@code dW[f][j]} as a chain of multiply-adds over the rows of
+ * {@code col} (the output positions of all images), block of {@link FloatGemm#KC} rows by block from row 0, each block
+ * summed from zero and added to the sum of the blocks before it. This kernel computes the same chains in the same
+ * order, so the same bits, with the vectors running along the filters instead of the window elements: per position,
+ * one load of {@code dout} for a vector of filters and one broadcast of an input element per window element. The
+ * input element is {@code col[q][j]} itself, read from the image (or from a copy of it with its padding, so that the
+ * padding's zeros are multiplied as in {@code col}); the filters' values per position are a block of {@code doutT}
+ * transposed into a scratch that stays in the L1 cache. Unfolding the input into {@code col} costs about as much as
+ * the product that reads it, and {@code col} holds as many elements as the images times the window.
+ *
+ * <p>Only for the shapes where FloatGemm's sums are those chains: see {@link #supports}.
+ */
+final class FloatConvWeights {
+    private static final VectorSpecies<Float> S = FloatGemm.S;
+    private static final int L = FloatGemm.L;
+    private static final int KC = FloatGemm.KC;
+    /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */
+    private static final boolean WIDE = FloatGemm.WIDE;
+    /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
+    static final int ROWS = 8;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private FloatConvWeights() {
+    }
+
+    /**
+     * Whether FloatGemm sums each element of the product {@code (fn × K)·(K × patch)} as chains over blocks of KC
+     * steps, and nothing else: every panel of its columns is read whole (a partial last panel restarts its chain where
+     * its rows stop being read in place), and no tile has a single row (whose kernel splits the chain into even and
+     * odd steps). Columns summed as dot products ({@code thin}) occur only past a multiple of 16, which whole panels
+     * exclude.
+     */
+    static boolean supports(int fn, int patch) {
+        boolean wholePanels = patch % FloatGemm.NR == 0
+                || WIDE && patch > FloatGemm.NR && patch % FloatGemm.NR == L;
+        return wholePanels && fn % FloatGemm.MR != 1 && fn % 4 != 1;
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of {@code dW (fn, patch)}, the other columns untouched: {@code dW[f][j] = Σ_q
+     * doutT[f][q]·col[q][j]} over the {@code n·outH·outW} rows of the book's col of {@code x}, in FloatGemm's order.
+     */
+    static void weights(int j0, int j1, int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT,
+                        int doutTOff, float[] dW, int dWOff) {
+        int patch = g.patchSize();
+        int positions = g.positions();
+        int total = n * positions;
+        if (total == 0) {
+            for (int f = 0; f < fn; f++) {
+                java.util.Arrays.fill(dW, dWOff + f * patch + j0, dWOff + f * patch + j1, 0f);
+            }
+            return;
+        }
+        int fnPad = (fn + L - 1) / L * L;
+        int pad = g.pad();
+        int wp = g.width() + 2 * pad;
+        int planeP = (g.height() + 2 * pad) * wp;
+        int imageP = g.channels() * planeP;
+        // Images a block of KC positions can touch; they are kept padded in a ring of that many slots.
+        int slots = pad == 0 ? 0 : Math.min(n, (KC - 1) / positions + 2);
+        Scratch s = SCRATCH.get();
+        s.ensure(fnPad, j1 - j0, slots * imageP, slots);
+        float[] src = pad == 0 ? x : s.images;
+        int[] offsets = s.offsets;
+        int fhw = g.filterH() * g.filterW();
+        for (int j = j0; j < j1; j++) {
+            int c = j / fhw;
+            int ky = j % fhw / g.filterW();
+            int kx = j % g.filterW();
+            offsets[j - j0] = c * planeP + ky * wp + kx;
+        }
+        float[] bt = s.bt;
+        float[] acc = s.acc;
+        int stride = g.stride();
+        int ow = g.outW();
+        for (int r0 = 0; r0 < total; r0 += KC) {
+            int kc = Math.min(KC, total - r0);
+            // The block's rows of doutT, transposed: position q's filters at bt[q·fnPad].
+            for (int f = 0; f < fn; f++) {
+                int from = doutTOff + f * total + r0;
+                for (int q = 0; q < kc; q++) {
+                    bt[q * fnPad + f] = doutT[from + q];
+                }
+            }
+            // Where each position of the block has its window in src: runs along the output rows.
+            int[] starts = s.starts;
+            for (int r = r0; r < r0 + kc; ) {
+                int i = r / positions;
+                int at = r - i * positions;
+                int oy = at / ow;
+                int ox = at - oy * ow;
+                int len = Math.min(ow - ox, r0 + kc - r);
+                int image = pad == 0 ? xOff + i * g.imageSize() : s.padded(i, g, x, xOff, imageP, slots);
+                for (int e = 0, start = image + oy * stride * wp + ox * stride; e < len; e++, start += stride) {
+                    starts[r - r0 + e] = start;
+                }
+                r += len;
+            }
+            boolean add = r0 > 0;
+            for (int jt = j0; jt < j1; jt += ROWS) {
+                int rows = Math.min(ROWS, j1 - jt);
+                int o = jt - j0;
+                for (int fp = 0; fp < fnPad; fp += 2 * L) {
+                    int at = o * fnPad + fp;
+                    if (fnPad - fp == L) {
+                        tile8x1(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
+                                s.tile);
+                        merge(s.tile, rows, 1, acc, at, fnPad, add);
+                    } else if (FloatGemm.MR == 8) {
+                        tile8x2(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
+                                s.tile);
+                        merge(s.tile, rows, 2, acc, at, fnPad, add);
+                    } else {
+                        tile4x2(Math.min(4, rows), offsets, o, src, starts, kc, bt,
+                                fnPad, fp, s.tile);
+                        merge(s.tile, Math.min(4, rows), 2, acc, at, fnPad, add);
+                        if (rows > 4) {
+                            tile4x2(rows - 4, offsets, o + 4, src, starts, kc, bt,
+                                    fnPad, fp, s.tile);
+                            merge(s.tile, rows - 4, 2, acc, at + 4 * fnPad, fnPad, add);
+                        }
+                    }
+                }
+            }
+        }
+        for (int j = j0; j < j1; j++) {
+            int a = (j - j0) * fnPad;
+            for (int f = 0; f < fn; f++) {
+                dW[dWOff + f * patch + j] = acc[a + f];
+            }
+        }
+    }
+
+    /**
+     * {@code acc}'s rows {@code [0, rows)} (each {@code vectors} vectors from {@code at}, rows {@code ld} apart) set to
+     * the tile's (rows of {@code 2L}), or the tile added to them: the block's chain added to the blocks before it, as
+     * FloatGemm merges a tile into C.
+     */
+    private static void merge(float[] tile, int rows, int vectors, float[] acc, int at, int ld, boolean add) {
+        // Two loops rather than one with a condition inside: a vector chosen by a condition is boxed by C2.
+        if (add) {
+            for (int r = 0; r < rows; r++) {
+                for (int v = 0; v < vectors; v++) {
+                    int a = at + r * ld + v * L;
+                    FloatVector.fromArray(S, tile, r * 2 * L + v * L).add(FloatVector.fromArray(S, acc, a))
+                            .intoArray(acc, a);
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(tile, r * 2 * L, acc, at + r * ld, vectors * L);
+            }
+        }
+    }
+
+    /**
+     * The chains of one block for 8 window elements (offsets {@code offsets[o …]} in an image, rows past {@code rows}
+     * repeating the last) and two vectors of filters from {@code fp}: per position, two loads of {@code bt} and 8
+     * broadcasts of input elements feed 16 accumulators. Into {@code tile}, rows of 2L.
+     */
+    private static void tile8x2(int rows, int[] offsets, int o, float[] src, int[] starts, int kc,
+                                float[] bt, int fnPad, int fp, float[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        int o4 = offsets[o + Math.min(4, rows - 1)];
+        int o5 = offsets[o + Math.min(5, rows - 1)];
+        int o6 = offsets[o + Math.min(6, rows - 1)];
+        int o7 = offsets[o + Math.min(7, rows - 1)];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {
+            int p = starts[q];
+            int bRow = q * fnPad + fp;
+            FloatVector b0 = FloatVector.fromArray(S, bt, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bt, bRow + L);
+            FloatVector x0 = FloatVector.broadcast(S, src[p + o0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, src[p + o1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, src[p + o2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, src[p + o3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, src[p + o4]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, src[p + o5]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, src[p + o6]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, src[p + o7]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        int w = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, w);
+        c11.intoArray(tile, w + L);
+        c20.intoArray(tile, 2 * w);
+        c21.intoArray(tile, 2 * w + L);
+        c30.intoArray(tile, 3 * w);
+        c31.intoArray(tile, 3 * w + L);
+        c40.intoArray(tile, 4 * w);
+        c41.intoArray(tile, 4 * w + L);
+        c50.intoArray(tile, 5 * w);
+        c51.intoArray(tile, 5 * w + L);
+        c60.intoArray(tile, 6 * w);
+        c61.intoArray(tile, 6 * w + L);
+        c70.intoArray(tile, 7 * w);
+        c71.intoArray(tile, 7 * w + L);
+    }
+
+    /** {@link #tile8x2} for 4 window elements: 8 accumulators, within AVX2's 16 registers. */
+    private static void tile4x2(int rows, int[] offsets, int o, float[] src, int[] starts, int kc,
+                                float[] bt, int fnPad, int fp, float[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {
+            int p = starts[q];
+            int bRow = q * fnPad + fp;
+            FloatVector b0 = FloatVector.fromArray(S, bt, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bt, bRow + L);
+            FloatVector x0 = FloatVector.broadcast(S, src[p + o0]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, src[p + o1]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, src[p + o2]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, src[p + o3]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        int w = 2 * L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, w);
+        c11.intoArray(tile, w + L);
+        c20.intoArray(tile, 2 * w);
+        c21.intoArray(tile, 2 * w + L);
+        c30.intoArray(tile, 3 * w);
+        c31.intoArray(tile, 3 * w + L);
+    }
+
+    /** {@link #tile8x2} for a last vector of filters: 8 accumulators. */
+    private static void tile8x1(int rows, int[] offsets, int o, float[] src, int[] starts, int kc,
+                                float[] bt, int fnPad, int fp, float[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        int o4 = offsets[o + Math.min(4, rows - 1)];
+        int o5 = offsets[o + Math.min(5, rows - 1)];
+        int o6 = offsets[o + Math.min(6, rows - 1)];
+        int o7 = offsets[o + Math.min(7, rows - 1)];
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {
+            int p = starts[q];
+            int bRow = q * fnPad + fp;
+            FloatVector b0 = FloatVector.fromArray(S, bt, bRow);
+            c0 = FloatVector.broadcast(S, src[p + o0]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, src[p + o1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, src[p + o2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, src[p + o3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, src[p + o4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, src[p + o5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, src[p + o6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, src[p + o7]).fma(b0, c7);
+        }
+        int w = 2 * L;
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, w);
+        c2.intoArray(tile, 2 * w);
+        c3.intoArray(tile, 3 * w);
+        c4.intoArray(tile, 4 * w);
+        c5.intoArray(tile, 5 * w);
+        c6.intoArray(tile, 6 * w);
+        c7.intoArray(tile, 7 * w);
+    }
+
+    /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
+    private static final class Scratch {
+        /** A block of doutT transposed: KC positions of fnPad filters. */
+        float[] bt = new float[0];
+        /** The sums of the blocks so far, a row of fnPad per window element of the task. */
+        float[] acc = new float[0];
+        /** One block's chains for a tile. */
+        final float[] tile = new float[ROWS * 2 * L];
+        int[] offsets = new int[0];
+        /** Where the window of each position of a block starts in the (padded) images. */
+        final int[] starts = new int[KC];
+        /** Padded images, image i in slot i % slots, which image each slot holds in {@link #held}. */
+        float[] images = new float[0];
+        int[] held = new int[0];
+
+        void ensure(int fnPad, int columns, int imagesSize, int slots) {
+            if (bt.length < KC * fnPad) {
+                bt = new float[KC * fnPad];
+            }
+            if (acc.length < columns * fnPad) {
+                acc = new float[columns * fnPad];
+            }
+            if (offsets.length < columns) {
+                offsets = new int[columns];
+            }
+            if (images.length < imagesSize) {
+                images = new float[imagesSize];
+            }
+            if (held.length < slots) {
+                held = new int[slots];
+            }
+            // The images may have changed since the last call: every slot is copied anew.
+            java.util.Arrays.fill(held, -1);
+        }
+
+        /** Where padded image {@code i} starts in {@link #images}, copied there (zeros around it) if not yet held. */
+        int padded(int i, ConvGeometry g, float[] x, int xOff, int imageP, int slots) {
+            int slot = i % slots;
+            int base = slot * imageP;
+            if (held[slot] != i) {
+                int pad = g.pad();
+                int h = g.height();
+                int w = g.width();
+                int wp = w + 2 * pad;
+                int hp = h + 2 * pad;
+                java.util.Arrays.fill(images, base, base + imageP, 0f);
+                for (int c = 0; c < g.channels(); c++) {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(x, xOff + (i * g.channels() + c) * h * w + y * w, images,
+                                base + c * hp * wp + (y + pad) * wp + pad, w);
+                    }
+                }
+                held[slot] = i;
+            }
+            return base;
+        }
+    }
+}
