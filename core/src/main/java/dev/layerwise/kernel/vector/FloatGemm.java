@@ -522,11 +522,11 @@ final class FloatGemm {
             if (i == end) {
                 kernel1(kc, packedA, aPos, MR, bp, bPos, bStride, tile);
             } else if (rows > 4 && MR == 8) {
-                kernel8(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
+                kernel8Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             } else if (rows > 4) {
-                kernel6(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
+                kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             } else {
-                kernel4(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
+                kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
             if (!add && width == ldc && width > L && width % L != 0) {
                 mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
@@ -672,6 +672,184 @@ final class FloatGemm {
             spill = 0;
         }
         merge(tile, spill, rows, width, c, cPos, ldc, false, bias, biasPos);
+    }
+
+    /**
+     * {@link #kernel8} on a packed A ({@link #packA}: the tile's rows side by side, MR floats a step) and a panel of B
+     * NR floats a row, the layout {@link #bandPackedA} always has. Its strides are constants here, where
+     * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and
+     * needs no multiplication per step, and the loop issues little besides its loads and multiply-adds.
+     */
+    private static void kernel8Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        int a4 = aPos + Math.min(4, rows - 1);
+        int a5 = aPos + Math.min(5, rows - 1);
+        int a6 = aPos + Math.min(6, rows - 1);
+        int a7 = aPos + Math.min(7, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[a6 + ap]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[a7 + ap]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+        c60.intoArray(tile, 6 * TW + 0 * L);
+        c61.intoArray(tile, 6 * TW + 1 * L);
+        c70.intoArray(tile, 7 * TW + 0 * L);
+        c71.intoArray(tile, 7 * TW + 1 * L);
+    }
+    /** {@link #kernel6} on a packed A, as {@link #kernel8Packed}. */
+    private static void kernel6Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        int a4 = aPos + Math.min(4, rows - 1);
+        int a5 = aPos + Math.min(5, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+    }
+
+    /** {@link #kernel4} on a packed A, as {@link #kernel8Packed}. */
+    private static void kernel4Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
     }
 
     /**
