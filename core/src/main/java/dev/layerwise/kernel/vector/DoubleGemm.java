@@ -33,11 +33,21 @@ final class DoubleGemm {
     /** Columns per tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Rows per tile: 8 (16 accumulators) where the registers allow it (32 with AVX-512), else 4 (8 accumulators; 6
-     * would spill on AVX2's 16 registers). The last rows of a band use the 4-row kernel, and a single row (inference
-     * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted.
+     * Rows per tile, chosen by the vector registers there are: 8 (16 accumulators) with AVX-512's 32, 6 (12
+     * accumulators) with AVX2's 16. A step of a tile needs its accumulators, the two vectors of B and a broadcast of
+     * A in registers at once: 12 + 3 fill AVX2's 16 without spilling, and 12 independent chains of multiply-adds
+     * cover the latency of the two FMA units, which 8 (4 rows) do not quite. The last rows of a band use the 4-row
+     * kernel, and a single row (inference on one example) a 1-row kernel, so that no more than 3 rows' work is ever
+     * wasted.
      */
-    static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
+    /**
+     * A product's last row is computed on its own by {@link #kernel1}, whose even and odd steps are summed apart (so
+     * its bits differ from the other kernels'), when the product has {@code LONE * j + 1} rows; every other row is one
+     * chain of multiply-adds in order. The tiles of 8 and 4 rows the products were first written with gave this rule;
+     * it is kept whatever the tile, so that a product's bits do not depend on the tile's shape.
+     */
+    static final int LONE = S.vectorBitSize() >= 512 ? 8 : 4;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
     /** Multiply-adds below which a product runs on the calling thread alone. */
@@ -270,6 +280,7 @@ final class DoubleGemm {
                               boolean accumulate, double[] bias, int biasOff) {
         int fullPanels = n / NR;
         double[] tile = TILE.get();
+        boolean lone = i1 == m && m % LONE == 1;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
@@ -277,10 +288,10 @@ final class DoubleGemm {
                 int j0 = jp * NR;
                 int cPos = cOff + j0;
                 if (tb) {
-                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
+                    band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
                             Math.min(NR, n - j0), add, bias, biasOff + j0);
                 } else if (jp < fullPanels) {
-                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, NR, add,
+                    band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, NR, add,
                             bias, biasOff + j0);
                 } else {
                     // The partial panel: rows read in place while a full-width load stays in B, the rest packed.
@@ -288,11 +299,11 @@ final class DoubleGemm {
                     int safe = inPlaceRows(n, k, j0);
                     int split = Math.max(p0, Math.min(p0 + kc, safe));
                     if (split > p0) {
-                        band(i0, i1, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n,
-                                width, add, bias, biasOff + j0);
+                        band(i0, i1, lone, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c,
+                                cPos, n, width, add, bias, biasOff + j0);
                     }
                     if (split < p0 + kc) {
-                        band(i0, i1, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * NR, NR,
+                        band(i0, i1, lone, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * NR, NR,
                                 tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
                     }
                 }
@@ -304,18 +315,21 @@ final class DoubleGemm {
      * Rows [i0, i1) of one panel of C, over the shared dimension [p0, p0 + kc): B's row p0 at {@code bp[bPos]}, rows
      * {@code bStride} apart. The first {@code width} columns of each tile are stored.
      */
-    private static void band(int i0, int i1, int p0, int kc, double[] a, int aOff, int aRs, int aCs, double[] bp,
-                             int bPos, int bStride, double[] tile, double[] c, int cPos, int ldc, int width,
-                             boolean add, double[] bias, int biasPos) {
+    private static void band(int i0, int i1, boolean lone, int p0, int kc, double[] a, int aOff, int aRs, int aCs,
+                             double[] bp, int bPos, int bStride, double[] tile, double[] c, int cPos, int ldc,
+                             int width, boolean add, double[] bias, int biasPos) {
+        int end = lone ? i1 - 1 : i1;
         for (int i = i0; i < i1; ) {
-            int rows = Math.min(MR, i1 - i);
+            int rows = i < end ? Math.min(MR, end - i) : 1;
             int aPos = aOff + i * aRs + p0 * aCs;
-            if (rows > 4) {
-                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-            } else if (rows > 1) {
-                kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-            } else {
+            if (i == end) {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+            } else if (rows > 4 && MR == 8) {
+                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else if (rows > 4) {
+                kernel6(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else {
+                kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             }
             merge(tile, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
             i += rows;
@@ -441,6 +455,70 @@ final class DoubleGemm {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
+    }
+
+    /**
+     * tile[0..6)[0..NR) = A[0..6)[0..kc) · B[0..kc)[0..NR): 12 accumulators in registers (AVX2's tile, see
+     * {@link #MR}); per step one broadcast of A per row and two loads of B. Rows past {@code rows} repeat the last one
+     * (their results are not used). Straight-line code with no branch after the loop, so that C2 keeps every vector
+     * in a register.
+     */
+    private static void kernel6(int kc, int rows, double[] a, int aPos, int aRs, int aCs, double[] bp, int bPos,
+                                int bStride, double[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1) * aRs;
+        int a2 = aPos + Math.min(2, rows - 1) * aRs;
+        int a3 = aPos + Math.min(3, rows - 1) * aRs;
+        int a4 = aPos + Math.min(4, rows - 1) * aRs;
+        int a5 = aPos + Math.min(5, rows - 1) * aRs;
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S);
+        DoubleVector c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S);
+        DoubleVector c51 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * bStride;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bRow);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bRow + L);
+            int ap = p * aCs;
+            DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * L);
+        c01.intoArray(tile, 1 * L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
     }
 
     /**

@@ -39,12 +39,21 @@ final class FloatGemm {
     /** Columns per tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Rows per tile: 8 (16 accumulators) where the registers allow it (32 with AVX-512), else 4 (8 accumulators; 6
-     * would spill on AVX2's 16 registers). The last rows of a band use the 4-row kernel, and a single row (inference
-     * on one example) a 1-row kernel, so that no more than 3 rows' work is ever wasted (4 in a {@link #WIDE} panel,
-     * whose tiles have 6 rows).
+     * Rows per tile, chosen by the vector registers there are: 8 (16 accumulators) with AVX-512's 32, 6 (12
+     * accumulators) with AVX2's 16. A step of a tile needs its accumulators, the two vectors of B and a broadcast of
+     * A in registers at once: 12 + 3 fill AVX2's 16 without spilling, and 12 independent chains of multiply-adds
+     * cover the latency of the two FMA units, which 8 (4 rows) do not quite. The last rows of a band use the 4-row
+     * kernel, and a single row (inference on one example) a 1-row kernel, so that no more than 3 rows' work is ever
+     * wasted in a 4-row tile, 2 in a 6-row one (4 in a {@link #WIDE} panel, whose tiles have 6 rows).
      */
-    static final int MR = S.vectorBitSize() >= 512 ? 8 : 4;
+    static final int MR = S.vectorBitSize() >= 512 ? 8 : 6;
+    /**
+     * A product's last row is computed on its own by {@link #kernel1}, whose even and odd steps are summed apart (so
+     * its bits differ from the other kernels'), when the product has {@code LONE * j + 1} rows; every other row is one
+     * chain of multiply-adds in order. The tiles of 8 and 4 rows the products were first written with gave this rule;
+     * it is kept whatever the tile, so that a product's bits do not depend on the tile's shape.
+     */
+    static final int LONE = S.vectorBitSize() >= 512 ? 8 : 4;
     /**
      * Whether a last panel of at most {@code L} columns joins the panel before it in a tile three vectors wide (6 rows,
      * 18 accumulators; with AVX-512 only, with AVX2's 16 registers it would spill), rather than run in a tile two
@@ -83,7 +92,7 @@ final class FloatGemm {
      * Rows of A packed at a time: a block of MC rows by KC steps (512 KiB) stays in the L2 cache while the panels
      * pass over it. A multiple of MR, so that the tiles are the same as without the blocks.
      */
-    static final int MC = 512;
+    static final int MC = 512 / MR * MR;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -374,30 +383,33 @@ final class FloatGemm {
                               float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed, float[] c,
                               int cOff, boolean accumulate, float[] bias, int biasOff) {
         float[] tile = TILE.get();
+        boolean lone = i1 == m && m % LONE == 1;
         // Panels two vectors wide, whose tiles take MR rows: those that can read a packed A.
         int narrow = jp1 - jp0 - (jp1 == panels && cols - (panels - 1) * NR > NR ? 1 : 0);
         if (i1 - i0 < PACK_MIN_ROWS || narrow < PACK_A_MIN_PANELS) {
-            blocks(i0, i1, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, null, tile, c, cOff,
-                    accumulate, bias, biasOff);
+            blocks(i0, i1, lone, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, null, tile, c,
+                    cOff, accumulate, bias, biasOff);
             return;
         }
         // Blocks of MC rows (a multiple of MR, so the tiles are those of the whole band), each block's rows of A
         // packed once per block of the shared dimension and read by every panel.
         float[] packedA = PACKED_A.get();
         for (int ib = i0; ib < i1; ib += MC) {
-            blocks(ib, Math.min(i1, ib + MC), jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+            int ie = Math.min(i1, ib + MC);
+            blocks(ib, ie, lone && ie == i1, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
                     packedA, tile, c, cOff, accumulate, bias, biasOff);
         }
     }
 
     /**
-     * {@link #tiles} for rows [i0, i1); with {@code packedA} (room for MC rows of a block of the shared dimension),
-     * A's rows are packed into it by {@link #packA} for the panels two vectors wide.
+     * {@link #tiles} for rows [i0, i1), the last of them computed alone ({@link #LONE}) when {@code lone}; with
+     * {@code packedA} (room for MC rows of a block of the shared dimension), A's rows are packed into it by
+     * {@link #packA} for the panels two vectors wide.
      */
-    private static void blocks(int i0, int i1, int jp0, int jp1, int panels, boolean tb, int n, int cols, int k,
-                               float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
-                               float[] packedA, float[] tile, float[] c, int cOff, boolean accumulate, float[] bias,
-                               int biasOff) {
+    private static void blocks(int i0, int i1, boolean lone, int jp0, int jp1, int panels, boolean tb, int n,
+                               int cols, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
+                               float[] packed, float[] packedA, float[] tile, float[] c, int cOff, boolean accumulate,
+                               float[] bias, int biasOff) {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
@@ -429,24 +441,24 @@ final class FloatGemm {
                         bPos = 0;
                         bStride = lw;
                     }
-                    bandPackedA(i0, i1, kc, packedA, bp, bPos, bStride, tile, c, cPos, n, width, add, bias,
+                    bandPackedA(i0, i1, lone, kc, packedA, bp, bPos, bStride, tile, c, cPos, n, width, add, bias,
                             biasOff + j0);
                 } else if (tb) {
-                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
+                    band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
                             width, add, bias, biasOff + j0);
                 } else if (width == lw) {
-                    band(i0, i1, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, width, add,
-                            bias, biasOff + j0);
+                    band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, width,
+                            add, bias, biasOff + j0);
                 } else {
                     // The partial last panel: rows read in place while a full-width load stays in B, the rest packed.
                     int safe = inPlaceRows(n, k, j0, width);
                     int split = Math.max(p0, Math.min(p0 + kc, safe));
                     if (split > p0) {
-                        band(i0, i1, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n,
-                                width, add, bias, biasOff + j0);
+                        band(i0, i1, lone, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c,
+                                cPos, n, width, add, bias, biasOff + j0);
                     }
                     if (split < p0 + kc) {
-                        band(i0, i1, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * lw, lw,
+                        band(i0, i1, lone, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * lw, lw,
                                 tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
                     }
                 }
@@ -498,18 +510,23 @@ final class FloatGemm {
      * {@link #band} for a panel two vectors wide with A packed by {@link #packA} (rows [i0, i1), the block's kc steps):
      * the same kernels for the same rows as {@link #band} would pick, so the same bits.
      */
-    private static void bandPackedA(int i0, int i1, int kc, float[] packedA, float[] bp, int bPos, int bStride,
+    private static void bandPackedA(int i0, int i1, boolean lone, int kc, float[] packedA, float[] bp, int bPos,
+                                    int bStride,
                                     float[] tile, float[] c, int cPos, int ldc, int width, boolean add, float[] bias,
                                     int biasPos) {
+        int end = lone ? i1 - 1 : i1;
         for (int i = i0; i < i1; ) {
-            int rows = Math.min(MR, i1 - i);
-            int aPos = (i - i0) * kc;
-            if (rows > 4) {
-                kernel8(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
-            } else if (rows > 1) {
-                kernel4(kc, rows, packedA, aPos, 1, MR, bp, bPos, bStride, tile);
-            } else {
+            int rows = i < end ? Math.min(MR, end - i) : 1;
+            // A tile's rows lie MR apart in packedA, each step's side by side; rows past it are packed like the rest.
+            int aPos = (i - i0) / MR * MR * kc + (i - i0) % MR;
+            if (i == end) {
                 kernel1(kc, packedA, aPos, MR, bp, bPos, bStride, tile);
+            } else if (rows > 4 && MR == 8) {
+                kernel8Packed(kc, rows, packedA, aPos, bp, bPos, tile);
+            } else if (rows > 4) {
+                kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile);
+            } else {
+                kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
             if (!add && width == ldc && width > L && width % L != 0) {
                 mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
@@ -542,12 +559,15 @@ final class FloatGemm {
      * Rows [i0, i1) of one panel of C, over the shared dimension [p0, p0 + kc): B's row p0 at {@code bp[bPos]}, rows
      * {@code bStride} apart. The first {@code width} columns of each tile are stored.
      */
-    private static void band(int i0, int i1, int p0, int kc, float[] a, int aOff, int aRs, int aCs, float[] bp,
+    private static void band(int i0, int i1, boolean lone, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
+                             float[] bp,
                              int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc, int width,
                              boolean add, float[] bias, int biasPos) {
         int step = width > NR ? 6 : MR;
+        // The wide kernels sum every row in one chain; the lone row, if any, is for the narrow ones.
+        int end = lone && width <= NR ? i1 - 1 : i1;
         for (int i = i0; i < i1; ) {
-            int rows = Math.min(step, i1 - i);
+            int rows = i < end ? Math.min(step, end - i) : 1;
             int aPos = aOff + i * aRs + p0 * aCs;
             if (width > NR) {
                 // Fewer kernels for the JIT to compile at start-up: the last 2–5 rows take the 6-row kernel too.
@@ -556,12 +576,14 @@ final class FloatGemm {
                 } else {
                     kernel1Wide(kc, a, aPos, aCs, bp, bPos, bStride, tile);
                 }
-            } else if (rows > 4) {
-                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-            } else if (rows > 1) {
-                kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
-            } else {
+            } else if (i == end) {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+            } else if (rows > 4 && MR == 8) {
+                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else if (rows > 4) {
+                kernel6(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+            } else {
+                kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             }
             if (!add && width == ldc && width > L && width % L != 0) {
                 mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
@@ -653,6 +675,184 @@ final class FloatGemm {
     }
 
     /**
+     * {@link #kernel8} on a packed A ({@link #packA}: the tile's rows side by side, MR floats a step) and a panel of B
+     * NR floats a row, the layout {@link #bandPackedA} always has. Its strides are constants here, where
+     * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and
+     * needs no multiplication per step, and the loop issues little besides its loads and multiply-adds.
+     */
+    private static void kernel8Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        int a4 = aPos + Math.min(4, rows - 1);
+        int a5 = aPos + Math.min(5, rows - 1);
+        int a6 = aPos + Math.min(6, rows - 1);
+        int a7 = aPos + Math.min(7, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[a6 + ap]);
+            c60 = x6.fma(b0, c60);
+            c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[a7 + ap]);
+            c70 = x7.fma(b0, c70);
+            c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+        c60.intoArray(tile, 6 * TW + 0 * L);
+        c61.intoArray(tile, 6 * TW + 1 * L);
+        c70.intoArray(tile, 7 * TW + 0 * L);
+        c71.intoArray(tile, 7 * TW + 1 * L);
+    }
+    /** {@link #kernel6} on a packed A, as {@link #kernel8Packed}. */
+    private static void kernel6Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        int a4 = aPos + Math.min(4, rows - 1);
+        int a5 = aPos + Math.min(5, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
+    }
+
+    /** {@link #kernel4} on a packed A, as {@link #kernel8Packed}. */
+    private static void kernel4Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * MR;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+    }
+
+    /**
      * tile[0..8)[0..NR) = A[0..8)[0..kc) · B[0..kc)[0..NR): 16 accumulators in registers; per step one broadcast
      * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used).
      * Straight-line code with no branch after the loop, so that C2 keeps every vector in a register.
@@ -729,6 +929,70 @@ final class FloatGemm {
         c61.intoArray(tile, 6 * TW + 1 * L);
         c70.intoArray(tile, 7 * TW + 0 * L);
         c71.intoArray(tile, 7 * TW + 1 * L);
+    }
+
+    /**
+     * tile[0..6)[0..NR) = A[0..6)[0..kc) · B[0..kc)[0..NR): 12 accumulators in registers (AVX2's tile, see
+     * {@link #MR}); per step one broadcast of A per row and two loads of B. Rows past {@code rows} repeat the last one
+     * (their results are not used). Straight-line code with no branch after the loop, so that C2 keeps every vector
+     * in a register.
+     */
+    private static void kernel6(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
+                                int bStride, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1) * aRs;
+        int a2 = aPos + Math.min(2, rows - 1) * aRs;
+        int a3 = aPos + Math.min(3, rows - 1) * aRs;
+        int a4 = aPos + Math.min(4, rows - 1) * aRs;
+        int a5 = aPos + Math.min(5, rows - 1) * aRs;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bRow = bPos + p * bStride;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
+            int ap = p * aCs;
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0 * TW + 0 * L);
+        c01.intoArray(tile, 0 * TW + 1 * L);
+        c10.intoArray(tile, 1 * TW + 0 * L);
+        c11.intoArray(tile, 1 * TW + 1 * L);
+        c20.intoArray(tile, 2 * TW + 0 * L);
+        c21.intoArray(tile, 2 * TW + 1 * L);
+        c30.intoArray(tile, 3 * TW + 0 * L);
+        c31.intoArray(tile, 3 * TW + 1 * L);
+        c40.intoArray(tile, 4 * TW + 0 * L);
+        c41.intoArray(tile, 4 * TW + 1 * L);
+        c50.intoArray(tile, 5 * TW + 0 * L);
+        c51.intoArray(tile, 5 * TW + 1 * L);
     }
 
     /**
