@@ -25,6 +25,12 @@ final class DoubleConvForward {
     /** DoubleGemm has no tile three vectors wide. */
     private static final boolean WIDE = false;
 
+    /**
+     * Rows per tile: 8 chains two vectors wide fill AVX-512's 32 registers, 4 AVX2's 16. The tile's height does not
+     * change a sum: every element is one chain over the window, as in DoubleGemm whatever its own tile.
+     */
+    private static final int ROWS = S.vectorBitSize() >= 512 ? 8 : 4;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DoubleConvForward() {
@@ -38,7 +44,7 @@ final class DoubleConvForward {
     static boolean supports(ConvGeometry g, int fn) {
         int n = g.positions();
         boolean wholePanels = n % DoubleGemm.NR == 0 || WIDE && n > DoubleGemm.NR && n % DoubleGemm.NR == L;
-        return g.stride() == 1 && wholePanels && fn % DoubleGemm.MR != 1 && fn % 4 != 1;
+        return g.stride() == 1 && wholePanels && fn % DoubleGemm.LONE != 1 && fn % 4 != 1;
     }
 
     /** Images {@code [i0, i1)} of the forward pass; {@code out} overwritten for them. */
@@ -81,13 +87,13 @@ final class DoubleConvForward {
             for (int f = 0; f < fn; f++) {
                 java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
             }
-            for (int f = 0; f < fn; f += DoubleGemm.MR) {
-                int rows = Math.min(DoubleGemm.MR, fn - f);
+            for (int f = 0; f < fn; f += ROWS) {
+                int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
                     int both = Math.min(2, vectors - v) * L;
                     for (int j0 = 0; j0 < patch; j0 += KC) {
                         int kc = Math.min(KC, patch - j0);
-                        if (DoubleGemm.MR == 8) {
+                        if (ROWS == 8) {
                             chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
                         } else {
                             chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);

@@ -28,6 +28,12 @@ final class DoubleConvInput {
     private static final VectorSpecies<Double> S = DoubleGemm.S;
     private static final int L = DoubleGemm.L;
 
+    /**
+     * Rows per tile: 8 chains two vectors wide fill AVX-512's 32 registers, 4 AVX2's 16. The tile's height does not
+     * change a sum: every element is one chain over the window, as in DoubleGemm whatever its own tile.
+     */
+    private static final int ROWS = S.vectorBitSize() >= 512 ? 8 : 4;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DoubleConvInput() {
@@ -42,7 +48,7 @@ final class DoubleConvInput {
     static boolean supports(ConvGeometry g, int fn) {
         int patch = g.patchSize();
         return g.stride() == 1 && g.pad() < g.filterH() && g.pad() < g.filterW() && fn <= DoubleGemm.KC
-                && patch % DoubleGemm.MR != 1 && patch % 4 != 1;
+                && patch % DoubleGemm.LONE != 1 && patch % 4 != 1;
     }
 
     /** Whether all {@code size} filter values from {@code off} are finite (see the class comment). */
@@ -102,11 +108,11 @@ final class DoubleConvInput {
             // order; the channels of a position read the same elements of dout, a tile of them at a time.
             for (int kk = 0; kk < fhw; kk++) {
                 int read = (fh - 1 - kk / fw) * wide + (fw - 1 - kk % fw);
-                for (int c = 0; c < channels; c += DoubleGemm.MR) {
-                    int rows = Math.min(DoubleGemm.MR, channels - c);
+                for (int c = 0; c < channels; c += ROWS) {
+                    int rows = Math.min(ROWS, channels - c);
                     int filters = kk * fn * channels + c;
                     for (int v = 0; v < vectors; v += 2) {
-                        if (DoubleGemm.MR == 8) {
+                        if (ROWS == 8) {
                             chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
                         } else {
                             chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);

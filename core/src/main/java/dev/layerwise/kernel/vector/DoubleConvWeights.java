@@ -47,7 +47,7 @@ final class DoubleConvWeights {
     static boolean supports(int fn, int patch) {
         boolean wholePanels = patch % DoubleGemm.NR == 0
                 || WIDE && patch > DoubleGemm.NR && patch % DoubleGemm.NR == L;
-        return wholePanels && fn % DoubleGemm.MR != 1 && fn % 4 != 1;
+        return wholePanels && fn % DoubleGemm.LONE != 1 && fn % 4 != 1;
     }
 
     /**
@@ -120,7 +120,7 @@ final class DoubleConvWeights {
                         tile8x1(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
                                 s.tile);
                         merge(s.tile, rows, 1, acc, at, fnPad, add);
-                    } else if (DoubleGemm.MR == 8) {
+                    } else if (S.vectorBitSize() >= 512) {
                         tile8x2(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
                                 s.tile);
                         merge(s.tile, rows, 2, acc, at, fnPad, add);

@@ -22,6 +22,12 @@ final class FloatConvForward {
     /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */
     private static final boolean WIDE = FloatGemm.WIDE;
 
+    /**
+     * Rows per tile: 8 chains two vectors wide fill AVX-512's 32 registers, 4 AVX2's 16. The tile's height does not
+     * change a sum: every element is one chain over the window, as in FloatGemm whatever its own tile.
+     */
+    private static final int ROWS = S.vectorBitSize() >= 512 ? 8 : 4;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FloatConvForward() {
@@ -35,7 +41,7 @@ final class FloatConvForward {
     static boolean supports(ConvGeometry g, int fn) {
         int n = g.positions();
         boolean wholePanels = n % FloatGemm.NR == 0 || WIDE && n > FloatGemm.NR && n % FloatGemm.NR == L;
-        return g.stride() == 1 && wholePanels && fn % FloatGemm.MR != 1 && fn % 4 != 1;
+        return g.stride() == 1 && wholePanels && fn % FloatGemm.LONE != 1 && fn % 4 != 1;
     }
 
     /** Images {@code [i0, i1)} of the forward pass; {@code out} overwritten for them. */
@@ -78,13 +84,13 @@ final class FloatConvForward {
             for (int f = 0; f < fn; f++) {
                 java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
             }
-            for (int f = 0; f < fn; f += FloatGemm.MR) {
-                int rows = Math.min(FloatGemm.MR, fn - f);
+            for (int f = 0; f < fn; f += ROWS) {
+                int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
                     int both = Math.min(2, vectors - v) * L;
                     for (int j0 = 0; j0 < patch; j0 += KC) {
                         int kc = Math.min(KC, patch - j0);
-                        if (FloatGemm.MR == 8) {
+                        if (ROWS == 8) {
                             chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
                         } else {
                             chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);

@@ -25,6 +25,12 @@ final class FloatConvInput {
     private static final VectorSpecies<Float> S = FloatGemm.S;
     private static final int L = FloatGemm.L;
 
+    /**
+     * Rows per tile: 8 chains two vectors wide fill AVX-512's 32 registers, 4 AVX2's 16. The tile's height does not
+     * change a sum: every element is one chain over the window, as in FloatGemm whatever its own tile.
+     */
+    private static final int ROWS = S.vectorBitSize() >= 512 ? 8 : 4;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private FloatConvInput() {
@@ -39,7 +45,7 @@ final class FloatConvInput {
     static boolean supports(ConvGeometry g, int fn) {
         int patch = g.patchSize();
         return g.stride() == 1 && g.pad() < g.filterH() && g.pad() < g.filterW() && fn <= FloatGemm.KC
-                && patch % FloatGemm.MR != 1 && patch % 4 != 1;
+                && patch % FloatGemm.LONE != 1 && patch % 4 != 1;
     }
 
     /** Whether all {@code size} filter values from {@code off} are finite (see the class comment). */
@@ -99,11 +105,11 @@ final class FloatConvInput {
             // order; the channels of a position read the same elements of dout, a tile of them at a time.
             for (int kk = 0; kk < fhw; kk++) {
                 int read = (fh - 1 - kk / fw) * wide + (fw - 1 - kk % fw);
-                for (int c = 0; c < channels; c += FloatGemm.MR) {
-                    int rows = Math.min(FloatGemm.MR, channels - c);
+                for (int c = 0; c < channels; c += ROWS) {
+                    int rows = Math.min(ROWS, channels - c);
                     int filters = kk * fn * channels + c;
                     for (int v = 0; v < vectors; v += 2) {
-                        if (FloatGemm.MR == 8) {
+                        if (ROWS == 8) {
                             chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
                         } else {
                             chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);

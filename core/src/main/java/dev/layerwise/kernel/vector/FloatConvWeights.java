@@ -44,7 +44,7 @@ final class FloatConvWeights {
     static boolean supports(int fn, int patch) {
         boolean wholePanels = patch % FloatGemm.NR == 0
                 || WIDE && patch > FloatGemm.NR && patch % FloatGemm.NR == L;
-        return wholePanels && fn % FloatGemm.MR != 1 && fn % 4 != 1;
+        return wholePanels && fn % FloatGemm.LONE != 1 && fn % 4 != 1;
     }
 
     /**
@@ -117,7 +117,7 @@ final class FloatConvWeights {
                         tile8x1(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
                                 s.tile);
                         merge(s.tile, rows, 1, acc, at, fnPad, add);
-                    } else if (FloatGemm.MR == 8) {
+                    } else if (S.vectorBitSize() >= 512) {
                         tile8x2(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
                                 s.tile);
                         merge(s.tile, rows, 2, acc, at, fnPad, add);
