@@ -47,6 +47,10 @@ final class Inputs {
      * of the example shape (e.g. {@code (1, 28, 28)}); values are what the network takes (already normalised).
      */
     Batch json(byte[] body) throws BadRequest {
+        Batch plain = PlainJson.read(body, features);
+        if (plain != null) {
+            return plain;
+        }
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw BadRequest.of("the body must be a JSON object {\"inputs\": [...]}");

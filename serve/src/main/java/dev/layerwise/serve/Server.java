@@ -24,8 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * An HTTP inference server for a {@link Model}: a JSON API, Prometheus metrics and a page where one draws a digit and
@@ -89,6 +96,8 @@ public final class Server implements AutoCloseable {
                 c.setIdleTimeout(idleMillis);
                 return c;
             });
+            // Javalin puts its servlet context inside this handler, which takes the common JSON predictions first.
+            config.jetty.modifyServer(server -> server.setHandler(new JsonPredictions()));
             config.routes.post("/v1/predict", countedLater("predict", ctx -> predict(ctx, false)));
             config.routes.post("/v1/layers", countedLater("layers", ctx -> predict(ctx, true)));
             config.routes.get("/v1/model", counted("model", ctx -> ctx.contentType("application/json")
@@ -227,9 +236,7 @@ public final class Server implements AutoCloseable {
 
     private CompletableFuture<Void> predict(Context ctx, boolean layers) throws Exception {
         long t0 = System.nanoTime();
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        int semi = type.indexOf(';');
-        String mime = (semi < 0 ? type : type.substring(0, semi)).trim();
+        String mime = mime(ctx.contentType() == null ? "" : ctx.contentType());
         boolean image = mime.equals("image/png") || mime.equals("image/jpeg") || mime.equals("image/gif")
                 || mime.equals("image/bmp");
         if (!image && !mime.equals("application/json")) {
@@ -245,13 +252,10 @@ public final class Server implements AutoCloseable {
         if (layers && batch.rows() != 1) {
             throw BadRequest.of("/v1/layers takes one example, got " + batch.rows());
         }
-        Batcher.Job job = batcher.submit(batch.x(), batch.rows(), layers);
-        long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
-        // A request that times out completes its job, which the workers then skip.
-        return job.answer.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS).handle((result, e) -> {
+        return answer(batch, layers, t0).handle((result, e) -> {
             try {
                 if (e != null) {
-                    throw failure(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                    throw failure(e);
                 }
                 if (layers) {
                     ctx.contentType("application/json").result(layers(batch, result));
@@ -272,7 +276,25 @@ public final class Server implements AutoCloseable {
         });
     }
 
+    /** The answer for {@code batch}, or a timeout once the request, received at {@code t0}, has waited too long. */
+    private CompletableFuture<Object> answer(Inputs.Batch batch, boolean layers, long t0) throws BadRequest {
+        Batcher.Job job = batcher.submit(batch.x(), batch.rows(), layers);
+        long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
+        // A request that times out completes its job, which the workers then skip.
+        return job.answer.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS);
+    }
+
+    /** The media type of a Content-Type header, lower case, without its parameters. */
+    private static String mime(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).trim();
+    }
+
     private BadRequest failure(Throwable e) {
+        if (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
         if (e instanceof TimeoutException || e instanceof CancellationException) {
             return new BadRequest(503, "no answer within the request timeout of "
                     + options.requestTimeout().toMillis() + " ms; the server is overloaded");
@@ -400,13 +422,86 @@ public final class Server implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
+        ctx.attribute(ERROR, Boolean.TRUE);
+        ctx.status(status).contentType("application/json").result(errorBody(message));
+    }
+
+    private static byte[] errorBody(String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
-        ctx.attribute(ERROR, Boolean.TRUE);
         try {
-            ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(m));
+            return JSON.writeValueAsBytes(m);
         } catch (JsonProcessingException e) {
-            ctx.status(status).result("{\"error\":\"internal error\"}");
+            return "{\"error\":\"internal error\"}".getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * {@code POST /v1/predict} of a JSON body of declared length within the limit, served by Jetty itself: the
+     * servlet layer beneath cost more per request than the model. Every other request (an image, no length, a wrong
+     * type, an oversized body, shutting down) goes on to the servlet routes, which refuse or serve it; the body is
+     * read, checked and answered by the same code and in the same words as there.
+     */
+    private final class JsonPredictions extends org.eclipse.jetty.server.Handler.Wrapper {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            long length = request.getLength();
+            if (closing || !"POST".equals(request.getMethod()) || !"/v1/predict".equals(Request.getPathInContext(request))
+                    || type == null || !mime(type).equals("application/json") || length < 0
+                    || length > options.maxBodyBytes()) {
+                return super.handle(request, response, callback);
+            }
+            long t0 = System.nanoTime();
+            metrics.inflight().increment();
+            Content.Source.asByteArrayAsync(request, (int) length).whenComplete((body, unread) -> {
+                if (unread != null) {
+                    send(response, callback, 500, errorBody("internal error"), t0);
+                    return;
+                }
+                try {
+                    answer(inputs.json(body), false, t0).whenComplete((result, e) -> {
+                        byte[] predictions;
+                        try {
+                            if (e != null) {
+                                throw failure(e);
+                            }
+                            predictions = predictions(result);
+                        } catch (BadRequest b) {
+                            send(response, callback, b.status(), errorBody(b.getMessage()), t0);
+                            return;
+                        } catch (IOException | RuntimeException x) {
+                            send(response, callback, 500, errorBody("internal error"), t0);
+                            return;
+                        }
+                        send(response, callback, 200, predictions, t0);
+                    });
+                } catch (BadRequest b) {
+                    send(response, callback, b.status(), errorBody(b.getMessage()), t0);
+                } catch (RuntimeException x) {
+                    send(response, callback, 500, errorBody("internal error"), t0);
+                }
+            });
+            return true;
+        }
+
+        /** Writes the answer without blocking, then counts the request, as the servlet routes count theirs. */
+        private void send(Response response, Callback callback, int status, byte[] json, long t0) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+            response.write(true, ByteBuffer.wrap(json), Callback.from(() -> {
+                counted(status, t0);
+                callback.succeeded();
+            }, x -> {
+                counted(status, t0);
+                callback.failed(x);
+            }));
+        }
+
+        private void counted(int status, long t0) {
+            metrics.inflight().decrement();
+            metrics.request("predict", status, System.nanoTime() - t0);
         }
     }
 }

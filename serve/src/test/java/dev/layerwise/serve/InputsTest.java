@@ -57,6 +57,54 @@ class InputsTest {
     }
 
     @Test
+    void plainDecimalsAreReadFromTheBytesAsParseDoubleReadsThem() throws BadRequest {
+        Rng rng = new Rng(5);
+        String[] text = new String[2 * 784];
+        for (int i = 0; i < text.length; i++) {
+            double v = (rng.nextDouble() - 0.5) * Math.pow(10, (int) (rng.nextDouble() * 10) - 3);
+            int decimals = (int) (rng.nextDouble() * 10);
+            text[i] = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+        String[] edges = {"0", "-0", "0.0", "-0.0", "1", "-7", "0.1", "0.2", "0.3", "0.00000000000000001",
+            "9007199254740992", "-9007199254740992", "900719925474099.2", "0.9007199254740992",
+            "0.1234", "0.5000", "123456789.123456", "4.940656458412465", "999999999999999"};
+        System.arraycopy(edges, 0, text, 0, edges.length);
+        String body = flat(text, -1, null);
+        Inputs.Batch fast = PlainJson.read(body.getBytes(StandardCharsets.US_ASCII), 784);
+        Inputs.Batch b = json(body);
+        double[] want = new double[text.length];
+        for (int i = 0; i < text.length; i++) {
+            // An integer is read as a long, by the full parser too, so "-0" is 0.0 where parseDouble says -0.0.
+            want[i] = text[i].contains(".") ? Double.parseDouble(text[i]) : (double) Long.parseLong(text[i]);
+        }
+        assertTrue(fast != null, "the plain form is read without the full parser");
+        assertEquals(2, fast.rows());
+        for (int i = 0; i < text.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(fast.x()[i]), text[i]);
+            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(b.x()[i]), text[i]);
+        }
+    }
+
+    @Test
+    void anythingButPlainDecimalsIsLeftToTheFullParser() throws BadRequest {
+        String[] ones = {"1"};
+        for (String value : new String[] {"1e3", "1E-3", "0.30000000000000004", "9007199254740993", "01", "1.",
+            ".5", "-", "--1", "0.00000000000000000000001", "12345678901234567890", "NaN", "\"1\"", "null"}) {
+            String body = flat(ones, 9, value);
+            assertEquals(null, PlainJson.read(body.getBytes(StandardCharsets.US_ASCII), 784), value);
+        }
+        for (String value : new String[] {"1e3", "1E-3", "0.30000000000000004", "9007199254740993"}) {
+            assertEquals(Double.parseDouble(value), json(flat(ones, 9, value)).x()[9], 0.0, value);
+        }
+        for (String body : new String[] {"{\"inputs\": [[1]]}", "{\"inputs\": [[1, 2]] x}", "{\"inputs\": []}",
+            "{\"inputs\": [" + flat(ones, -1, null).substring(12) + "]", "{\"input\": [[1]]}"}) {
+            assertEquals(null, PlainJson.read(body.getBytes(StandardCharsets.US_ASCII), 784), body);
+        }
+        assertEquals(2, PlainJson.read((" \n" + flat(ones, -1, null).replace(",", " ,\t") + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII), 784).rows());
+    }
+
+    @Test
     void aBadValueIsNamedByItsRowAndColumn() {
         String[] ones = {"1"};
         assertAll(

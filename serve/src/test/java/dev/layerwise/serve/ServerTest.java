@@ -20,6 +20,8 @@ import dev.layerwise.util.Rng;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -372,6 +374,25 @@ class ServerTest {
                 () -> refused("/v1/predict", "image/png", new byte[0], 400, "empty"),
                 () -> refused("/v1/layers", "application/json", (body(inputs(2, 3), 2))
                         .getBytes(StandardCharsets.UTF_8), 400, "one example, got 2"));
+    }
+
+    @Test
+    void aBodyOfUndeclaredLengthIsAnsweredAndRefusedAsOneOfDeclaredLength() throws Exception {
+        // Without a length the body comes in chunks and goes the servlet route, not the one of plain JSON bodies.
+        double[] x = inputs(4, 2);
+        assertArrayEquals(expected(mlp, x, 4), classes(ok(chunked(body(x, 4)))));
+        HttpResponse<String> refused = chunked("{\"inputs\": [[0.5, 0.5]]}");
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(Http.postJson(url + "/v1/predict", "{\"inputs\": [[0.5, 0.5]]}").body(), refused.body());
+        assertTrue(refused.body().contains("inputs[0] has 2 values"), refused.body());
+    }
+
+    static HttpResponse<String> chunked(String json) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(url + "/v1/predict")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofByteArray(json.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return Http.CLIENT.send(r, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** A PNG of noise cut in half. */
