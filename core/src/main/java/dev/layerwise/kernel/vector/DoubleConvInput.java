@@ -45,10 +45,12 @@ final class DoubleConvInput {
      * window is such that this kernel's reads stay in its padded copy of dout (stride 1, a pad smaller than the
      * window).
      */
+    // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; DoubleGemm's lone last row
+    // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(ConvGeometry g, int fn) {
         int patch = g.patchSize();
         return g.stride() == 1 && g.pad() < g.filterH() && g.pad() < g.filterW() && fn <= DoubleGemm.KC
-                && patch % DoubleGemm.LONE != 1 && patch % 4 != 1;
+                && patch % 4 != 1;
     }
 
     /** Whether all {@code size} filter values from {@code off} are finite (see the class comment). */

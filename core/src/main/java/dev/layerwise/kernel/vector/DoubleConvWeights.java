@@ -44,10 +44,12 @@ final class DoubleConvWeights {
      * odd steps). Columns summed as dot products ({@code thin}) occur only past a multiple of 16, which whole panels
      * exclude.
      */
+    // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; DoubleGemm's lone last row
+    // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(int fn, int patch) {
         boolean wholePanels = patch % DoubleGemm.NR == 0
                 || WIDE && patch > DoubleGemm.NR && patch % DoubleGemm.NR == L;
-        return wholePanels && fn % DoubleGemm.LONE != 1 && fn % 4 != 1;
+        return wholePanels && fn % 4 != 1;
     }
 
     /**

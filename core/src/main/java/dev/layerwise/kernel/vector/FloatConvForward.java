@@ -38,10 +38,12 @@ final class FloatConvForward {
      * whole panels, which also excludes columns summed as dot products, and the filters leave no single-row tile), for
      * stride 1.
      */
+    // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; FloatGemm's lone last row
+    // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(ConvGeometry g, int fn) {
         int n = g.positions();
         boolean wholePanels = n % FloatGemm.NR == 0 || WIDE && n > FloatGemm.NR && n % FloatGemm.NR == L;
-        return g.stride() == 1 && wholePanels && fn % FloatGemm.LONE != 1 && fn % 4 != 1;
+        return g.stride() == 1 && wholePanels && fn % 4 != 1;
     }
 
     /** Images {@code [i0, i1)} of the forward pass; {@code out} overwritten for them. */

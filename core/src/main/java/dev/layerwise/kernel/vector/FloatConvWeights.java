@@ -41,10 +41,12 @@ final class FloatConvWeights {
      * odd steps). Columns summed as dot products ({@code thin}) occur only past a multiple of 16, which whole panels
      * exclude.
      */
+    // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; FloatGemm's lone last row
+    // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(int fn, int patch) {
         boolean wholePanels = patch % FloatGemm.NR == 0
                 || WIDE && patch > FloatGemm.NR && patch % FloatGemm.NR == L;
-        return wholePanels && fn % FloatGemm.LONE != 1 && fn % 4 != 1;
+        return wholePanels && fn % 4 != 1;
     }
 
     /**
