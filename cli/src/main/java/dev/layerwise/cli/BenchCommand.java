@@ -53,7 +53,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time the same workloads in Layerwise and in NumPy, side by side.",
-            "It prints the ratios (> 1: Layerwise is faster). Workloads:",
+            "It prints the ratios (> 1: Layerwise is faster). The two sides take turns,",
+            "one repeat each, so that both meet the machine in the same state.",
+            "Workloads:",
             "  T1             the book's chapter-5 training run: 10,000 steps and its",
             "                 evaluations (NumPy: the book's code as its script runs it,",
             "                 float64, the loss recomputed after each update; Layerwise",
@@ -72,7 +74,7 @@ import picocli.CommandLine.Spec;
             "  S1             `layerwise serve` on loopback, 64 connections of single-image",
             "                 requests, batching on and off, beside in-process batch 1",
             "                 and 1000 (Layerwise only; not in the default set)",
-                        "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s",
+            "  G:MxNxKxKIND   float32 matrix product, KIND nn, tn or nt, GFLOP/s",
             "Before the workloads it measures the machine's ceiling for the products: fused",
             "multiply-adds in registers at the widest vector length, on all threads. A",
             "product's share of that ceiling is printed beside its ratio. NumPy runs with",
@@ -89,8 +91,6 @@ final class BenchCommand implements Callable<Integer> {
     /** C1 times this many steps and scales them to an epoch of 600, as the NumPy side does. */
     private static final int CONV_STEPS = 60;
 
-    private static final Pattern SECONDS = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]");
-    private static final Pattern STEPS = Pattern.compile("\"steps\": (\\d+)");
     /**
      * Multiply-adds per timed repeat of a product workload, on both sides: about 25 ms at these machines' speed, long
      * enough for the clock and for a product of tens of microseconds to be measured as a steady stream of calls.
@@ -220,13 +220,17 @@ final class BenchCommand implements Callable<Integer> {
                     "ratio", "lw/fma", "np/fma");
             out.flush();
         }
-        for (String w : names) {
-            if (w.equals("S1")) {
-                ServeLoad.run(out, json);
-                continue;
+        try (NumpySide numpy = script == null ? null : new NumpySide(numpyProcess(List.of(python, script.toString(),
+                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), "SERVE")), python,
+                CHILD_TIMEOUT_MINUTES)) {
+            for (String w : names) {
+                if (w.equals("S1")) {
+                    ServeLoad.run(out, json);
+                    continue;
+                }
+                Row row = run(w, mnist, dataDir, script, numpy);
+                print(out, row, info, ceiling);
             }
-            Row row = run(w, mnist, dataDir, script);
-            print(out, row, info, ceiling);
         }
         return 0;
     }
@@ -322,12 +326,13 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, v >= 1000 ? "%,.0f %s" : "%.3g %s", v, unit);
     }
 
-    private Row run(String w, Mnist.Data mnist, Path dataDir, Path script) throws Exception {
+    private Row run(String w, Mnist.Data mnist, Path dataDir, Path script, NumpySide numpy) throws Exception {
         if (w.equals("E2E")) {
             return endToEnd(dataDir, script);
         }
         DataSet train = mnist == null ? null : mnist.train();
-        double[] lw;
+        Runnable lw;
+        int warmUps;
         String description;
         String unit;
         boolean higher;
@@ -339,7 +344,8 @@ final class BenchCommand implements Callable<Integer> {
             int k = Integer.parseInt(g.group(3));
             String kind = g.group(4);
             int calls = (int) Math.max(1, GEMM_MULTIPLY_ADDS / ((double) m * n * k));
-            lw = timed(gemm(m, n, k, kind, calls), 2);
+            lw = gemm(m, n, k, kind, calls);
+            warmUps = 2;
             description = "float32 product " + m + "×" + n + "×" + k + " " + kind;
             unit = "GFLOP/s";
             higher = true;
@@ -347,7 +353,8 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             switch (w) {
                 case "T1":
-                    lw = timed(bookTrainingRun(mnist), 0); // NumPy's side is not warmed up either
+                    lw = bookTrainingRun(mnist);
+                    warmUps = 0; // NumPy's side is not warmed up either
                     description = "book's ch05 run (f32; NumPy f64 as the book)";
                     unit = "s/run";
                     higher = false;
@@ -355,14 +362,16 @@ final class BenchCommand implements Callable<Integer> {
                     break;
                 case "C1":
                     DataSet images = new DataSet(train.x().reshape(train.size(), 1, 28, 28), train.t());
-                    lw = timed(steps(images, new SimpleConvNet(), new Adam(), 100, CONV_STEPS), 2);
+                    lw = steps(images, new SimpleConvNet(), new Adam(), 100, CONV_STEPS);
+                    warmUps = 2;
                     description = "SimpleConvNet epoch (f32; NumPy f64 as the book)";
                     unit = "s/epoch";
                     higher = false;
                     work = CONV_STEPS / 600.0;
                     break;
                 case "W1":
-                    lw = timed(steps(train, mlp(new int[] {784, 50, 10}, new Rng(1)), new SGD(0.1), 100, 600), 2);
+                    lw = steps(train, mlp(new int[] {784, 50, 10}, new Rng(1)), new SGD(0.1), 100, 600);
+                    warmUps = 2;
                     description = "784-50-10 SGD epoch (600 × batch 100)";
                     unit = "s/epoch";
                     higher = false;
@@ -370,21 +379,24 @@ final class BenchCommand implements Callable<Integer> {
                     break;
                 case "W2":
                     int its = 60000 / 128;
-                    lw = timed(steps(train, mlp(new int[] {784, 1024, 1024, 10}, new Rng(1)), new SGD(0.1), 128, its), 2);
+                    lw = steps(train, mlp(new int[] {784, 1024, 1024, 10}, new Rng(1)), new SGD(0.1), 128, its);
+                    warmUps = 2;
                     description = "784-1024-1024-10 SGD epoch, batch 128";
                     unit = "samples/s";
                     higher = true;
                     work = its * 128.0;
                     break;
                 case "W4-1000":
-                    lw = timed(inference(train, 1000, 60), 2);
+                    lw = inference(train, 1000, 60);
+                    warmUps = 2;
                     description = "784-50-10 inference, batch 1000";
                     unit = "images/s";
                     higher = true;
                     work = 60000;
                     break;
                 default:
-                    lw = timed(inference(train, 1, 20000), 2);
+                    lw = inference(train, 1, 20000);
+                    warmUps = 2;
                     description = "784-50-10 inference, batch 1";
                     unit = "images/s";
                     higher = true;
@@ -392,44 +404,62 @@ final class BenchCommand implements Callable<Integer> {
                     break;
             }
         }
-        double lwValue = value(median(lw), work, unit);
-        Double npValue = null;
-        String note = "skipped";
-        if (script != null) {
-            try {
-                double[] np = numpy(script, dataDir, w);
-                npValue = value(median(np), work, unit);
-                note = null;
-            } catch (IOException e) {
-                note = "unavailable";
-                spec.commandLine().getErr().println("layerwise bench: NumPy side of " + w + " failed: "
-                        + e.getMessage());
+        Times times = sideBySide(w, lw, warmUps, numpy);
+        Double npValue = times.numpy() == null ? null : value(median(times.numpy()), work, unit);
+        return new Row(w, description, value(median(times.layerwise()), work, unit), npValue, unit, higher,
+                times.numpyNote());
+    }
+
+    /** The timed repeats of a workload on both sides; {@code numpy} is null when that side is skipped or failed. */
+    private record Times(double[] layerwise, double[] numpy, String numpyNote) {
+    }
+
+    /**
+     * Times {@code repeats} runs of {@code r} after {@code warmUps} untimed ones, and as many of the NumPy side's, the
+     * two sides taking turns (one, then the other first). When there are warm-up runs, they go on for at least
+     * {@link #WARM_UP_NANOS}, so that the JIT has compiled the kernels before the clock starts.
+     */
+    private Times sideBySide(String w, Runnable r, int warmUps, NumpySide numpy) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmUps || (warmUps > 0 && System.nanoTime() - start < WARM_UP_NANOS); i++) {
+            r.run();
+        }
+        double[] lw = new double[repeats];
+        double[] np = numpy == null ? null : new double[repeats];
+        String note = numpy == null ? "skipped" : null;
+        for (int i = 0; i < repeats; i++) {
+            for (int turn = 0; turn < 2; turn++) {
+                if ((turn + i) % 2 == 0) {
+                    long t0 = System.nanoTime();
+                    r.run();
+                    lw[i] = (System.nanoTime() - t0) / 1e9;
+                } else if (np != null) {
+                    try {
+                        np[i] = numpyOnce(numpy, w);
+                    } catch (IOException e) {
+                        spec.commandLine().getErr().println("layerwise bench: NumPy side of " + w + " failed: "
+                                + e.getMessage());
+                        np = null;
+                        note = "unavailable";
+                    }
+                }
             }
         }
-        return new Row(w, description, lwValue, npValue, unit, higher, note);
+        return new Times(lw, np, note);
+    }
+
+    /** One repeat of {@code w} on the NumPy side, in seconds. */
+    private static double numpyOnce(NumpySide numpy, String w) throws IOException, InterruptedException {
+        NumpySide.Answer answer = numpy.once(w);
+        if (answer.steps() != null && answer.steps() != CONV_STEPS) {
+            throw new IOException("the NumPy script timed " + answer.steps() + " steps, not " + CONV_STEPS);
+        }
+        return answer.seconds();
     }
 
     /** Seconds per unit, or units per second, from the seconds {@code work} units took (e.g. a tenth of an epoch). */
     private static double value(double seconds, double work, String unit) {
         return unit.startsWith("s/") ? seconds / work : work / seconds;
-    }
-
-    /**
-     * Times {@code repeats} runs of {@code r} after {@code warmUps} untimed ones; when there are warm-up runs, they go
-     * on for at least {@link #WARM_UP_NANOS}, so that the JIT has compiled the kernels before the clock starts.
-     */
-    private double[] timed(Runnable r, int warmUps) {
-        long start = System.nanoTime();
-        for (int i = 0; i < warmUps || (warmUps > 0 && System.nanoTime() - start < WARM_UP_NANOS); i++) {
-            r.run();
-        }
-        double[] s = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            s[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        return s;
     }
 
     static double median(double[] values) {
@@ -664,20 +694,5 @@ final class BenchCommand implements Callable<Integer> {
             Files.write(script, in.readAllBytes());
         }
         return script;
-    }
-
-    private double[] numpy(Path script, Path dataDir, String workload) throws IOException, InterruptedException {
-        String output = runToEnd(numpyProcess(List.of(python, script.toString(),
-                dataDir == null ? "." : dataDir.toAbsolutePath().toString(), workload, Integer.toString(repeats))),
-                python, "; use --python or --no-numpy").output();
-        Matcher steps = STEPS.matcher(output);
-        if (steps.find() && Integer.parseInt(steps.group(1)) != CONV_STEPS) {
-            throw new IOException("the NumPy script timed " + steps.group(1) + " steps, not " + CONV_STEPS);
-        }
-        Matcher m = SECONDS.matcher(output);
-        if (!m.find()) {
-            throw new IOException("unexpected output from the NumPy script: " + output.strip());
-        }
-        return Arrays.stream(m.group(1).split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
     }
 }

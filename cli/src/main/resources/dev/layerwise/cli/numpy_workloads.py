@@ -3,10 +3,15 @@
 Each workload is the same computation as the Java side: the book's layers (Affine, ReLU, SoftmaxWithLoss) with
 backpropagation and SGD, in float32, on the MNIST training images; T1 is the book's own chapter-5 training run as its
 script does it (in float64, NumPy's default, with the book's evaluations), and C1 steps of the book's chapter-7
-SimpleConvNet with its im2col layers and Adam (float64 too). Run by the CLI as
+SimpleConvNet with its im2col layers and Adam (float64 too). Run as
     python3 numpy_workloads.py MNIST_DIR WORKLOAD REPEATS
 it prints one JSON object with the measurements (seconds per repeat) on standard output. The workload INFO measures
-nothing: it prints NumPy's version and which kernel set and build of OpenBLAS NumPy runs with.
+nothing: it prints NumPy's version and which kernel set and build of OpenBLAS NumPy runs with. `layerwise bench` runs
+it as
+    python3 numpy_workloads.py MNIST_DIR SERVE
+and then asks for one repeat at a time, a workload's name per line on standard input, so that its repeats can take
+turns with Layerwise's: each answer is one JSON line, {"workload": W, "seconds": S} (with "steps" for C1), or
+{"workload": W, "error": MESSAGE}. A workload is set up and warmed up when it is first asked for.
 """
 import json
 import sys
@@ -312,7 +317,7 @@ def each(fn, inputs):
         fn(x)
 
 
-def gemm(shape, repeats):
+def gemm(shape):
     m, n, k, kind = shape
     rng = np.random.default_rng(0)
     a = rng.standard_normal((k, m) if kind == "tn" else (m, k), dtype=np.float32)
@@ -328,7 +333,7 @@ def gemm(shape, repeats):
         for _ in range(reps):
             np.matmul(left, right, out=out)
 
-    return timed(products, repeats), reps
+    return products, reps
 
 
 # OpenBLAS's functions that name its kernel set (chosen at load time from the processor, unless OPENBLAS_CORETYPE says)
@@ -395,45 +400,93 @@ def blas_build():
         return None
 
 
-def main():
-    mnist_dir, workload, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+class Images:
+    """MNIST's training and test images, each read once, when first needed."""
+
+    def __init__(self, mnist_dir):
+        self.mnist_dir = mnist_dir
+        self.kinds = {}
+
+    def get(self, kind="train"):
+        if kind not in self.kinds:
+            self.kinds[kind] = load_images(self.mnist_dir, kind)
+        return self.kinds[kind]
+
+
+def prepare(workload, images):
+    """(one repeat of workload, whether it is warmed up before it is timed, what the answer says beside the times)."""
+    if not workload.startswith("G:") and workload not in ("T1", "C1", "W1", "W2", "W4-1000", "W4-1"):
+        raise ValueError(f"unknown workload {workload}")
     rng = np.random.default_rng(1)
+    if workload.startswith("G:"):
+        m, n, k, kind = workload[2:].split("x")
+        products, reps = gemm((int(m), int(n), int(k), kind))
+        return products, True, {"calls": reps}
+    x, t = images.get()
+    if workload == "T1":
+        x_test, t_test = images.get("t10k")
+        t_train, t_test = book_one_hot(t), book_one_hot(t_test)
+        # 10,000 steps warm themselves up.
+        return lambda: book_training_run(x, t_train, x_test, t_test, rng), False, {}
+    if workload == "C1":
+        net = BookSimpleConvNet(rng)
+        conv_images = x.reshape(-1, 1, 28, 28)
+        return lambda: train_steps(net, conv_images, t, 100, CONV_STEPS, rng), True, {"steps": CONV_STEPS}
+    if workload == "W1":
+        net = Net([784, 50, 10], rng)
+        return lambda: train_steps(net, x, t, 100, 600, rng), True, {}
+    if workload == "W2":
+        net = Net([784, 1024, 1024, 10], rng)
+        return lambda: train_steps(net, x, t, 128, 60000 // 128, rng), True, {}
+    if workload == "W4-1000":
+        net = Net([784, 50, 10], rng)
+        batches = [x[i * 1000:(i + 1) * 1000] for i in range(60)]  # the 60 different batches Layerwise reads
+        return lambda: each(net.predict, batches), True, {"images": 60000}
+    net = Net([784, 50, 10], rng)  # W4-1
+    rows = [x[i:i + 1] for i in range(20000)]
+    return lambda: each(net.predict, rows), True, {"images": 20000}
+
+
+def serve(mnist_dir):
+    """Answers one timed repeat per request line until standard input ends; only the latest workload is kept."""
+    images = Images(mnist_dir)
+    current, run = None, None
+    for line in sys.stdin:
+        workload = line.strip()
+        if not workload:
+            continue
+        try:
+            if workload != current:
+                current, run = None, None
+                fn, warm_up, extra = prepare(workload, images)
+                if warm_up:
+                    fn()
+                current, run = workload, (fn, extra)
+            fn, extra = run
+            start = time.perf_counter()
+            fn()
+            answer = {"workload": workload, "seconds": time.perf_counter() - start, **extra}
+        except Exception as e:  # the next request may well work: say what failed and go on
+            answer = {"workload": workload, "error": str(e) or "failed without a message"}
+        print(json.dumps(answer), flush=True)
+
+
+def main():
+    mnist_dir, workload = sys.argv[1], sys.argv[2]
+    if workload == "SERVE":
+        serve(mnist_dir)
+        return
+    repeats = int(sys.argv[3])
     result = {"workload": workload, "numpy": np.__version__}
     if workload == "INFO":
         corename, config = openblas_info()
         result.update(corename=corename, config=config or blas_build())
-    elif workload.startswith("G:"):
-        m, n, k, kind = workload[2:].split("x")
-        times, reps = gemm((int(m), int(n), int(k), kind), repeats)
-        result.update(seconds=times, calls=reps)
     else:
-        x, t = load_images(mnist_dir)
-        if workload == "T1":
-            x_test, t_test = load_images(mnist_dir, "t10k")
-            t_train, t_test = book_one_hot(t), book_one_hot(t_test)
-            result.update(seconds=timed(lambda: book_training_run(x, t_train, x_test, t_test, rng),
-                                        repeats, warm_up=False))  # 10,000 steps warm themselves up
-        elif workload == "C1":
-            net = BookSimpleConvNet(rng)
-            images = x.reshape(-1, 1, 28, 28)
-            result.update(seconds=timed(lambda: train_steps(net, images, t, 100, CONV_STEPS, rng), repeats),
-                          steps=CONV_STEPS)
-        elif workload == "W1":
-            net = Net([784, 50, 10], rng)
-            result.update(seconds=timed(lambda: train_steps(net, x, t, 100, 600, rng), repeats))
-        elif workload == "W2":
-            net = Net([784, 1024, 1024, 10], rng)
-            result.update(seconds=timed(lambda: train_steps(net, x, t, 128, 60000 // 128, rng), repeats))
-        elif workload == "W4-1000":
-            net = Net([784, 50, 10], rng)
-            batches = [x[i * 1000:(i + 1) * 1000] for i in range(60)]  # the 60 different batches Layerwise reads
-            result.update(seconds=timed(lambda: each(net.predict, batches), repeats), images=60000)
-        elif workload == "W4-1":
-            net = Net([784, 50, 10], rng)
-            rows = [x[i:i + 1] for i in range(20000)]
-            result.update(seconds=timed(lambda: each(net.predict, rows), repeats), images=20000)
-        else:
-            raise SystemExit(f"unknown workload {workload}")
+        try:
+            fn, warm_up, extra = prepare(workload, Images(mnist_dir))
+        except ValueError as e:
+            raise SystemExit(str(e))
+        result.update(seconds=timed(fn, repeats, warm_up=warm_up), **extra)
     print(json.dumps(result))
 
 

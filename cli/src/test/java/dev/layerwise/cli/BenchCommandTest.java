@@ -84,8 +84,8 @@ class BenchCommandTest {
         assertEquals("FakeBLAS 1.0 MAX_THREADS=2", row.get("numpy_config"), r.out());
         assertEquals("best", row.get("numpy_env"), r.out());
         assertTrue(((Number) row.get("numpy")).doubleValue() > 0, r.out());
-        for (String side : List.of("INFO", "G:8x8x8xnn")) {
-            String env = Files.readString(tmp.resolve("env-" + side.replace(':', '_') + ".txt"));
+        for (String side : List.of("INFO", "SERVE")) {
+            String env = Files.readString(tmp.resolve("env-" + side + ".txt"));
             assertTrue(!env.contains("OPENBLAS_CORETYPE=") && !env.contains("OPENBLAS_L2_SIZE="), env);
         }
 
@@ -94,7 +94,7 @@ class BenchCommandTest {
         assertEquals(0, r.exit(), r.err());
         row = (Map<?, ?>) Json.parse(r.out().strip(), "bench output");
         assertEquals("inherit", row.get("numpy_env"), r.out());
-        String env = Files.readString(tmp.resolve("env-G_8x8x8xnn.txt"));
+        String env = Files.readString(tmp.resolve("env-SERVE.txt"));
         for (String name : BenchCommand.PINNING) {
             assertEquals(System.getenv(name) != null, env.contains(name + "="), name + " inherited as it is");
         }
@@ -123,9 +123,58 @@ class BenchCommandTest {
                 && r.err().contains("inherit"), r.err());
     }
 
+    /** The NumPy side is asked for one repeat at a time, in the workloads' order, by one process. */
+    @Test
+    void theNumpySideAnswersOneRepeatPerRequest() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh for a stand-in Python");
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn,G:8x8x8xtn", "--repeats", "3",
+                "--json", "--python", fakePython().toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("G:8x8x8xnn", "G:8x8x8xnn", "G:8x8x8xnn", "G:8x8x8xtn", "G:8x8x8xtn", "G:8x8x8xtn"),
+                Files.readAllLines(tmp.resolve("requests.txt")));
+        for (String line : r.out().strip().lines().toList()) {
+            Map<?, ?> row = (Map<?, ?>) Json.parse(line, "bench output");
+            // 8³ multiply-adds, as many calls as make 2e9 of them, in the stand-in's 0.5 s.
+            double calls = Math.floor(2e9 / 512);
+            assertEquals(2.0 * 512 * calls / 0.5 / 1e9, ((Number) row.get("numpy")).doubleValue(), 1e-9, line);
+        }
+    }
+
+    /** A NumPy side that fails, by answering an error or by dying, is reported, and the next workload starts it again. */
+    @Test
+    void aFailingNumpySideIsReportedAndStartedAgain() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh for a stand-in Python");
+        Path python = tmp.resolve("python-failing");
+        Files.writeString(python, "#!/bin/sh\n"
+                + "[ \"$3\" = SERVE ] || exit 0\n"
+                + "while read w; do\n"
+                + "  case \"$w\" in\n"
+                + "    *nn) echo '{\"workload\": \"'\"$w\"'\", \"error\": \"no such product here\"}' ;;\n"
+                + "    *tn) echo 'boom: the process fell over' >&2; exit 3 ;;\n"
+                + "    *) echo '{\"workload\": \"'\"$w\"'\", \"seconds\": 0.25}' ;;\n"
+                + "  esac\n"
+                + "done\n");
+        assertTrue(python.toFile().setExecutable(true));
+        CliTesting.Run r = CliTesting.run("bench", "--workloads", "G:8x8x8xnn,G:8x8x8xtn,G:8x8x8xnt", "--repeats",
+                "2", "--json", "--python", python.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> row = (Map<?, ?>) Json.parse(lines.get(i), "bench output");
+            assertNull(row.get("numpy"), lines.get(i));
+            assertEquals("unavailable", row.get("numpy_note"), lines.get(i));
+        }
+        assertTrue(r.err().contains("NumPy side of G:8x8x8xnn failed: no such product here"), r.err());
+        assertTrue(r.err().contains("NumPy side of G:8x8x8xtn failed: " + python + " exited with 3: "
+                + "boom: the process fell over"), r.err());
+        Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(2), "bench output");
+        assertTrue(((Number) last.get("numpy")).doubleValue() > 0, lines.get(2));
+    }
+
     /**
-     * A stand-in for Python that keeps the environment each of its runs got (in {@code env-WORKLOAD.txt}) and answers
-     * as the NumPy script does.
+     * A stand-in for Python that keeps the environment each of its runs got (in {@code env-WORKLOAD.txt}, SERVE for
+     * the answering process), the requests it answered (in {@code requests.txt}), and answers as the NumPy script does.
      */
     private Path fakePython() throws IOException {
         Path python = tmp.resolve("python");
@@ -134,6 +183,11 @@ class BenchCommandTest {
                 + "if [ \"$3\" = INFO ]; then\n"
                 + "  echo '{\"workload\": \"INFO\", \"numpy\": \"9.9.9\", \"corename\": \"FakeCore\", "
                 + "\"config\": \"FakeBLAS 1.0 MAX_THREADS=2\"}'\n"
+                + "elif [ \"$3\" = SERVE ]; then\n"
+                + "  while read w; do\n"
+                + "    echo \"$w\" >> '" + tmp + "'/requests.txt\n"
+                + "    echo '{\"workload\": \"'\"$w\"'\", \"seconds\": 0.5}'\n"
+                + "  done\n"
                 + "else\n"
                 + "  echo '{\"workload\": \"'\"$3\"'\", \"seconds\": [0.5]}'\n"
                 + "fi\n");
