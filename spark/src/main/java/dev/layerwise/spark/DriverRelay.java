@@ -55,20 +55,7 @@ final class DriverRelay implements AllReduce {
         bytesSent += message.length();
         // Added in rank order, the same on every worker, whatever its own rank: the sums agree bit for bit.
         for (int r = 0; r < size; r++) {
-            ByteBuffer in = ByteBuffer.wrap(Base64.getDecoder().decode(all.get(r)));
-            if (f32) {
-                float[] a = x.floats();
-                java.nio.FloatBuffer fb = in.asFloatBuffer();
-                for (int i = 0; i < n; i++) {
-                    a[x.offset() + i] = r == 0 ? fb.get(i) : a[x.offset() + i] + fb.get(i);
-                }
-            } else {
-                double[] a = x.doubles();
-                java.nio.DoubleBuffer db = in.asDoubleBuffer();
-                for (int i = 0; i < n; i++) {
-                    a[x.offset() + i] = r == 0 ? db.get(i) : a[x.offset() + i] + db.get(i);
-                }
-            }
+            AllReduce.take(x, 0, n, ByteBuffer.wrap(Base64.getDecoder().decode(all.get(r))), r != 0);
         }
     }
 

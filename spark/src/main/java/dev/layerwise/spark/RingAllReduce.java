@@ -223,21 +223,7 @@ final class RingAllReduce implements AllReduce {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
         bytesSent += sendBytes;
-        ByteBuffer rb = ByteBuffer.wrap(recvBuf, 0, rLen * item);
-        int off = x.offset() + r0;
-        if (f32) {
-            float[] a = x.floats();
-            java.nio.FloatBuffer fb = rb.asFloatBuffer();
-            for (int i = 0; i < rLen; i++) {
-                a[off + i] = add ? a[off + i] + fb.get(i) : fb.get(i);
-            }
-        } else {
-            double[] a = x.doubles();
-            java.nio.DoubleBuffer db = rb.asDoubleBuffer();
-            for (int i = 0; i < rLen; i++) {
-                a[off + i] = add ? a[off + i] + db.get(i) : db.get(i);
-            }
-        }
+        AllReduce.take(x, r0, rLen, ByteBuffer.wrap(recvBuf, 0, rLen * item), add);
     }
 
     @Override
