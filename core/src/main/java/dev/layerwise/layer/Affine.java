@@ -30,6 +30,16 @@ public final class Affine implements Layer {
     private int[] originalXShape;
     private Tensor out;
     private Tensor dx;
+    /**
+     * The last input of more than two dimensions, its shape and its flat view {@code (N, in)}, and the last {@code dx}
+     * and its view in that shape: kept while the neighbouring layers hand back the same buffers, so that a steady
+     * training step makes no new views.
+     */
+    private Tensor images;
+    private int[] imagesShape;
+    private Tensor imagesFlat;
+    private Tensor dxOfImages;
+    private Tensor dxImages;
     private boolean inputGradient = true;
 
     /** An affine layer over the given weight {@code (in, out)} and bias {@code (out)}. */
@@ -61,8 +71,18 @@ public final class Affine implements Layer {
                     + " (expected (N, " + in + ") or (N, …) with " + in + " features per sample)");
         }
         int n = x.dim(0);
-        this.originalXShape = x.rank() == 2 ? null : x.shape();
-        this.x = x.rank() == 2 ? x : x.reshape(n, in);
+        if (x.rank() == 2) {
+            this.originalXShape = null;
+            this.x = x;
+        } else {
+            if (x != images) {
+                images = x;
+                imagesShape = x.shape();
+                imagesFlat = x.reshape(n, in);
+            }
+            this.originalXShape = imagesShape;
+            this.x = imagesFlat;
+        }
         out = Tensor.reuse(out, W.dtype(), n, W.dim(1));
         Ops.matmulBias(this.x, W, b, out);
         return out;
@@ -83,7 +103,14 @@ public final class Affine implements Layer {
         }
         dx = Tensor.reuse(dx, W.dtype(), x.dim(0), x.dim(1));
         Ops.matmulTransB(dout, W, dx);
-        return originalXShape == null ? dx : dx.reshape(originalXShape);
+        if (originalXShape == null) {
+            return dx;
+        }
+        if (dx != dxOfImages || !dxImages.hasShape(originalXShape)) {
+            dxOfImages = dx;
+            dxImages = dx.reshape(originalXShape);
+        }
+        return dxImages;
     }
 
     @Override

@@ -239,20 +239,35 @@ public final class Ops {
         }
     }
 
-    private static void sameDType(Tensor... ts) {
-        for (Tensor t : ts) {
-            if (t.dtype() != ts[0].dtype()) {
-                throw new IllegalArgumentException("mixed dtypes: " + shapes(ts));
-            }
+    // The checks take their tensors one by one, not as varargs: a call must not allocate an array, so that a training
+    // step allocates nothing once warm.
+    private static void sameDType(Tensor a, Tensor b) {
+        if (b.dtype() != a.dtype()) {
+            throw new IllegalArgumentException("mixed dtypes: " + shapes(a, b));
         }
     }
 
-    private static void sameSize(Tensor... ts) {
-        sameDType(ts);
-        for (Tensor t : ts) {
-            if (t.size() != ts[0].size()) {
-                throw new IllegalArgumentException("sizes do not match: " + shapes(ts));
-            }
+    private static void sameDType(Tensor a, Tensor b, Tensor c) {
+        if (b.dtype() != a.dtype() || c.dtype() != a.dtype()) {
+            throw new IllegalArgumentException("mixed dtypes: " + shapes(a, b, c));
+        }
+    }
+
+    private static void sameDType(Tensor a, Tensor b, Tensor c, Tensor d) {
+        sameDType4(a, b, c, d);
+    }
+
+    private static void sameSize(Tensor a, Tensor b) {
+        sameDType(a, b);
+        if (b.size() != a.size()) {
+            throw new IllegalArgumentException("sizes do not match: " + shapes(a, b));
+        }
+    }
+
+    private static void sameSize(Tensor a, Tensor b, Tensor c) {
+        sameDType(a, b, c);
+        if (b.size() != a.size() || c.size() != a.size()) {
+            throw new IllegalArgumentException("sizes do not match: " + shapes(a, b, c));
         }
     }
 
@@ -519,18 +534,19 @@ public final class Ops {
 
     /** The size of the block moved by a swap of the first two axes of x into out, after checking the shapes. */
     private static int swappedBlock(Tensor x, Tensor out) {
-        int[] s = x.shape();
-        if (s.length < 2) {
+        if (x.rank() < 2) {
             throw new IllegalArgumentException("swapping axes 0 and 1 needs at least 2 dimensions, got " + shapes(x));
         }
-        int[] swapped = s.clone();
-        swapped[0] = s[1];
-        swapped[1] = s[0];
-        if (!out.hasShape(swapped)) {
+        if (!out.hasSwappedShape(x)) {
+            int[] swapped = x.shape();
+            swapped[0] = x.dim(1);
+            swapped[1] = x.dim(0);
             throw new IllegalArgumentException("swapping axes 0 and 1 of " + shapes(x) + " needs out "
                     + Shapes.toString(swapped) + ", got " + shapes(out));
         }
-        return s[0] == 0 || s[1] == 0 ? 0 : x.size() / (s[0] * s[1]);
+        int rows = x.dim(0);
+        int cols = x.dim(1);
+        return rows == 0 || cols == 0 ? 0 : x.size() / (rows * cols);
     }
 
     // ---- weight decay -----------------------------------------------------------------------------------------------

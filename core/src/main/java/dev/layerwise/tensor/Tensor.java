@@ -96,6 +96,14 @@ public final class Tensor {
         return zeros(dtype, rows, cols);
     }
 
+    /** {@link #reuse(Tensor, DType, int...)} for images {@code (N, C, H, W)}, without a varargs array. */
+    public static Tensor reuse(Tensor buffer, DType dtype, int n, int c, int h, int w) {
+        if (buffer != null && buffer.dtype == dtype && buffer.hasShape(n, c, h, w)) {
+            return buffer;
+        }
+        return zeros(dtype, n, c, h, w);
+    }
+
     /** {@link #reuse(Tensor, DType, int...)} with the dtype and shape of {@code like}. */
     public static Tensor reuseLike(Tensor buffer, Tensor like) {
         if (buffer != null && buffer.dtype == like.dtype && Arrays.equals(buffer.shape, like.shape)) {
@@ -136,6 +144,35 @@ public final class Tensor {
     /** Whether the shape equals {@code expected}. */
     public boolean hasShape(int... expected) {
         return Arrays.equals(shape, expected);
+    }
+
+    /** {@link #hasShape(int...)} for a vector, without a varargs array: a training step checks shapes allocation-free. */
+    public boolean hasShape(int n) {
+        return shape.length == 1 && shape[0] == n;
+    }
+
+    /** {@link #hasShape(int...)} for a matrix, without a varargs array. */
+    public boolean hasShape(int rows, int cols) {
+        return shape.length == 2 && shape[0] == rows && shape[1] == cols;
+    }
+
+    /** {@link #hasShape(int...)} for images {@code (N, C, H, W)}, without a varargs array. */
+    public boolean hasShape(int n, int c, int h, int w) {
+        return shape.length == 4 && shape[0] == n && shape[1] == c && shape[2] == h && shape[3] == w;
+    }
+
+    /** Whether the shape is {@code other}'s with its first two dimensions swapped. */
+    public boolean hasSwappedShape(Tensor other) {
+        int[] s = other.shape;
+        if (shape.length != s.length || s.length < 2 || shape[0] != s[1] || shape[1] != s[0]) {
+            return false;
+        }
+        for (int i = 2; i < s.length; i++) {
+            if (shape[i] != s[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The backing float array (float32 only, else {@code null}); elements start at {@link #offset()}. */

@@ -7,6 +7,7 @@ import dev.layerwise.data.DataSet;
 import dev.layerwise.net.Activation;
 import dev.layerwise.net.MultiLayerNet;
 import dev.layerwise.net.Network;
+import dev.layerwise.net.SimpleConvNet;
 import dev.layerwise.net.TwoLayerNet;
 import dev.layerwise.optim.SGD;
 import dev.layerwise.tensor.DType;
@@ -45,16 +46,32 @@ class AllocationFreeStepTest {
                 new MultiLayerNet(784, List.of(50), 10, sigmoid, DType.FLOAT32, new Rng(1)), DType.FLOAT32);
     }
 
+    /**
+     * The book's SimpleConvNet (convolution, pooling, two affine layers) on images of (1, 28, 28): its convolution and
+     * pooling layers, and the kernels' scratch behind them, reuse their buffers as the affine layers do. Ten examples a
+     * step keep the test short; the products still run on several threads.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void aSteadyStateStepOfTheSimpleConvNetAllocatesAlmostNothing(DType dtype) {
+        SimpleConvNet net = new SimpleConvNet(new int[] {1, 28, 28}, SimpleConvNet.DEFAULT_CONV_PARAM, 100, 10, 0.01,
+                dtype, new Rng(1));
+        assertStepsAllocateAlmostNothing(net, images(200, new int[] {1, 28, 28}, dtype), 10);
+    }
+
     private static void assertStepsAllocateAlmostNothing(Network net, DType dtype) {
+        // The book's shapes, large enough that the products run on several threads.
+        assertStepsAllocateAlmostNothing(net, images(2000, dtype), 100);
+    }
+
+    private static void assertStepsAllocateAlmostNothing(Network net, DataSet train, int batchSize) {
         com.sun.management.ThreadMXBean mx =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(mx.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
         mx.setThreadAllocatedMemoryEnabled(true);
-        // The book's shapes, large enough that the products run on several threads.
-        DataSet train = images(2000, dtype);
         SGD sgd = new SGD(0.1);
-        MiniBatch batch = new MiniBatch(train, 100);
-        int[] indices = new int[100];
+        MiniBatch batch = new MiniBatch(train, batchSize);
+        int[] indices = new int[batchSize];
         Rng rng = new Rng(2);
         Runnable step = () -> {
             for (int i = 0; i < indices.length; i++) {
@@ -87,6 +104,11 @@ class AllocationFreeStepTest {
      * them, and must not allocate either.
      */
     static DataSet images(int n, DType dtype) {
+        return images(n, new int[] {784}, dtype);
+    }
+
+    /** As {@link #images(int, DType)}, each example of {@code exampleShape} (784 values in all). */
+    static DataSet images(int n, int[] exampleShape, DType dtype) {
         Rng rng = new Rng(9);
         byte[] pixels = new byte[n * 784];
         int[] t = new int[n];
@@ -96,6 +118,9 @@ class AllocationFreeStepTest {
                 pixels[i * 784 + j] = (byte) rng.nextInt(256);
             }
         }
-        return DataSet.ofUnsignedBytes(pixels, new int[] {n, 784}, 255.0, dtype, Labels.of(t));
+        int[] shape = new int[exampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        return DataSet.ofUnsignedBytes(pixels, shape, 255.0, dtype, Labels.of(t));
     }
 }

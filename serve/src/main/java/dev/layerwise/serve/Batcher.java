@@ -39,7 +39,6 @@ final class Batcher implements AutoCloseable {
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private final int[] exampleShape;
-    private final int features;
     private final DType dtype;
     private final long windowNanos;
     private final int maxBatch;
@@ -48,7 +47,6 @@ final class Batcher implements AutoCloseable {
 
     Batcher(Model model, ServeOptions options, Metrics metrics) {
         this.exampleShape = model.contract().exampleShape();
-        this.features = model.contract().features();
         this.dtype = model.network().dtype();
         this.windowNanos = options.batching() ? options.batchWindow().toNanos() : 0;
         this.maxBatch = options.batching() ? options.maxBatch() : 1;
@@ -140,18 +138,11 @@ final class Batcher implements AutoCloseable {
 
     private void run(Replica replica, List<Job> batch, int rows) {
         try {
-            double[] all;
-            if (batch.size() == 1) {
-                all = batch.get(0).x;
-            } else {
-                all = new double[rows * features];
-                int at = 0;
-                for (Job j : batch) {
-                    System.arraycopy(j.x, 0, all, at, j.x.length);
-                    at += j.x.length;
-                }
+            List<double[]> parts = new ArrayList<>(batch.size());
+            for (Job j : batch) {
+                parts.add(j.x);
             }
-            Replica.Answer a = replica.predict(all, rows);
+            Replica.Answer a = replica.predict(parts, rows);
             metrics.batch(rows);
             int row = 0;
             for (Job j : batch) {

@@ -29,8 +29,9 @@ final class Replica {
      */
     private static final int[] CHUNKS = {8, 4, 2, 1};
 
-    /** {@code networks[i]} runs chunks of {@code CHUNKS[i]} examples. */
+    /** {@code networks[i]} runs chunks of {@code CHUNKS[i]} examples, read from {@code inputs[i]}. */
     private final Network[] networks = new Network[CHUNKS.length];
+    private final Tensor[] inputs = new Tensor[CHUNKS.length];
     private final int[] exampleShape;
     private final int features;
 
@@ -40,6 +41,9 @@ final class Replica {
         }
         exampleShape = model.contract().exampleShape();
         features = model.contract().features();
+        for (int i = 0; i < CHUNKS.length; i++) {
+            inputs[i] = Tensor.zeros(networks[i].dtype(), shape(CHUNKS[i]));
+        }
     }
 
     private static Network copy(Network source) {
@@ -59,14 +63,36 @@ final class Replica {
      * {@code x} row-major.
      */
     Answer predict(double[] x, int rows) {
+        return predict(List.of(x), rows);
+    }
+
+    /**
+     * As {@link #predict(double[], int)} for {@code rows} examples given in {@code parts}, each part whole examples
+     * row-major, one after the other: the requests of a batch, read straight into the chunks' inputs without being
+     * gathered into one array first.
+     */
+    Answer predict(List<double[]> parts, int rows) {
         int[] classes = new int[rows];
         double[] probabilities = null;
         int classCount = 0;
         int row = 0;
+        int part = 0;
+        int at = 0;
         for (int i = 0; i < CHUNKS.length; i++) {
             for (int n = CHUNKS[i]; rows - row >= n; row += n) {
-                Tensor scores = networks[i].predict(Tensor.of(networks[i].dtype(),
-                        Arrays.copyOfRange(x, row * features, (row + n) * features), shape(n)));
+                Tensor input = inputs[i];
+                for (int filled = 0; filled < n * features; ) {
+                    double[] x = parts.get(part);
+                    int count = Math.min(n * features - filled, x.length - at);
+                    copy(x, at, input, filled, count);
+                    filled += count;
+                    at += count;
+                    if (at == x.length) {
+                        part++;
+                        at = 0;
+                    }
+                }
+                Tensor scores = networks[i].predict(input);
                 if (probabilities == null) {
                     classCount = scores.dim(1);
                     probabilities = new double[rows * classCount];
@@ -79,6 +105,19 @@ final class Replica {
             }
         }
         return new Answer(classes, probabilities, classCount);
+    }
+
+    /** {@code count} values of {@code x} from {@code from} into {@code input} from element {@code to}, as its dtype. */
+    private static void copy(double[] x, int from, Tensor input, int to, int count) {
+        if (input.floats() != null) {
+            float[] f = input.floats();
+            int o = input.offset() + to;
+            for (int k = 0; k < count; k++) {
+                f[o + k] = (float) x[from + k];
+            }
+        } else {
+            System.arraycopy(x, from, input.doubles(), input.offset() + to, count);
+        }
     }
 
     private int[] shape(int rows) {
