@@ -13,6 +13,8 @@ import dev.layerwise.util.Rng;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -123,17 +126,30 @@ final class ServeLoad {
 
     /**
      * Runs {@code window} for at least MIN_WARM_UP and until three windows in a row are no more than 5% faster than the
-     * fastest before them, at most MAX_WARM_UP. A fixed warm-up is too short for some code: until the JIT has compiled
-     * the Vector API's kernels they run orders of magnitude slower, and how long that takes depends on the network and
-     * on how busy the machine is.
+     * fastest before them and leave the JIT idle, at most MAX_WARM_UP. A fixed warm-up is too short for some code:
+     * until the JIT has compiled the Vector API's kernels they run orders of magnitude slower, and how long that takes
+     * depends on the network and on how busy the machine is. On a busy machine the rate can stop rising while the
+     * compiler still works, and the compiles would then take their share of the timed run's cores.
      */
     static void warmUp(DoubleSupplier window) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        warmUp(window, jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime
+                : () -> 0L);
+    }
+
+    /**
+     * {@link #warmUp(DoubleSupplier)} with the JIT's total compile time, in milliseconds, from {@code compileMillis}:
+     * a window during which it grew by more than a twentieth of the window is not flat.
+     */
+    static void warmUp(DoubleSupplier window, LongSupplier compileMillis) {
         long start = System.nanoTime();
         double best = window.getAsDouble();
         for (int flat = 0; (flat < 3 || System.nanoTime() - start < MIN_WARM_UP.toNanos())
                 && System.nanoTime() - start < MAX_WARM_UP.toNanos(); ) {
+            long compiling = compileMillis.getAsLong();
             double rate = window.getAsDouble();
-            if (rate > 1.05 * best) {
+            compiling = compileMillis.getAsLong() - compiling;
+            if (rate > 1.05 * best || compiling > WARM_UP_WINDOW.toMillis() / 20) {
                 flat = 0;
             } else {
                 flat++;
