@@ -96,8 +96,9 @@ final class FloatGemm {
     /** Rows of a block of a short product's band ({@link #tiles}): a multiple of the tiles' heights, 4, 6 and 8. */
     private static final int SHORT_ROWS = 24;
     /**
-     * Floats of A a block of a short product's band reads, at most: 16 KiB, which leaves room in the L1 cache of any
-     * processor with AVX2 (32 KiB or more) for the block's rows of C and for B.
+     * Floats of A a block of a short product's band reads, at most, and of B's panels that such blocks may share:
+     * 16 KiB each, which leaves room in the L1 cache of any processor with AVX2 (32 KiB or more) for the block's
+     * rows of C.
      */
     private static final int SHORT_FLOATS = 4096;
     /** Rows past MC that a last block of A may take rather than leave to a block of their own. */
@@ -432,9 +433,11 @@ final class FloatGemm {
             // A tall band of a short product in blocks of rows, each block through all its panels before the next:
             // a block's rows of A stay in L1 from one panel to the next, and each line of C is written in one visit,
             // where panel after panel over the whole band would read A and C from L3 once per panel (the im2col
-            // product: 57,600 rows of 25 steps, in two panels on AVX2). B, of a single block of the shared
-            // dimension, is small and stays in L1 anyway. Blocks of a multiple of every tile's height.
-            int step = k <= KC && jp1 - jp0 > 1 ? Math.max(SHORT_ROWS, SHORT_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
+            // product: 57,600 rows of 25 steps, in two panels on AVX2). Only where B's panels are as small as a
+            // block of A, so that they stay in L1 too (otherwise each panel's pass over the rows keeps it there).
+            // Blocks of a multiple of every tile's height.
+            boolean smallB = k <= KC && (long) k * (jp1 - jp0) * NR <= SHORT_FLOATS;
+            int step = smallB && jp1 - jp0 > 1 ? Math.max(SHORT_ROWS, SHORT_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
                     : i1 - i0;
             for (int ib = i0, ie; ib < i1; ib = ie) {
                 ie = i1 - ib <= step ? i1 : ib + step;
