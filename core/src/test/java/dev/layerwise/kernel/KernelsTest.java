@@ -343,7 +343,12 @@ class KernelsTest {
             // A wide product, the book's first layer (a panel three vectors wide and thin columns with AVX-512), and 25
             // rows of a wide panel, whose last row is a band's remainder of one on one thread but not on two, and a
             // tall product whose rows of A are packed in blocks (a band of one block on two threads, of three on one).
-            for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}, {25, 40, 300}, {1100, 153, 280}}) {
+            // Then products whose last panel is partial and longer than a block of the shared dimension, with rows
+            // enough for a packed A on one thread but not in a band of two (AVX2: 150×74, AVX-512: 196×280); a tall
+            // short product of two panels, one partial (AVX2), split by rows even when B is transposed; a product of
+            // few rows and many panels, split by panels; and one whose partial last panel ends C's rows.
+            for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}, {25, 40, 300}, {1100, 153, 280},
+                {150, 74, 440}, {196, 280, 439}, {800, 30, 25}, {160, 300, 40}, {333, 90, 70}}) {
                 int m = shape[0];
                 int n = shape[1];
                 int kk = shape[2];

@@ -93,6 +93,16 @@ final class FloatGemm {
      * pass over it. A multiple of MR, so that the tiles are the same as without the blocks.
      */
     static final int MC = 512 / MR * MR;
+    /** Rows of a block of a short product's band ({@link #tiles}): a multiple of the tiles' heights, 4, 6 and 8. */
+    private static final int SHORT_ROWS = 24;
+    /**
+     * Floats of A a block of a short product's band reads, at most, and of B's panels that such blocks may share:
+     * 16 KiB each, which leaves room in the L1 cache of any processor with AVX2 (32 KiB or more) for the block's
+     * rows of C.
+     */
+    private static final int SHORT_FLOATS = 4096;
+    /** Rows past MC that a last block of A may take rather than leave to a block of their own. */
+    static final int MC_TAIL = 64 / MR * MR;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -102,8 +112,9 @@ final class FloatGemm {
     /** The thin columns of a row-major B, each packed into k consecutive floats. */
     private static final ThreadLocal<float[]> THIN_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * TW]);
-    /** Rows of A packed by {@link #packA}: a block of MC rows by KC steps. */
-    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** Rows of A packed by {@link #packA}: a block of up to MC + MC_TAIL rows by KC steps. */
+    private static final ThreadLocal<float[]> PACKED_A =
+            ThreadLocal.withInitial(() -> new float[(MC + MC_TAIL) * KC]);
     /** A panel of a row-major B, packed by {@link #packPanel}: KC rows of up to three vectors. */
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * 3 * L]);
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
@@ -159,9 +170,10 @@ final class FloatGemm {
         long work = (long) m * n * k;
         int threads = serial || work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
         boolean alone = threads == 1 || rowBlocks * panels == 1 && thin == 0;
+        boolean byRows = byRows(tb, m, n, threads, rowBlocks, panels);
         // A transposed B is packed whole before the product, unless the threads split the panels: then each packs
         // its own (packing dout·Wᵀ's B on one thread costs about as much as the product on two).
-        boolean packByTask = tb && !alone && panels >= threads;
+        boolean packByTask = tb && !alone && !byRows;
         float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
         float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
         if (alone) {
@@ -179,7 +191,7 @@ final class FloatGemm {
             task.set(ta, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff, accumulate, bias,
                     biasOff);
             task.packByTask = packByTask;
-            task.byRows = !packByTask && (rowBlocks >= threads || rowBlocks >= panels);
+            task.byRows = byRows;
             task.rowBlocks = rowBlocks;
             task.panels = panels;
             task.tasks = Math.min(task.byRows ? rowBlocks : panels, threads);
@@ -187,6 +199,34 @@ final class FloatGemm {
         } finally {
             task.clear();
         }
+    }
+
+    /**
+     * Whether a product's threads split its rows rather than its panels (which decides nothing but who computes
+     * which tiles: every element is computed the same way either way).
+     * <ul>
+     * <li>Rows, when each thread's band is tall enough to pack A and B as a whole product would, and, for a transposed
+     *     B, when B is packed once before the split for less than each thread would pack of A in a split of panels.
+     *     Split by panels, a tall product has every thread read all of A and write into every row of C, the
+     *     threads' columns meeting within a cache line of each row: a convolution's 57,600×30 output on AVX2 is
+     *     16 and 14 columns, one panel each, and its threads would contend for every line of C.
+     * <li>Panels, when the rows are too few for two bands that pack (128 rows, 1,024 columns): then each thread
+     *     takes all the rows and half the panels, and packs; in place, a band's panels of B are read rows of B
+     *     apart, 4 KiB for 1,024 columns, and miss in L1.
+     * <li>Otherwise as the products were first split: panels for a transposed B (each thread packing its own),
+     *     rows when there are enough row blocks.
+     * </ul>
+     */
+    private static boolean byRows(boolean tb, int m, int n, int threads, int rowBlocks, int panels) {
+        boolean rowsPack = m / threads >= PACK_MIN_ROWS;
+        if (rowBlocks >= threads && rowsPack && (!tb || 2L * m >= n)) {
+            return true;
+        }
+        if (!tb && rowBlocks >= threads && !rowsPack && m >= PACK_MIN_ROWS
+                && panels >= threads * PACK_A_MIN_PANELS) {
+            return false;
+        }
+        return !(tb && panels >= threads) && (rowBlocks >= threads || rowBlocks >= panels);
     }
 
     /**
@@ -385,29 +425,47 @@ final class FloatGemm {
         float[] tile = TILE.get();
         boolean lone = i1 == m && m % LONE == 1;
         // Panels two vectors wide, whose tiles take MR rows: those that can read a packed A.
-        int narrow = jp1 - jp0 - (jp1 == panels && cols - (panels - 1) * NR > NR ? 1 : 0);
+        boolean wideLast = cols - (panels - 1) * NR > NR;
+        int narrow = jp1 - jp0 - (jp1 == panels && wideLast ? 1 : 0);
+        // Whether the whole product on one thread reads a packed A, whose blocks sum a partial last panel in one chain.
+        boolean oneChain = m >= PACK_MIN_ROWS && panels - (wideLast ? 1 : 0) >= PACK_A_MIN_PANELS;
         if (i1 - i0 < PACK_MIN_ROWS || narrow < PACK_A_MIN_PANELS) {
-            blocks(i0, i1, lone, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, null, tile, c,
-                    cOff, accumulate, bias, biasOff);
+            // A tall band of a short product in blocks of rows, each block through all its panels before the next:
+            // a block's rows of A stay in L1 from one panel to the next, and each line of C is written in one visit,
+            // where panel after panel over the whole band would read A and C from L3 once per panel (the im2col
+            // product: 57,600 rows of 25 steps, in two panels on AVX2). Only where B's panels are as small as a
+            // block of A, so that they stay in L1 too (otherwise each panel's pass over the rows keeps it there).
+            // Blocks of a multiple of every tile's height.
+            boolean smallB = k <= KC && (long) k * (jp1 - jp0) * NR <= SHORT_FLOATS;
+            int step = smallB && jp1 - jp0 > 1 ? Math.max(SHORT_ROWS, SHORT_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
+                    : i1 - i0;
+            for (int ib = i0, ie; ib < i1; ib = ie) {
+                ie = i1 - ib <= step ? i1 : ib + step;
+                blocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b,
+                        bOff, packed, null, tile, c, cOff, accumulate, bias, biasOff);
+            }
             return;
         }
         // Blocks of MC rows (a multiple of MR, so the tiles are those of the whole band), each block's rows of A
         // packed once per block of the shared dimension and read by every panel.
         float[] packedA = PACKED_A.get();
-        for (int ib = i0; ib < i1; ib += MC) {
-            int ie = Math.min(i1, ib + MC);
-            blocks(ib, ie, lone && ie == i1, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
-                    packedA, tile, c, cOff, accumulate, bias, biasOff);
+        for (int ib = i0, ie; ib < i1; ib = ie) {
+            // A last block of a few rows joins the one before: a block of its own would pack every panel of B again
+            // for a tile or two (a band of 514 rows on AVX2, whose blocks are 510 rows).
+            ie = i1 - ib <= MC + MC_TAIL ? i1 : ib + MC;
+            blocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff,
+                    packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
         }
     }
 
     /**
-     * {@link #tiles} for rows [i0, i1), the last of them computed alone ({@link #LONE}) when {@code lone}; with
-     * {@code packedA} (room for MC rows of a block of the shared dimension), A's rows are packed into it by
+     * {@link #tiles} for rows [i0, i1), the last of them computed alone ({@link #LONE}) when {@code lone}, a partial
+     * last panel summed in one chain per block when {@code oneChain} (see below); with
+     * {@code packedA} (room for MC + MC_TAIL rows of a block of the shared dimension), A's rows are packed into it by
      * {@link #packA} for the panels two vectors wide.
      */
-    private static void blocks(int i0, int i1, boolean lone, int jp0, int jp1, int panels, boolean tb, int n,
-                               int cols, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
+    private static void blocks(int i0, int i1, boolean lone, boolean oneChain, int jp0, int jp1, int panels,
+                               boolean tb, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
                                float[] packed, float[] packedA, float[] tile, float[] c, int cOff, boolean accumulate,
                                float[] bias, int biasOff) {
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -416,11 +474,17 @@ final class FloatGemm {
             if (packedA != null) {
                 packA(i0, i1, p0, kc, a, aOff, aRs, aCs, packedA);
             }
-            for (int jp = jp0; jp < jp1; jp++) {
+            // The last panel first, when it ends C's rows in a partial vector and this band has the first panel
+            // too: its rows' last vector may then be stored whole, its surplus lanes running on into the next row's
+            // first columns, which the first panel stores afterwards (see mergeWhole).
+            boolean lastFirst = jp0 == 0 && jp1 == panels && panels > 1 && cols == n && cols % L != 0;
+            for (int q = 0; q < jp1 - jp0; q++) {
+                int jp = lastFirst ? (q == 0 ? jp1 - 1 : q - 1) : jp0 + q;
                 int j0 = jp * NR;
                 int cPos = cOff + j0;
                 int width = jp == panels - 1 ? cols - j0 : NR;
                 int lw = loadWidth(width);
+                boolean spills = width % L != 0 && (width == n ? width > L : lastFirst && jp == panels - 1);
                 if (packedA != null && width <= NR) {
                     float[] bp;
                     int bPos;
@@ -441,25 +505,35 @@ final class FloatGemm {
                         bPos = 0;
                         bStride = lw;
                     }
-                    bandPackedA(i0, i1, lone, kc, packedA, bp, bPos, bStride, tile, c, cPos, n, width, add, bias,
-                            biasOff + j0);
+                    bandPackedA(i0, i1, lone, kc, packedA, bp, bPos, bStride, tile, c, cPos, n, width, spills, add,
+                            bias, biasOff + j0);
                 } else if (tb) {
                     band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, packed, jp * k * NR + p0 * NR, NR, tile, c, cPos, n,
-                            width, add, bias, biasOff + j0);
+                            width, spills, add, bias, biasOff + j0);
                 } else if (width == lw) {
                     band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c, cPos, n, width,
-                            add, bias, biasOff + j0);
+                            spills, add, bias, biasOff + j0);
                 } else {
                     // The partial last panel: rows read in place while a full-width load stays in B, the rest packed.
+                    // A product whose tiles would read a packed A on one thread sums a narrow panel as that path
+                    // does, each block one chain of multiply-adds, however its rows fall to the threads; any other
+                    // product, and a wide panel, sums the two parts of a block apart and adds them, as on one thread.
                     int safe = inPlaceRows(n, k, j0, width);
                     int split = Math.max(p0, Math.min(p0 + kc, safe));
+                    if (oneChain && width <= NR && split > p0 && split < p0 + kc) {
+                        float[] bp = PANEL.get();
+                        packPartial(p0, kc, n, k, j0, width, b, bOff, packed, bp);
+                        band(i0, i1, lone, p0, kc, a, aOff, aRs, aCs, bp, 0, lw, tile, c, cPos, n, width, spills, add,
+                                bias, biasOff + j0);
+                        continue;
+                    }
                     if (split > p0) {
                         band(i0, i1, lone, p0, split - p0, a, aOff, aRs, aCs, b, bOff + p0 * n + j0, n, tile, c,
-                                cPos, n, width, add, bias, biasOff + j0);
+                                cPos, n, width, spills, add, bias, biasOff + j0);
                     }
                     if (split < p0 + kc) {
                         band(i0, i1, lone, split, p0 + kc - split, a, aOff, aRs, aCs, packed, (split - safe) * lw, lw,
-                                tile, c, cPos, n, width, add || split > p0, bias, biasOff + j0);
+                                tile, c, cPos, n, width, spills, add || split > p0, bias, biasOff + j0);
                     }
                 }
             }
@@ -512,8 +586,8 @@ final class FloatGemm {
      */
     private static void bandPackedA(int i0, int i1, boolean lone, int kc, float[] packedA, float[] bp, int bPos,
                                     int bStride,
-                                    float[] tile, float[] c, int cPos, int ldc, int width, boolean add, float[] bias,
-                                    int biasPos) {
+                                    float[] tile, float[] c, int cPos, int ldc, int width, boolean spills,
+                                    boolean add, float[] bias, int biasPos) {
         int end = lone ? i1 - 1 : i1;
         for (int i = i0; i < i1; ) {
             int rows = i < end ? Math.min(MR, end - i) : 1;
@@ -528,7 +602,7 @@ final class FloatGemm {
             } else {
                 kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
-            if (!add && width == ldc && width > L && width % L != 0) {
+            if (!add && spills) {
                 mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
                         biasPos);
             } else {
@@ -557,12 +631,12 @@ final class FloatGemm {
 
     /**
      * Rows [i0, i1) of one panel of C, over the shared dimension [p0, p0 + kc): B's row p0 at {@code bp[bPos]}, rows
-     * {@code bStride} apart. The first {@code width} columns of each tile are stored.
+     * {@code bStride} apart. The first {@code width} columns of each tile are stored, and with {@code spills} the rest
+     * of their last vector too, as {@link #mergeWhole} says.
      */
     private static void band(int i0, int i1, boolean lone, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
-                             float[] bp,
-                             int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc, int width,
-                             boolean add, float[] bias, int biasPos) {
+                             float[] bp, int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc,
+                             int width, boolean spills, boolean add, float[] bias, int biasPos) {
         int step = width > NR ? 6 : MR;
         // The wide kernels sum every row in one chain; the lone row, if any, is for the narrow ones.
         int end = lone && width <= NR ? i1 - 1 : i1;
@@ -585,7 +659,7 @@ final class FloatGemm {
             } else {
                 kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             }
-            if (!add && width == ldc && width > L && width % L != 0) {
+            if (!add && spills) {
                 mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
                         biasPos);
             } else {
@@ -641,11 +715,13 @@ final class FloatGemm {
     }
 
     /**
-     * {@link #merge} without {@code add} for a tile whose rows are C's whole rows ({@code width == ldc}, more than a
-     * vector and not a multiple of one): the columns past the last whole vector are stored as one more vector, whose
-     * last lanes run on into the next row's first columns, for the first {@code spill} rows; that next row is stored
-     * after it, by this call or the next tile's, and overwrites them. Where a row's last columns would otherwise be
-     * stored one float at a time (a convolution's 30 filters: 14 of 30 columns with AVX-512), this stores two vectors.
+     * {@link #merge} without {@code add} for a tile whose rows end C's rows, in a partial vector: a tile of C's whole
+     * rows ({@code width == ldc}, more than a vector), or of the last panel of a band that has the first panel too
+     * and stores it afterwards ({@link #blocks}). The columns past the last whole vector are stored as one more
+     * vector, whose last lanes run on into the next row's first columns, for the first {@code spill} rows; that next
+     * row is stored after it, by this call or the next tile's or the first panel's, and overwrites them. Where a row's
+     * last columns would otherwise be stored one float at a time (a convolution's 30 filters: 14 of 30 columns with
+     * AVX-512, 6 of the second panel's 14 with AVX2), this stores whole vectors.
      * The rows from {@code spill} on (the band's last row: the next belongs to another thread, or is past C) are
      * stored as {@link #merge} stores them; so are all rows when {@code bias} is too short for a vector load past its
      * last whole vector.
