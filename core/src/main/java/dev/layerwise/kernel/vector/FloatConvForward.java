@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@link FloatGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of
  * {@link FloatGemm#KC} window elements by block, a chain of multiply-adds over the block from zero ({@link #supports}:
  * every panel of the positions read whole, no single-row tile, no positions summed as dot products). Here the same
- * chains are computed, in the same order, with the vectors along the output positions of rows {@code W + 2·pad} wide:
- * then a window element's reads of the padded image are one contiguous run for the whole output plane (the last
- * {@code filterW − 1} columns of each row are computed and dropped), and the unfolding into {@code colT} is not needed.
+ * chains are computed, in the same order, with the vectors along the output positions, from {@code filterW} copies of
+ * the image with its border of zeros, the copy for window column {@code kx} shifted left by {@code kx} and cut to rows
+ * of {@code outW}: then a window element's reads are one contiguous run for the whole output plane, every lane of
+ * every vector is an output element, and the unfolding into {@code colT} is not needed.
  */
 final class FloatConvForward {
     private static final VectorSpecies<Float> S = FloatGemm.S;
@@ -60,29 +61,36 @@ final class FloatConvForward {
         int ow = g.outW();
         int positions = oh * ow;
         int patch = g.patchSize();
-        int wide = width + 2 * pad; // a row of the padded image, and of the output planes computed here
         int hp = h + 2 * pad;
-        int vectors = (oh * wide + L - 1) / L;
+        int vectors = (positions + L - 1) / L;
         int plane = vectors * L;
-        // Reads of a channel reach (fh − 1) rows and (fw − 1) columns, and a vector, past the output plane's end.
-        int planeX = Math.max(hp * wide, (fh - 1) * wide + fw - 1 + plane + L);
+        // Reads of a copy reach (fh − 1) rows, and a vector, past the output plane's end.
+        int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
+        int copies = fw * channels * planeX;
         Scratch s = SCRATCH.get();
-        s.ensure(channels * planeX, fn * plane, patch);
+        s.ensure(copies, fn * plane, patch);
         float[] xp = s.x;
         float[] outw = s.out;
         int[] reads = s.reads;
         for (int j = 0; j < patch; j++) {
             int kk = j % fhw;
-            reads[j] = j / fhw * planeX + kk / fw * wide + kk % fw;
+            reads[j] = (kk % fw * channels + j / fhw) * planeX + kk / fw * ow;
+        }
+        // Each image writes the same elements of the copies, so their zeros (the border) are written once per
+        // geometry.
+        if (!s.holds(channels, h, width, pad, fw, planeX)) {
+            java.util.Arrays.fill(xp, 0, copies, 0f);
         }
         for (int i = i0; i < i1; i++) {
-            java.util.Arrays.fill(xp, 0, channels * planeX, 0f);
             int image = xOff + i * g.imageSize();
+            // Copy kx holds the padded image's column ox + kx at column ox: the image's column ox + kx − pad.
+            int to = Math.min(ow, width + pad);
             for (int c = 0; c < channels; c++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(x, image + (c * h + y) * width, xp, c * planeX + (y + pad) * wide + pad, width);
+                for (int y = 0; y < h && pad < to; y++) {
+                    System.arraycopy(x, image + (c * h + y) * width, xp, c * planeX + (y + pad) * ow + pad, to - pad);
                 }
             }
+            shiftedCopies(fw, xp, channels, planeX, hp, ow, x, image, h, width, pad, pad);
             for (int f = 0; f < fn; f++) {
                 java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
             }
@@ -109,9 +117,36 @@ final class FloatConvForward {
             }
             int o = outOff + i * fn * positions;
             for (int f = 0; f < fn; f++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(outw, f * plane + oy * wide, out, o + f * positions + oy * ow, ow);
+                System.arraycopy(outw, f * plane, out, o + f * positions, positions);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code 1 … copies − 1} of the planes in {@code buf}, each copy {@code s} being copy 0 moved left by
+     * {@code s} elements: one move of the whole block, then the last {@code s} columns of each row (which copy 0 does
+     * not hold: {@code src}'s element at column {@code x + s − colPad}, or 0 outside it) and the last {@code s}
+     * elements of each plane (which the move brings from the next plane) are written again. Copy 0 holds, in
+     * {@code planes} planes of {@code planeSize} elements with rows {@code rw} wide, {@code src}'s plane
+     * {@code (srcH, srcW)} at row offset {@code rowPad} and column offset {@code colPad}, and zeros elsewhere.
+     */
+    private static void shiftedCopies(int copies, float[] buf, int planes, int planeSize, int rows, int rw,
+                                      float[] src, int srcOff, int srcH, int srcW, int rowPad, int colPad) {
+        for (int s = 1; s < copies; s++) {
+            int base = s * planes * planeSize;
+            System.arraycopy(buf, s, buf, base, planes * planeSize - s);
+            for (int p = 0; p < planes; p++) {
+                int at = base + p * planeSize;
+                int from = srcOff + p * srcH * srcW;
+                for (int r = 0; r < rows; r++) {
+                    int sy = r - rowPad;
+                    for (int x = rw - s; x < rw; x++) {
+                        int sx = x + s - colPad;
+                        buf[at + r * rw + x] = sy >= 0 && sy < srcH && sx >= 0 && sx < srcW
+                                ? src[from + sy * srcW + sx] : 0f;
+                    }
                 }
+                java.util.Arrays.fill(buf, at + planeSize - s, at + planeSize, 0f);
             }
         }
     }
@@ -240,8 +275,10 @@ final class FloatConvForward {
 
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
     private static final class Scratch {
-        /** An image with a border of zeros, a plane per channel. */
+        /** The shifted copies of an image with its border of zeros, a plane per window column and channel. */
         float[] x = new float[0];
+        /** The geometry whose border of zeros {@link #x} holds: channels, H, W, pad, filterW, plane; none at first. */
+        private final int[] held = new int[6];
         /** The output planes being summed, in rows of {@code W + 2·pad}. */
         float[] out = new float[0];
         /** Where each window element's run starts in {@link #x}. */
@@ -251,6 +288,7 @@ final class FloatConvForward {
         void ensure(int xSize, int outSize, int patch) {
             if (x.length < xSize) {
                 x = new float[xSize];
+                java.util.Arrays.fill(held, 0);
             }
             if (out.length < outSize) {
                 out = new float[outSize];
@@ -258,6 +296,21 @@ final class FloatConvForward {
             if (reads.length < patch) {
                 reads = new int[patch];
             }
+        }
+
+        /** Whether {@link #x} holds the border of this geometry; if not, it is taken to hold it from now on. */
+        boolean holds(int channels, int h, int width, int pad, int fw, int planeX) {
+            if (held[0] == channels && held[1] == h && held[2] == width && held[3] == pad && held[4] == fw
+                    && held[5] == planeX) {
+                return true;
+            }
+            held[0] = channels;
+            held[1] = h;
+            held[2] = width;
+            held[3] = pad;
+            held[4] = fw;
+            held[5] = planeX;
+            return false;
         }
     }
 }
