@@ -23,9 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * repeats taken in two blocks, one side's after the other's, would put that drift into the ratio.
  *
  * <p>A workload is set up and warmed up in the process when it is first asked for; a process that dies is started
- * again at the next request.
+ * again at the next request. After each answer it waits for the process to fall idle, so that Layerwise's repeat does
+ * not run beside NumPy's threads.
  */
 final class NumpySide implements AutoCloseable {
+    /** The window over which the process must stay (nearly) idle after an answer; see {@link #waitUntilIdle}. */
+    private static final long IDLE_WINDOW_MILLIS = 50;
+    private static final long MAX_IDLE_WAIT_MILLIS = 3000;
+
     private final ProcessBuilder builder;
     private final String who;
     private final long timeoutMinutes;
@@ -77,6 +82,7 @@ final class NumpySide implements AutoCloseable {
         if (line == null) {
             throw ended(p, timedOut.get());
         }
+        waitUntilIdle(p);
         Map<?, ?> answer;
         try {
             answer = (Map<?, ?>) Json.parse(line, "the NumPy script's answer");
@@ -91,6 +97,30 @@ final class NumpySide implements AutoCloseable {
         }
         Object steps = answer.get("steps");
         return new Answer(seconds.doubleValue(), steps instanceof Number s ? s.intValue() : null);
+    }
+
+    /**
+     * Waits, at most {@link #MAX_IDLE_WAIT_MILLIS}, until the process has used the CPU for less than a fifth of a
+     * {@link #IDLE_WINDOW_MILLIS} window: OpenBLAS's threads spin for a while after a product before they sleep, and a
+     * Layerwise repeat started meanwhile would share the cores with them. Where the system does not report a
+     * process's CPU time, it waits the longest.
+     */
+    private static void waitUntilIdle(Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + MAX_IDLE_WAIT_MILLIS * 1_000_000L;
+        long last = cpuMillis(p);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(IDLE_WINDOW_MILLIS);
+            long now = cpuMillis(p);
+            if (last >= 0 && now >= 0 && now - last < IDLE_WINDOW_MILLIS / 5) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    /** The process's CPU time so far, in milliseconds, or -1 where the system does not say. */
+    private static long cpuMillis(Process p) {
+        return p.info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
     }
 
     private void start() throws IOException {
