@@ -131,9 +131,10 @@ final class DoubleConvForward {
      * not hold: {@code src}'s element at column {@code x + s − colPad}, or 0 outside it) and the last {@code s}
      * elements of each plane (which the move brings from the next plane) are written again. Copy 0 holds, in
      * {@code planes} planes of {@code planeSize} elements with rows {@code rw} wide, {@code src}'s plane
-     * {@code (srcH, srcW)} at row offset {@code rowPad} and column offset {@code colPad}, and zeros elsewhere.
+     * {@code (srcH, srcW)} at row offset {@code rowPad} and column offset {@code colPad}, and zeros elsewhere. The
+     * forward pass copies the padded image, {@link DoubleConvInput} the padded {@code dout}.
      */
-    private static void shiftedCopies(int copies, double[] buf, int planes, int planeSize, int rows, int rw,
+    static void shiftedCopies(int copies, double[] buf, int planes, int planeSize, int rows, int rw,
                                       double[] src, int srcOff, int srcH, int srcW, int rowPad, int colPad) {
         for (int s = 1; s < copies; s++) {
             int base = s * planes * planeSize;

@@ -119,7 +119,7 @@ final class FloatConvInput {
                             to - padH);
                 }
             }
-            shiftedCopies(shifts, dP, fn, planeD, oh + 2 * padV, wide, dout, src, oh, ow, padV, padH);
+            FloatConvForward.shiftedCopies(shifts, dP, fn, planeD, oh + 2 * padV, wide, dout, src, oh, ow, padV, padH);
             java.util.Arrays.fill(dxw, 0, channels * plane, 0f);
             // Window position by window position, so that each element of dx receives its additions in col2imT's
             // order; the channels of a position read the same elements of dout, a tile of them at a time.
@@ -151,35 +151,6 @@ final class FloatConvInput {
                 for (int y = 0; y < h; y++) {
                     System.arraycopy(dxw, c * plane + y * wide, dx, image + (c * h + y) * width, width);
                 }
-            }
-        }
-    }
-
-    /**
-     * Copies {@code 1 … copies − 1} of the planes in {@code buf}, each copy {@code s} being copy 0 moved left by
-     * {@code s} elements: one move of the whole block, then the last {@code s} columns of each row (which copy 0 does
-     * not hold: {@code src}'s element at column {@code x + s − colPad}, or 0 outside it) and the last {@code s}
-     * elements of each plane (which the move brings from the next plane) are written again. Copy 0 holds, in
-     * {@code planes} planes of {@code planeSize} elements with rows {@code rw} wide, {@code src}'s plane
-     * {@code (srcH, srcW)} at row offset {@code rowPad} and column offset {@code colPad}, and zeros elsewhere.
-     */
-    private static void shiftedCopies(int copies, float[] buf, int planes, int planeSize, int rows, int rw,
-                                      float[] src, int srcOff, int srcH, int srcW, int rowPad, int colPad) {
-        for (int s = 1; s < copies; s++) {
-            int base = s * planes * planeSize;
-            System.arraycopy(buf, s, buf, base, planes * planeSize - s);
-            for (int p = 0; p < planes; p++) {
-                int at = base + p * planeSize;
-                int from = srcOff + p * srcH * srcW;
-                for (int r = 0; r < rows; r++) {
-                    int sy = r - rowPad;
-                    for (int x = rw - s; x < rw; x++) {
-                        int sx = x + s - colPad;
-                        buf[at + r * rw + x] = sy >= 0 && sy < srcH && sx >= 0 && sx < srcW
-                                ? src[from + sy * srcW + sx] : 0f;
-                    }
-                }
-                java.util.Arrays.fill(buf, at + planeSize - s, at + planeSize, 0f);
             }
         }
     }
