@@ -66,6 +66,7 @@ public final class Server implements AutoCloseable {
     private final Inputs inputs;
     private final byte[] modelInfo;
     private final Javalin app;
+    private final ServerThreads threads = new ServerThreads();
     private volatile boolean closing;
 
     private Server(Model model, ServeOptions options) {
@@ -88,6 +89,7 @@ public final class Server implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = options.maxBodyBytes();
             config.http.prefer405over404 = true;
+            config.jetty.threadPool = threads;
             // Twice the request timeout, so that a request that waits too long for the model still gets its 503.
             config.jetty.addConnector((server, http) -> {
                 ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -443,14 +445,26 @@ public final class Server implements AutoCloseable {
      * read, checked and answered by the same code and in the same words as there.
      */
     private final class JsonPredictions extends org.eclipse.jetty.server.Handler.Wrapper {
+        /**
+         * Never blocks, so Jetty runs it on the thread that read the request (a selector's) instead of handing every
+         * request to its pool: a hand-off per request cost a thread wake-up and a context switch. The body is read
+         * as it arrives, the answer is written by the inference worker, and every other request is handed to the
+         * pool here, since the servlet routes behind may block.
+         */
         @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
             String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
             long length = request.getLength();
             if (closing || !"POST".equals(request.getMethod()) || !"/v1/predict".equals(Request.getPathInContext(request))
                     || type == null || !mime(type).equals("application/json") || length < 0
                     || length > options.maxBodyBytes()) {
-                return super.handle(request, response, callback);
+                getServer().getThreadPool().execute(() -> servlets(request, response, callback));
+                return true;
             }
             long t0 = System.nanoTime();
             metrics.inflight().increment();
@@ -485,18 +499,29 @@ public final class Server implements AutoCloseable {
             return true;
         }
 
+        /** The servlet routes' answer to a request this handler does not serve itself, on a pool thread. */
+        private void servlets(Request request, Response response, Callback callback) {
+            try {
+                if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable x) {
+                callback.failed(x);
+            }
+        }
+
         /** Writes the answer without blocking, then counts the request, as the servlet routes count theirs. */
         private void send(Response response, Callback callback, int status, byte[] json, long t0) {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
-            response.write(true, ByteBuffer.wrap(json), Callback.from(() -> {
+            threads.answering(() -> response.write(true, ByteBuffer.wrap(json), Callback.from(() -> {
                 counted(status, t0);
                 callback.succeeded();
             }, x -> {
                 counted(status, t0);
                 callback.failed(x);
-            }));
+            })));
         }
 
         private void counted(int status, long t0) {
