@@ -19,7 +19,7 @@ final class ServerThreads extends QueuedThreadPool {
         setName("JettyServerThreadPool");
     }
 
-    /** Runs {@code write}, and whatever it hands this pool, on the calling thread. */
+    /** Runs {@code write} on the calling thread, and the first task it hands this pool there too. */
     void answering(Runnable write) {
         Boolean was = answering.get();
         answering.set(Boolean.TRUE);
@@ -30,10 +30,19 @@ final class ServerThreads extends QueuedThreadPool {
         }
     }
 
+    /**
+     * Runs {@code task} at once if the calling thread is writing an answer, else on the pool. Only that one task runs
+     * on the worker: whatever it hands on in turn (a request for the servlet routes, which may block) goes to the pool.
+     */
     @Override
     public void execute(Runnable task) {
         if (answering.get() == Boolean.TRUE) {
-            task.run();
+            answering.set(Boolean.FALSE);
+            try {
+                task.run();
+            } finally {
+                answering.set(Boolean.TRUE);
+            }
         } else {
             super.execute(task);
         }
