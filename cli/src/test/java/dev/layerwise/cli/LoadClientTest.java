@@ -41,6 +41,17 @@ class LoadClientTest {
     }
 
     @Test
+    void readsAStatusLineWithoutReasonAndHeadersInAnyCase() {
+        byte[] b = bytes("HTTP/1.0 404\r\nX-Length: 7\r\nCONTENT-length :3\r\n\r\nabc");
+        assertEquals(new LoadClient.Response(404, b.length - 3, b.length), LoadClient.parse(b, b.length));
+        for (String line : new String[] {"HTTP/2 200 OK", "HTTP/1.1 20 OK", "HTTP/1.1 200OK", "HTTP/1.2 200 OK"}) {
+            byte[] bad = bytes(line + "\r\nContent-Length: 0\r\n\r\n");
+            assertTrue(assertThrows(IllegalStateException.class, () -> LoadClient.parse(bad, bad.length))
+                    .getMessage().contains("not an HTTP/1.1 status line: '" + line + "'"), line);
+        }
+    }
+
+    @Test
     void findsTheEndOfTheFirstResponseWhenMoreFollows() {
         String first = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
         byte[] b = bytes(first + "HTTP/1.1 200 OK\r\n");
