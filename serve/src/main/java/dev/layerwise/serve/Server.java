@@ -452,7 +452,7 @@ public final class Server implements AutoCloseable {
 
         /**
          * Never blocks, so Jetty runs it on the thread that read the request (a selector's) instead of handing every
-         * request to its pool: a hand-off per request cost a thread wake-up and a context switch. The body is read
+         * request to its pool: a hand-off per request costs a thread wake-up and a context switch. The body is read
          * as it arrives, the answer is written by the inference worker, and every other request is handed to the
          * pool here, since the servlet routes behind may block.
          */

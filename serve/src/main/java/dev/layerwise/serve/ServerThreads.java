@@ -6,7 +6,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Jetty's thread pool, with one exception: a task handed to it while an inference worker writes an answer runs at
  * once on that worker. Jetty hands a connection back to its pool when a response completes on a thread other than
  * the one that read the request, to look for the connection's next request; with every answer written by an inference
- * worker, that was a thread woken, and a context switch, per request. The task is short and never blocks (it reads
+ * worker, that would be a thread woken, and a context switch, per request. The task is short and never blocks (it reads
  * what the socket holds, which is most often nothing yet, and otherwise hands a request to {@link Server}'s handler,
  * which never blocks either), so the worker runs it and goes back to the model.
  */
