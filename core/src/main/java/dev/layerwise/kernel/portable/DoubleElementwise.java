@@ -140,8 +140,17 @@ final class DoubleElementwise {
         ReluForward.call(n, x, xOff, mask, out, outOff);
     }
 
-    /** Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0). */
+    /**
+     * Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0; none written when
+     * {@code mask} is null).
+     */
     static void reluForwardRange(int from, int to, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        if (mask == null) {
+            for (int i = from; i < to; i++) {
+                out[outOff + i] = Math.max(x[xOff + i], 0d);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             double v = x[xOff + i];
             mask[i] = v <= 0d;
@@ -151,7 +160,7 @@ final class DoubleElementwise {
 
     /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        ReluBackward.call(n, dout, doutOff, mask, dx, dxOff);
+        ReluBackward.call(n, dout, doutOff, mask, null, 0, dx, dxOff);
     }
 
     /** Elements {@code [from, to)} of {@code reluBackward}, on the calling thread (mask from index 0). */
@@ -159,6 +168,20 @@ final class DoubleElementwise {
                                      int dxOff) {
         for (int i = from; i < to; i++) {
             long keep = mask[i] ? 0L : -1L;
+            dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
+        }
+    }
+
+    /** {@code reluBackward} with the mask read off the forward's output {@code y} ({@code y <= 0}). */
+    static void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        ReluBackward.call(n, dout, doutOff, null, y, yOff, dx, dxOff);
+    }
+
+    /** Elements {@code [from, to)} of {@code reluBackwardFromOutput}, on the calling thread. */
+    static void reluBackwardFromOutputRange(int from, int to, double[] dout, int doutOff, double[] y, int yOff,
+                                            double[] dx, int dxOff) {
+        for (int i = from; i < to; i++) {
+            long keep = y[yOff + i] <= 0d ? 0L : -1L;
             dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
         }
     }
@@ -325,15 +348,21 @@ final class DoubleElementwise {
         private static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
         private double[] dout;
         private int doutOff;
+        /** The forward's mask, or null when it is read off the forward's output {@code y}. */
         private boolean[] mask;
+        private double[] y;
+        private int yOff;
         private double[] dx;
         private int dxOff;
 
-        static void call(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        static void call(int n, double[] dout, int doutOff, boolean[] mask, double[] y, int yOff, double[] dx,
+                         int dxOff) {
             ReluBackward j = acquire(CURRENT, ReluBackward::new);
             j.dout = dout;
             j.doutOff = doutOff;
             j.mask = mask;
+            j.y = y;
+            j.yOff = yOff;
             j.dx = dx;
             j.dxOff = dxOff;
             j.run(n, 1);
@@ -341,13 +370,18 @@ final class DoubleElementwise {
 
         @Override
         protected void range(int from, int to) {
-            reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            if (mask == null) {
+                reluBackwardFromOutputRange(from, to, dout, doutOff, y, yOff, dx, dxOff);
+            } else {
+                reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            }
         }
 
         @Override
         protected void clear() {
             dout = null;
             mask = null;
+            y = null;
             dx = null;
         }
     }
