@@ -60,6 +60,24 @@ public interface ElementwiseKernels {
     void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff);
 
     /**
+     * ReLU forward without a mask: {@code out} as {@link #reluForward(int, float[], int, boolean[], float[], int)}
+     * leaves it, bit for bit ({@code +0} where {@code x[i] <= 0}). {@code out} (output) may be {@code x}.
+     */
+    void reluForward(int n, float[] x, int xOff, float[] out, int outOff);
+
+    void reluForward(int n, double[] x, int xOff, double[] out, int outOff);
+
+    /**
+     * ReLU backward from the forward's output {@code y}: {@code dx[i] = y[i] <= 0 ? 0 : dout[i]}, the same bits as
+     * {@link #reluBackward(int, float[], int, boolean[], float[], int) reluBackward} with the forward's mask, since
+     * {@code y[i] <= 0} exactly where {@code x[i] <= 0} (a NaN stays NaN and is not masked). {@code dx} (output) may
+     * be {@code dout}.
+     */
+    void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff);
+
+    void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff);
+
+    /**
      * Sigmoid {@code out[i] = 1 / (1 + exp(-x[i]))}, computed without overflow for any {@code x}; {@code out}
      * (output) may be {@code x}.
      */

@@ -188,6 +188,31 @@ public final class Ops {
         }
     }
 
+    /** ReLU forward without a mask: {@code out = x} where {@code x > 0}, +0 elsewhere; out may be x. */
+    public static void reluForward(Tensor x, Tensor out) {
+        sameSize(x, out);
+        if (x.dtype() == DType.FLOAT32) {
+            elementwise().reluForward(x.size(), x.floats(), x.offset(), out.floats(), out.offset());
+        } else {
+            elementwise().reluForward(x.size(), x.doubles(), x.offset(), out.doubles(), out.offset());
+        }
+    }
+
+    /**
+     * ReLU backward from the forward's output {@code y}: {@code dx = dout} where {@code y > 0} (or NaN), 0 elsewhere;
+     * the same as with the forward's mask, which is {@code y <= 0}. dx may be dout.
+     */
+    public static void reluBackwardFromOutput(Tensor dout, Tensor y, Tensor dx) {
+        sameSize(dout, y, dx);
+        if (dout.dtype() == DType.FLOAT32) {
+            elementwise().reluBackwardFromOutput(dout.size(), dout.floats(), dout.offset(), y.floats(), y.offset(),
+                    dx.floats(), dx.offset());
+        } else {
+            elementwise().reluBackwardFromOutput(dout.size(), dout.doubles(), dout.offset(), y.doubles(), y.offset(),
+                    dx.doubles(), dx.offset());
+        }
+    }
+
     /** ReLU backward: {@code dx = dout} where not masked, 0 elsewhere; dx may be dout. */
     public static void reluBackward(Tensor dout, boolean[] mask, Tensor dx) {
         sameSize(dout, dx);

@@ -742,6 +742,12 @@ class ConvKernelsTest {
                 float[] reluDx = new float[big.length];
                 k.elementwise().reluBackward(big.length, bigDout, 0, mask, reluDx, 0);
                 results.add(reluDx);
+                float[] reluOutNoMask = new float[big.length];
+                k.elementwise().reluForward(big.length, big, 0, reluOutNoMask, 0);
+                results.add(reluOutNoMask);
+                float[] reluDxFromOut = new float[big.length];
+                k.elementwise().reluBackwardFromOutput(big.length, bigDout, 0, reluOutNoMask, 0, reluDxFromOut, 0);
+                results.add(reluDxFromOut);
                 float[] m = new float[big.length];
                 float[] v = new float[big.length];
                 float[] w = big.clone();

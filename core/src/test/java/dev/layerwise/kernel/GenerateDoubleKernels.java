@@ -55,6 +55,8 @@ public final class GenerateDoubleKernels {
                 "                        long bits = Double.doubleToRawLongBits(best + 0d);");
         SPECIAL.put("            int keep = mask[i] ? 0 : -1;",
                 "            long keep = mask[i] ? 0L : -1L;");
+        SPECIAL.put("            int keep = y[yOff + i] <= 0f ? 0 : -1;",
+                "            long keep = y[yOff + i] <= 0d ? 0L : -1L;");
         SPECIAL.put("    /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */",
                 "    /** DoubleGemm has no tile three vectors wide. */");
         SPECIAL.put("    private static final boolean WIDE = FloatGemm.WIDE;",

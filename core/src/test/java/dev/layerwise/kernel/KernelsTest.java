@@ -407,4 +407,71 @@ class KernelsTest {
             }
         }
     }
+
+    /**
+     * ReLU without a mask gives the masked kernels' bits: the output of reluForward, and a backward that reads the
+     * mask off that output, on special values among random ones, over more elements than one task takes, in place too.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void reluFromItsOutputMatchesReluWithAMask(Kernels k) {
+        Rng rng = new Rng(17);
+        int n = 100_003;
+        double[] x = random(rng, n);
+        double[] dout = random(rng, n);
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, -Double.MIN_VALUE, 1e-300, -1e-300};
+        for (int i = 0; i < special.length; i++) {
+            x[i * 7] = special[i];
+            x[n - 1 - i] = special[i];
+            dout[i * 7 + 1] = special[i];
+            dout[i * 7] = special[(i + 2) % special.length];
+        }
+        float[] xf = toFloat(x);
+        float[] doutF = toFloat(dout);
+
+        boolean[] mask = new boolean[n];
+        double[] withMask = new double[n];
+        k.elementwise().reluForward(n, x, 0, mask, withMask, 0);
+        double[] out = new double[n + 2];
+        k.elementwise().reluForward(n, x, 0, out, 2);
+        double[] inPlace = x.clone();
+        k.elementwise().reluForward(n, inPlace, 0, inPlace, 0);
+        double[] dxMask = new double[n];
+        k.elementwise().reluBackward(n, dout, 0, mask, dxMask, 0);
+        double[] dx = new double[n];
+        k.elementwise().reluBackwardFromOutput(n, dout, 0, out, 2, dx, 0);
+        double[] dxInPlace = dout.clone();
+        k.elementwise().reluBackwardFromOutput(n, dxInPlace, 0, withMask, 0, dxInPlace, 0);
+        for (int i = 0; i < n; i++) {
+            long expected = Double.doubleToRawLongBits(withMask[i]);
+            assertEquals(expected, Double.doubleToRawLongBits(out[i + 2]), "out at " + i + " for " + x[i]);
+            assertEquals(expected, Double.doubleToRawLongBits(inPlace[i]), "in place at " + i + " for " + x[i]);
+            long expectedDx = Double.doubleToRawLongBits(dxMask[i]);
+            assertEquals(expectedDx, Double.doubleToRawLongBits(dx[i]), "dx at " + i + " for " + x[i]);
+            assertEquals(expectedDx, Double.doubleToRawLongBits(dxInPlace[i]), "dx in place at " + i);
+        }
+
+        boolean[] maskF = new boolean[n];
+        float[] withMaskF = new float[n];
+        k.elementwise().reluForward(n, xf, 0, maskF, withMaskF, 0);
+        float[] outF = new float[n + 2];
+        k.elementwise().reluForward(n, xf, 0, outF, 2);
+        float[] inPlaceF = xf.clone();
+        k.elementwise().reluForward(n, inPlaceF, 0, inPlaceF, 0);
+        float[] dxMaskF = new float[n];
+        k.elementwise().reluBackward(n, doutF, 0, maskF, dxMaskF, 0);
+        float[] dxF = new float[n];
+        k.elementwise().reluBackwardFromOutput(n, doutF, 0, outF, 2, dxF, 0);
+        float[] dxInPlaceF = doutF.clone();
+        k.elementwise().reluBackwardFromOutput(n, dxInPlaceF, 0, withMaskF, 0, dxInPlaceF, 0);
+        for (int i = 0; i < n; i++) {
+            int expected = Float.floatToRawIntBits(withMaskF[i]);
+            assertEquals(expected, Float.floatToRawIntBits(outF[i + 2]), "float out at " + i + " for " + xf[i]);
+            assertEquals(expected, Float.floatToRawIntBits(inPlaceF[i]), "float in place at " + i);
+            int expectedDx = Float.floatToRawIntBits(dxMaskF[i]);
+            assertEquals(expectedDx, Float.floatToRawIntBits(dxF[i]), "float dx at " + i + " for " + xf[i]);
+            assertEquals(expectedDx, Float.floatToRawIntBits(dxInPlaceF[i]), "float dx in place at " + i);
+        }
+    }
 }

@@ -416,13 +416,17 @@ final class DoubleConv {
                                               double[] dx, int dxOff) {
         int plane = g.height() * g.width();
         int positions = g.positions();
-        java.util.Arrays.fill(dx, dxOff + i0 * g.channels() * plane, dxOff + i1 * g.channels() * plane, 0d);
-        for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
-            int base = dxOff + q * plane;
-            for (int o = q * positions; o < (q + 1) * positions; o++) {
-                int a = argMax[o];
-                if (a >= 0) {
-                    dx[base + a] += dout[doutOff + o];
+        int c = g.channels();
+        // Each image is cleared just before its additions, which then find it in the cache.
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(dx, dxOff + i * c * plane, dxOff + (i + 1) * c * plane, 0d);
+            for (int q = i * c; q < (i + 1) * c; q++) {
+                int base = dxOff + q * plane;
+                for (int o = q * positions; o < (q + 1) * positions; o++) {
+                    int a = argMax[o];
+                    if (a >= 0) {
+                        dx[base + a] += dout[doutOff + o];
+                    }
                 }
             }
         }

@@ -60,6 +60,40 @@ final class DoubleElementwise {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /**
+     * {@link #sum} of two rows of {@code n} elements, from {@code from} and {@code from + n}, into {@code out[at]} and
+     * {@code out[at + 1]}: each row's four partial sums as there, in the same order, so the same bits; the two rows'
+     * eight chains side by side keep twice as many additions in flight as one row's four.
+     */
+    private static void sum2(double[] x, int from, int n, double[] out, int at) {
+        int from2 = from + n;
+        double s0 = 0d;
+        double s1 = 0d;
+        double s2 = 0d;
+        double s3 = 0d;
+        double t0 = 0d;
+        double t1 = 0d;
+        double t2 = 0d;
+        double t3 = 0d;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            t0 += x[from2 + j];
+            s1 += x[from + j + 1];
+            t1 += x[from2 + j + 1];
+            s2 += x[from + j + 2];
+            t2 += x[from2 + j + 2];
+            s3 += x[from + j + 3];
+            t3 += x[from2 + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+            t0 += x[from2 + j];
+        }
+        out[at] = (s0 + s1) + (s2 + s3);
+        out[at + 1] = (t0 + t1) + (t2 + t3);
+    }
+
     static void rowMax(int rows, int cols, double[] x, int xOff, double[] out, int outOff) {
         for (int i = 0; i < rows; i++) {
             int r = xOff + i * cols;
@@ -106,8 +140,17 @@ final class DoubleElementwise {
         ReluForward.call(n, x, xOff, mask, out, outOff);
     }
 
-    /** Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0). */
+    /**
+     * Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0; none written when
+     * {@code mask} is null).
+     */
     static void reluForwardRange(int from, int to, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
+        if (mask == null) {
+            for (int i = from; i < to; i++) {
+                out[outOff + i] = Math.max(x[xOff + i], 0d);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             double v = x[xOff + i];
             mask[i] = v <= 0d;
@@ -117,7 +160,7 @@ final class DoubleElementwise {
 
     /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
-        ReluBackward.call(n, dout, doutOff, mask, dx, dxOff);
+        ReluBackward.call(n, dout, doutOff, mask, null, 0, dx, dxOff);
     }
 
     /** Elements {@code [from, to)} of {@code reluBackward}, on the calling thread (mask from index 0). */
@@ -125,6 +168,20 @@ final class DoubleElementwise {
                                      int dxOff) {
         for (int i = from; i < to; i++) {
             long keep = mask[i] ? 0L : -1L;
+            dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
+        }
+    }
+
+    /** {@code reluBackward} with the mask read off the forward's output {@code y} ({@code y <= 0}). */
+    static void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        ReluBackward.call(n, dout, doutOff, null, y, yOff, dx, dxOff);
+    }
+
+    /** Elements {@code [from, to)} of {@code reluBackwardFromOutput}, on the calling thread. */
+    static void reluBackwardFromOutputRange(int from, int to, double[] dout, int doutOff, double[] y, int yOff,
+                                            double[] dx, int dxOff) {
+        for (int i = from; i < to; i++) {
+            long keep = y[yOff + i] <= 0d ? 0L : -1L;
             dx[dxOff + i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dout[doutOff + i]) & keep);
         }
     }
@@ -238,7 +295,11 @@ final class DoubleElementwise {
 
         @Override
         protected void range(int from, int to) {
-            for (int r = from; r < to; r++) {
+            int r = from;
+            for (; r + 1 < to; r += 2) {
+                sum2(x, xOff + r * cols, cols, out, outOff + r);
+            }
+            if (r < to) {
                 out[outOff + r] = sum(x, xOff + r * cols, cols);
             }
         }
@@ -287,15 +348,21 @@ final class DoubleElementwise {
         private static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
         private double[] dout;
         private int doutOff;
+        /** The forward's mask, or null when it is read off the forward's output {@code y}. */
         private boolean[] mask;
+        private double[] y;
+        private int yOff;
         private double[] dx;
         private int dxOff;
 
-        static void call(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        static void call(int n, double[] dout, int doutOff, boolean[] mask, double[] y, int yOff, double[] dx,
+                         int dxOff) {
             ReluBackward j = acquire(CURRENT, ReluBackward::new);
             j.dout = dout;
             j.doutOff = doutOff;
             j.mask = mask;
+            j.y = y;
+            j.yOff = yOff;
             j.dx = dx;
             j.dxOff = dxOff;
             j.run(n, 1);
@@ -303,13 +370,18 @@ final class DoubleElementwise {
 
         @Override
         protected void range(int from, int to) {
-            reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            if (mask == null) {
+                reluBackwardFromOutputRange(from, to, dout, doutOff, y, yOff, dx, dxOff);
+            } else {
+                reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            }
         }
 
         @Override
         protected void clear() {
             dout = null;
             mask = null;
+            y = null;
             dx = null;
         }
     }

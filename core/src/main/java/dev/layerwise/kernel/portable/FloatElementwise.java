@@ -57,6 +57,40 @@ final class FloatElementwise {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /**
+     * {@link #sum} of two rows of {@code n} elements, from {@code from} and {@code from + n}, into {@code out[at]} and
+     * {@code out[at + 1]}: each row's four partial sums as there, in the same order, so the same bits; the two rows'
+     * eight chains side by side keep twice as many additions in flight as one row's four.
+     */
+    private static void sum2(float[] x, int from, int n, float[] out, int at) {
+        int from2 = from + n;
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += x[from + j];
+            t0 += x[from2 + j];
+            s1 += x[from + j + 1];
+            t1 += x[from2 + j + 1];
+            s2 += x[from + j + 2];
+            t2 += x[from2 + j + 2];
+            s3 += x[from + j + 3];
+            t3 += x[from2 + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[from + j];
+            t0 += x[from2 + j];
+        }
+        out[at] = (s0 + s1) + (s2 + s3);
+        out[at + 1] = (t0 + t1) + (t2 + t3);
+    }
+
     static void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
         for (int i = 0; i < rows; i++) {
             int r = xOff + i * cols;
@@ -103,8 +137,17 @@ final class FloatElementwise {
         ReluForward.call(n, x, xOff, mask, out, outOff);
     }
 
-    /** Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0). */
+    /**
+     * Elements {@code [from, to)} of {@code reluForward}, on the calling thread (mask from index 0; none written when
+     * {@code mask} is null).
+     */
     static void reluForwardRange(int from, int to, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
+        if (mask == null) {
+            for (int i = from; i < to; i++) {
+                out[outOff + i] = Math.max(x[xOff + i], 0f);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) {
             float v = x[xOff + i];
             mask[i] = v <= 0f;
@@ -114,7 +157,7 @@ final class FloatElementwise {
 
     /** Clears the bits of {@code dout} where masked (a conditional move, not a branch): exactly 0 there. */
     static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
-        ReluBackward.call(n, dout, doutOff, mask, dx, dxOff);
+        ReluBackward.call(n, dout, doutOff, mask, null, 0, dx, dxOff);
     }
 
     /** Elements {@code [from, to)} of {@code reluBackward}, on the calling thread (mask from index 0). */
@@ -122,6 +165,20 @@ final class FloatElementwise {
                                      int dxOff) {
         for (int i = from; i < to; i++) {
             int keep = mask[i] ? 0 : -1;
+            dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & keep);
+        }
+    }
+
+    /** {@code reluBackward} with the mask read off the forward's output {@code y} ({@code y <= 0}). */
+    static void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        ReluBackward.call(n, dout, doutOff, null, y, yOff, dx, dxOff);
+    }
+
+    /** Elements {@code [from, to)} of {@code reluBackwardFromOutput}, on the calling thread. */
+    static void reluBackwardFromOutputRange(int from, int to, float[] dout, int doutOff, float[] y, int yOff,
+                                            float[] dx, int dxOff) {
+        for (int i = from; i < to; i++) {
+            int keep = y[yOff + i] <= 0f ? 0 : -1;
             dx[dxOff + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dout[doutOff + i]) & keep);
         }
     }
@@ -235,7 +292,11 @@ final class FloatElementwise {
 
         @Override
         protected void range(int from, int to) {
-            for (int r = from; r < to; r++) {
+            int r = from;
+            for (; r + 1 < to; r += 2) {
+                sum2(x, xOff + r * cols, cols, out, outOff + r);
+            }
+            if (r < to) {
                 out[outOff + r] = sum(x, xOff + r * cols, cols);
             }
         }
@@ -284,15 +345,21 @@ final class FloatElementwise {
         private static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
         private float[] dout;
         private int doutOff;
+        /** The forward's mask, or null when it is read off the forward's output {@code y}. */
         private boolean[] mask;
+        private float[] y;
+        private int yOff;
         private float[] dx;
         private int dxOff;
 
-        static void call(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
+        static void call(int n, float[] dout, int doutOff, boolean[] mask, float[] y, int yOff, float[] dx,
+                         int dxOff) {
             ReluBackward j = acquire(CURRENT, ReluBackward::new);
             j.dout = dout;
             j.doutOff = doutOff;
             j.mask = mask;
+            j.y = y;
+            j.yOff = yOff;
             j.dx = dx;
             j.dxOff = dxOff;
             j.run(n, 1);
@@ -300,13 +367,18 @@ final class FloatElementwise {
 
         @Override
         protected void range(int from, int to) {
-            reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            if (mask == null) {
+                reluBackwardFromOutputRange(from, to, dout, doutOff, y, yOff, dx, dxOff);
+            } else {
+                reluBackwardRange(from, to, dout, doutOff, mask, dx, dxOff);
+            }
         }
 
         @Override
         protected void clear() {
             dout = null;
             mask = null;
+            y = null;
             dx = null;
         }
     }

@@ -98,6 +98,27 @@ public final class PortableElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void reluForward(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatElementwise.reluForward(n, x, xOff, null, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleElementwise.reluForward(n, x, xOff, null, out, outOff);
+    }
+
+    @Override
+    public void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        FloatElementwise.reluBackwardFromOutput(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx,
+                                       int dxOff) {
+        DoubleElementwise.reluBackwardFromOutput(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
     public void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
         FloatElementwise.sigmoidForward(n, x, xOff, out, outOff);
     }

@@ -106,6 +106,33 @@ final class DoubleElementwise {
         }
     }
 
+    /** {@code out = 0} where {@code x <= 0} (positive zero), else x: reluForward's output without its mask. */
+    static void reluOutput(int n, double[] x, int xOff, double[] out, int outOff) {
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
+            v.blend(zero, v.compare(VectorOperators.LE, 0d)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            double v = x[xOff + i];
+            out[outOff + i] = v <= 0d ? 0d : v;
+        }
+    }
+
+    /** {@code dx = 0} where the forward's output {@code y <= 0}, else dout: reluBackward without the mask. */
+    static void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            VectorMask<Double> off = DoubleVector.fromArray(S, y, yOff + i).compare(VectorOperators.LE, 0d);
+            DoubleVector.fromArray(S, dout, doutOff + i).blend(zero, off).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOff + i] = y[yOff + i] <= 0d ? 0d : dout[doutOff + i];
+        }
+    }
+
     static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, int maskOff, double[] dx, int dxOff) {
         DoubleVector zero = DoubleVector.zero(S);
         int i = 0;

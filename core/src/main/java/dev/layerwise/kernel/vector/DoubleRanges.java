@@ -21,7 +21,7 @@ final class DoubleRanges {
     private DoubleRanges() {
     }
 
-    /** ReLU forward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
+    /** ReLU forward over elements {@code [0, n)}, in contiguous ranges (mask from index 0, none when null). */
     static void reluForward(int n, double[] x, int xOff, boolean[] mask, double[] out, int outOff) {
         ReluForward j = RangeTask.acquire(ReluForward.CURRENT, ReluForward::new);
         j.x = x;
@@ -34,10 +34,22 @@ final class DoubleRanges {
 
     /** ReLU backward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
     static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] dx, int dxOff) {
+        reluBackward(n, dout, doutOff, mask, null, 0, dx, dxOff);
+    }
+
+    /** ReLU backward over elements {@code [0, n)}, masked where the forward's output {@code y <= 0}. */
+    static void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx, int dxOff) {
+        reluBackward(n, dout, doutOff, null, y, yOff, dx, dxOff);
+    }
+
+    private static void reluBackward(int n, double[] dout, int doutOff, boolean[] mask, double[] y, int yOff,
+                                     double[] dx, int dxOff) {
         ReluBackward j = RangeTask.acquire(ReluBackward.CURRENT, ReluBackward::new);
         j.dout = dout;
         j.doutOff = doutOff;
         j.mask = mask;
+        j.y = y;
+        j.yOff = yOff;
         j.dx = dx;
         j.dxOff = dxOff;
         j.run(n, 1);
@@ -189,7 +201,11 @@ final class DoubleRanges {
 
         @Override
         protected void range(int from, int to) {
-            DoubleElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            if (mask == null) {
+                DoubleElementwise.reluOutput(to - from, x, xOff + from, out, outOff + from);
+            } else {
+                DoubleElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            }
         }
 
         @Override
@@ -204,19 +220,28 @@ final class DoubleRanges {
         static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
         double[] dout;
         int doutOff;
+        /** The forward's mask, or null when it is read off the forward's output {@code y}. */
         boolean[] mask;
+        double[] y;
+        int yOff;
         double[] dx;
         int dxOff;
 
         @Override
         protected void range(int from, int to) {
-            DoubleElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            if (mask == null) {
+                DoubleElementwise.reluBackwardFromOutput(to - from, dout, doutOff + from, y, yOff + from, dx,
+                        dxOff + from);
+            } else {
+                DoubleElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            }
         }
 
         @Override
         protected void clear() {
             dout = null;
             mask = null;
+            y = null;
             dx = null;
         }
     }

@@ -103,6 +103,33 @@ final class FloatElementwise {
         }
     }
 
+    /** {@code out = 0} where {@code x <= 0} (positive zero), else x: reluForward's output without its mask. */
+    static void reluOutput(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            out[outOff + i] = v <= 0f ? 0f : v;
+        }
+    }
+
+    /** {@code dx = 0} where the forward's output {@code y <= 0}, else dout: reluBackward without the mask. */
+    static void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            VectorMask<Float> off = FloatVector.fromArray(S, y, yOff + i).compare(VectorOperators.LE, 0f);
+            FloatVector.fromArray(S, dout, doutOff + i).blend(zero, off).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOff + i] = y[yOff + i] <= 0f ? 0f : dout[doutOff + i];
+        }
+    }
+
     static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, int maskOff, float[] dx, int dxOff) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;

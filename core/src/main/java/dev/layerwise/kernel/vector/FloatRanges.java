@@ -18,7 +18,7 @@ final class FloatRanges {
     private FloatRanges() {
     }
 
-    /** ReLU forward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
+    /** ReLU forward over elements {@code [0, n)}, in contiguous ranges (mask from index 0, none when null). */
     static void reluForward(int n, float[] x, int xOff, boolean[] mask, float[] out, int outOff) {
         ReluForward j = RangeTask.acquire(ReluForward.CURRENT, ReluForward::new);
         j.x = x;
@@ -31,10 +31,22 @@ final class FloatRanges {
 
     /** ReLU backward over elements {@code [0, n)}, in contiguous ranges (mask from index 0). */
     static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] dx, int dxOff) {
+        reluBackward(n, dout, doutOff, mask, null, 0, dx, dxOff);
+    }
+
+    /** ReLU backward over elements {@code [0, n)}, masked where the forward's output {@code y <= 0}. */
+    static void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        reluBackward(n, dout, doutOff, null, y, yOff, dx, dxOff);
+    }
+
+    private static void reluBackward(int n, float[] dout, int doutOff, boolean[] mask, float[] y, int yOff,
+                                     float[] dx, int dxOff) {
         ReluBackward j = RangeTask.acquire(ReluBackward.CURRENT, ReluBackward::new);
         j.dout = dout;
         j.doutOff = doutOff;
         j.mask = mask;
+        j.y = y;
+        j.yOff = yOff;
         j.dx = dx;
         j.dxOff = dxOff;
         j.run(n, 1);
@@ -186,7 +198,11 @@ final class FloatRanges {
 
         @Override
         protected void range(int from, int to) {
-            FloatElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            if (mask == null) {
+                FloatElementwise.reluOutput(to - from, x, xOff + from, out, outOff + from);
+            } else {
+                FloatElementwise.reluForward(to - from, x, xOff + from, mask, from, out, outOff + from);
+            }
         }
 
         @Override
@@ -201,19 +217,28 @@ final class FloatRanges {
         static final ThreadLocal<ReluBackward> CURRENT = ThreadLocal.withInitial(ReluBackward::new);
         float[] dout;
         int doutOff;
+        /** The forward's mask, or null when it is read off the forward's output {@code y}. */
         boolean[] mask;
+        float[] y;
+        int yOff;
         float[] dx;
         int dxOff;
 
         @Override
         protected void range(int from, int to) {
-            FloatElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            if (mask == null) {
+                FloatElementwise.reluBackwardFromOutput(to - from, dout, doutOff + from, y, yOff + from, dx,
+                        dxOff + from);
+            } else {
+                FloatElementwise.reluBackward(to - from, dout, doutOff + from, mask, from, dx, dxOff + from);
+            }
         }
 
         @Override
         protected void clear() {
             dout = null;
             mask = null;
+            y = null;
             dx = null;
         }
     }

@@ -114,6 +114,29 @@ final class VectorElementwise implements ElementwiseKernels {
     }
 
     @Override
+    public void reluForward(int n, float[] x, int xOff, float[] out, int outOff) {
+        FloatRanges.reluForward(n, x, xOff, null, out, outOff);
+    }
+
+    @Override
+    public void reluForward(int n, double[] x, int xOff, double[] out, int outOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.reluForward(n, x, xOff, null, out, outOff);
+    }
+
+    @Override
+    public void reluBackwardFromOutput(int n, float[] dout, int doutOff, float[] y, int yOff, float[] dx, int dxOff) {
+        FloatRanges.reluBackwardFromOutput(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
+    public void reluBackwardFromOutput(int n, double[] dout, int doutOff, double[] y, int yOff, double[] dx,
+                                       int dxOff) {
+        warmUp.doublesBeforeFirstUse();
+        DoubleRanges.reluBackwardFromOutput(n, dout, doutOff, y, yOff, dx, dxOff);
+    }
+
+    @Override
     public void sigmoidForward(int n, float[] x, int xOff, float[] out, int outOff) {
         FloatElementwise.sigmoidForward(n, x, xOff, out, outOff);
     }
