@@ -351,11 +351,26 @@ final class FloatGemm {
      * columns) into {@code packed}, each k×NR.
      */
     private static void packTransposed(int jp0, int jp1, int cols, int k, float[] b, int bOff, float[] packed) {
+        // Blocks of L columns by L steps transposed in registers, the rest one float at a time.
+        int kBlocks = FloatTranspose.SUPPORTED ? k / L * L : 0;
         for (int jp = jp0; jp < jp1; jp++) {
             int j0 = jp * NR;
             int w = Math.min(NR, cols - j0);
             int base = jp * k * NR;
-            for (int jj = 0; jj < w; jj++) {
+            int wBlocks = kBlocks > 0 ? w / L * L : 0;
+            for (int jj = 0; jj < wBlocks; jj += L) {
+                int src = bOff + (j0 + jj) * k;
+                for (int p = 0; p < kBlocks; p += L) {
+                    FloatTranspose.block(b, src + p, k, packed, base + p * NR + jj, NR);
+                }
+                for (int j = jj; j < jj + L; j++) {
+                    int from = bOff + (j0 + j) * k;
+                    for (int p = kBlocks; p < k; p++) {
+                        packed[base + p * NR + j] = b[from + p];
+                    }
+                }
+            }
+            for (int jj = wBlocks; jj < w; jj++) {
                 int src = bOff + (j0 + jj) * k;
                 for (int p = 0; p < k; p++) {
                     packed[base + p * NR + jj] = b[src + p];
