@@ -1299,9 +1299,11 @@ final class FloatGemm {
         int rows = i1 - i0;
         // Two columns of results, and for a row-major A the partial sums of their dot products, CHUNK per element.
         int partials = ta ? 0 : 2 * rows * CHUNK;
+        // Past the results, room for laneSums to transpose the partial sums of L of them.
+        int size = partials + 2 * rows + CHUNK * L;
         float[] out = COLUMN.get();
-        if (out.length < partials + 2 * rows) {
-            out = new float[partials + 2 * rows];
+        if (out.length < size) {
+            out = new float[size];
             COLUMN.set(out);
         }
         int o0 = partials;
@@ -1327,10 +1329,11 @@ final class FloatGemm {
                 }
                 // The partial sums added only now: a scalar read just after a vector store to the same place stalls.
                 int chunksEnd = k / CHUNK * CHUNK;
+                laneSums(out, 2 * rows, o0, o0 + 2 * rows);
                 for (int r = 0; r < rows; r++) {
                     int aRow = aOff + (i0 + r) * k;
-                    out[o0 + r] = laneSum(out, r * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b0);
-                    out[o0 + rows + r] = laneSum(out, (rows + r) * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b1);
+                    out[o0 + r] = out[o0 + r] + dotTail(chunksEnd, k, a, aRow, bc, b0);
+                    out[o0 + rows + r] = out[o0 + rows + r] + dotTail(chunksEnd, k, a, aRow, bc, b1);
                 }
             } else {
                 int b0 = tb ? bOff + j * k : bOff + j;
@@ -1464,6 +1467,34 @@ final class FloatGemm {
             }
         }
         return t[at];
+    }
+
+    /**
+     * {@code t[sums + e] = laneSum(t, e·CHUNK)} for e in [0, count), with the same additions in the same order: L
+     * sums at a time, their partial sums transposed ({@link FloatTranspose}) into {@code t[scratch …]} (CHUNK·L
+     * floats) so that partial sum l of the L sums is one vector and each addition of laneSum's halving is one vector addition,
+     * where one sum at a time is fifteen scalar additions, each waiting on the store of the one before.
+     */
+    private static void laneSums(float[] t, int count, int sums, int scratch) {
+        int e = 0;
+        if (FloatTranspose.SUPPORTED) {
+            for (; e + L <= count; e += L) {
+                for (int h = 0; h < CHUNK; h += L) {
+                    FloatTranspose.block(t, e * CHUNK + h, CHUNK, t, scratch + h * L, L);
+                }
+                for (int w = CHUNK / 2; w > 0; w /= 2) {
+                    for (int l = 0; l < w; l++) {
+                        FloatVector.fromArray(S, t, scratch + l * L)
+                                .add(FloatVector.fromArray(S, t, scratch + (l + w) * L))
+                                .intoArray(t, scratch + l * L);
+                    }
+                }
+                System.arraycopy(t, scratch, t, sums + e, L);
+            }
+        }
+        for (; e < count; e++) {
+            t[sums + e] = laneSum(t, e * CHUNK);
+        }
     }
 
     private static float dotTail(int p, int k, float[] a, int aPos, float[] bp, int bPos) {
