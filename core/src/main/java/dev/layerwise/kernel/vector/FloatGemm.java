@@ -103,6 +103,8 @@ final class FloatGemm {
     private static final int SHORT_FLOATS = 4096;
     /** Rows past MC that a last block of A may take rather than leave to a block of their own. */
     static final int MC_TAIL = 64 / MR * MR;
+    /** Floats of A a block of rows reads in {@link #rowBand}: 256 KiB, a part of any L2 cache that leaves room for B. */
+    private static final int THIN_BLOCK_FLOATS = 65536;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -177,9 +179,8 @@ final class FloatGemm {
         float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
         float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
         if (alone) {
-            tiles(0, m, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate,
-                    bias, biasOff);
-            thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
+            rowBand(0, m, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
+                    accumulate, bias, biasOff);
             return;
         }
         Task task = TASK.get();
@@ -299,9 +300,8 @@ final class FloatGemm {
             if (byRows) {
                 int i0 = Math.min(m, rowBlocks * t / tasks * MR);
                 int i1 = Math.min(m, rowBlocks * (t + 1) / tasks * MR);
-                tiles(i0, i1, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                rowBand(i0, i1, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
                         accumulate, bias, biasOff);
-                thin(i0, i1, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
             } else {
                 int jp0 = panels * t / tasks;
                 int jp1 = panels * (t + 1) / tasks;
@@ -314,6 +314,28 @@ final class FloatGemm {
                     thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
                 }
             }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of C, all panels and the thin columns. Where the thin columns follow panels whose tiles read A
+     * in place, in blocks of rows each through the panels and then the thin columns, so that the thin columns'
+     * second pass over A finds the block's rows in L2 (a thousand rows of 784, batch inference's first product, are
+     * more than L2 holds; then that pass read all of A again from memory). Every element is computed as with the
+     * band in one block (see {@link #tiles} and {@link #thin}).
+     */
+    private static void rowBand(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, int panels,
+                                float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
+                                float[] thinB, float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
+        boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
+        boolean inPlaceA = panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
+        int step = cols < n && inPlaceA ? Math.max(SHORT_ROWS, THIN_BLOCK_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
+                : i1 - i0;
+        for (int ib = i0, ie; ib < i1; ib = ie) {
+            ie = i1 - ib <= step ? i1 : ib + step;
+            tiles(ib, ie, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                    accumulate, bias, biasOff);
+            thin(ib, ie, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
         }
     }
 
