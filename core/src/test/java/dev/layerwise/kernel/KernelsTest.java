@@ -346,9 +346,11 @@ class KernelsTest {
             // Then products whose last panel is partial and longer than a block of the shared dimension, with rows
             // enough for a packed A on one thread but not in a band of two (AVX2: 150×74, AVX-512: 196×280); a tall
             // short product of two panels, one partial (AVX2), split by rows even when B is transposed; a product of
-            // few rows and many panels, split by panels; and one whose partial last panel ends C's rows.
+            // few rows and many panels, split by panels; one whose partial last panel ends C's rows; and the first
+            // layer for a batch of 300, whose rows go through the panels and then the thin columns in blocks, which
+            // start at other rows on each thread count.
             for (int[] shape : new int[][] {{200, 130, 300}, {100, 50, 784}, {25, 40, 300}, {1100, 153, 280},
-                {150, 74, 440}, {196, 280, 439}, {800, 30, 25}, {160, 300, 40}, {333, 90, 70}}) {
+                {150, 74, 440}, {196, 280, 439}, {800, 30, 25}, {160, 300, 40}, {333, 90, 70}, {300, 50, 784}}) {
                 int m = shape[0];
                 int n = shape[1];
                 int kk = shape[2];

@@ -103,6 +103,8 @@ final class FloatGemm {
     private static final int SHORT_FLOATS = 4096;
     /** Rows past MC that a last block of A may take rather than leave to a block of their own. */
     static final int MC_TAIL = 64 / MR * MR;
+    /** Floats of A a block of rows reads in {@link #rowBand}: 256 KiB, a part of any L2 cache that leaves room for B. */
+    private static final int THIN_BLOCK_FLOATS = 65536;
     /** Multiply-adds below which a product runs on the calling thread alone. */
     private static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -177,9 +179,8 @@ final class FloatGemm {
         float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
         float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
         if (alone) {
-            tiles(0, m, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate,
-                    bias, biasOff);
-            thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
+            rowBand(0, m, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
+                    accumulate, bias, biasOff);
             return;
         }
         Task task = TASK.get();
@@ -299,9 +300,8 @@ final class FloatGemm {
             if (byRows) {
                 int i0 = Math.min(m, rowBlocks * t / tasks * MR);
                 int i1 = Math.min(m, rowBlocks * (t + 1) / tasks * MR);
-                tiles(i0, i1, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                rowBand(i0, i1, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
                         accumulate, bias, biasOff);
-                thin(i0, i1, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
             } else {
                 int jp0 = panels * t / tasks;
                 int jp1 = panels * (t + 1) / tasks;
@@ -314,6 +314,28 @@ final class FloatGemm {
                     thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
                 }
             }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of C, all panels and the thin columns. Where the thin columns follow panels whose tiles read A
+     * in place, in blocks of rows each through the panels and then the thin columns, so that the thin columns'
+     * second pass over A finds the block's rows in L2 (a thousand rows of 784, batch inference's first product, are
+     * more than L2 holds; then that pass read all of A again from memory). Every element is computed as with the
+     * band in one block (see {@link #tiles} and {@link #thin}).
+     */
+    private static void rowBand(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, int panels,
+                                float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
+                                float[] thinB, float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
+        boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
+        boolean inPlaceA = panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
+        int step = cols < n && inPlaceA ? Math.max(SHORT_ROWS, THIN_BLOCK_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
+                : i1 - i0;
+        for (int ib = i0, ie; ib < i1; ib = ie) {
+            ie = i1 - ib <= step ? i1 : ib + step;
+            tiles(ib, ie, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
+                    accumulate, bias, biasOff);
+            thin(ib, ie, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
         }
     }
 
@@ -351,11 +373,26 @@ final class FloatGemm {
      * columns) into {@code packed}, each k×NR.
      */
     private static void packTransposed(int jp0, int jp1, int cols, int k, float[] b, int bOff, float[] packed) {
+        // Blocks of L columns by L steps transposed in registers, the rest one float at a time.
+        int kBlocks = FloatTranspose.SUPPORTED ? k / L * L : 0;
         for (int jp = jp0; jp < jp1; jp++) {
             int j0 = jp * NR;
             int w = Math.min(NR, cols - j0);
             int base = jp * k * NR;
-            for (int jj = 0; jj < w; jj++) {
+            int wBlocks = kBlocks > 0 ? w / L * L : 0;
+            for (int jj = 0; jj < wBlocks; jj += L) {
+                int src = bOff + (j0 + jj) * k;
+                for (int p = 0; p < kBlocks; p += L) {
+                    FloatTranspose.block(b, src + p, k, packed, base + p * NR + jj, NR);
+                }
+                for (int j = jj; j < jj + L; j++) {
+                    int from = bOff + (j0 + j) * k;
+                    for (int p = kBlocks; p < k; p++) {
+                        packed[base + p * NR + j] = b[from + p];
+                    }
+                }
+            }
+            for (int jj = wBlocks; jj < w; jj++) {
                 int src = bOff + (j0 + jj) * k;
                 for (int p = 0; p < k; p++) {
                     packed[base + p * NR + jj] = b[src + p];
@@ -1284,9 +1321,11 @@ final class FloatGemm {
         int rows = i1 - i0;
         // Two columns of results, and for a row-major A the partial sums of their dot products, CHUNK per element.
         int partials = ta ? 0 : 2 * rows * CHUNK;
+        // Past the results, room for laneSums to transpose the partial sums of L of them.
+        int size = partials + 2 * rows + CHUNK * L;
         float[] out = COLUMN.get();
-        if (out.length < partials + 2 * rows) {
-            out = new float[partials + 2 * rows];
+        if (out.length < size) {
+            out = new float[size];
             COLUMN.set(out);
         }
         int o0 = partials;
@@ -1312,10 +1351,11 @@ final class FloatGemm {
                 }
                 // The partial sums added only now: a scalar read just after a vector store to the same place stalls.
                 int chunksEnd = k / CHUNK * CHUNK;
+                laneSums(out, 2 * rows, o0, o0 + 2 * rows);
                 for (int r = 0; r < rows; r++) {
                     int aRow = aOff + (i0 + r) * k;
-                    out[o0 + r] = laneSum(out, r * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b0);
-                    out[o0 + rows + r] = laneSum(out, (rows + r) * CHUNK) + dotTail(chunksEnd, k, a, aRow, bc, b1);
+                    out[o0 + r] = out[o0 + r] + dotTail(chunksEnd, k, a, aRow, bc, b0);
+                    out[o0 + rows + r] = out[o0 + rows + r] + dotTail(chunksEnd, k, a, aRow, bc, b1);
                 }
             } else {
                 int b0 = tb ? bOff + j * k : bOff + j;
@@ -1449,6 +1489,34 @@ final class FloatGemm {
             }
         }
         return t[at];
+    }
+
+    /**
+     * {@code t[sums + e] = laneSum(t, e·CHUNK)} for e in [0, count), with the same additions in the same order: L
+     * sums at a time, their partial sums transposed ({@link FloatTranspose}) into {@code t[scratch …]} (CHUNK·L
+     * floats) so that partial sum l of the L sums is one vector and each addition of laneSum's halving is one vector addition,
+     * where one sum at a time is fifteen scalar additions, each waiting on the store of the one before.
+     */
+    private static void laneSums(float[] t, int count, int sums, int scratch) {
+        int e = 0;
+        if (FloatTranspose.SUPPORTED) {
+            for (; e + L <= count; e += L) {
+                for (int h = 0; h < CHUNK; h += L) {
+                    FloatTranspose.block(t, e * CHUNK + h, CHUNK, t, scratch + h * L, L);
+                }
+                for (int w = CHUNK / 2; w > 0; w /= 2) {
+                    for (int l = 0; l < w; l++) {
+                        FloatVector.fromArray(S, t, scratch + l * L)
+                                .add(FloatVector.fromArray(S, t, scratch + (l + w) * L))
+                                .intoArray(t, scratch + l * L);
+                    }
+                }
+                System.arraycopy(t, scratch, t, sums + e, L);
+            }
+        }
+        for (; e < count; e++) {
+            t[sums + e] = laneSum(t, e * CHUNK);
+        }
     }
 
     private static float dotTail(int p, int k, float[] a, int aPos, float[] bp, int bPos) {

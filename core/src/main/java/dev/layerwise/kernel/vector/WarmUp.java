@@ -110,6 +110,8 @@ final class WarmUp {
         }
         // The thin columns of a product with a transposed A, in vectors of rows.
         kernels.matrix().gemm(true, false, n, 50, k, f, 0, f, 0, new float[n * 50], 0, false);
+        // A transposed B of whole blocks of lanes, which its packing transposes in registers (shuffles and masks).
+        kernels.matrix().gemm(false, true, 1, 16, 16, f, 0, f, 0, fo, 0, false);
         // The element-wise kernels on a few vectors and a tail, for the same reason.
         kernels.elementwise().addRowVector(2, n, f, 0, f, 0, fo, 0);
         kernels.elementwise().sumColumns(2, n, f, 0, fo, 0);
