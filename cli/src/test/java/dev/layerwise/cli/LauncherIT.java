@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,12 @@ class LauncherIT {
     /** Runs the launcher under this JVM's JDK; returns its standard output, and its errors too if merged. */
     private static String run(Path program, boolean mergeErrors, String... args)
             throws IOException, InterruptedException {
+        return run(program, mergeErrors, Map.of(), args);
+    }
+
+    /** As {@link #run(Path, boolean, String...)}, with {@code env} added to the launcher's environment. */
+    private static String run(Path program, boolean mergeErrors, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", program.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(mergeErrors);
@@ -38,6 +45,7 @@ class LauncherIT {
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the launcher finished");
@@ -50,6 +58,30 @@ class LauncherIT {
         Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("bin")).resolve("layerwise"),
                 LAUNCHER);
         assertTrue(run(link, "--version").startsWith("layerwise "), "the launcher found its checkout");
+    }
+
+    /**
+     * With 256-bit vectors the launcher asks for G1's loop strips, which the serial collector leaves off (C2's code
+     * for the products' register tiles is slow without them), and JAVA_OPTS can still turn them off.
+     */
+    @Test
+    void asksForLoopStripsWhereVectorsAre256BitsWide() throws Exception {
+        String on = run(LAUNCHER, true, Map.of("JAVA_OPTS", "-XX:UseAVX=2 -XX:+PrintFlagsFinal"), "--version");
+        assertEquals("true", flag(on, "UseCountedLoopSafepoints"), on);
+        assertEquals("1000", flag(on, "LoopStripMiningIter"), on);
+        assertEquals("true", flag(on, "UseSerialGC"), on);
+        String off = run(LAUNCHER, true, Map.of("JAVA_OPTS",
+                "-XX:UseAVX=2 -XX:-UseCountedLoopSafepoints -XX:LoopStripMiningIter=0 -XX:+PrintFlagsFinal"),
+                "--version");
+        assertEquals("false", flag(off, "UseCountedLoopSafepoints"), off);
+        assertEquals("0", flag(off, "LoopStripMiningIter"), off);
+    }
+
+    /** A flag's value in the JVM's {@code -XX:+PrintFlagsFinal} table. */
+    private static String flag(String table, String name) {
+        Matcher m = Pattern.compile("^\\s*\\S+\\s+" + name + "\\s+=\\s+(\\S+)", Pattern.MULTILINE).matcher(table);
+        assertTrue(m.find(), name + " is in the flags table");
+        return m.group(1);
     }
 
     @Test
