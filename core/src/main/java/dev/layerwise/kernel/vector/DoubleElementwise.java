@@ -91,16 +91,7 @@ final class DoubleElementwise {
 
     /** {@code mask = x <= 0}; {@code out = 0} there (positive zero, as the book's {@code out[mask] = 0}), else x. */
     static void reluForward(int n, double[] x, int xOff, boolean[] mask, int maskOff, double[] out, int outOff) {
-        DoubleVector zero = DoubleVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            DoubleVector v = DoubleVector.fromArray(S, x, xOff + i);
-            v.blend(zero, v.compare(VectorOperators.LE, 0d)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            double v = x[xOff + i];
-            out[outOff + i] = v <= 0d ? 0d : v;
-        }
+        reluOutput(n, x, xOff, out, outOff);
         for (int j = 0; j < n; j++) {
             mask[maskOff + j] = x[xOff + j] <= 0d;
         }

@@ -88,16 +88,7 @@ final class FloatElementwise {
 
     /** {@code mask = x <= 0}; {@code out = 0} there (positive zero, as the book's {@code out[mask] = 0}), else x. */
     static void reluForward(int n, float[] x, int xOff, boolean[] mask, int maskOff, float[] out, int outOff) {
-        FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            float v = x[xOff + i];
-            out[outOff + i] = v <= 0f ? 0f : v;
-        }
+        reluOutput(n, x, xOff, out, outOff);
         for (int j = 0; j < n; j++) {
             mask[maskOff + j] = x[xOff + j] <= 0f;
         }
