@@ -382,6 +382,63 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Products split over threads, against the reference and against one thread, bit for bit, in all three forms
+     * (plain, accumulating, with a bias): row-major A times a transposed B, whose rows of a tile are read in place
+     * and B packed (rows ending in a whole tile, a part of one, a lone last row); and products with thin columns,
+     * whose copy of B's thin columns one task makes while the others start their tiles (split by rows, and by panels
+     * when the rows are few).
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void splitProductsMatchTheReferenceOnAnyThreadCount(Kernels k) {
+        Rng rng = new Rng(23);
+        int before = Parallel.threads();
+        try {
+            int[][] shapes = {{100, 784, 50, 2}, {13, 70, 50, 2}, {97, 100, 30, 2}, {9, 40, 17, 2}, {100, 50, 784, 0},
+                {37, 34, 300, 0}, {1000, 50, 100, 0}, {8, 50, 784, 0}, {20, 1027, 60, 0}, {260, 18, 270, 0}};
+            for (int[] shape : shapes) {
+                int m = shape[0];
+                int n = shape[1];
+                int kk = shape[2];
+                boolean tb = shape[3] == 2;
+                double[] a = random(rng, m * kk);
+                double[] b = random(rng, kk * n);
+                double[] bias = random(rng, n);
+                double[] c0 = random(rng, m * n);
+                double[] expected = reference(false, tb, m, n, kk, a, b);
+                float[] af = toFloat(a);
+                float[] bf = toFloat(b);
+                for (int form = 0; form < 3; form++) {
+                    float[] first = null;
+                    for (int threads = 1; threads <= 3; threads++) {
+                        Parallel.setThreads(threads);
+                        float[] c = toFloat(c0);
+                        if (form == 2) {
+                            k.matrix().gemmBias(false, tb, m, n, kk, af, 0, bf, 0, toFloat(bias), 0, c, 0);
+                        } else {
+                            k.matrix().gemm(false, tb, m, n, kk, af, 0, bf, 0, c, 0, form == 1);
+                        }
+                        String what = m + "x" + n + "x" + kk + " transB=" + tb + " form " + form + ", " + threads
+                                + " threads";
+                        double[] want = expected.clone();
+                        for (int i = 0; i < want.length; i++) {
+                            want[i] += form == 1 ? (float) c0[i] : form == 2 ? (float) bias[i % n] : 0;
+                        }
+                        assertClose(want, toDouble(c), 0, 1e-5 * Math.sqrt(kk), what);
+                        if (first == null) {
+                            first = c;
+                        } else {
+                            assertArrayEquals(first, c, "as on one thread, " + what);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** Every byte value, at offsets and lengths around the vector widths, against the division in each precision. */
     @ParameterizedTest
     @MethodSource("kernels")
