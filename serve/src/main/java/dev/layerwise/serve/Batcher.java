@@ -5,10 +5,12 @@ import dev.layerwise.model.Model;
 import dev.layerwise.tensor.DType;
 import dev.layerwise.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs inference on worker threads, each with its own {@link Replica}, and groups concurrent requests into batches
@@ -43,14 +45,20 @@ final class Batcher implements AutoCloseable {
     private final long windowNanos;
     private final int maxBatch;
     private final Metrics metrics;
+    private final Consumer<Runnable> completions;
     private volatile boolean closed;
 
-    Batcher(Model model, ServeOptions options, Metrics metrics) {
+    /**
+     * {@code completions} runs the completion of each batch's jobs, which writes their answers, so that it can do what
+     * those writes hand on once they are all written ({@link ServerThreads#answeringBatch}).
+     */
+    Batcher(Model model, ServeOptions options, Metrics metrics, Consumer<Runnable> completions) {
         this.exampleShape = model.contract().exampleShape();
         this.dtype = model.network().dtype();
         this.windowNanos = options.batching() ? options.batchWindow().toNanos() : 0;
         this.maxBatch = options.batching() ? options.maxBatch() : 1;
         this.metrics = metrics;
+        this.completions = completions;
         // Several workers are the parallelism: each runs its kernels on its own thread, and the kernels' helper threads
         // stay out, where they would only compete with the workers for the cores. A single worker lends them its
         // batches.
@@ -144,14 +152,16 @@ final class Batcher implements AutoCloseable {
             }
             Replica.Answer a = replica.predict(parts, rows);
             metrics.batch(rows);
-            int row = 0;
-            for (Job j : batch) {
-                int[] classes = java.util.Arrays.copyOfRange(a.classes(), row, row + j.rows);
-                double[] probs = java.util.Arrays.copyOfRange(a.probabilities(), row * a.classCount(),
-                        (row + j.rows) * a.classCount());
-                j.answer.complete(new Replica.Answer(classes, probs, a.classCount()));
-                row += j.rows;
-            }
+            completions.accept(() -> {
+                int row = 0;
+                for (Job j : batch) {
+                    int[] classes = Arrays.copyOfRange(a.classes(), row, row + j.rows);
+                    double[] probs = Arrays.copyOfRange(a.probabilities(), row * a.classCount(),
+                            (row + j.rows) * a.classCount());
+                    j.answer.complete(new Replica.Answer(classes, probs, a.classCount()));
+                    row += j.rows;
+                }
+            });
         } catch (RuntimeException e) {
             batch.forEach(j -> j.answer.completeExceptionally(e));
         }

@@ -79,7 +79,7 @@ public final class Server implements AutoCloseable {
         this.model = model;
         this.options = options;
         this.inputs = new Inputs(model.contract());
-        this.batcher = new Batcher(model, options, metrics);
+        this.batcher = new Batcher(model, options, metrics, threads::answeringBatch);
         try {
             this.modelInfo = JSON.writeValueAsBytes(modelInfo());
         } catch (JsonProcessingException e) {

@@ -1,17 +1,31 @@
 package dev.layerwise.serve;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty's thread pool, with one exception: a task handed to it while an inference worker writes an answer runs at
- * once on that worker. Jetty hands a connection back to its pool when a response completes on a thread other than
- * the one that read the request, to look for the connection's next request; with every answer written by an inference
- * worker, that would be a thread woken, and a context switch, per request. The task is short and never blocks (it reads
- * what the socket holds, which is most often nothing yet, and otherwise hands a request to {@link Server}'s handler,
- * which never blocks either), so the worker runs it and goes back to the model.
+ * Jetty's thread pool, with one exception: a task handed to it while an inference worker writes an answer runs on that
+ * worker. Jetty hands a connection back to its pool when a response completes on a thread other than the one that read
+ * the request, to look for the connection's next request; with every answer written by an inference worker, that
+ * would be a thread woken, and a context switch, per request. The task is short and never blocks (it reads what the
+ * socket holds and otherwise hands a request to {@link Server}'s handler, which never blocks either), so the worker
+ * runs it and goes back to the model.
+ *
+ * <p>A worker that answers a whole batch runs those tasks once every answer of the batch is written
+ * ({@link #answeringBatch}). Run at once, each would look for the next request of a client that has not yet read its
+ * answer: a read that finds nothing, then the selector asked to watch the connection again and woken when the request
+ * comes. Run after the batch's other answers, a task more often finds its connection's next request already there and
+ * reads it on the spot.
  */
 final class ServerThreads extends QueuedThreadPool {
-    private final ThreadLocal<Boolean> answering = new ThreadLocal<>();
+    /** What the calling thread is doing: writing an answer, and where the tasks of a batch's writes wait. */
+    private static final class State {
+        boolean answering;
+        List<Runnable> afterBatch;
+    }
+
+    private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
 
     ServerThreads() {
         // Javalin's own pool's sizes and name.
@@ -19,32 +33,64 @@ final class ServerThreads extends QueuedThreadPool {
         setName("JettyServerThreadPool");
     }
 
-    /** Runs {@code write} on the calling thread, and the first task it hands this pool there too. */
+    /**
+     * Runs {@code write} on the calling thread; the first task it hands this pool runs on this thread too: at once, or
+     * inside {@link #answeringBatch} once the batch's answers are all written.
+     */
     void answering(Runnable write) {
-        Boolean was = answering.get();
-        answering.set(Boolean.TRUE);
+        State s = state.get();
+        boolean was = s.answering;
+        s.answering = true;
         try {
             write.run();
         } finally {
-            answering.set(was);
+            s.answering = was;
         }
     }
 
     /**
-     * Runs {@code task} at once if the calling thread is writing an answer, else on the pool. Only that one task runs
-     * on the worker: whatever it hands on in turn (a request for the servlet routes, which may block) goes to the pool.
+     * Runs {@code answers}, which writes answers through {@link #answering}, then, on the calling thread and in order,
+     * the tasks those writes handed this pool. As on the pool, a task that fails does not keep the others from running.
+     */
+    void answeringBatch(Runnable answers) {
+        State s = state.get();
+        List<Runnable> outer = s.afterBatch;
+        List<Runnable> tasks = new ArrayList<>();
+        s.afterBatch = tasks;
+        try {
+            answers.run();
+        } finally {
+            s.afterBatch = outer;
+            for (Runnable task : tasks) {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    // The pool would log it and go on (Jetty's logging goes nowhere here); the connection's own
+                    // failure handling has already answered or closed it.
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the calling thread if it is writing an answer (after the batch, inside
+     * {@link #answeringBatch}), else on the pool. Only that task runs on the worker: whatever it hands on in turn (a
+     * request for the servlet routes, which may block) goes to the pool.
      */
     @Override
     public void execute(Runnable task) {
-        if (answering.get() == Boolean.TRUE) {
-            answering.set(Boolean.FALSE);
+        State s = state.get();
+        if (!s.answering) {
+            super.execute(task);
+        } else if (s.afterBatch != null) {
+            s.afterBatch.add(task);
+        } else {
+            s.answering = false;
             try {
                 task.run();
             } finally {
-                answering.set(Boolean.TRUE);
+                s.answering = true;
             }
-        } else {
-            super.execute(task);
         }
     }
 }
