@@ -50,7 +50,8 @@ final class ServerThreads extends QueuedThreadPool {
 
     /**
      * Runs {@code answers}, which writes answers through {@link #answering}, then, on the calling thread and in order,
-     * the tasks those writes handed this pool. As on the pool, a task that fails does not keep the others from running.
+     * the tasks those writes handed this pool. As on the pool, a task that throws an exception does not keep the others
+     * from running.
      */
     void answeringBatch(Runnable answers) {
         State s = state.get();
@@ -64,9 +65,10 @@ final class ServerThreads extends QueuedThreadPool {
             for (Runnable task : tasks) {
                 try {
                     task.run();
-                } catch (RuntimeException | Error e) {
+                } catch (RuntimeException e) {
                     // The pool would log it and go on (Jetty's logging goes nowhere here); the connection's own
-                    // failure handling has already answered or closed it.
+                    // failure handling has already answered or closed it. An Error is left to end the worker, as
+                    // it would anywhere else in it.
                 }
             }
         }
