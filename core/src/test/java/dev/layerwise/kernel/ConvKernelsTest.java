@@ -190,14 +190,18 @@ class ConvKernelsTest {
      * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (its first two, and one each of
      * its others over a few images, so that the positions end inside a block of the product's shared dimension), a
      * stride of 2, no padding, one position per image (a block of the product then spans hundreds of images), filters
-     * a vector and a half wide, and shapes where the vector kernels fall back to col and the product (a window of 9 or
-     * 25 elements, 9 filters).
+     * a vector and a half wide, windows of 9, 12, 18 and 25 elements (a partial panel of the product, whose chains
+     * restart inside a block: split where the positions end, or on no block), 3 filters (a vector mostly of padding),
+     * and shapes where the vector kernels fall back to col and the product (9 filters; 130 filters with a partial
+     * panel).
      */
     static final int[][] WEIGHT_SHAPES = {
         {1, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 4},
         {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 5}, {64, 8, 8, 3, 3, 1, 1, 64, 5},
         {16, 9, 9, 2, 2, 2, 1, 24, 7}, {8, 6, 7, 2, 2, 1, 0, 6, 20}, {32, 3, 3, 5, 5, 1, 1, 40, 300},
-        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4}};
+        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4},
+        {1, 28, 28, 3, 3, 1, 1, 3, 2}, {1, 12, 12, 3, 3, 1, 1, 16, 10}, {2, 5, 5, 3, 3, 1, 1, 130, 12},
+        {3, 6, 6, 2, 2, 1, 0, 8, 20}};
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
