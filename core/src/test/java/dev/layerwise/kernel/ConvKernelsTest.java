@@ -265,15 +265,18 @@ class ConvKernelsTest {
     }
 
     /**
-     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (the third's 196 positions are
-     * left to im2colT and the product by the vector kernels, as are a stride of 2 and 9 filters), SimpleConvNet's,
-     * and windows of 5×5 with a pad of 2, 2×2 without, 1×1.
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (the third's 196 positions end
+     * in 4 that the product sums as dot products), SimpleConvNet's, windows of 5×5 with a pad of 2, 2×2 without, 1×1,
+     * positions that end in 1 and 4 dot products over windows of 27 and 18 elements (past whole chunks of 16), and
+     * shapes the vector kernels leave to im2colT and the product (a stride of 2, 9 filters, 196 positions of 4
+     * filters, too few for dot products).
      */
     static final int[][] FORWARD_SHAPES = {
         {1, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 14, 14, 3, 3, 1, 1, 32, 2},
         {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 2}, {64, 8, 8, 3, 3, 1, 1, 64, 2},
         {1, 28, 28, 5, 5, 1, 0, 30, 2}, {3, 12, 12, 5, 5, 1, 2, 12, 3}, {4, 9, 9, 2, 2, 1, 0, 6, 2},
-        {8, 8, 8, 1, 1, 1, 0, 40, 2}, {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 8, 8, 3, 3, 1, 1, 9, 2}};
+        {8, 8, 8, 1, 1, 1, 0, 40, 2}, {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 8, 8, 3, 3, 1, 1, 9, 2},
+        {3, 7, 7, 3, 3, 1, 1, 8, 2}, {2, 10, 10, 3, 3, 1, 1, 12, 3}, {16, 14, 14, 3, 3, 1, 1, 4, 2}};
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")

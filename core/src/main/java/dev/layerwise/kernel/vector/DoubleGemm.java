@@ -265,6 +265,17 @@ final class DoubleGemm {
     }
 
     /**
+     * The partial sums of a dot product in FloatGemm's thin columns, which this class does not have (see
+     * {@link #thinColumns}); for the float64 twins of kernels that reproduce them.
+     */
+    static final int CHUNK = 16;
+
+    /** How many of the last columns of a product are summed as dot products, as FloatGemm's thin ones: none. */
+    static int thinColumns(int m, int n) {
+        return 0;
+    }
+
+    /**
      * How {@code C = A·B} (A {@code m × k}, B {@code k × n}, both row-major, C overwritten) sums each element, on any
      * number of threads, for kernels that compute the same sums without calling this class: 0 when every element is one
      * chain of multiply-adds per block of {@link #KC} steps, in order from zero, the blocks added to C in order; a

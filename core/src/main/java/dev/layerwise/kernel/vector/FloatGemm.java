@@ -160,7 +160,7 @@ final class FloatGemm {
             return;
         }
         // Columns [0, cols) in panels of NR, the last of which may be narrower or, if WIDE, wider; [cols, n) thin.
-        int thin = n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
+        int thin = thinColumns(m, n);
         int cols = n - thin;
         int fullPanels = cols / NR;
         int rest = cols - fullPanels * NR;
@@ -422,6 +422,14 @@ final class FloatGemm {
     }
 
     /**
+     * How many of the last columns of an {@code m × n} product are computed by {@link #thin}, as dot products of
+     * {@link #CHUNK} partial sums, rather than in the panels.
+     */
+    static int thinColumns(int m, int n) {
+        return n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
+    }
+
+    /**
      * How {@code C = A·B} (A {@code m × k}, B {@code k × n}, both row-major, C overwritten) sums each element, on any
      * number of threads, for kernels that compute the same sums without calling this class: 0 when every element is one
      * chain of multiply-adds per block of {@link #KC} steps, in order from zero, the blocks added to C in order; a
@@ -433,9 +441,8 @@ final class FloatGemm {
      * enough rows for a band that may read a packed A and sum its partial panel in one chain.
      */
     static int chainSplit(int m, int n, int k) {
-        int thin = n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
         int rest = n % NR;
-        if (m % 4 == 1 || thin > 0) {
+        if (m % 4 == 1 || thinColumns(m, n) > 0) {
             return -1;
         }
         if (rest == 0 || WIDE && n > NR && rest == L) {
