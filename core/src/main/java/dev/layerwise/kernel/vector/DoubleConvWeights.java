@@ -30,6 +30,8 @@ final class DoubleConvWeights {
     private static final int KC = DoubleGemm.KC;
     /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
     static final int ROWS = 8;
+    /** Whether a single vector of filters is taken for twice ROWS window elements: 16 accumulators, with AVX-512. */
+    private static final boolean WIDE_ROWS = S.vectorBitSize() >= 512;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -96,8 +98,13 @@ final class DoubleConvWeights {
             }
             boolean add = r0 > 0;
             int cut = split > r0 && split < r0 + kc ? split - r0 : kc;
-            for (int jt = j0; jt < j1; jt += ROWS) {
-                int rows = Math.min(ROWS, j1 - jt);
+            for (int jt = j0, rows; jt < j1; jt += rows) {
+                // With a single vector of filters, AVX-512 takes 16 window elements at a time (see tile16x1), up to
+                // the partial panel's first column, whose blocks may be cut.
+                rows = Math.min(WIDE_ROWS && fnPad == L ? 2 * ROWS : ROWS, j1 - jt);
+                if (jt < partial) {
+                    rows = Math.min(rows, partial - jt);
+                }
                 int o = jt - j0;
                 if (jt >= partial && cut < kc) {
                     tile(rows, offsets, o, src, starts, 0, cut, dout, r0 * fnPad, fnPad, s.tile, acc, add);
@@ -127,6 +134,11 @@ final class DoubleConvWeights {
      */
     private static void tile(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1, double[] dout,
                              int dOff, int fnPad, double[] tile, double[] acc, boolean add) {
+        if (rows > ROWS) {
+            tile16x1(rows, offsets, o, src, starts, q0, q1, dout, dOff, fnPad, tile);
+            merge(tile, rows, 1, acc, o * fnPad, fnPad, add);
+            return;
+        }
         for (int fp = 0; fp < fnPad; fp += 2 * L) {
             int at = o * fnPad + fp;
             if (fnPad - fp == L) {
@@ -335,12 +347,88 @@ final class DoubleConvWeights {
         c7.intoArray(tile, 7 * w);
     }
 
+    /**
+     * {@link #tile8x1} for up to 16 window elements and the only vector of filters: 16 accumulators, so that 16 chains
+     * of multiply-adds, not 8, cover the latency of the FMA units. Into {@code tile}, rows of 2L.
+     */
+    private static void tile16x1(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1,
+                                 double[] dout, int dOff, int fnPad, double[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        int o4 = offsets[o + Math.min(4, rows - 1)];
+        int o5 = offsets[o + Math.min(5, rows - 1)];
+        int o6 = offsets[o + Math.min(6, rows - 1)];
+        int o7 = offsets[o + Math.min(7, rows - 1)];
+        int o8 = offsets[o + Math.min(8, rows - 1)];
+        int o9 = offsets[o + Math.min(9, rows - 1)];
+        int o10 = offsets[o + Math.min(10, rows - 1)];
+        int o11 = offsets[o + Math.min(11, rows - 1)];
+        int o12 = offsets[o + Math.min(12, rows - 1)];
+        int o13 = offsets[o + Math.min(13, rows - 1)];
+        int o14 = offsets[o + Math.min(14, rows - 1)];
+        int o15 = offsets[o + Math.min(15, rows - 1)];
+        DoubleVector c0 = DoubleVector.zero(S);
+        DoubleVector c1 = DoubleVector.zero(S);
+        DoubleVector c2 = DoubleVector.zero(S);
+        DoubleVector c3 = DoubleVector.zero(S);
+        DoubleVector c4 = DoubleVector.zero(S);
+        DoubleVector c5 = DoubleVector.zero(S);
+        DoubleVector c6 = DoubleVector.zero(S);
+        DoubleVector c7 = DoubleVector.zero(S);
+        DoubleVector c8 = DoubleVector.zero(S);
+        DoubleVector c9 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c12 = DoubleVector.zero(S);
+        DoubleVector c13 = DoubleVector.zero(S);
+        DoubleVector c14 = DoubleVector.zero(S);
+        DoubleVector c15 = DoubleVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            int p = starts[q];
+            DoubleVector b0 = DoubleVector.fromArray(S, dout, dOff + q * fnPad);
+            c0 = DoubleVector.broadcast(S, src[p + o0]).fma(b0, c0);
+            c1 = DoubleVector.broadcast(S, src[p + o1]).fma(b0, c1);
+            c2 = DoubleVector.broadcast(S, src[p + o2]).fma(b0, c2);
+            c3 = DoubleVector.broadcast(S, src[p + o3]).fma(b0, c3);
+            c4 = DoubleVector.broadcast(S, src[p + o4]).fma(b0, c4);
+            c5 = DoubleVector.broadcast(S, src[p + o5]).fma(b0, c5);
+            c6 = DoubleVector.broadcast(S, src[p + o6]).fma(b0, c6);
+            c7 = DoubleVector.broadcast(S, src[p + o7]).fma(b0, c7);
+            c8 = DoubleVector.broadcast(S, src[p + o8]).fma(b0, c8);
+            c9 = DoubleVector.broadcast(S, src[p + o9]).fma(b0, c9);
+            c10 = DoubleVector.broadcast(S, src[p + o10]).fma(b0, c10);
+            c11 = DoubleVector.broadcast(S, src[p + o11]).fma(b0, c11);
+            c12 = DoubleVector.broadcast(S, src[p + o12]).fma(b0, c12);
+            c13 = DoubleVector.broadcast(S, src[p + o13]).fma(b0, c13);
+            c14 = DoubleVector.broadcast(S, src[p + o14]).fma(b0, c14);
+            c15 = DoubleVector.broadcast(S, src[p + o15]).fma(b0, c15);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, 2 * L);
+        c2.intoArray(tile, 4 * L);
+        c3.intoArray(tile, 6 * L);
+        c4.intoArray(tile, 8 * L);
+        c5.intoArray(tile, 10 * L);
+        c6.intoArray(tile, 12 * L);
+        c7.intoArray(tile, 14 * L);
+        c8.intoArray(tile, 16 * L);
+        c9.intoArray(tile, 18 * L);
+        c10.intoArray(tile, 20 * L);
+        c11.intoArray(tile, 22 * L);
+        c12.intoArray(tile, 24 * L);
+        c13.intoArray(tile, 26 * L);
+        c14.intoArray(tile, 28 * L);
+        c15.intoArray(tile, 30 * L);
+    }
+
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
     private static final class Scratch {
         /** The sums of the blocks so far, a row of fnPad per window element of the task. */
         double[] acc = new double[0];
         /** One block's chains for a tile. */
-        final double[] tile = new double[ROWS * 2 * L];
+        final double[] tile = new double[2 * ROWS * 2 * L];
         int[] offsets = new int[0];
         /** Where the window of each position of a block starts in the (padded) images. */
         final int[] starts = new int[KC];

@@ -27,6 +27,8 @@ final class FloatConvWeights {
     private static final int KC = FloatGemm.KC;
     /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
     static final int ROWS = 8;
+    /** Whether a single vector of filters is taken for twice ROWS window elements: 16 accumulators, with AVX-512. */
+    private static final boolean WIDE_ROWS = S.vectorBitSize() >= 512;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -93,8 +95,13 @@ final class FloatConvWeights {
             }
             boolean add = r0 > 0;
             int cut = split > r0 && split < r0 + kc ? split - r0 : kc;
-            for (int jt = j0; jt < j1; jt += ROWS) {
-                int rows = Math.min(ROWS, j1 - jt);
+            for (int jt = j0, rows; jt < j1; jt += rows) {
+                // With a single vector of filters, AVX-512 takes 16 window elements at a time (see tile16x1), up to
+                // the partial panel's first column, whose blocks may be cut.
+                rows = Math.min(WIDE_ROWS && fnPad == L ? 2 * ROWS : ROWS, j1 - jt);
+                if (jt < partial) {
+                    rows = Math.min(rows, partial - jt);
+                }
                 int o = jt - j0;
                 if (jt >= partial && cut < kc) {
                     tile(rows, offsets, o, src, starts, 0, cut, dout, r0 * fnPad, fnPad, s.tile, acc, add);
@@ -124,6 +131,11 @@ final class FloatConvWeights {
      */
     private static void tile(int rows, int[] offsets, int o, float[] src, int[] starts, int q0, int q1, float[] dout,
                              int dOff, int fnPad, float[] tile, float[] acc, boolean add) {
+        if (rows > ROWS) {
+            tile16x1(rows, offsets, o, src, starts, q0, q1, dout, dOff, fnPad, tile);
+            merge(tile, rows, 1, acc, o * fnPad, fnPad, add);
+            return;
+        }
         for (int fp = 0; fp < fnPad; fp += 2 * L) {
             int at = o * fnPad + fp;
             if (fnPad - fp == L) {
@@ -332,12 +344,88 @@ final class FloatConvWeights {
         c7.intoArray(tile, 7 * w);
     }
 
+    /**
+     * {@link #tile8x1} for up to 16 window elements and the only vector of filters: 16 accumulators, so that 16 chains
+     * of multiply-adds, not 8, cover the latency of the FMA units. Into {@code tile}, rows of 2L.
+     */
+    private static void tile16x1(int rows, int[] offsets, int o, float[] src, int[] starts, int q0, int q1,
+                                 float[] dout, int dOff, int fnPad, float[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        int o4 = offsets[o + Math.min(4, rows - 1)];
+        int o5 = offsets[o + Math.min(5, rows - 1)];
+        int o6 = offsets[o + Math.min(6, rows - 1)];
+        int o7 = offsets[o + Math.min(7, rows - 1)];
+        int o8 = offsets[o + Math.min(8, rows - 1)];
+        int o9 = offsets[o + Math.min(9, rows - 1)];
+        int o10 = offsets[o + Math.min(10, rows - 1)];
+        int o11 = offsets[o + Math.min(11, rows - 1)];
+        int o12 = offsets[o + Math.min(12, rows - 1)];
+        int o13 = offsets[o + Math.min(13, rows - 1)];
+        int o14 = offsets[o + Math.min(14, rows - 1)];
+        int o15 = offsets[o + Math.min(15, rows - 1)];
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        FloatVector c8 = FloatVector.zero(S);
+        FloatVector c9 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        FloatVector c13 = FloatVector.zero(S);
+        FloatVector c14 = FloatVector.zero(S);
+        FloatVector c15 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            int p = starts[q];
+            FloatVector b0 = FloatVector.fromArray(S, dout, dOff + q * fnPad);
+            c0 = FloatVector.broadcast(S, src[p + o0]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, src[p + o1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, src[p + o2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, src[p + o3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, src[p + o4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, src[p + o5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, src[p + o6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, src[p + o7]).fma(b0, c7);
+            c8 = FloatVector.broadcast(S, src[p + o8]).fma(b0, c8);
+            c9 = FloatVector.broadcast(S, src[p + o9]).fma(b0, c9);
+            c10 = FloatVector.broadcast(S, src[p + o10]).fma(b0, c10);
+            c11 = FloatVector.broadcast(S, src[p + o11]).fma(b0, c11);
+            c12 = FloatVector.broadcast(S, src[p + o12]).fma(b0, c12);
+            c13 = FloatVector.broadcast(S, src[p + o13]).fma(b0, c13);
+            c14 = FloatVector.broadcast(S, src[p + o14]).fma(b0, c14);
+            c15 = FloatVector.broadcast(S, src[p + o15]).fma(b0, c15);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, 2 * L);
+        c2.intoArray(tile, 4 * L);
+        c3.intoArray(tile, 6 * L);
+        c4.intoArray(tile, 8 * L);
+        c5.intoArray(tile, 10 * L);
+        c6.intoArray(tile, 12 * L);
+        c7.intoArray(tile, 14 * L);
+        c8.intoArray(tile, 16 * L);
+        c9.intoArray(tile, 18 * L);
+        c10.intoArray(tile, 20 * L);
+        c11.intoArray(tile, 22 * L);
+        c12.intoArray(tile, 24 * L);
+        c13.intoArray(tile, 26 * L);
+        c14.intoArray(tile, 28 * L);
+        c15.intoArray(tile, 30 * L);
+    }
+
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
     private static final class Scratch {
         /** The sums of the blocks so far, a row of fnPad per window element of the task. */
         float[] acc = new float[0];
         /** One block's chains for a tile. */
-        final float[] tile = new float[ROWS * 2 * L];
+        final float[] tile = new float[2 * ROWS * 2 * L];
         int[] offsets = new int[0];
         /** Where the window of each position of a block starts in the (padded) images. */
         final int[] starts = new int[KC];
