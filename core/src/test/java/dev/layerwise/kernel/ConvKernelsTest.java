@@ -601,35 +601,47 @@ class ConvKernelsTest {
         // with themselves could not fail.
         Kernels k = KernelProvider.vector();
         assumeTrue(k != null, "the Vector API kernels cannot run in this JVM");
-        // Planes as wide as SimpleConvNet's and a few others without padding, where the vector kernels pool a vector
-        // of outputs at a time, with ties, −0 beside +0, and NaNs (a vector of outputs that meets one is redone).
-        int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0}};
-        for (int[] gs : geometries) {
-            ConvGeometry g = new ConvGeometry(gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6]);
-            int n = 3;
-            float[] x = KernelsTest.toFloat(KernelsTest.random(new Rng(5), n * g.imageSize()));
-            for (int i = 0; i + 1 < x.length; i += 7) {
-                x[i + 1] = x[i];
+        // Planes as wide as SimpleConvNet's and DeepConvNet's and a few others without padding, where the vector
+        // kernels pool a vector of outputs at a time (2×2 windows of stride 2 a row at a time, from rows of odd and
+        // even widths, narrower and wider than a vector), with ties, −0 beside +0, and NaNs (a vector of outputs that
+        // meets one is redone), on 1 to 3 threads (each stops short of the next one's outputs).
+        int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0},
+            {16, 28, 28, 2, 2, 2, 0}, {32, 16, 16, 2, 2, 2, 0}, {64, 8, 8, 2, 2, 2, 0}, {2, 9, 13, 2, 2, 2, 0},
+            {1, 70, 71, 2, 2, 2, 0}, {5, 3, 3, 2, 2, 2, 0}};
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                for (int[] gs : geometries) {
+                    ConvGeometry g = new ConvGeometry(gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6]);
+                    int n = 3;
+                    float[] x = KernelsTest.toFloat(KernelsTest.random(new Rng(5), n * g.imageSize()));
+                    for (int i = 0; i + 1 < x.length; i += 7) {
+                        x[i + 1] = x[i];
+                    }
+                    for (int i = 3; i + 1 < x.length; i += 11) {
+                        x[i] = -0f;
+                        x[i + 1] = 0f;
+                    }
+                    x[40] = Float.NaN;
+                    x[x.length - 3] = Float.NaN;
+                    int outSize = n * g.channels() * g.positions();
+                    float[] expected = new float[outSize + 2];
+                    int[] expectedArg = new int[outSize];
+                    KernelProvider.portable().conv().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
+                    float[] out = new float[outSize + 2];
+                    int[] arg = new int[outSize];
+                    k.conv().maxPoolForward(n, g, x, 0, arg, out, 2);
+                    for (int o = 0; o < outSize; o++) {
+                        assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
+                                g + ", " + threads + " threads, output " + o);
+                    }
+                    assertArrayEquals(expectedArg, arg, g + ", " + threads + " threads");
+                    assertEquals(0f, out[0], "nothing written before the offset");
+                }
             }
-            for (int i = 3; i + 1 < x.length; i += 11) {
-                x[i] = -0f;
-                x[i + 1] = 0f;
-            }
-            x[40] = Float.NaN;
-            x[x.length - 3] = Float.NaN;
-            int outSize = n * g.channels() * g.positions();
-            float[] expected = new float[outSize + 2];
-            int[] expectedArg = new int[outSize];
-            KernelProvider.portable().conv().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
-            float[] out = new float[outSize + 2];
-            int[] arg = new int[outSize];
-            k.conv().maxPoolForward(n, g, x, 0, arg, out, 2);
-            for (int o = 0; o < outSize; o++) {
-                assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
-                        g + " output " + o);
-            }
-            assertArrayEquals(expectedArg, arg, g.toString());
-            assertEquals(0f, out[0], "nothing written before the offset");
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 
