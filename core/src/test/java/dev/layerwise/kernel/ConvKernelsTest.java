@@ -190,14 +190,18 @@ class ConvKernelsTest {
      * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (its first two, and one each of
      * its others over a few images, so that the positions end inside a block of the product's shared dimension), a
      * stride of 2, no padding, one position per image (a block of the product then spans hundreds of images), filters
-     * a vector and a half wide, and shapes where the vector kernels fall back to col and the product (a window of 9 or
-     * 25 elements, 9 filters).
+     * a vector and a half wide, windows of 9, 12, 18 and 25 elements (a partial panel of the product, whose chains
+     * restart inside a block: split where the positions end, or on no block), 3 filters (a vector mostly of padding),
+     * and shapes where the vector kernels fall back to col and the product (9 filters; 130 filters with a partial
+     * panel).
      */
     static final int[][] WEIGHT_SHAPES = {
         {1, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 4},
         {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 5}, {64, 8, 8, 3, 3, 1, 1, 64, 5},
         {16, 9, 9, 2, 2, 2, 1, 24, 7}, {8, 6, 7, 2, 2, 1, 0, 6, 20}, {32, 3, 3, 5, 5, 1, 1, 40, 300},
-        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4}};
+        {16, 10, 10, 3, 3, 1, 1, 9, 3}, {1, 28, 28, 5, 5, 1, 0, 30, 2}, {2, 7, 7, 3, 3, 2, 1, 12, 4},
+        {1, 28, 28, 3, 3, 1, 1, 3, 2}, {1, 12, 12, 3, 3, 1, 1, 16, 10}, {2, 5, 5, 3, 3, 1, 1, 130, 12},
+        {3, 6, 6, 2, 2, 1, 0, 8, 20}};
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
@@ -261,15 +265,18 @@ class ConvKernelsTest {
     }
 
     /**
-     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (the third's 196 positions are
-     * left to im2colT and the product by the vector kernels, as are a stride of 2 and 9 filters), SimpleConvNet's,
-     * and windows of 5×5 with a pad of 2, 2×2 without, 1×1.
+     * {C, H, W, filterH, filterW, stride, pad, filters, images}: DeepConvNet's layers (the third's 196 positions end
+     * in 4 that the product sums as dot products), SimpleConvNet's, windows of 5×5 with a pad of 2, 2×2 without, 1×1,
+     * positions that end in 1 and 4 dot products over windows of 27 and 18 elements (past whole chunks of 16), and
+     * shapes the vector kernels leave to im2colT and the product (a stride of 2, 9 filters, 196 positions of 4
+     * filters, too few for dot products).
      */
     static final int[][] FORWARD_SHAPES = {
         {1, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 28, 28, 3, 3, 1, 1, 16, 2}, {16, 14, 14, 3, 3, 1, 1, 32, 2},
         {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 2}, {64, 8, 8, 3, 3, 1, 1, 64, 2},
         {1, 28, 28, 5, 5, 1, 0, 30, 2}, {3, 12, 12, 5, 5, 1, 2, 12, 3}, {4, 9, 9, 2, 2, 1, 0, 6, 2},
-        {8, 8, 8, 1, 1, 1, 0, 40, 2}, {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 8, 8, 3, 3, 1, 1, 9, 2}};
+        {8, 8, 8, 1, 1, 1, 0, 40, 2}, {4, 9, 9, 3, 3, 2, 1, 8, 3}, {2, 8, 8, 3, 3, 1, 1, 9, 2},
+        {3, 7, 7, 3, 3, 1, 1, 8, 2}, {2, 10, 10, 3, 3, 1, 1, 12, 3}, {16, 14, 14, 3, 3, 1, 1, 4, 2}};
 
     @ParameterizedTest
     @MethodSource("dev.layerwise.kernel.KernelsTest#kernels")
@@ -594,35 +601,47 @@ class ConvKernelsTest {
         // with themselves could not fail.
         Kernels k = KernelProvider.vector();
         assumeTrue(k != null, "the Vector API kernels cannot run in this JVM");
-        // Planes as wide as SimpleConvNet's and a few others without padding, where the vector kernels pool a vector
-        // of outputs at a time, with ties, −0 beside +0, and NaNs (a vector of outputs that meets one is redone).
-        int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0}};
-        for (int[] gs : geometries) {
-            ConvGeometry g = new ConvGeometry(gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6]);
-            int n = 3;
-            float[] x = KernelsTest.toFloat(KernelsTest.random(new Rng(5), n * g.imageSize()));
-            for (int i = 0; i + 1 < x.length; i += 7) {
-                x[i + 1] = x[i];
+        // Planes as wide as SimpleConvNet's and DeepConvNet's and a few others without padding, where the vector
+        // kernels pool a vector of outputs at a time (2×2 windows of stride 2 a row at a time, from rows of odd and
+        // even widths, narrower and wider than a vector), with ties, −0 beside +0, and NaNs (a vector of outputs that
+        // meets one is redone), on 1 to 3 threads (each stops short of the next one's outputs).
+        int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0},
+            {16, 28, 28, 2, 2, 2, 0}, {32, 16, 16, 2, 2, 2, 0}, {64, 8, 8, 2, 2, 2, 0}, {2, 9, 13, 2, 2, 2, 0},
+            {1, 70, 71, 2, 2, 2, 0}, {5, 3, 3, 2, 2, 2, 0}};
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                for (int[] gs : geometries) {
+                    ConvGeometry g = new ConvGeometry(gs[0], gs[1], gs[2], gs[3], gs[4], gs[5], gs[6]);
+                    int n = 3;
+                    float[] x = KernelsTest.toFloat(KernelsTest.random(new Rng(5), n * g.imageSize()));
+                    for (int i = 0; i + 1 < x.length; i += 7) {
+                        x[i + 1] = x[i];
+                    }
+                    for (int i = 3; i + 1 < x.length; i += 11) {
+                        x[i] = -0f;
+                        x[i + 1] = 0f;
+                    }
+                    x[40] = Float.NaN;
+                    x[x.length - 3] = Float.NaN;
+                    int outSize = n * g.channels() * g.positions();
+                    float[] expected = new float[outSize + 2];
+                    int[] expectedArg = new int[outSize];
+                    KernelProvider.portable().conv().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
+                    float[] out = new float[outSize + 2];
+                    int[] arg = new int[outSize];
+                    k.conv().maxPoolForward(n, g, x, 0, arg, out, 2);
+                    for (int o = 0; o < outSize; o++) {
+                        assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
+                                g + ", " + threads + " threads, output " + o);
+                    }
+                    assertArrayEquals(expectedArg, arg, g + ", " + threads + " threads");
+                    assertEquals(0f, out[0], "nothing written before the offset");
+                }
             }
-            for (int i = 3; i + 1 < x.length; i += 11) {
-                x[i] = -0f;
-                x[i + 1] = 0f;
-            }
-            x[40] = Float.NaN;
-            x[x.length - 3] = Float.NaN;
-            int outSize = n * g.channels() * g.positions();
-            float[] expected = new float[outSize + 2];
-            int[] expectedArg = new int[outSize];
-            KernelProvider.portable().conv().maxPoolForward(n, g, x, 0, expectedArg, expected, 2);
-            float[] out = new float[outSize + 2];
-            int[] arg = new int[outSize];
-            k.conv().maxPoolForward(n, g, x, 0, arg, out, 2);
-            for (int o = 0; o < outSize; o++) {
-                assertEquals(Float.floatToIntBits(expected[o + 2]), Float.floatToIntBits(out[o + 2]),
-                        g + " output " + o);
-            }
-            assertArrayEquals(expectedArg, arg, g.toString());
-            assertEquals(0f, out[0], "nothing written before the offset");
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

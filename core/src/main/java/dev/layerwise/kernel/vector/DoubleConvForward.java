@@ -39,13 +39,13 @@ final class DoubleConvForward {
 
     /**
      * Whether DoubleGemm's product {@code (fn × patch)·(patch × positions)} sums as described above (the positions form
-     * whole panels, which also excludes columns summed as dot products, and the filters leave no single-row tile), for
-     * stride 1.
+     * whole panels, but for its last few summed as dot products, which {@link #thinPositions} sums as DoubleGemm does,
+     * and the filters leave no single-row tile), for stride 1.
      */
     // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; DoubleGemm's lone last row
     // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(ConvGeometry g, int fn) {
-        int n = g.positions();
+        int n = g.positions() - DoubleGemm.thinColumns(fn, g.positions());
         boolean wholePanels = n % DoubleGemm.NR == 0 || WIDE && n > DoubleGemm.NR && n % DoubleGemm.NR == L;
         return g.stride() == 1 && wholePanels && fn % 4 != 1;
     }
@@ -70,8 +70,17 @@ final class DoubleConvForward {
         // Reads of a copy reach (fh − 1) rows, and a vector, past the output plane's end.
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
+        int thin = DoubleGemm.thinColumns(fn, positions);
+        int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, fn * plane, patch);
+        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0);
+        if (thin > 0) {
+            for (int j = 0; j < patch; j++) {
+                for (int f = 0; f < fnPad; f++) {
+                    s.wT[j * fnPad + f] = f < fn ? w[wOff + f * patch + j] : 0d;
+                }
+            }
+        }
         double[] xp = s.x;
         double[] outw = s.out;
         int[] reads = s.reads;
@@ -118,9 +127,51 @@ final class DoubleConvForward {
                     }
                 }
             }
+            for (int q = positions - thin; q < positions; q++) {
+                thinPositions(q, fn, fnPad, patch, reads, xp, s.wT, b, bOff, s.partial, outw, plane);
+            }
             int o = outOff + i * fn * positions;
             for (int f = 0; f < fn; f++) {
                 System.arraycopy(outw, f * plane, out, o + f * positions, positions);
+            }
+        }
+    }
+
+    /**
+     * Output position {@code q} of every filter as DoubleGemm sums its thin columns ({@code DoubleGemm.thin}): a dot
+     * product of the filter and the position's window, as {@code CHUNK} partial sums (partial sum l a chain of
+     * multiply-adds from zero over the window elements l, l + CHUNK, … of the whole chunks), added pairwise halving,
+     * plus a chain from zero over the elements past the whole chunks, and the bias added last. Vectors run along the
+     * filters: {@code wT} is W transposed, a row of {@code fnPad} filters per window element; {@code partial} holds
+     * CHUNK such rows. Into {@code outw} (a plane of {@code plane} per filter).
+     */
+    private static void thinPositions(int q, int fn, int fnPad, int patch, int[] reads, double[] xp, double[] wT,
+                                      double[] b, int bOff, double[] partial, double[] outw, int plane) {
+        int chunk = DoubleGemm.CHUNK;
+        int chunksEnd = patch / chunk * chunk;
+        for (int fv = 0; fv < fnPad; fv += L) {
+            for (int l = 0; l < chunk; l++) {
+                DoubleVector sum = DoubleVector.zero(S);
+                for (int j = l; j < chunksEnd; j += chunk) {
+                    sum = DoubleVector.broadcast(S, xp[reads[j] + q]).fma(DoubleVector.fromArray(S, wT, j * fnPad + fv),
+                            sum);
+                }
+                sum.intoArray(partial, l * L);
+            }
+            for (int h = chunk / 2; h > 0; h /= 2) {
+                for (int l = 0; l < h; l++) {
+                    DoubleVector.fromArray(S, partial, l * L).add(DoubleVector.fromArray(S, partial, (l + h) * L))
+                            .intoArray(partial, l * L);
+                }
+            }
+            DoubleVector tail = DoubleVector.zero(S);
+            for (int j = chunksEnd; j < patch; j++) {
+                tail = DoubleVector.broadcast(S, xp[reads[j] + q]).fma(DoubleVector.fromArray(S, wT, j * fnPad + fv),
+                        tail);
+            }
+            DoubleVector.fromArray(S, partial, 0).add(tail).intoArray(partial, 0);
+            for (int f = fv; f < Math.min(fn, fv + L); f++) {
+                outw[f * plane + q] = b[bOff + f] + partial[f - fv];
             }
         }
     }
@@ -288,8 +339,15 @@ final class DoubleConvForward {
         /** Where each window element's run starts in {@link #x}. */
         int[] reads = new int[0];
         final double[] tile = new double[8 * 2 * L];
+        /** W transposed, for the thin positions: a row of filters per window element. */
+        double[] wT = new double[0];
+        /** The partial sums of a thin position's dot products: a vector of filters each. */
+        final double[] partial = new double[DoubleGemm.CHUNK * L];
 
-        void ensure(int xSize, int outSize, int patch) {
+        void ensure(int xSize, int outSize, int patch, int wTSize) {
+            if (wT.length < wTSize) {
+                wT = new double[wTSize];
+            }
             if (x.length < xSize) {
                 x = new double[xSize];
                 java.util.Arrays.fill(held, 0);

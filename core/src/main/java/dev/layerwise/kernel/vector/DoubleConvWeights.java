@@ -12,25 +12,26 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@link DoubleGemm} would compute each element {@code dW[f][j]} as a chain of multiply-adds over the rows of
  * {@code col} (the output positions of all images), block of {@link DoubleGemm#KC} rows by block from row 0, each block
- * summed from zero and added to the sum of the blocks before it. This kernel computes the same chains in the same
- * order, so the same bits, with the vectors running along the filters instead of the window elements: per position,
- * one load of {@code dout} for a vector of filters and one broadcast of an input element per window element. The
- * input element is {@code col[q][j]} itself, read from the image (or from a copy of it with its padding, so that the
- * padding's zeros are multiplied as in {@code col}); the filters' values per position are a block of {@code doutT}
- * transposed into a scratch that stays in the L1 cache. Unfolding the input into {@code col} costs about as much as
- * the product that reads it, and {@code col} holds as many elements as the images times the window.
+ * summed from zero and added to the sum of the blocks before it (its partial last panel may sum one block in two parts:
+ * see {@link DoubleGemm#chainSplit}). This kernel computes the same chains in the same order, so the same bits, with the
+ * vectors running along the filters instead of the window elements: per position, one load of {@code dout} for a
+ * vector of filters and one broadcast of an input element per window element. The input element is {@code col[q][j]}
+ * itself, read from the image (or from a copy of it with its padding, so that the padding's zeros are multiplied as in
+ * {@code col}); the filters' values per position are a row of doutT transposed once per call, before the threads
+ * split the window elements (each would otherwise transpose all of it). Unfolding the input into {@code col} costs
+ * about as much as the product that reads it, and {@code col} holds as many elements as the images times the window.
  *
- * <p>Only for the shapes where DoubleGemm's sums are those chains: see {@link #supports}.
+ * <p>Only for the shapes where DoubleGemm's sums are those chains: see {@link DoubleGemm#chainSplit}.
  */
 @SuppressWarnings("cast")
 final class DoubleConvWeights {
     private static final VectorSpecies<Double> S = DoubleGemm.S;
     private static final int L = DoubleGemm.L;
     private static final int KC = DoubleGemm.KC;
-    /** DoubleGemm has no tile three vectors wide. */
-    private static final boolean WIDE = false;
     /** Window elements per tile: 8 tiles of two vectors fill 16 registers with AVX-512; AVX2 takes two passes of 4. */
     static final int ROWS = 8;
+    /** Whether a single vector of filters is taken for twice ROWS window elements: 16 accumulators, with AVX-512. */
+    private static final boolean WIDE_ROWS = S.vectorBitSize() >= 512;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -38,26 +39,14 @@ final class DoubleConvWeights {
     }
 
     /**
-     * Whether DoubleGemm sums each element of the product {@code (fn × K)·(K × patch)} as chains over blocks of KC
-     * steps, and nothing else: every panel of its columns is read whole (a partial last panel restarts its chain where
-     * its rows stop being read in place), and no tile has a single row (whose kernel splits the chain into even and
-     * odd steps). Columns summed as dot products ({@code thin}) occur only past a multiple of 16, which whole panels
-     * exclude.
-     */
-    // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; DoubleGemm's lone last row
-    // (LONE rows apart, LONE being 4 or 8) is among them.
-    static boolean supports(int fn, int patch) {
-        boolean wholePanels = patch % DoubleGemm.NR == 0
-                || WIDE && patch > DoubleGemm.NR && patch % DoubleGemm.NR == L;
-        return wholePanels && fn % 4 != 1;
-    }
-
-    /**
      * Columns {@code [j0, j1)} of {@code dW (fn, patch)}, the other columns untouched: {@code dW[f][j] = Σ_q
-     * doutT[f][q]·col[q][j]} over the {@code n·outH·outW} rows of the book's col of {@code x}, in DoubleGemm's order.
+     * doutT[f][q]·col[q][j]} over the {@code n·outH·outW} rows of the book's col of {@code x}, in DoubleGemm's order,
+     * which {@code split} gives ({@link DoubleGemm#chainSplit}, not −1). {@code dout} holds doutT transposed, row q
+     * holding position q's filters ({@code fnPad} floats a row, {@code fn} rounded up to whole vectors; see
+     * {@link #rowsOf}).
      */
-    static void weights(int j0, int j1, int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT,
-                        int doutTOff, double[] dW, int dWOff) {
+    static void weights(int j0, int j1, int n, ConvGeometry g, int fn, double[] x, int xOff, double[] dout, int split,
+                        double[] dW, int dWOff) {
         int patch = g.patchSize();
         int positions = g.positions();
         int total = n * positions;
@@ -67,7 +56,7 @@ final class DoubleConvWeights {
             }
             return;
         }
-        int fnPad = (fn + L - 1) / L * L;
+        int fnPad = rowsOf(fn);
         int pad = g.pad();
         int wp = g.width() + 2 * pad;
         int planeP = (g.height() + 2 * pad) * wp;
@@ -85,19 +74,14 @@ final class DoubleConvWeights {
             int kx = j % g.filterW();
             offsets[j - j0] = c * planeP + ky * wp + kx;
         }
-        double[] bt = s.bt;
+        // The columns of the product's partial last panel, whose chains may restart within a block. Tiles never
+        // straddle its first column, a multiple of the panels' width and so of ROWS.
+        int partial = patch / DoubleGemm.NR * DoubleGemm.NR;
         double[] acc = s.acc;
         int stride = g.stride();
         int ow = g.outW();
         for (int r0 = 0; r0 < total; r0 += KC) {
             int kc = Math.min(KC, total - r0);
-            // The block's rows of doutT, transposed: position q's filters at bt[q·fnPad].
-            for (int f = 0; f < fn; f++) {
-                int from = doutTOff + f * total + r0;
-                for (int q = 0; q < kc; q++) {
-                    bt[q * fnPad + f] = doutT[from + q];
-                }
-            }
             // Where each position of the block has its window in src: runs along the output rows.
             int[] starts = s.starts;
             for (int r = r0; r < r0 + kc; ) {
@@ -113,29 +97,20 @@ final class DoubleConvWeights {
                 r += len;
             }
             boolean add = r0 > 0;
-            for (int jt = j0; jt < j1; jt += ROWS) {
-                int rows = Math.min(ROWS, j1 - jt);
+            int cut = split > r0 && split < r0 + kc ? split - r0 : kc;
+            for (int jt = j0, rows; jt < j1; jt += rows) {
+                // With a single vector of filters, AVX-512 takes 16 window elements at a time (see tile16x1), up to
+                // the partial panel's first column, whose blocks may be cut.
+                rows = Math.min(WIDE_ROWS && fnPad == L ? 2 * ROWS : ROWS, j1 - jt);
+                if (jt < partial) {
+                    rows = Math.min(rows, partial - jt);
+                }
                 int o = jt - j0;
-                for (int fp = 0; fp < fnPad; fp += 2 * L) {
-                    int at = o * fnPad + fp;
-                    if (fnPad - fp == L) {
-                        tile8x1(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
-                                s.tile);
-                        merge(s.tile, rows, 1, acc, at, fnPad, add);
-                    } else if (S.vectorBitSize() >= 512) {
-                        tile8x2(rows, offsets, o, src, starts, kc, bt, fnPad, fp,
-                                s.tile);
-                        merge(s.tile, rows, 2, acc, at, fnPad, add);
-                    } else {
-                        tile4x2(Math.min(4, rows), offsets, o, src, starts, kc, bt,
-                                fnPad, fp, s.tile);
-                        merge(s.tile, Math.min(4, rows), 2, acc, at, fnPad, add);
-                        if (rows > 4) {
-                            tile4x2(rows - 4, offsets, o + 4, src, starts, kc, bt,
-                                    fnPad, fp, s.tile);
-                            merge(s.tile, rows - 4, 2, acc, at + 4 * fnPad, fnPad, add);
-                        }
-                    }
+                if (jt >= partial && cut < kc) {
+                    tile(rows, offsets, o, src, starts, 0, cut, dout, r0 * fnPad, fnPad, s.tile, acc, add);
+                    tile(rows, offsets, o, src, starts, cut, kc, dout, r0 * fnPad, fnPad, s.tile, acc, true);
+                } else {
+                    tile(rows, offsets, o, src, starts, 0, kc, dout, r0 * fnPad, fnPad, s.tile, acc, add);
                 }
             }
         }
@@ -143,6 +118,42 @@ final class DoubleConvWeights {
             int a = (j - j0) * fnPad;
             for (int f = 0; f < fn; f++) {
                 dW[dWOff + f * patch + j] = acc[a + f];
+            }
+        }
+    }
+
+    /** The floats of a row of {@link #weights}'s {@code dout}: {@code fn} rounded up to whole vectors. */
+    static int rowsOf(int fn) {
+        return (fn + L - 1) / L * L;
+    }
+
+    /**
+     * Positions {@code [q0, q1)} of a block's chains for the window elements of one tile (offsets {@code offsets[o …]},
+     * {@code rows} of them) and all filters, merged into {@code acc} (set, or added to when {@code add}); the block's
+     * position q has its filters at {@code dout[dOff + q·fnPad]}.
+     */
+    private static void tile(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1, double[] dout,
+                             int dOff, int fnPad, double[] tile, double[] acc, boolean add) {
+        if (rows > ROWS) {
+            tile16x1(rows, offsets, o, src, starts, q0, q1, dout, dOff, fnPad, tile);
+            merge(tile, rows, 1, acc, o * fnPad, fnPad, add);
+            return;
+        }
+        for (int fp = 0; fp < fnPad; fp += 2 * L) {
+            int at = o * fnPad + fp;
+            if (fnPad - fp == L) {
+                tile8x1(rows, offsets, o, src, starts, q0, q1, dout, dOff, fnPad, fp, tile);
+                merge(tile, rows, 1, acc, at, fnPad, add);
+            } else if (S.vectorBitSize() >= 512) {
+                tile8x2(rows, offsets, o, src, starts, q0, q1, dout, dOff, fnPad, fp, tile);
+                merge(tile, rows, 2, acc, at, fnPad, add);
+            } else {
+                tile4x2(Math.min(4, rows), offsets, o, src, starts, q0, q1, dout, dOff, fnPad, fp, tile);
+                merge(tile, Math.min(4, rows), 2, acc, at, fnPad, add);
+                if (rows > 4) {
+                    tile4x2(rows - 4, offsets, o + 4, src, starts, q0, q1, dout, dOff, fnPad, fp, tile);
+                    merge(tile, rows - 4, 2, acc, at + 4 * fnPad, fnPad, add);
+                }
             }
         }
     }
@@ -171,11 +182,11 @@ final class DoubleConvWeights {
 
     /**
      * The chains of one block for 8 window elements (offsets {@code offsets[o …]} in an image, rows past {@code rows}
-     * repeating the last) and two vectors of filters from {@code fp}: per position, two loads of {@code bt} and 8
+     * repeating the last) and two vectors of filters from {@code fp}: per position, two loads of {@code dout} and 8
      * broadcasts of input elements feed 16 accumulators. Into {@code tile}, rows of 2L.
      */
-    private static void tile8x2(int rows, int[] offsets, int o, double[] src, int[] starts, int kc,
-                                double[] bt, int fnPad, int fp, double[] tile) {
+    private static void tile8x2(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1,
+                                double[] dout, int dOff, int fnPad, int fp, double[] tile) {
         int o0 = offsets[o];
         int o1 = offsets[o + Math.min(1, rows - 1)];
         int o2 = offsets[o + Math.min(2, rows - 1)];
@@ -200,11 +211,11 @@ final class DoubleConvWeights {
         DoubleVector c61 = DoubleVector.zero(S);
         DoubleVector c70 = DoubleVector.zero(S);
         DoubleVector c71 = DoubleVector.zero(S);
-        for (int q = 0; q < kc; q++) {
+        for (int q = q0; q < q1; q++) {
             int p = starts[q];
-            int bRow = q * fnPad + fp;
-            DoubleVector b0 = DoubleVector.fromArray(S, bt, bRow);
-            DoubleVector b1 = DoubleVector.fromArray(S, bt, bRow + L);
+            int bRow = dOff + q * fnPad + fp;
+            DoubleVector b0 = DoubleVector.fromArray(S, dout, bRow);
+            DoubleVector b1 = DoubleVector.fromArray(S, dout, bRow + L);
             DoubleVector x0 = DoubleVector.broadcast(S, src[p + o0]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
@@ -250,8 +261,8 @@ final class DoubleConvWeights {
     }
 
     /** {@link #tile8x2} for 4 window elements: 8 accumulators, within AVX2's 16 registers. */
-    private static void tile4x2(int rows, int[] offsets, int o, double[] src, int[] starts, int kc,
-                                double[] bt, int fnPad, int fp, double[] tile) {
+    private static void tile4x2(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1,
+                                double[] dout, int dOff, int fnPad, int fp, double[] tile) {
         int o0 = offsets[o];
         int o1 = offsets[o + Math.min(1, rows - 1)];
         int o2 = offsets[o + Math.min(2, rows - 1)];
@@ -264,11 +275,11 @@ final class DoubleConvWeights {
         DoubleVector c21 = DoubleVector.zero(S);
         DoubleVector c30 = DoubleVector.zero(S);
         DoubleVector c31 = DoubleVector.zero(S);
-        for (int q = 0; q < kc; q++) {
+        for (int q = q0; q < q1; q++) {
             int p = starts[q];
-            int bRow = q * fnPad + fp;
-            DoubleVector b0 = DoubleVector.fromArray(S, bt, bRow);
-            DoubleVector b1 = DoubleVector.fromArray(S, bt, bRow + L);
+            int bRow = dOff + q * fnPad + fp;
+            DoubleVector b0 = DoubleVector.fromArray(S, dout, bRow);
+            DoubleVector b1 = DoubleVector.fromArray(S, dout, bRow + L);
             DoubleVector x0 = DoubleVector.broadcast(S, src[p + o0]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
@@ -294,8 +305,8 @@ final class DoubleConvWeights {
     }
 
     /** {@link #tile8x2} for a last vector of filters: 8 accumulators. */
-    private static void tile8x1(int rows, int[] offsets, int o, double[] src, int[] starts, int kc,
-                                double[] bt, int fnPad, int fp, double[] tile) {
+    private static void tile8x1(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1,
+                                double[] dout, int dOff, int fnPad, int fp, double[] tile) {
         int o0 = offsets[o];
         int o1 = offsets[o + Math.min(1, rows - 1)];
         int o2 = offsets[o + Math.min(2, rows - 1)];
@@ -312,10 +323,10 @@ final class DoubleConvWeights {
         DoubleVector c5 = DoubleVector.zero(S);
         DoubleVector c6 = DoubleVector.zero(S);
         DoubleVector c7 = DoubleVector.zero(S);
-        for (int q = 0; q < kc; q++) {
+        for (int q = q0; q < q1; q++) {
             int p = starts[q];
-            int bRow = q * fnPad + fp;
-            DoubleVector b0 = DoubleVector.fromArray(S, bt, bRow);
+            int bRow = dOff + q * fnPad + fp;
+            DoubleVector b0 = DoubleVector.fromArray(S, dout, bRow);
             c0 = DoubleVector.broadcast(S, src[p + o0]).fma(b0, c0);
             c1 = DoubleVector.broadcast(S, src[p + o1]).fma(b0, c1);
             c2 = DoubleVector.broadcast(S, src[p + o2]).fma(b0, c2);
@@ -336,14 +347,88 @@ final class DoubleConvWeights {
         c7.intoArray(tile, 7 * w);
     }
 
+    /**
+     * {@link #tile8x1} for up to 16 window elements and the only vector of filters: 16 accumulators, so that 16 chains
+     * of multiply-adds, not 8, cover the latency of the FMA units. Into {@code tile}, rows of 2L.
+     */
+    private static void tile16x1(int rows, int[] offsets, int o, double[] src, int[] starts, int q0, int q1,
+                                 double[] dout, int dOff, int fnPad, double[] tile) {
+        int o0 = offsets[o];
+        int o1 = offsets[o + Math.min(1, rows - 1)];
+        int o2 = offsets[o + Math.min(2, rows - 1)];
+        int o3 = offsets[o + Math.min(3, rows - 1)];
+        int o4 = offsets[o + Math.min(4, rows - 1)];
+        int o5 = offsets[o + Math.min(5, rows - 1)];
+        int o6 = offsets[o + Math.min(6, rows - 1)];
+        int o7 = offsets[o + Math.min(7, rows - 1)];
+        int o8 = offsets[o + Math.min(8, rows - 1)];
+        int o9 = offsets[o + Math.min(9, rows - 1)];
+        int o10 = offsets[o + Math.min(10, rows - 1)];
+        int o11 = offsets[o + Math.min(11, rows - 1)];
+        int o12 = offsets[o + Math.min(12, rows - 1)];
+        int o13 = offsets[o + Math.min(13, rows - 1)];
+        int o14 = offsets[o + Math.min(14, rows - 1)];
+        int o15 = offsets[o + Math.min(15, rows - 1)];
+        DoubleVector c0 = DoubleVector.zero(S);
+        DoubleVector c1 = DoubleVector.zero(S);
+        DoubleVector c2 = DoubleVector.zero(S);
+        DoubleVector c3 = DoubleVector.zero(S);
+        DoubleVector c4 = DoubleVector.zero(S);
+        DoubleVector c5 = DoubleVector.zero(S);
+        DoubleVector c6 = DoubleVector.zero(S);
+        DoubleVector c7 = DoubleVector.zero(S);
+        DoubleVector c8 = DoubleVector.zero(S);
+        DoubleVector c9 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c12 = DoubleVector.zero(S);
+        DoubleVector c13 = DoubleVector.zero(S);
+        DoubleVector c14 = DoubleVector.zero(S);
+        DoubleVector c15 = DoubleVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            int p = starts[q];
+            DoubleVector b0 = DoubleVector.fromArray(S, dout, dOff + q * fnPad);
+            c0 = DoubleVector.broadcast(S, src[p + o0]).fma(b0, c0);
+            c1 = DoubleVector.broadcast(S, src[p + o1]).fma(b0, c1);
+            c2 = DoubleVector.broadcast(S, src[p + o2]).fma(b0, c2);
+            c3 = DoubleVector.broadcast(S, src[p + o3]).fma(b0, c3);
+            c4 = DoubleVector.broadcast(S, src[p + o4]).fma(b0, c4);
+            c5 = DoubleVector.broadcast(S, src[p + o5]).fma(b0, c5);
+            c6 = DoubleVector.broadcast(S, src[p + o6]).fma(b0, c6);
+            c7 = DoubleVector.broadcast(S, src[p + o7]).fma(b0, c7);
+            c8 = DoubleVector.broadcast(S, src[p + o8]).fma(b0, c8);
+            c9 = DoubleVector.broadcast(S, src[p + o9]).fma(b0, c9);
+            c10 = DoubleVector.broadcast(S, src[p + o10]).fma(b0, c10);
+            c11 = DoubleVector.broadcast(S, src[p + o11]).fma(b0, c11);
+            c12 = DoubleVector.broadcast(S, src[p + o12]).fma(b0, c12);
+            c13 = DoubleVector.broadcast(S, src[p + o13]).fma(b0, c13);
+            c14 = DoubleVector.broadcast(S, src[p + o14]).fma(b0, c14);
+            c15 = DoubleVector.broadcast(S, src[p + o15]).fma(b0, c15);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, 2 * L);
+        c2.intoArray(tile, 4 * L);
+        c3.intoArray(tile, 6 * L);
+        c4.intoArray(tile, 8 * L);
+        c5.intoArray(tile, 10 * L);
+        c6.intoArray(tile, 12 * L);
+        c7.intoArray(tile, 14 * L);
+        c8.intoArray(tile, 16 * L);
+        c9.intoArray(tile, 18 * L);
+        c10.intoArray(tile, 20 * L);
+        c11.intoArray(tile, 22 * L);
+        c12.intoArray(tile, 24 * L);
+        c13.intoArray(tile, 26 * L);
+        c14.intoArray(tile, 28 * L);
+        c15.intoArray(tile, 30 * L);
+    }
+
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
     private static final class Scratch {
-        /** A block of doutT transposed: KC positions of fnPad filters. */
-        double[] bt = new double[0];
         /** The sums of the blocks so far, a row of fnPad per window element of the task. */
         double[] acc = new double[0];
         /** One block's chains for a tile. */
-        final double[] tile = new double[ROWS * 2 * L];
+        final double[] tile = new double[2 * ROWS * 2 * L];
         int[] offsets = new int[0];
         /** Where the window of each position of a block starts in the (padded) images. */
         final int[] starts = new int[KC];
@@ -352,9 +437,6 @@ final class DoubleConvWeights {
         int[] held = new int[0];
 
         void ensure(int fnPad, int columns, int imagesSize, int slots) {
-            if (bt.length < KC * fnPad) {
-                bt = new double[KC * fnPad];
-            }
             if (acc.length < columns * fnPad) {
                 acc = new double[columns * fnPad];
             }

@@ -264,6 +264,46 @@ final class DoubleGemm {
         return last < 0 ? 0 : (int) Math.min(k, last / n + 1);
     }
 
+    /**
+     * The partial sums of a dot product in FloatGemm's thin columns, which this class does not have (see
+     * {@link #thinColumns}); for the float64 twins of kernels that reproduce them.
+     */
+    static final int CHUNK = 16;
+
+    /** How many of the last columns of a product are summed as dot products, as FloatGemm's thin ones: none. */
+    static int thinColumns(int m, int n) {
+        return 0;
+    }
+
+    /**
+     * How {@code C = A·B} (A {@code m × k}, B {@code k × n}, both row-major, C overwritten) sums each element, on any
+     * number of threads, for kernels that compute the same sums without calling this class: 0 when every element is one
+     * chain of multiply-adds per block of {@link #KC} steps, in order from zero, the blocks added to C in order; a
+     * positive step {@code s} when, besides, the columns of the partial last panel (from {@code n / NR · NR}) sum the
+     * block that holds step {@code s} as two such chains, over the steps before {@code s} (read in place) and from it
+     * (packed), added to C one after the other, as {@link #tiles} does (when {@code s} falls on a block's start or past
+     * the end, nothing is cut); −1 when some elements are summed otherwise: a lone last row (and, to stay clear of it
+     * on both widths, any row count of {@code 4·j + 1}).
+     */
+    static int chainSplit(int m, int n, int k) {
+        if (m % 4 == 1) {
+            return -1;
+        }
+        return n % NR == 0 ? 0 : inPlaceRows(n, k, n / NR * NR);
+    }
+
+    /**
+     * {@code out[outOff + c·ldo + r] = a[aOff + r·lda + c]} for {@code r < rows}, {@code c < cols}: a block of a
+     * row-major matrix, transposed. The values are only moved.
+     */
+    static void transpose(int rows, int cols, double[] a, int aOff, int lda, double[] out, int outOff, int ldo) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[outOff + c * ldo + r] = a[aOff + r * lda + c];
+            }
+        }
+    }
+
     /** A scratch array of the calling thread, grown as needed and reused, so steady-state products allocate nothing. */
     private static double[] scratch(int size) {
         double[] s = SCRATCH.get();

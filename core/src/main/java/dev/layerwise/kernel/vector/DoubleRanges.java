@@ -17,6 +17,8 @@ final class DoubleRanges {
     private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[0]);
     /** The whole batch's col, for {@link #convBackwardWeights} where {@link DoubleConvWeights} does not apply. */
     private static final ThreadLocal<double[]> WHOLE_COL = ThreadLocal.withInitial(() -> new double[0]);
+    /** doutT transposed, for {@link #convBackwardWeights}: a row of filters per position. */
+    private static final ThreadLocal<double[]> DOUT_ROWS = ThreadLocal.withInitial(() -> new double[0]);
 
     private DoubleRanges() {
     }
@@ -151,13 +153,15 @@ final class DoubleRanges {
     /**
      * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link DoubleConvWeights}, split by
      * window elements (columns of dW), where its sums are DoubleGemm's; else the book's col of the whole batch and
-     * DoubleGemm's product.
+     * DoubleGemm's product. doutT is first transposed into the calling thread's scratch, split by positions, for all
+     * the tasks to read.
      */
     static void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
                                     double[] dW, int dWOff) {
         int patch = g.patchSize();
         int rows = n * g.positions();
-        if (!DoubleConvWeights.supports(fn, patch)) {
+        int split = DoubleGemm.chainSplit(fn, patch, rows);
+        if (split < 0) {
             double[] col = WHOLE_COL.get();
             if (col.length < rows * patch) {
                 col = new double[rows * patch];
@@ -167,14 +171,27 @@ final class DoubleRanges {
             DoubleGemm.gemm(false, false, fn, patch, rows, doutT, doutTOff, col, 0, dW, dWOff, false, null, 0);
             return;
         }
+        int fnPad = DoubleConvWeights.rowsOf(fn);
+        double[] dout = DOUT_ROWS.get();
+        if (dout.length < rows * fnPad) {
+            dout = new double[rows * fnPad];
+            DOUT_ROWS.set(dout);
+        }
+        Transpose t = RangeTask.acquire(Transpose.CURRENT, Transpose::new);
+        t.fn = fn;
+        t.rows = rows;
+        t.doutT = doutT;
+        t.doutTOff = doutTOff;
+        t.dout = dout;
+        t.run(rows, fnPad);
         Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
         j.n = n;
         j.g = g;
         j.fn = fn;
         j.x = x;
         j.xOff = xOff;
-        j.doutT = doutT;
-        j.doutTOff = doutTOff;
+        j.dout = dout;
+        j.split = split;
         j.dW = dW;
         j.dWOff = dWOff;
         int tiles = (patch + DoubleConvWeights.ROWS - 1) / DoubleConvWeights.ROWS;
@@ -420,6 +437,34 @@ final class DoubleRanges {
         }
     }
 
+    /**
+     * doutT {@code (fn, rows)} transposed into {@code dout}, a row of {@code fnPad} floats per position, the lanes past
+     * fn zero; a task does positions {@code [from, to)}.
+     */
+    private static final class Transpose extends RangeTask {
+        static final ThreadLocal<Transpose> CURRENT = ThreadLocal.withInitial(Transpose::new);
+        int fn;
+        int rows;
+        double[] doutT;
+        int doutTOff;
+        double[] dout;
+
+        @Override
+        protected void range(int from, int to) {
+            int fnPad = DoubleConvWeights.rowsOf(fn);
+            DoubleGemm.transpose(fn, to - from, doutT, doutTOff + from, rows, dout, from * fnPad, fnPad);
+            for (int q = from; q < to && fn < fnPad; q++) {
+                java.util.Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0d);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            doutT = null;
+            dout = null;
+        }
+    }
+
     /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
     private static final class Weights extends RangeTask {
         static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
@@ -428,23 +473,23 @@ final class DoubleRanges {
         int fn;
         double[] x;
         int xOff;
-        double[] doutT;
-        int doutTOff;
+        double[] dout;
+        int split;
         double[] dW;
         int dWOff;
 
         @Override
         protected void range(int from, int to) {
             int rows = DoubleConvWeights.ROWS;
-            DoubleConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, doutT,
-                    doutTOff, dW, dWOff);
+            DoubleConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, dout, split,
+                    dW, dWOff);
         }
 
         @Override
         protected void clear() {
             g = null;
             x = null;
-            doutT = null;
+            dout = null;
             dW = null;
         }
     }

@@ -36,13 +36,13 @@ final class FloatConvForward {
 
     /**
      * Whether FloatGemm's product {@code (fn × patch)·(patch × positions)} sums as described above (the positions form
-     * whole panels, which also excludes columns summed as dot products, and the filters leave no single-row tile), for
-     * stride 1.
+     * whole panels, but for its last few summed as dot products, which {@link #thinPositions} sums as FloatGemm does,
+     * and the filters leave no single-row tile), for stride 1.
      */
     // A row count of 4·j + 1 would leave a single-row tile, whose kernel splits its chain; FloatGemm's lone last row
     // (LONE rows apart, LONE being 4 or 8) is among them.
     static boolean supports(ConvGeometry g, int fn) {
-        int n = g.positions();
+        int n = g.positions() - FloatGemm.thinColumns(fn, g.positions());
         boolean wholePanels = n % FloatGemm.NR == 0 || WIDE && n > FloatGemm.NR && n % FloatGemm.NR == L;
         return g.stride() == 1 && wholePanels && fn % 4 != 1;
     }
@@ -67,8 +67,17 @@ final class FloatConvForward {
         // Reads of a copy reach (fh − 1) rows, and a vector, past the output plane's end.
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
+        int thin = FloatGemm.thinColumns(fn, positions);
+        int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, fn * plane, patch);
+        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0);
+        if (thin > 0) {
+            for (int j = 0; j < patch; j++) {
+                for (int f = 0; f < fnPad; f++) {
+                    s.wT[j * fnPad + f] = f < fn ? w[wOff + f * patch + j] : 0f;
+                }
+            }
+        }
         float[] xp = s.x;
         float[] outw = s.out;
         int[] reads = s.reads;
@@ -115,9 +124,51 @@ final class FloatConvForward {
                     }
                 }
             }
+            for (int q = positions - thin; q < positions; q++) {
+                thinPositions(q, fn, fnPad, patch, reads, xp, s.wT, b, bOff, s.partial, outw, plane);
+            }
             int o = outOff + i * fn * positions;
             for (int f = 0; f < fn; f++) {
                 System.arraycopy(outw, f * plane, out, o + f * positions, positions);
+            }
+        }
+    }
+
+    /**
+     * Output position {@code q} of every filter as FloatGemm sums its thin columns ({@code FloatGemm.thin}): a dot
+     * product of the filter and the position's window, as {@code CHUNK} partial sums (partial sum l a chain of
+     * multiply-adds from zero over the window elements l, l + CHUNK, … of the whole chunks), added pairwise halving,
+     * plus a chain from zero over the elements past the whole chunks, and the bias added last. Vectors run along the
+     * filters: {@code wT} is W transposed, a row of {@code fnPad} filters per window element; {@code partial} holds
+     * CHUNK such rows. Into {@code outw} (a plane of {@code plane} per filter).
+     */
+    private static void thinPositions(int q, int fn, int fnPad, int patch, int[] reads, float[] xp, float[] wT,
+                                      float[] b, int bOff, float[] partial, float[] outw, int plane) {
+        int chunk = FloatGemm.CHUNK;
+        int chunksEnd = patch / chunk * chunk;
+        for (int fv = 0; fv < fnPad; fv += L) {
+            for (int l = 0; l < chunk; l++) {
+                FloatVector sum = FloatVector.zero(S);
+                for (int j = l; j < chunksEnd; j += chunk) {
+                    sum = FloatVector.broadcast(S, xp[reads[j] + q]).fma(FloatVector.fromArray(S, wT, j * fnPad + fv),
+                            sum);
+                }
+                sum.intoArray(partial, l * L);
+            }
+            for (int h = chunk / 2; h > 0; h /= 2) {
+                for (int l = 0; l < h; l++) {
+                    FloatVector.fromArray(S, partial, l * L).add(FloatVector.fromArray(S, partial, (l + h) * L))
+                            .intoArray(partial, l * L);
+                }
+            }
+            FloatVector tail = FloatVector.zero(S);
+            for (int j = chunksEnd; j < patch; j++) {
+                tail = FloatVector.broadcast(S, xp[reads[j] + q]).fma(FloatVector.fromArray(S, wT, j * fnPad + fv),
+                        tail);
+            }
+            FloatVector.fromArray(S, partial, 0).add(tail).intoArray(partial, 0);
+            for (int f = fv; f < Math.min(fn, fv + L); f++) {
+                outw[f * plane + q] = b[bOff + f] + partial[f - fv];
             }
         }
     }
@@ -285,8 +336,15 @@ final class FloatConvForward {
         /** Where each window element's run starts in {@link #x}. */
         int[] reads = new int[0];
         final float[] tile = new float[8 * 2 * L];
+        /** W transposed, for the thin positions: a row of filters per window element. */
+        float[] wT = new float[0];
+        /** The partial sums of a thin position's dot products: a vector of filters each. */
+        final float[] partial = new float[FloatGemm.CHUNK * L];
 
-        void ensure(int xSize, int outSize, int patch) {
+        void ensure(int xSize, int outSize, int patch, int wTSize) {
+            if (wT.length < wTSize) {
+                wT = new float[wTSize];
+            }
             if (x.length < xSize) {
                 x = new float[xSize];
                 java.util.Arrays.fill(held, 0);

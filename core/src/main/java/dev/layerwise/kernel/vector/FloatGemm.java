@@ -160,7 +160,7 @@ final class FloatGemm {
             return;
         }
         // Columns [0, cols) in panels of NR, the last of which may be narrower or, if WIDE, wider; [cols, n) thin.
-        int thin = n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
+        int thin = thinColumns(m, n);
         int cols = n - thin;
         int fullPanels = cols / NR;
         int rest = cols - fullPanels * NR;
@@ -419,6 +419,65 @@ final class FloatGemm {
         }
         long last = (long) k * n - j0 - loadWidth(width);
         return last < 0 ? 0 : (int) Math.min(k, last / n + 1);
+    }
+
+    /**
+     * How many of the last columns of an {@code m × n} product are computed by {@link #thin}, as dot products of
+     * {@link #CHUNK} partial sums, rather than in the panels.
+     */
+    static int thinColumns(int m, int n) {
+        return n % CHUNK <= THIN && m >= THIN_MIN_ROWS ? n % CHUNK : 0;
+    }
+
+    /**
+     * How {@code C = A·B} (A {@code m × k}, B {@code k × n}, both row-major, C overwritten) sums each element, on any
+     * number of threads, for kernels that compute the same sums without calling this class: 0 when every element is one
+     * chain of multiply-adds per block of {@link #KC} steps, in order from zero, the blocks added to C in order; a
+     * positive step {@code s} when, besides, the columns of the partial last panel (from {@code n / NR · NR}) sum the
+     * block that holds step {@code s} as two such chains, over the steps before {@code s} (read in place) and from it
+     * (packed), added to C one after the other, as {@link #blocks} does (when {@code s} falls on a block's start or
+     * past the end, nothing is cut); −1 when some elements are summed otherwise: thin columns, a lone last row (and,
+     * to stay clear of it on both widths, any row count of {@code 4·j + 1}), a partial panel three vectors wide, or
+     * enough rows for a band that may read a packed A and sum its partial panel in one chain.
+     */
+    static int chainSplit(int m, int n, int k) {
+        int rest = n % NR;
+        if (m % 4 == 1 || thinColumns(m, n) > 0) {
+            return -1;
+        }
+        if (rest == 0 || WIDE && n > NR && rest == L) {
+            return 0;
+        }
+        if (WIDE && n > NR && rest < L || m >= PACK_MIN_ROWS) {
+            return -1;
+        }
+        int j0 = n - rest;
+        return inPlaceRows(n, k, j0, rest);
+    }
+
+    /**
+     * {@code out[outOff + c·ldo + r] = a[aOff + r·lda + c]} for {@code r < rows}, {@code c < cols}: a block of a
+     * row-major matrix, transposed; blocks of a vector's lanes in registers ({@link FloatTranspose}), the rest one float
+     * at a time. The values are only moved.
+     */
+    static void transpose(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        int rBlocks = FloatTranspose.SUPPORTED ? rows / L * L : 0;
+        int cBlocks = FloatTranspose.SUPPORTED ? cols / L * L : 0;
+        for (int r = 0; r < rBlocks; r += L) {
+            for (int c = 0; c < cBlocks; c += L) {
+                FloatTranspose.block(a, aOff + r * lda + c, lda, out, outOff + c * ldo + r, ldo);
+            }
+            for (int rr = r; rr < r + L; rr++) {
+                for (int c = cBlocks; c < cols; c++) {
+                    out[outOff + c * ldo + rr] = a[aOff + rr * lda + c];
+                }
+            }
+        }
+        for (int r = rBlocks; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[outOff + c * ldo + r] = a[aOff + r * lda + c];
+            }
+        }
     }
 
     /** The columns a panel of {@code width} columns loads per row of B: two vectors, or three for a wide one. */

@@ -4,7 +4,9 @@ import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.FloatMaxWindow;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,12 +18,22 @@ import jdk.incubator.vector.VectorSpecies;
  * are (SimpleConvNet's are 12 wide). The window is scanned in row-major order and an element replaces the maximum so
  * far only when it is greater, so the first maximum wins, −0 and +0 counting as equal: the results of the portable
  * kernel, bit for bit. A vector whose maximum is NaN, and a plane's last outputs that do not fill a vector, are done
- * by the scalar code of {@link FloatMaxWindow} (the first NaN is the maximum there).
+ * by the scalar code of {@link FloatMaxWindow} (the first NaN is the maximum there). The common 2×2 windows of stride
+ * 2 are read without gathers, output row by output row ({@link #pairRows}), with the same comparisons, where the rows
+ * are half a vector wide or more.
  */
 final class FloatMaxPooling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Lane u takes lane {@code 2u} of a vector, modulo L: with {@link #HIGH}, the even lanes of two vectors. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, u -> 2 * u % L);
+    /** Lane u takes lane {@code 2u + 1} of a vector, modulo L: the odd lanes. */
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, u -> (2 * u + 1) % L);
+    /** The upper half of the lanes, which take the second vector's. */
+    private static final VectorMask<Float> HIGH = S.indexInRange(-L / 2, L / 2);
+    /** {@code 2u} in lane u: the columns of consecutive 2×2 windows of stride 2 from the first's. */
+    private static final IntVector TWICE = IntVector.zero(IS).addIndex(2);
 
     private static final ThreadLocal<Tables> TABLES = ThreadLocal.withInitial(Tables::new);
 
@@ -74,9 +86,16 @@ final class FloatMaxPooling {
         int plane = g.height() * g.width();
         int outputs = firsts.length;
         int vectors = outputs - outputs % L;
+        // Row by row only where a row's outputs fill half a vector or more: narrower rows leave most lanes idle, and
+        // gathers across rows do better.
+        boolean pairs = g.filterH() == 2 && g.filterW() == 2 && g.stride() == 2 && 2 * g.outW() >= L;
         for (int q = i0 * g.channels(); q < i1 * g.channels(); q++) {
             int src = xOff + q * plane;
             int o = q * outputs;
+            if (pairs) {
+                pairRows(g, x, src, o, i1 * g.channels() * outputs, firsts, offsets, offsetBits, argMax, out, outOff);
+                continue;
+            }
             for (int t = 0; t < vectors; t += L) {
                 FloatVector best = FloatVector.fromArray(S, x, src, firsts, t);
                 FloatVector at = FloatVector.zero(S);
@@ -96,6 +115,57 @@ final class FloatMaxPooling {
             }
             for (int u = vectors; u < outputs; u++) {
                 FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
+            }
+        }
+    }
+
+    /**
+     * One plane of 2×2 windows of stride 2 ({@code maxPool}'s plane from {@code src}, outputs from {@code o}), output row
+     * by output row, without gathers: the windows of L consecutive outputs of a row span two vectors of each of their
+     * two input rows, whose even and odd lanes are their four elements, in the window's order; they are then compared
+     * as the gathered ones are. A vector's lanes past the row's last output compute windows further on and are stored
+     * into the outputs that follow, which this call (or the one for the next plane) computes and stores again after
+     * them: so a vector is stored only where it ends before {@code end}, the end of the caller's outputs, and read only
+     * inside {@code x}. Outputs past those, and a vector of outputs that meets a NaN, are done by the scalar code.
+     */
+    private static void pairRows(ConvGeometry g, float[] x, int src, int o, int end, int[] firsts, int[] offsets,
+                                 float[] offsetBits, int[] argMax, float[] out, int outOff) {
+        int w = g.width();
+        int ow = g.outW();
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int row = oy * ow;
+            int ox = 0;
+            for (; ox < ow; ox += L) {
+                int in = src + 2 * oy * w + 2 * ox;
+                if (o + row + ox + L > end || in + w + 2 * L > x.length) {
+                    break;
+                }
+                FloatVector a0 = FloatVector.fromArray(S, x, in);
+                FloatVector a1 = FloatVector.fromArray(S, x, in + L);
+                FloatVector b0 = FloatVector.fromArray(S, x, in + w);
+                FloatVector b1 = FloatVector.fromArray(S, x, in + w + L);
+                FloatVector best = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), HIGH);
+                FloatVector v = a0.rearrange(ODD).blend(a1.rearrange(ODD), HIGH);
+                FloatVector at = FloatVector.zero(S).blend(offsetBits[1], v.compare(VectorOperators.GT, best));
+                best = best.max(v);
+                v = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), HIGH);
+                at = at.blend(offsetBits[2], v.compare(VectorOperators.GT, best));
+                best = best.max(v);
+                v = b0.rearrange(ODD).blend(b1.rearrange(ODD), HIGH);
+                at = at.blend(offsetBits[3], v.compare(VectorOperators.GT, best));
+                best = best.max(v);
+                if (best.compare(VectorOperators.NE, best).anyTrue()) {
+                    for (int u = ox; u < Math.min(ow, ox + L); u++) {
+                        FloatMaxWindow.maxPoolWindow(x, src, firsts[row + u], offsets, argMax, o + row + u, out,
+                                outOff);
+                    }
+                    continue;
+                }
+                best.intoArray(out, outOff + o + row + ox);
+                at.reinterpretAsInts().add(TWICE.add(2 * oy * w + 2 * ox)).intoArray(argMax, o + row + ox);
+            }
+            for (; ox < ow; ox++) {
+                FloatMaxWindow.maxPoolWindow(x, src, firsts[row + ox], offsets, argMax, o + row + ox, out, outOff);
             }
         }
     }

@@ -14,6 +14,8 @@ final class FloatRanges {
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     /** The whole batch's col, for {@link #convBackwardWeights} where {@link FloatConvWeights} does not apply. */
     private static final ThreadLocal<float[]> WHOLE_COL = ThreadLocal.withInitial(() -> new float[0]);
+    /** doutT transposed, for {@link #convBackwardWeights}: a row of filters per position. */
+    private static final ThreadLocal<float[]> DOUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private FloatRanges() {
     }
@@ -148,13 +150,15 @@ final class FloatRanges {
     /**
      * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link FloatConvWeights}, split by
      * window elements (columns of dW), where its sums are FloatGemm's; else the book's col of the whole batch and
-     * FloatGemm's product.
+     * FloatGemm's product. doutT is first transposed into the calling thread's scratch, split by positions, for all
+     * the tasks to read.
      */
     static void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
                                     float[] dW, int dWOff) {
         int patch = g.patchSize();
         int rows = n * g.positions();
-        if (!FloatConvWeights.supports(fn, patch)) {
+        int split = FloatGemm.chainSplit(fn, patch, rows);
+        if (split < 0) {
             float[] col = WHOLE_COL.get();
             if (col.length < rows * patch) {
                 col = new float[rows * patch];
@@ -164,14 +168,27 @@ final class FloatRanges {
             FloatGemm.gemm(false, false, fn, patch, rows, doutT, doutTOff, col, 0, dW, dWOff, false, null, 0);
             return;
         }
+        int fnPad = FloatConvWeights.rowsOf(fn);
+        float[] dout = DOUT_ROWS.get();
+        if (dout.length < rows * fnPad) {
+            dout = new float[rows * fnPad];
+            DOUT_ROWS.set(dout);
+        }
+        Transpose t = RangeTask.acquire(Transpose.CURRENT, Transpose::new);
+        t.fn = fn;
+        t.rows = rows;
+        t.doutT = doutT;
+        t.doutTOff = doutTOff;
+        t.dout = dout;
+        t.run(rows, fnPad);
         Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
         j.n = n;
         j.g = g;
         j.fn = fn;
         j.x = x;
         j.xOff = xOff;
-        j.doutT = doutT;
-        j.doutTOff = doutTOff;
+        j.dout = dout;
+        j.split = split;
         j.dW = dW;
         j.dWOff = dWOff;
         int tiles = (patch + FloatConvWeights.ROWS - 1) / FloatConvWeights.ROWS;
@@ -417,6 +434,34 @@ final class FloatRanges {
         }
     }
 
+    /**
+     * doutT {@code (fn, rows)} transposed into {@code dout}, a row of {@code fnPad} floats per position, the lanes past
+     * fn zero; a task does positions {@code [from, to)}.
+     */
+    private static final class Transpose extends RangeTask {
+        static final ThreadLocal<Transpose> CURRENT = ThreadLocal.withInitial(Transpose::new);
+        int fn;
+        int rows;
+        float[] doutT;
+        int doutTOff;
+        float[] dout;
+
+        @Override
+        protected void range(int from, int to) {
+            int fnPad = FloatConvWeights.rowsOf(fn);
+            FloatGemm.transpose(fn, to - from, doutT, doutTOff + from, rows, dout, from * fnPad, fnPad);
+            for (int q = from; q < to && fn < fnPad; q++) {
+                java.util.Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0f);
+            }
+        }
+
+        @Override
+        protected void clear() {
+            doutT = null;
+            dout = null;
+        }
+    }
+
     /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
     private static final class Weights extends RangeTask {
         static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
@@ -425,23 +470,23 @@ final class FloatRanges {
         int fn;
         float[] x;
         int xOff;
-        float[] doutT;
-        int doutTOff;
+        float[] dout;
+        int split;
         float[] dW;
         int dWOff;
 
         @Override
         protected void range(int from, int to) {
             int rows = FloatConvWeights.ROWS;
-            FloatConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, doutT,
-                    doutTOff, dW, dWOff);
+            FloatConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, dout, split,
+                    dW, dWOff);
         }
 
         @Override
         protected void clear() {
             g = null;
             x = null;
-            doutT = null;
+            dout = null;
             dW = null;
         }
     }
