@@ -4,6 +4,7 @@ package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.RangeTask;
+import java.util.Arrays;
 
 /**
  * The float64 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
@@ -125,7 +126,7 @@ final class DoubleRanges {
                                 double[] bias, int biasOff, double[] c, int ci) {
         if (bias != null) {
             for (int r = 0; r < m; r++) {
-                java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+                Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
             }
         }
         DoubleGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, ci, bias != null);
@@ -454,7 +455,7 @@ final class DoubleRanges {
             int fnPad = DoubleConvWeights.rowsOf(fn);
             DoubleGemm.transpose(fn, to - from, doutT, doutTOff + from, rows, dout, from * fnPad, fnPad);
             for (int q = from; q < to && fn < fnPad; q++) {
-                java.util.Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0d);
+                Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0d);
             }
         }
 

@@ -2,6 +2,7 @@ package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
 import dev.layerwise.kernel.RangeTask;
+import java.util.Arrays;
 
 /**
  * The float32 Vector API kernels that split their work over {@link dev.layerwise.kernel.Parallel}: each call's
@@ -122,7 +123,7 @@ final class FloatRanges {
                                 float[] bias, int biasOff, float[] c, int ci) {
         if (bias != null) {
             for (int r = 0; r < m; r++) {
-                java.util.Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
+                Arrays.fill(c, ci + r * n, ci + (r + 1) * n, bias[biasOff + r]);
             }
         }
         FloatGemm.gemmSerial(transA, m, n, k, a, aOff, b, bOff, c, ci, bias != null);
@@ -451,7 +452,7 @@ final class FloatRanges {
             int fnPad = FloatConvWeights.rowsOf(fn);
             FloatGemm.transpose(fn, to - from, doutT, doutTOff + from, rows, dout, from * fnPad, fnPad);
             for (int q = from; q < to && fn < fnPad; q++) {
-                java.util.Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0f);
+                Arrays.fill(dout, q * fnPad + fn, (q + 1) * fnPad, 0f);
             }
         }
 
