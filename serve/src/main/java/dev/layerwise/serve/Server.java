@@ -24,11 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -95,7 +99,16 @@ public final class Server implements AutoCloseable {
             config.jetty.threadPool = threads;
             // Twice the request timeout, so that a request that waits too long for the model still gets its 503.
             config.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http)) {
+                    @Override
+                    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector,
+                                                                SelectionKey key) {
+                        SocketChannelEndPoint endPoint = new OneEmptyReadEndPoint(channel, selector, key,
+                                getScheduler());
+                        endPoint.setIdleTimeout(getIdleTimeout());
+                        return endPoint;
+                    }
+                };
                 c.setHost(options.host());
                 c.setPort(options.port());
                 c.setIdleTimeout(idleMillis);
