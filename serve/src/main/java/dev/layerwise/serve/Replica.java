@@ -18,15 +18,15 @@ import java.util.Map;
  * One worker's own copies of a model's network. Layers keep their forward buffers between calls, so a network must
  * never run two forward passes at once; each worker thread gets a replica that shares nothing mutable with the others.
  * The parameters are copied, once per chunk size (they are small next to the activations of a batch: a 784-50-10 net
- * is 320 KB, the book's SimpleConvNet 3.5 MB, values and gradient buffers together, per copy, one copy per chunk size).
+ * is 320 KB, the book's SimpleConvNet 3.5 MB, values and gradient buffers together, per copy).
  */
 final class Replica {
     /**
      * Batches are run in chunks of these sizes, each on its own network. A layer reallocates its buffers whenever the
      * batch shape changes, and dynamic batching makes every batch a different size; a network that always sees the same
      * shape reuses them. Under load most batches are of dozens of examples; the book's networks cost less per example
-     * in chunks of 16 and 32 than of 8, and little less or more in chunks of 64. A ragged remainder is run as at most three chunks
-     * smaller than eight.
+     * in chunks of 16 and 32 than of 8, and the convnet more again in chunks of 64. A ragged remainder is
+     * run as at most three chunks smaller than eight.
      */
     private static final int[] CHUNKS = {32, 16, 8, 4, 2, 1};
 
