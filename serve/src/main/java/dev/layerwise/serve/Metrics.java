@@ -2,8 +2,10 @@ package dev.layerwise.serve;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,15 +19,52 @@ final class Metrics {
     /** Upper bounds of the batch-size buckets, in examples. */
     private static final double[] BATCH = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Histogram batches = new Histogram(BATCH);
     private final LongAdder inflight = new LongAdder();
 
+    /** One endpoint's requests by status and its latency histogram. */
+    private static final class Endpoint {
+        /** Statuses outside this table (HTTP's are 100 to 599) are counted in the map. */
+        private static final int FIRST = 100;
+        private static final int LAST = 599;
+
+        /** Counters by status, found without a key: every request is counted here. */
+        final AtomicReferenceArray<LongAdder> byStatus = new AtomicReferenceArray<>(LAST - FIRST + 1);
+        final Map<Integer, LongAdder> otherStatuses = new ConcurrentHashMap<>();
+        final Histogram latency = new Histogram(LATENCY);
+
+        LongAdder status(int status) {
+            if (status < FIRST || status > LAST) {
+                return otherStatuses.computeIfAbsent(status, k -> new LongAdder());
+            }
+            LongAdder a = byStatus.get(status - FIRST);
+            if (a == null) {
+                byStatus.compareAndSet(status - FIRST, null, new LongAdder());
+                a = byStatus.get(status - FIRST);
+            }
+            return a;
+        }
+
+        /** The counters of the statuses seen, ordered as their decimal text. */
+        Map<String, LongAdder> statuses() {
+            Map<String, LongAdder> m = new TreeMap<>();
+            for (int i = 0; i < byStatus.length(); i++) {
+                LongAdder a = byStatus.get(i);
+                if (a != null) {
+                    m.put(Integer.toString(FIRST + i), a);
+                }
+            }
+            otherStatuses.forEach((status, a) -> m.put(Integer.toString(status), a));
+            return m;
+        }
+    }
+
     /** Counts one answered request. */
     void request(String endpoint, int status, long nanos) {
-        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
-        latency.computeIfAbsent(endpoint, k -> new Histogram(LATENCY)).observe(nanos / 1e9);
+        Endpoint e = endpoints.computeIfAbsent(endpoint, k -> new Endpoint());
+        e.status(status).increment();
+        e.latency.observe(nanos / 1e9);
     }
 
     void batch(int rows) {
@@ -41,15 +80,14 @@ final class Metrics {
         StringBuilder sb = new StringBuilder();
         sb.append("# HELP layerwise_requests_total Requests answered, by endpoint and HTTP status.\n");
         sb.append("# TYPE layerwise_requests_total counter\n");
-        new java.util.TreeMap<>(requests).forEach((k, v) -> {
-            String[] parts = k.split("\u0000");
-            sb.append("layerwise_requests_total{endpoint=\"").append(parts[0]).append("\",status=\"").append(parts[1])
-                    .append("\"} ").append(v.sum()).append('\n');
-        });
+        Map<String, Endpoint> sorted = new TreeMap<>(endpoints);
+        sorted.forEach((endpoint, e) -> e.statuses().forEach((status, v) ->
+                sb.append("layerwise_requests_total{endpoint=\"").append(endpoint).append("\",status=\"")
+                        .append(status).append("\"} ").append(v.sum()).append('\n')));
         sb.append("# HELP layerwise_request_duration_seconds Time from a request's arrival to its answer.\n");
         sb.append("# TYPE layerwise_request_duration_seconds histogram\n");
-        new java.util.TreeMap<>(latency).forEach((endpoint, h) ->
-                h.write(sb, "layerwise_request_duration_seconds", "endpoint=\"" + endpoint + "\","));
+        sorted.forEach((endpoint, e) ->
+                e.latency.write(sb, "layerwise_request_duration_seconds", "endpoint=\"" + endpoint + "\","));
         sb.append("# HELP layerwise_batch_size Examples per inference batch (dynamic batching groups requests).\n");
         sb.append("# TYPE layerwise_batch_size histogram\n");
         batches.write(sb, "layerwise_batch_size", "");

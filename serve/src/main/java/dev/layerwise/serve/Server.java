@@ -22,14 +22,17 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -69,6 +72,7 @@ public final class Server implements AutoCloseable {
     private final byte[] modelInfo;
     private final Javalin app;
     private final ServerThreads threads = new ServerThreads();
+    private final Timeouts timeouts;
     private volatile boolean closing;
 
     private Server(Model model, ServeOptions options) {
@@ -80,6 +84,7 @@ public final class Server implements AutoCloseable {
         this.options = options;
         this.inputs = new Inputs(model.contract());
         this.batcher = new Batcher(model, options, metrics, threads::answeringBatch);
+        this.timeouts = new Timeouts("layerwise-timeouts");
         try {
             this.modelInfo = JSON.writeValueAsBytes(modelInfo());
         } catch (JsonProcessingException e) {
@@ -94,7 +99,16 @@ public final class Server implements AutoCloseable {
             config.jetty.threadPool = threads;
             // Twice the request timeout, so that a request that waits too long for the model still gets its 503.
             config.jetty.addConnector((server, http) -> {
-                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http)) {
+                    @Override
+                    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector,
+                                                                SelectionKey key) {
+                        SocketChannelEndPoint endPoint = new OneEmptyReadEndPoint(channel, selector, key,
+                                getScheduler());
+                        endPoint.setIdleTimeout(getIdleTimeout());
+                        return endPoint;
+                    }
+                };
                 c.setHost(options.host());
                 c.setPort(options.port());
                 c.setIdleTimeout(idleMillis);
@@ -146,6 +160,7 @@ public final class Server implements AutoCloseable {
             s.app.start();
         } catch (RuntimeException e) {
             s.batcher.close();
+            s.timeouts.close();
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IOException)) {
                 cause = cause.getCause();
@@ -192,6 +207,7 @@ public final class Server implements AutoCloseable {
         }
         app.stop();
         batcher.close();
+        timeouts.close();
     }
 
     /** An endpoint that may answer later: it returns the future of its answer, or null once it has answered. */
@@ -283,9 +299,9 @@ public final class Server implements AutoCloseable {
     /** The answer for {@code batch}, or a timeout once the request, received at {@code t0}, has waited too long. */
     private CompletableFuture<Object> answer(Inputs.Batch batch, boolean layers, long t0) throws BadRequest {
         Batcher.Job job = batcher.submit(batch.x(), batch.rows(), layers);
-        long left = options.requestTimeout().toNanos() - (System.nanoTime() - t0);
         // A request that times out completes its job, which the workers then skip.
-        return job.answer.orTimeout(Math.max(1, left), TimeUnit.NANOSECONDS);
+        timeouts.add(job.answer, t0 + options.requestTimeout().toNanos());
+        return job.answer;
     }
 
     /** The media type of a Content-Type header, lower case, without its parameters. */

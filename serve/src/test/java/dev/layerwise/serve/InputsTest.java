@@ -86,10 +86,37 @@ class InputsTest {
     }
 
     @Test
+    void shortDecimalsAreReadAsParseDoubleReadsThemWhateverFollows() throws BadRequest {
+        // One digit, a point and one to nine more, signed or not, before each separator JSON allows after a value:
+        // both sides of the longest that PlainJson reads a word at a time.
+        Rng rng = new Rng(7);
+        String[] separators = {",", " ,", "\t,", "\n,\r\n "};
+        for (int round = 0; round < 200; round++) {
+            String[] text = new String[2 * 784];
+            StringBuilder sb = new StringBuilder("{\"inputs\":[");
+            for (int i = 0; i < text.length; i++) {
+                int decimals = 1 + (int) (rng.nextDouble() * 9);
+                double v = Math.floor(rng.nextDouble() * 10 * Math.pow(10, decimals)) / Math.pow(10, decimals);
+                text[i] = (rng.nextDouble() < 0.25 ? "-" : "") + String.format(Locale.ROOT, "%." + decimals + "f", v);
+                String before = i % 784 == 0 ? (i == 0 ? "[" : ", [") : separators[(int) (rng.nextDouble() * 4)];
+                sb.append(before).append(text[i]).append(i % 784 == 783 ? "]" : "");
+            }
+            byte[] body = sb.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+            Inputs.Batch fast = PlainJson.read(body, 784);
+            assertTrue(fast != null, "the plain form is read without the full parser");
+            for (int i = 0; i < text.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text[i])),
+                        Double.doubleToRawLongBits(fast.x()[i]), text[i]);
+            }
+        }
+    }
+
+    @Test
     void anythingButPlainDecimalsIsLeftToTheFullParser() throws BadRequest {
         String[] ones = {"1"};
         for (String value : new String[] {"1e3", "1E-3", "0.30000000000000004", "9007199254740993", "01", "1.",
-            ".5", "-", "--1", "0.00000000000000000000001", "12345678901234567890", "NaN", "\"1\"", "null"}) {
+            ".5", "-", "--1", "0.00000000000000000000001", "12345678901234567890", "NaN", "\"1\"", "null", "0.5e3",
+            "1.25E-2", "1.2.3", "0.1234567e1", "-0.12345678e1", "1.5.", "-.5", "-a", "1.x", "\u00e91.5"}) {
             String body = flat(ones, 9, value);
             assertEquals(null, PlainJson.read(body.getBytes(StandardCharsets.US_ASCII), 784), value);
         }

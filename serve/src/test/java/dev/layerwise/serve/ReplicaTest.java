@@ -19,9 +19,9 @@ class ReplicaTest {
         Model model = Model.of(new SimpleConvNet(new int[] {1, 28, 28}, ConvParam.of(4, 5, 0, 1), 20, 10, 0.3,
                 DType.FLOAT32, new Rng(5))).withContract(DataContract.mnist());
         Replica replica = new Replica(model);
-        double[] x = ServerTest.inputs(23, 9);
-        // 1 to 23 examples: every mix of the chunk sizes, each chunk network reused at its own size.
-        for (int rows = 1; rows <= 23; rows++) {
+        double[] x = ServerTest.inputs(71, 9);
+        // 1 to 71 examples: every mix of the chunk sizes, each chunk network reused at its own size.
+        for (int rows = 1; rows <= 71; rows++) {
             double[] f = new double[rows * 784];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) x[i];
