@@ -66,7 +66,8 @@ final class DoubleConvForward {
         int patch = g.patchSize();
         int hp = h + 2 * pad;
         int vectors = (positions + L - 1) / L;
-        int plane = vectors * L;
+        // Two vectors of a plane at a time: a plane holds an even number, the last one's lanes dropped if unused.
+        int plane = (vectors + 1) / 2 * 2 * L;
         // Reads of a copy reach (fh − 1) rows, and a vector, past the output plane's end.
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
@@ -109,20 +110,14 @@ final class DoubleConvForward {
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
-                    int both = Math.min(2, vectors - v) * L;
                     for (int j0 = 0; j0 < patch; j0 += KC) {
                         int kc = Math.min(KC, patch - j0);
                         if (ROWS == 8) {
-                            chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
+                            chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, outw,
+                                    f * plane + v * L, plane);
                         } else {
-                            chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
-                        }
-                        for (int r = 0; r < rows; r++) {
-                            int at = (f + r) * plane + v * L;
-                            for (int e = 0; e < both; e += L) {
-                                DoubleVector.fromArray(S, s.tile, r * 2 * L + e)
-                                        .add(DoubleVector.fromArray(S, outw, at + e)).intoArray(outw, at + e);
-                            }
+                            chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, outw,
+                                    f * plane + v * L, plane);
                         }
                     }
                 }
@@ -208,11 +203,12 @@ final class DoubleConvForward {
 
     /**
      * The chains of 8 filters (rows past {@code rows} repeat the last, and are not used) over {@code kc} window
-     * elements from {@code j0}, for two vectors of the plane from {@code at}, into {@code tile} (rows of 2L): per
-     * window element, two loads of the padded image and 8 broadcasts of W feed 16 accumulators.
+     * elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum in {@code outw} at
+     * {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two loads of the padded
+     * image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the registers.
      */
     private static void chains8(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
-                                int at, double[] tile) {
+                                int at, double[] outw, int to, int plane) {
         int w0 = wPos;
         int w1 = wPos + Math.min(1, rows - 1) * patch;
         int w2 = wPos + Math.min(2, rows - 1) * patch;
@@ -266,28 +262,42 @@ final class DoubleConvForward {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
-        c40.intoArray(tile, 4 * t);
-        c41.intoArray(tile, 4 * t + L);
-        c50.intoArray(tile, 5 * t);
-        c51.intoArray(tile, 5 * t + L);
-        c60.intoArray(tile, 6 * t);
-        c61.intoArray(tile, 6 * t + L);
-        c70.intoArray(tile, 7 * t);
-        c71.intoArray(tile, 7 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        c00.add(DoubleVector.fromArray(S, outw, to)).intoArray(outw, to);
+        c01.add(DoubleVector.fromArray(S, outw, to + L)).intoArray(outw, to + L);
+        if (rows > 1) {
+            c10.add(DoubleVector.fromArray(S, outw, to + plane)).intoArray(outw, to + plane);
+            c11.add(DoubleVector.fromArray(S, outw, to + plane + L)).intoArray(outw, to + plane + L);
+        }
+        if (rows > 2) {
+            c20.add(DoubleVector.fromArray(S, outw, to + 2 * plane)).intoArray(outw, to + 2 * plane);
+            c21.add(DoubleVector.fromArray(S, outw, to + 2 * plane + L)).intoArray(outw, to + 2 * plane + L);
+        }
+        if (rows > 3) {
+            c30.add(DoubleVector.fromArray(S, outw, to + 3 * plane)).intoArray(outw, to + 3 * plane);
+            c31.add(DoubleVector.fromArray(S, outw, to + 3 * plane + L)).intoArray(outw, to + 3 * plane + L);
+        }
+        if (rows > 4) {
+            c40.add(DoubleVector.fromArray(S, outw, to + 4 * plane)).intoArray(outw, to + 4 * plane);
+            c41.add(DoubleVector.fromArray(S, outw, to + 4 * plane + L)).intoArray(outw, to + 4 * plane + L);
+        }
+        if (rows > 5) {
+            c50.add(DoubleVector.fromArray(S, outw, to + 5 * plane)).intoArray(outw, to + 5 * plane);
+            c51.add(DoubleVector.fromArray(S, outw, to + 5 * plane + L)).intoArray(outw, to + 5 * plane + L);
+        }
+        if (rows > 6) {
+            c60.add(DoubleVector.fromArray(S, outw, to + 6 * plane)).intoArray(outw, to + 6 * plane);
+            c61.add(DoubleVector.fromArray(S, outw, to + 6 * plane + L)).intoArray(outw, to + 6 * plane + L);
+        }
+        if (rows > 7) {
+            c70.add(DoubleVector.fromArray(S, outw, to + 7 * plane)).intoArray(outw, to + 7 * plane);
+            c71.add(DoubleVector.fromArray(S, outw, to + 7 * plane + L)).intoArray(outw, to + 7 * plane + L);
+        }
     }
 
     /** {@link #chains8} for 4 filters: 8 accumulators, within AVX2's 16 registers. */
     private static void chains4(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
-                                int at, double[] tile) {
+                                int at, double[] outw, int to, int plane) {
         int w0 = wPos;
         int w1 = wPos + Math.min(1, rows - 1) * patch;
         int w2 = wPos + Math.min(2, rows - 1) * patch;
@@ -317,15 +327,21 @@ final class DoubleConvForward {
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        c00.add(DoubleVector.fromArray(S, outw, to)).intoArray(outw, to);
+        c01.add(DoubleVector.fromArray(S, outw, to + L)).intoArray(outw, to + L);
+        if (rows > 1) {
+            c10.add(DoubleVector.fromArray(S, outw, to + plane)).intoArray(outw, to + plane);
+            c11.add(DoubleVector.fromArray(S, outw, to + plane + L)).intoArray(outw, to + plane + L);
+        }
+        if (rows > 2) {
+            c20.add(DoubleVector.fromArray(S, outw, to + 2 * plane)).intoArray(outw, to + 2 * plane);
+            c21.add(DoubleVector.fromArray(S, outw, to + 2 * plane + L)).intoArray(outw, to + 2 * plane + L);
+        }
+        if (rows > 3) {
+            c30.add(DoubleVector.fromArray(S, outw, to + 3 * plane)).intoArray(outw, to + 3 * plane);
+            c31.add(DoubleVector.fromArray(S, outw, to + 3 * plane + L)).intoArray(outw, to + 3 * plane + L);
+        }
     }
 
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
@@ -338,7 +354,6 @@ final class DoubleConvForward {
         double[] out = new double[0];
         /** Where each window element's run starts in {@link #x}. */
         int[] reads = new int[0];
-        final double[] tile = new double[8 * 2 * L];
         /** W transposed, for the thin positions: a row of filters per window element. */
         double[] wT = new double[0];
         /** The partial sums of a thin position's dot products: a vector of filters each. */
