@@ -74,7 +74,15 @@ final class DoubleConvForward {
         int thin = DoubleGemm.thinColumns(fn, positions);
         int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0);
+        // W transposed, the filters rounded up to whole tiles: a tile's values for a window element lie side by side.
+        int tiled = (fn + ROWS - 1) / ROWS * ROWS;
+        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0, patch * tiled);
+        double[] wt = s.wt;
+        for (int j = 0; j < patch; j++) {
+            for (int f = 0; f < fn; f++) {
+                wt[j * tiled + f] = w[wOff + f * patch + j];
+            }
+        }
         if (thin > 0) {
             for (int j = 0; j < patch; j++) {
                 for (int f = 0; f < fnPad; f++) {
@@ -113,10 +121,10 @@ final class DoubleConvForward {
                     for (int j0 = 0; j0 < patch; j0 += KC) {
                         int kc = Math.min(KC, patch - j0);
                         if (ROWS == 8) {
-                            chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, outw,
+                            chains8(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
                                     f * plane + v * L, plane);
                         } else {
-                            chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, outw,
+                            chains4(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
                                     f * plane + v * L, plane);
                         }
                     }
@@ -202,21 +210,16 @@ final class DoubleConvForward {
     }
 
     /**
-     * The chains of 8 filters (rows past {@code rows} repeat the last, and are not used) over {@code kc} window
-     * elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum in {@code outw} at
-     * {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two loads of the padded
-     * image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the registers.
+     * The chains of 8 filters (rows past {@code rows} read the padding of {@code wt}, and are not stored) over
+     * {@code kc} window elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum in
+     * {@code outw} at {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two loads
+     * of the padded image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the
+     * registers. {@code wt} is W transposed, a row of {@code tiled} filters per window element, the tile's first at
+     * {@code wPos}: its 8 values are side by side, one index for all the broadcasts, where 8 indices into W (one per
+     * filter) left too few general registers for the loop.
      */
-    private static void chains8(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
+    private static void chains8(int rows, int kc, double[] wt, int wPos, int tiled, int[] reads, int j0, double[] xp,
                                 int at, double[] outw, int to, int plane) {
-        int w0 = wPos;
-        int w1 = wPos + Math.min(1, rows - 1) * patch;
-        int w2 = wPos + Math.min(2, rows - 1) * patch;
-        int w3 = wPos + Math.min(3, rows - 1) * patch;
-        int w4 = wPos + Math.min(4, rows - 1) * patch;
-        int w5 = wPos + Math.min(5, rows - 1) * patch;
-        int w6 = wPos + Math.min(6, rows - 1) * patch;
-        int w7 = wPos + Math.min(7, rows - 1) * patch;
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -235,30 +238,31 @@ final class DoubleConvForward {
         DoubleVector c71 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int d = reads[j0 + p] + at;
+            int wp = wPos + p * tiled;
             DoubleVector b0 = DoubleVector.fromArray(S, xp, d);
             DoubleVector b1 = DoubleVector.fromArray(S, xp, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, w[w0 + p]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wp]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, w[w1 + p]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wp + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, w[w2 + p]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wp + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, w[w3 + p]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wp + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            DoubleVector x4 = DoubleVector.broadcast(S, w[w4 + p]);
+            DoubleVector x4 = DoubleVector.broadcast(S, wt[wp + 4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            DoubleVector x5 = DoubleVector.broadcast(S, w[w5 + p]);
+            DoubleVector x5 = DoubleVector.broadcast(S, wt[wp + 5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
-            DoubleVector x6 = DoubleVector.broadcast(S, w[w6 + p]);
+            DoubleVector x6 = DoubleVector.broadcast(S, wt[wp + 6]);
             c60 = x6.fma(b0, c60);
             c61 = x6.fma(b1, c61);
-            DoubleVector x7 = DoubleVector.broadcast(S, w[w7 + p]);
+            DoubleVector x7 = DoubleVector.broadcast(S, wt[wp + 7]);
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
@@ -296,12 +300,8 @@ final class DoubleConvForward {
     }
 
     /** {@link #chains8} for 4 filters: 8 accumulators, within AVX2's 16 registers. */
-    private static void chains4(int rows, int kc, double[] w, int wPos, int patch, int[] reads, int j0, double[] xp,
+    private static void chains4(int rows, int kc, double[] wt, int wPos, int tiled, int[] reads, int j0, double[] xp,
                                 int at, double[] outw, int to, int plane) {
-        int w0 = wPos;
-        int w1 = wPos + Math.min(1, rows - 1) * patch;
-        int w2 = wPos + Math.min(2, rows - 1) * patch;
-        int w3 = wPos + Math.min(3, rows - 1) * patch;
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -312,18 +312,19 @@ final class DoubleConvForward {
         DoubleVector c31 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int d = reads[j0 + p] + at;
+            int wp = wPos + p * tiled;
             DoubleVector b0 = DoubleVector.fromArray(S, xp, d);
             DoubleVector b1 = DoubleVector.fromArray(S, xp, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, w[w0 + p]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wp]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, w[w1 + p]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wp + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, w[w2 + p]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wp + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, w[w3 + p]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wp + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
@@ -354,12 +355,17 @@ final class DoubleConvForward {
         double[] out = new double[0];
         /** Where each window element's run starts in {@link #x}. */
         int[] reads = new int[0];
+        /** W transposed for the tiles: a row of the filters rounded up to whole tiles per window element. */
+        double[] wt = new double[0];
         /** W transposed, for the thin positions: a row of filters per window element. */
         double[] wT = new double[0];
         /** The partial sums of a thin position's dot products: a vector of filters each. */
         final double[] partial = new double[DoubleGemm.CHUNK * L];
 
-        void ensure(int xSize, int outSize, int patch, int wTSize) {
+        void ensure(int xSize, int outSize, int patch, int wTSize, int wtSize) {
+            if (wt.length < wtSize) {
+                wt = new double[wtSize];
+            }
             if (wT.length < wTSize) {
                 wT = new double[wTSize];
             }

@@ -96,7 +96,9 @@ final class DoubleConvInput {
         int planeD = Math.max((oh + 2 * padV) * wide, (fh - 1) * wide + fw - 1 + plane + L);
         int copies = shifts * fn * planeD;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, channels * plane, patch * fn);
+        // The channels rounded up to whole tiles, so that a tile's filter values lie side by side (see chains8).
+        int tiled = (channels + ROWS - 1) / ROWS * ROWS;
+        s.ensure(copies, channels * plane, fhw * fn * tiled);
         double[] dP = s.dout;
         double[] dxw = s.dx;
         double[] wt = s.wt;
@@ -105,7 +107,7 @@ final class DoubleConvInput {
             for (int j = 0; j < patch; j++) {
                 int c = j / fhw;
                 int kk = j % fhw;
-                wt[(kk * fn + f) * channels + c] = w[wOff + f * patch + j];
+                wt[(kk * fn + f) * tiled + c] = w[wOff + f * patch + j];
             }
         }
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
@@ -135,12 +137,12 @@ final class DoubleConvInput {
                     int read = (shifted ? shift * fn * planeD : shift) + (fh - 1 - kk / fw) * wide;
                     for (int c = 0; c < channels; c += ROWS) {
                         int rows = Math.min(ROWS, channels - c);
-                        int filters = kk * fn * channels + c;
+                        int filters = kk * fn * tiled + c;
                         if (ROWS == 8) {
-                            chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, dxw,
+                            chains8(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
                                     c * plane + v * L, plane);
                         } else {
-                            chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, dxw,
+                            chains4(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
                                     c * plane + v * L, plane);
                         }
                     }
@@ -156,21 +158,15 @@ final class DoubleConvInput {
     }
 
     /**
-     * The chains of 8 channels (rows past {@code rows} repeat the last, and are not stored) for two vectors of a
-     * plane, each added to the sum in {@code dxw} at {@code at} (rows {@code plane} apart): over the filters f in order,
-     * {@code Σ wt[filters + f·channels + r]·dP[f·planeD + read …]}. Per filter, two loads of dout and 8 broadcasts
-     * feed 16 accumulators; the sums are read and written straight from the registers, without a tile in between.
+     * The chains of 8 channels (rows past {@code rows} read the padding of {@code wt}, and are not stored) for two
+     * vectors of a plane, each added to the sum in {@code dxw} at {@code at} (rows {@code plane} apart): over the
+     * filters f in order, {@code Σ wt[filters + f·channels + r]·dP[f·planeD + read …]}, {@code channels} being rounded
+     * up to whole tiles so that the tile's 8 values are side by side (one index for all the broadcasts, where 8
+     * indices left too few general registers for the loop). Per filter, two loads of dout and 8 broadcasts feed 16
+     * accumulators; the sums are read and written straight from the registers, without a tile in between.
      */
     private static void chains8(int rows, int filters, int channels, int fn, double[] wt, double[] dP, int planeD,
                                 int read, double[] dxw, int at, int plane) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
-        int w4 = filters + Math.min(4, rows - 1);
-        int w5 = filters + Math.min(5, rows - 1);
-        int w6 = filters + Math.min(6, rows - 1);
-        int w7 = filters + Math.min(7, rows - 1);
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -189,31 +185,31 @@ final class DoubleConvInput {
         DoubleVector c71 = DoubleVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             DoubleVector b0 = DoubleVector.fromArray(S, dP, d);
             DoubleVector b1 = DoubleVector.fromArray(S, dP, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, wt[w0 + wf]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, wt[w1 + wf]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, wt[w2 + wf]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, wt[w3 + wf]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            DoubleVector x4 = DoubleVector.broadcast(S, wt[w4 + wf]);
+            DoubleVector x4 = DoubleVector.broadcast(S, wt[wf + 4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            DoubleVector x5 = DoubleVector.broadcast(S, wt[w5 + wf]);
+            DoubleVector x5 = DoubleVector.broadcast(S, wt[wf + 5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
-            DoubleVector x6 = DoubleVector.broadcast(S, wt[w6 + wf]);
+            DoubleVector x6 = DoubleVector.broadcast(S, wt[wf + 6]);
             c60 = x6.fma(b0, c60);
             c61 = x6.fma(b1, c61);
-            DoubleVector x7 = DoubleVector.broadcast(S, wt[w7 + wf]);
+            DoubleVector x7 = DoubleVector.broadcast(S, wt[wf + 7]);
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
@@ -253,10 +249,6 @@ final class DoubleConvInput {
     /** {@link #chains8} for 4 channels: 8 accumulators, within AVX2's 16 registers. */
     private static void chains4(int rows, int filters, int channels, int fn, double[] wt, double[] dP, int planeD,
                                 int read, double[] dxw, int at, int plane) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -267,19 +259,19 @@ final class DoubleConvInput {
         DoubleVector c31 = DoubleVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             DoubleVector b0 = DoubleVector.fromArray(S, dP, d);
             DoubleVector b1 = DoubleVector.fromArray(S, dP, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, wt[w0 + wf]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, wt[w1 + wf]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, wt[w2 + wf]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, wt[w3 + wf]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }

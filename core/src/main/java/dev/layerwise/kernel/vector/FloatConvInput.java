@@ -93,7 +93,9 @@ final class FloatConvInput {
         int planeD = Math.max((oh + 2 * padV) * wide, (fh - 1) * wide + fw - 1 + plane + L);
         int copies = shifts * fn * planeD;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, channels * plane, patch * fn);
+        // The channels rounded up to whole tiles, so that a tile's filter values lie side by side (see chains8).
+        int tiled = (channels + ROWS - 1) / ROWS * ROWS;
+        s.ensure(copies, channels * plane, fhw * fn * tiled);
         float[] dP = s.dout;
         float[] dxw = s.dx;
         float[] wt = s.wt;
@@ -102,7 +104,7 @@ final class FloatConvInput {
             for (int j = 0; j < patch; j++) {
                 int c = j / fhw;
                 int kk = j % fhw;
-                wt[(kk * fn + f) * channels + c] = w[wOff + f * patch + j];
+                wt[(kk * fn + f) * tiled + c] = w[wOff + f * patch + j];
             }
         }
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
@@ -132,12 +134,12 @@ final class FloatConvInput {
                     int read = (shifted ? shift * fn * planeD : shift) + (fh - 1 - kk / fw) * wide;
                     for (int c = 0; c < channels; c += ROWS) {
                         int rows = Math.min(ROWS, channels - c);
-                        int filters = kk * fn * channels + c;
+                        int filters = kk * fn * tiled + c;
                         if (ROWS == 8) {
-                            chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, dxw,
+                            chains8(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
                                     c * plane + v * L, plane);
                         } else {
-                            chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, dxw,
+                            chains4(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
                                     c * plane + v * L, plane);
                         }
                     }
@@ -153,21 +155,15 @@ final class FloatConvInput {
     }
 
     /**
-     * The chains of 8 channels (rows past {@code rows} repeat the last, and are not stored) for two vectors of a
-     * plane, each added to the sum in {@code dxw} at {@code at} (rows {@code plane} apart): over the filters f in order,
-     * {@code Σ wt[filters + f·channels + r]·dP[f·planeD + read …]}. Per filter, two loads of dout and 8 broadcasts
-     * feed 16 accumulators; the sums are read and written straight from the registers, without a tile in between.
+     * The chains of 8 channels (rows past {@code rows} read the padding of {@code wt}, and are not stored) for two
+     * vectors of a plane, each added to the sum in {@code dxw} at {@code at} (rows {@code plane} apart): over the
+     * filters f in order, {@code Σ wt[filters + f·channels + r]·dP[f·planeD + read …]}, {@code channels} being rounded
+     * up to whole tiles so that the tile's 8 values are side by side (one index for all the broadcasts, where 8
+     * indices left too few general registers for the loop). Per filter, two loads of dout and 8 broadcasts feed 16
+     * accumulators; the sums are read and written straight from the registers, without a tile in between.
      */
     private static void chains8(int rows, int filters, int channels, int fn, float[] wt, float[] dP, int planeD,
                                 int read, float[] dxw, int at, int plane) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
-        int w4 = filters + Math.min(4, rows - 1);
-        int w5 = filters + Math.min(5, rows - 1);
-        int w6 = filters + Math.min(6, rows - 1);
-        int w7 = filters + Math.min(7, rows - 1);
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -186,31 +182,31 @@ final class FloatConvInput {
         FloatVector c71 = FloatVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             FloatVector b0 = FloatVector.fromArray(S, dP, d);
             FloatVector b1 = FloatVector.fromArray(S, dP, d + L);
-            FloatVector x0 = FloatVector.broadcast(S, wt[w0 + wf]);
+            FloatVector x0 = FloatVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, wt[w1 + wf]);
+            FloatVector x1 = FloatVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, wt[w2 + wf]);
+            FloatVector x2 = FloatVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, wt[w3 + wf]);
+            FloatVector x3 = FloatVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, wt[w4 + wf]);
+            FloatVector x4 = FloatVector.broadcast(S, wt[wf + 4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, wt[w5 + wf]);
+            FloatVector x5 = FloatVector.broadcast(S, wt[wf + 5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
-            FloatVector x6 = FloatVector.broadcast(S, wt[w6 + wf]);
+            FloatVector x6 = FloatVector.broadcast(S, wt[wf + 6]);
             c60 = x6.fma(b0, c60);
             c61 = x6.fma(b1, c61);
-            FloatVector x7 = FloatVector.broadcast(S, wt[w7 + wf]);
+            FloatVector x7 = FloatVector.broadcast(S, wt[wf + 7]);
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
@@ -250,10 +246,6 @@ final class FloatConvInput {
     /** {@link #chains8} for 4 channels: 8 accumulators, within AVX2's 16 registers. */
     private static void chains4(int rows, int filters, int channels, int fn, float[] wt, float[] dP, int planeD,
                                 int read, float[] dxw, int at, int plane) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -264,19 +256,19 @@ final class FloatConvInput {
         FloatVector c31 = FloatVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             FloatVector b0 = FloatVector.fromArray(S, dP, d);
             FloatVector b1 = FloatVector.fromArray(S, dP, d + L);
-            FloatVector x0 = FloatVector.broadcast(S, wt[w0 + wf]);
+            FloatVector x0 = FloatVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, wt[w1 + wf]);
+            FloatVector x1 = FloatVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, wt[w2 + wf]);
+            FloatVector x2 = FloatVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, wt[w3 + wf]);
+            FloatVector x3 = FloatVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
