@@ -211,9 +211,9 @@ final class DoubleConvForward {
 
     /**
      * The chains of 8 filters (rows past {@code rows} read the padding of {@code wt}, and are not stored) over
-     * {@code kc} window elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum in
-     * {@code outw} at {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two loads
-     * of the padded image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the
+     * {@code kc} window elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum
+     * in {@code outw} at {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two
+     * loads of the padded image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the
      * registers. {@code wt} is W transposed, a row of {@code tiled} filters per window element, the tile's first at
      * {@code wPos}: its 8 values are side by side, one index for all the broadcasts, where 8 indices into W (one per
      * filter) left too few general registers for the loop.
