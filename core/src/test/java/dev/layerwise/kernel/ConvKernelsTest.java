@@ -193,9 +193,11 @@ class ConvKernelsTest {
      * a vector and a half wide, windows of 9, 12, 18 and 25 elements (a partial panel of the product, whose chains
      * restart inside a block: split where the positions end, or on no block), 3 filters (a vector mostly of padding),
      * and shapes where the vector kernels fall back to col and the product (9 filters; 130 filters with a partial
-     * panel).
+     * panel). Where the channels fill whole vectors, the kernel runs along the channels: also with a stride of 2 and
+     * filters that end inside a group of 8, and with 3 vectors of channels and a 2×2 window.
      */
     static final int[][] WEIGHT_SHAPES = {
+        {16, 9, 9, 3, 3, 2, 0, 20, 4}, {48, 6, 6, 2, 2, 1, 1, 16, 5},
         {1, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 28, 28, 3, 3, 1, 1, 16, 3}, {16, 14, 14, 3, 3, 1, 1, 32, 4},
         {32, 14, 14, 3, 3, 1, 2, 32, 2}, {32, 8, 8, 3, 3, 1, 1, 64, 5}, {64, 8, 8, 3, 3, 1, 1, 64, 5},
         {16, 9, 9, 2, 2, 2, 1, 24, 7}, {8, 6, 7, 2, 2, 1, 0, 6, 20}, {32, 3, 3, 5, 5, 1, 1, 40, 300},

@@ -89,13 +89,16 @@ final class DoubleConvInput {
         int shifts = shifted ? fw : 1;
         int wide = shifted ? width : width + fw - 1; // a row of the planes computed here
         int vectors = shifted ? vectorsTight : vectorsWide;
-        int plane = vectors * L;
+        // Two vectors of a plane at a time: a plane holds an even number, the last one's lanes dropped if unused.
+        int plane = (vectors + 1) / 2 * 2 * L;
         // Reads of a copy reach (fh − 1) rows (and fw − 1 columns without shifted copies), and a vector, past the
         // plane's end.
         int planeD = Math.max((oh + 2 * padV) * wide, (fh - 1) * wide + fw - 1 + plane + L);
         int copies = shifts * fn * planeD;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, channels * plane, patch * fn);
+        // The channels rounded up to whole tiles, so that a tile's filter values lie side by side (see chains8).
+        int tiled = (channels + ROWS - 1) / ROWS * ROWS;
+        s.ensure(copies, channels * plane, fhw * fn * tiled);
         double[] dP = s.dout;
         double[] dxw = s.dx;
         double[] wt = s.wt;
@@ -104,7 +107,7 @@ final class DoubleConvInput {
             for (int j = 0; j < patch; j++) {
                 int c = j / fhw;
                 int kk = j % fhw;
-                wt[(kk * fn + f) * channels + c] = w[wOff + f * patch + j];
+                wt[(kk * fn + f) * tiled + c] = w[wOff + f * patch + j];
             }
         }
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
@@ -124,27 +127,23 @@ final class DoubleConvInput {
             }
             DoubleConvForward.shiftedCopies(shifts, dP, fn, planeD, oh + 2 * padV, wide, dout, src, oh, ow, padV, padH);
             java.util.Arrays.fill(dxw, 0, channels * plane, 0d);
-            // Window position by window position, so that each element of dx receives its additions in col2imT's
-            // order; the channels of a position read the same elements of dout, a tile of them at a time.
-            for (int kk = 0; kk < fhw; kk++) {
-                int shift = fw - 1 - kk % fw;
-                int read = (shifted ? shift * fn * planeD : shift) + (fh - 1 - kk / fw) * wide;
-                for (int c = 0; c < channels; c += ROWS) {
-                    int rows = Math.min(ROWS, channels - c);
-                    int filters = kk * fn * channels + c;
-                    for (int v = 0; v < vectors; v += 2) {
+            // Two vectors of the planes at a time, and for them window position by window position, so that each
+            // element of dx receives its additions in col2imT's order while its sums and the reads of dout around it
+            // stay in the first level of cache; the channels of a position read the same elements of dout, a tile of
+            // them at a time.
+            for (int v = 0; v < vectors; v += 2) {
+                for (int kk = 0; kk < fhw; kk++) {
+                    int shift = fw - 1 - kk % fw;
+                    int read = (shifted ? shift * fn * planeD : shift) + (fh - 1 - kk / fw) * wide;
+                    for (int c = 0; c < channels; c += ROWS) {
+                        int rows = Math.min(ROWS, channels - c);
+                        int filters = kk * fn * tiled + c;
                         if (ROWS == 8) {
-                            chains8(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
+                            chains8(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
+                                    c * plane + v * L, plane);
                         } else {
-                            chains4(rows, filters, channels, fn, wt, dP, planeD, read + v * L, s.tile);
-                        }
-                        int both = Math.min(2, vectors - v) * L;
-                        for (int r = 0; r < rows; r++) {
-                            int at = (c + r) * plane + v * L;
-                            for (int e = 0; e < both; e += L) {
-                                DoubleVector.fromArray(S, dxw, at + e)
-                                        .add(DoubleVector.fromArray(S, s.tile, r * 2 * L + e)).intoArray(dxw, at + e);
-                            }
+                            chains4(rows, filters, tiled, fn, wt, dP, planeD, read + v * L, dxw,
+                                    c * plane + v * L, plane);
                         }
                     }
                 }
@@ -159,20 +158,15 @@ final class DoubleConvInput {
     }
 
     /**
-     * The chains of 8 channels (rows past {@code rows} repeat the last, and are not used) for two vectors of a plane
-     * into {@code tile} (rows of 2L): over the filters f in order, {@code Σ wt[filters + f·channels + r]·dP[f·planeD +
-     * read …]}. Per filter, two loads of dout and 8 broadcasts feed 16 accumulators.
+     * The chains of 8 channels (rows past {@code rows} read the padding of {@code wt}, and are not stored) for two
+     * vectors of a plane, each added to the sum in {@code dxw} at {@code at} (rows {@code plane} apart): over the
+     * filters f in order, {@code Σ wt[filters + f·channels + r]·dP[f·planeD + read …]}, {@code channels} being rounded
+     * up to whole tiles so that the tile's 8 values are side by side (one index for all the broadcasts, where 8
+     * indices left too few general registers for the loop). Per filter, two loads of dout and 8 broadcasts feed 16
+     * accumulators; the sums are read and written straight from the registers, without a tile in between.
      */
     private static void chains8(int rows, int filters, int channels, int fn, double[] wt, double[] dP, int planeD,
-                                int read, double[] tile) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
-        int w4 = filters + Math.min(4, rows - 1);
-        int w5 = filters + Math.min(5, rows - 1);
-        int w6 = filters + Math.min(6, rows - 1);
-        int w7 = filters + Math.min(7, rows - 1);
+                                int read, double[] dxw, int at, int plane) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -191,60 +185,70 @@ final class DoubleConvInput {
         DoubleVector c71 = DoubleVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             DoubleVector b0 = DoubleVector.fromArray(S, dP, d);
             DoubleVector b1 = DoubleVector.fromArray(S, dP, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, wt[w0 + wf]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, wt[w1 + wf]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, wt[w2 + wf]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, wt[w3 + wf]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            DoubleVector x4 = DoubleVector.broadcast(S, wt[w4 + wf]);
+            DoubleVector x4 = DoubleVector.broadcast(S, wt[wf + 4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            DoubleVector x5 = DoubleVector.broadcast(S, wt[w5 + wf]);
+            DoubleVector x5 = DoubleVector.broadcast(S, wt[wf + 5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
-            DoubleVector x6 = DoubleVector.broadcast(S, wt[w6 + wf]);
+            DoubleVector x6 = DoubleVector.broadcast(S, wt[wf + 6]);
             c60 = x6.fma(b0, c60);
             c61 = x6.fma(b1, c61);
-            DoubleVector x7 = DoubleVector.broadcast(S, wt[w7 + wf]);
+            DoubleVector x7 = DoubleVector.broadcast(S, wt[wf + 7]);
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
-        c40.intoArray(tile, 4 * t);
-        c41.intoArray(tile, 4 * t + L);
-        c50.intoArray(tile, 5 * t);
-        c51.intoArray(tile, 5 * t + L);
-        c60.intoArray(tile, 6 * t);
-        c61.intoArray(tile, 6 * t + L);
-        c70.intoArray(tile, 7 * t);
-        c71.intoArray(tile, 7 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        DoubleVector.fromArray(S, dxw, at).add(c00).intoArray(dxw, at);
+        DoubleVector.fromArray(S, dxw, at + L).add(c01).intoArray(dxw, at + L);
+        if (rows > 1) {
+            DoubleVector.fromArray(S, dxw, at + plane).add(c10).intoArray(dxw, at + plane);
+            DoubleVector.fromArray(S, dxw, at + plane + L).add(c11).intoArray(dxw, at + plane + L);
+        }
+        if (rows > 2) {
+            DoubleVector.fromArray(S, dxw, at + 2 * plane).add(c20).intoArray(dxw, at + 2 * plane);
+            DoubleVector.fromArray(S, dxw, at + 2 * plane + L).add(c21).intoArray(dxw, at + 2 * plane + L);
+        }
+        if (rows > 3) {
+            DoubleVector.fromArray(S, dxw, at + 3 * plane).add(c30).intoArray(dxw, at + 3 * plane);
+            DoubleVector.fromArray(S, dxw, at + 3 * plane + L).add(c31).intoArray(dxw, at + 3 * plane + L);
+        }
+        if (rows > 4) {
+            DoubleVector.fromArray(S, dxw, at + 4 * plane).add(c40).intoArray(dxw, at + 4 * plane);
+            DoubleVector.fromArray(S, dxw, at + 4 * plane + L).add(c41).intoArray(dxw, at + 4 * plane + L);
+        }
+        if (rows > 5) {
+            DoubleVector.fromArray(S, dxw, at + 5 * plane).add(c50).intoArray(dxw, at + 5 * plane);
+            DoubleVector.fromArray(S, dxw, at + 5 * plane + L).add(c51).intoArray(dxw, at + 5 * plane + L);
+        }
+        if (rows > 6) {
+            DoubleVector.fromArray(S, dxw, at + 6 * plane).add(c60).intoArray(dxw, at + 6 * plane);
+            DoubleVector.fromArray(S, dxw, at + 6 * plane + L).add(c61).intoArray(dxw, at + 6 * plane + L);
+        }
+        if (rows > 7) {
+            DoubleVector.fromArray(S, dxw, at + 7 * plane).add(c70).intoArray(dxw, at + 7 * plane);
+            DoubleVector.fromArray(S, dxw, at + 7 * plane + L).add(c71).intoArray(dxw, at + 7 * plane + L);
+        }
     }
 
     /** {@link #chains8} for 4 channels: 8 accumulators, within AVX2's 16 registers. */
     private static void chains4(int rows, int filters, int channels, int fn, double[] wt, double[] dP, int planeD,
-                                int read, double[] tile) {
-        int w0 = filters;
-        int w1 = filters + Math.min(1, rows - 1);
-        int w2 = filters + Math.min(2, rows - 1);
-        int w3 = filters + Math.min(3, rows - 1);
+                                int read, double[] dxw, int at, int plane) {
         DoubleVector c00 = DoubleVector.zero(S);
         DoubleVector c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S);
@@ -255,31 +259,37 @@ final class DoubleConvInput {
         DoubleVector c31 = DoubleVector.zero(S);
         for (int f = 0; f < fn; f++) {
             int d = f * planeD + read;
-            int wf = f * channels;
+            int wf = filters + f * channels;
             DoubleVector b0 = DoubleVector.fromArray(S, dP, d);
             DoubleVector b1 = DoubleVector.fromArray(S, dP, d + L);
-            DoubleVector x0 = DoubleVector.broadcast(S, wt[w0 + wf]);
+            DoubleVector x0 = DoubleVector.broadcast(S, wt[wf]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            DoubleVector x1 = DoubleVector.broadcast(S, wt[w1 + wf]);
+            DoubleVector x1 = DoubleVector.broadcast(S, wt[wf + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            DoubleVector x2 = DoubleVector.broadcast(S, wt[w2 + wf]);
+            DoubleVector x2 = DoubleVector.broadcast(S, wt[wf + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            DoubleVector x3 = DoubleVector.broadcast(S, wt[w3 + wf]);
+            DoubleVector x3 = DoubleVector.broadcast(S, wt[wf + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        DoubleVector.fromArray(S, dxw, at).add(c00).intoArray(dxw, at);
+        DoubleVector.fromArray(S, dxw, at + L).add(c01).intoArray(dxw, at + L);
+        if (rows > 1) {
+            DoubleVector.fromArray(S, dxw, at + plane).add(c10).intoArray(dxw, at + plane);
+            DoubleVector.fromArray(S, dxw, at + plane + L).add(c11).intoArray(dxw, at + plane + L);
+        }
+        if (rows > 2) {
+            DoubleVector.fromArray(S, dxw, at + 2 * plane).add(c20).intoArray(dxw, at + 2 * plane);
+            DoubleVector.fromArray(S, dxw, at + 2 * plane + L).add(c21).intoArray(dxw, at + 2 * plane + L);
+        }
+        if (rows > 3) {
+            DoubleVector.fromArray(S, dxw, at + 3 * plane).add(c30).intoArray(dxw, at + 3 * plane);
+            DoubleVector.fromArray(S, dxw, at + 3 * plane + L).add(c31).intoArray(dxw, at + 3 * plane + L);
+        }
     }
 
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
@@ -292,7 +302,6 @@ final class DoubleConvInput {
         double[] dx = new double[0];
         /** The filters transposed: a window element's values over the filters. */
         double[] wt = new double[0];
-        final double[] tile = new double[8 * 2 * L];
 
         void ensure(int doutSize, int dxSize, int wtSize) {
             if (dout.length < doutSize) {

@@ -18,6 +18,8 @@ final class DoubleRanges {
     private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[0]);
     /** The whole batch's col, for {@link #convBackwardWeights} where {@link DoubleConvWeights} does not apply. */
     private static final ThreadLocal<double[]> WHOLE_COL = ThreadLocal.withInitial(() -> new double[0]);
+    /** The images padded with their channels last, for {@link #convBackwardWeights} where it reads them so. */
+    private static final ThreadLocal<double[]> CHANNELS_LAST = ThreadLocal.withInitial(() -> new double[0]);
     /** doutT transposed, for {@link #convBackwardWeights}: a row of filters per position. */
     private static final ThreadLocal<double[]> DOUT_ROWS = ThreadLocal.withInitial(() -> new double[0]);
 
@@ -153,9 +155,10 @@ final class DoubleRanges {
 
     /**
      * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link DoubleConvWeights}, split by
-     * window elements (columns of dW), where its sums are DoubleGemm's; else the book's col of the whole batch and
-     * DoubleGemm's product. doutT is first transposed into the calling thread's scratch, split by positions, for all
-     * the tasks to read.
+     * window elements (columns of dW, or groups of filters and window elements where it runs along the channels),
+     * where its sums are DoubleGemm's; else the book's col of the whole batch and DoubleGemm's product. doutT is first
+     * transposed into the calling thread's scratch, split by positions, for all the tasks to read; so are the images
+     * with their channels last, split by images, where the kernel reads them so.
      */
     static void convBackwardWeights(int n, ConvGeometry g, int fn, double[] x, int xOff, double[] doutT, int doutTOff,
                                     double[] dW, int dWOff) {
@@ -185,7 +188,23 @@ final class DoubleRanges {
         t.doutTOff = doutTOff;
         t.dout = dout;
         t.run(rows, fnPad);
+        double[] xc = null;
+        if (DoubleConvWeights.byChannels(g, split)) {
+            int size = n * DoubleConvWeights.channelsLastSize(g);
+            xc = CHANNELS_LAST.get();
+            if (xc.length < size) {
+                xc = new double[size];
+                CHANNELS_LAST.set(xc);
+            }
+            ChannelsLast c = RangeTask.acquire(ChannelsLast.CURRENT, ChannelsLast::new);
+            c.g = g;
+            c.x = x;
+            c.xOff = xOff;
+            c.xc = xc;
+            c.run(n, DoubleConvWeights.channelsLastSize(g));
+        }
         Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
+        j.xc = xc;
         j.n = n;
         j.g = g;
         j.fn = fn;
@@ -195,6 +214,10 @@ final class DoubleRanges {
         j.split = split;
         j.dW = dW;
         j.dWOff = dWOff;
+        if (xc != null) {
+            j.run(DoubleConvWeights.channelItems(g, fn), (long) DoubleConvWeights.ROWS * DoubleGemm.L * rows);
+            return;
+        }
         int tiles = (patch + DoubleConvWeights.ROWS - 1) / DoubleConvWeights.ROWS;
         j.run(tiles, (long) DoubleConvWeights.ROWS * fn * rows);
     }
@@ -466,7 +489,31 @@ final class DoubleRanges {
         }
     }
 
-    /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
+    /** Images {@code [from, to)} padded, channels last ({@code DoubleConvWeights.channelsLast}). */
+    private static final class ChannelsLast extends RangeTask {
+        static final ThreadLocal<ChannelsLast> CURRENT = ThreadLocal.withInitial(ChannelsLast::new);
+        ConvGeometry g;
+        double[] x;
+        int xOff;
+        double[] xc;
+
+        @Override
+        protected void range(int from, int to) {
+            DoubleConvWeights.channelsLast(from, to, g, x, xOff, xc);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            xc = null;
+        }
+    }
+
+    /**
+     * The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}, or its work
+     * items where it reads the images with their channels last.
+     */
     private static final class Weights extends RangeTask {
         static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
         int n;
@@ -479,8 +526,15 @@ final class DoubleRanges {
         double[] dW;
         int dWOff;
 
+        /** The images with their channels last, or null where the kernel reads x itself. */
+        double[] xc;
+
         @Override
         protected void range(int from, int to) {
+            if (xc != null) {
+                DoubleConvWeights.weightsByChannels(from, to, n, g, fn, xc, dout, dW, dWOff);
+                return;
+            }
             int rows = DoubleConvWeights.ROWS;
             DoubleConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, dout, split,
                     dW, dWOff);
@@ -490,6 +544,7 @@ final class DoubleRanges {
         protected void clear() {
             g = null;
             x = null;
+            xc = null;
             dout = null;
             dW = null;
         }

@@ -63,14 +63,23 @@ final class FloatConvForward {
         int patch = g.patchSize();
         int hp = h + 2 * pad;
         int vectors = (positions + L - 1) / L;
-        int plane = vectors * L;
+        // Two vectors of a plane at a time: a plane holds an even number, the last one's lanes dropped if unused.
+        int plane = (vectors + 1) / 2 * 2 * L;
         // Reads of a copy reach (fh − 1) rows, and a vector, past the output plane's end.
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
         int thin = FloatGemm.thinColumns(fn, positions);
         int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
-        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0);
+        // W transposed, the filters rounded up to whole tiles: a tile's values for a window element lie side by side.
+        int tiled = (fn + ROWS - 1) / ROWS * ROWS;
+        s.ensure(copies, fn * plane, patch, thin > 0 ? patch * fnPad : 0, patch * tiled);
+        float[] wt = s.wt;
+        for (int j = 0; j < patch; j++) {
+            for (int f = 0; f < fn; f++) {
+                wt[j * tiled + f] = w[wOff + f * patch + j];
+            }
+        }
         if (thin > 0) {
             for (int j = 0; j < patch; j++) {
                 for (int f = 0; f < fnPad; f++) {
@@ -106,20 +115,14 @@ final class FloatConvForward {
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
-                    int both = Math.min(2, vectors - v) * L;
                     for (int j0 = 0; j0 < patch; j0 += KC) {
                         int kc = Math.min(KC, patch - j0);
                         if (ROWS == 8) {
-                            chains8(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
+                            chains8(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
+                                    f * plane + v * L, plane);
                         } else {
-                            chains4(rows, kc, w, wOff + f * patch + j0, patch, reads, j0, xp, v * L, s.tile);
-                        }
-                        for (int r = 0; r < rows; r++) {
-                            int at = (f + r) * plane + v * L;
-                            for (int e = 0; e < both; e += L) {
-                                FloatVector.fromArray(S, s.tile, r * 2 * L + e)
-                                        .add(FloatVector.fromArray(S, outw, at + e)).intoArray(outw, at + e);
-                            }
+                            chains4(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
+                                    f * plane + v * L, plane);
                         }
                     }
                 }
@@ -204,20 +207,16 @@ final class FloatConvForward {
     }
 
     /**
-     * The chains of 8 filters (rows past {@code rows} repeat the last, and are not used) over {@code kc} window
-     * elements from {@code j0}, for two vectors of the plane from {@code at}, into {@code tile} (rows of 2L): per
-     * window element, two loads of the padded image and 8 broadcasts of W feed 16 accumulators.
+     * The chains of 8 filters (rows past {@code rows} read the padding of {@code wt}, and are not stored) over
+     * {@code kc} window elements from {@code j0}, for two vectors of the plane from {@code at}, each added to the sum
+     * in {@code outw} at {@code to} (rows {@code plane} apart) as the chain plus that sum: per window element, two
+     * loads of the padded image and 8 broadcasts of W feed 16 accumulators, and the sums are added straight from the
+     * registers. {@code wt} is W transposed, a row of {@code tiled} filters per window element, the tile's first at
+     * {@code wPos}: its 8 values are side by side, one index for all the broadcasts, where 8 indices into W (one per
+     * filter) left too few general registers for the loop.
      */
-    private static void chains8(int rows, int kc, float[] w, int wPos, int patch, int[] reads, int j0, float[] xp,
-                                int at, float[] tile) {
-        int w0 = wPos;
-        int w1 = wPos + Math.min(1, rows - 1) * patch;
-        int w2 = wPos + Math.min(2, rows - 1) * patch;
-        int w3 = wPos + Math.min(3, rows - 1) * patch;
-        int w4 = wPos + Math.min(4, rows - 1) * patch;
-        int w5 = wPos + Math.min(5, rows - 1) * patch;
-        int w6 = wPos + Math.min(6, rows - 1) * patch;
-        int w7 = wPos + Math.min(7, rows - 1) * patch;
+    private static void chains8(int rows, int kc, float[] wt, int wPos, int tiled, int[] reads, int j0, float[] xp,
+                                int at, float[] outw, int to, int plane) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -236,59 +235,70 @@ final class FloatConvForward {
         FloatVector c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int d = reads[j0 + p] + at;
+            int wp = wPos + p * tiled;
             FloatVector b0 = FloatVector.fromArray(S, xp, d);
             FloatVector b1 = FloatVector.fromArray(S, xp, d + L);
-            FloatVector x0 = FloatVector.broadcast(S, w[w0 + p]);
+            FloatVector x0 = FloatVector.broadcast(S, wt[wp]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, w[w1 + p]);
+            FloatVector x1 = FloatVector.broadcast(S, wt[wp + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, w[w2 + p]);
+            FloatVector x2 = FloatVector.broadcast(S, wt[wp + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, w[w3 + p]);
+            FloatVector x3 = FloatVector.broadcast(S, wt[wp + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, w[w4 + p]);
+            FloatVector x4 = FloatVector.broadcast(S, wt[wp + 4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, w[w5 + p]);
+            FloatVector x5 = FloatVector.broadcast(S, wt[wp + 5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
-            FloatVector x6 = FloatVector.broadcast(S, w[w6 + p]);
+            FloatVector x6 = FloatVector.broadcast(S, wt[wp + 6]);
             c60 = x6.fma(b0, c60);
             c61 = x6.fma(b1, c61);
-            FloatVector x7 = FloatVector.broadcast(S, w[w7 + p]);
+            FloatVector x7 = FloatVector.broadcast(S, wt[wp + 7]);
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
-        c40.intoArray(tile, 4 * t);
-        c41.intoArray(tile, 4 * t + L);
-        c50.intoArray(tile, 5 * t);
-        c51.intoArray(tile, 5 * t + L);
-        c60.intoArray(tile, 6 * t);
-        c61.intoArray(tile, 6 * t + L);
-        c70.intoArray(tile, 7 * t);
-        c71.intoArray(tile, 7 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        c00.add(FloatVector.fromArray(S, outw, to)).intoArray(outw, to);
+        c01.add(FloatVector.fromArray(S, outw, to + L)).intoArray(outw, to + L);
+        if (rows > 1) {
+            c10.add(FloatVector.fromArray(S, outw, to + plane)).intoArray(outw, to + plane);
+            c11.add(FloatVector.fromArray(S, outw, to + plane + L)).intoArray(outw, to + plane + L);
+        }
+        if (rows > 2) {
+            c20.add(FloatVector.fromArray(S, outw, to + 2 * plane)).intoArray(outw, to + 2 * plane);
+            c21.add(FloatVector.fromArray(S, outw, to + 2 * plane + L)).intoArray(outw, to + 2 * plane + L);
+        }
+        if (rows > 3) {
+            c30.add(FloatVector.fromArray(S, outw, to + 3 * plane)).intoArray(outw, to + 3 * plane);
+            c31.add(FloatVector.fromArray(S, outw, to + 3 * plane + L)).intoArray(outw, to + 3 * plane + L);
+        }
+        if (rows > 4) {
+            c40.add(FloatVector.fromArray(S, outw, to + 4 * plane)).intoArray(outw, to + 4 * plane);
+            c41.add(FloatVector.fromArray(S, outw, to + 4 * plane + L)).intoArray(outw, to + 4 * plane + L);
+        }
+        if (rows > 5) {
+            c50.add(FloatVector.fromArray(S, outw, to + 5 * plane)).intoArray(outw, to + 5 * plane);
+            c51.add(FloatVector.fromArray(S, outw, to + 5 * plane + L)).intoArray(outw, to + 5 * plane + L);
+        }
+        if (rows > 6) {
+            c60.add(FloatVector.fromArray(S, outw, to + 6 * plane)).intoArray(outw, to + 6 * plane);
+            c61.add(FloatVector.fromArray(S, outw, to + 6 * plane + L)).intoArray(outw, to + 6 * plane + L);
+        }
+        if (rows > 7) {
+            c70.add(FloatVector.fromArray(S, outw, to + 7 * plane)).intoArray(outw, to + 7 * plane);
+            c71.add(FloatVector.fromArray(S, outw, to + 7 * plane + L)).intoArray(outw, to + 7 * plane + L);
+        }
     }
 
     /** {@link #chains8} for 4 filters: 8 accumulators, within AVX2's 16 registers. */
-    private static void chains4(int rows, int kc, float[] w, int wPos, int patch, int[] reads, int j0, float[] xp,
-                                int at, float[] tile) {
-        int w0 = wPos;
-        int w1 = wPos + Math.min(1, rows - 1) * patch;
-        int w2 = wPos + Math.min(2, rows - 1) * patch;
-        int w3 = wPos + Math.min(3, rows - 1) * patch;
+    private static void chains4(int rows, int kc, float[] wt, int wPos, int tiled, int[] reads, int j0, float[] xp,
+                                int at, float[] outw, int to, int plane) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -299,30 +309,37 @@ final class FloatConvForward {
         FloatVector c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int d = reads[j0 + p] + at;
+            int wp = wPos + p * tiled;
             FloatVector b0 = FloatVector.fromArray(S, xp, d);
             FloatVector b1 = FloatVector.fromArray(S, xp, d + L);
-            FloatVector x0 = FloatVector.broadcast(S, w[w0 + p]);
+            FloatVector x0 = FloatVector.broadcast(S, wt[wp]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, w[w1 + p]);
+            FloatVector x1 = FloatVector.broadcast(S, wt[wp + 1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, w[w2 + p]);
+            FloatVector x2 = FloatVector.broadcast(S, wt[wp + 2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, w[w3 + p]);
+            FloatVector x3 = FloatVector.broadcast(S, wt[wp + 3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        int t = 2 * L;
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, t);
-        c11.intoArray(tile, t + L);
-        c20.intoArray(tile, 2 * t);
-        c21.intoArray(tile, 2 * t + L);
-        c30.intoArray(tile, 3 * t);
-        c31.intoArray(tile, 3 * t + L);
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        c00.add(FloatVector.fromArray(S, outw, to)).intoArray(outw, to);
+        c01.add(FloatVector.fromArray(S, outw, to + L)).intoArray(outw, to + L);
+        if (rows > 1) {
+            c10.add(FloatVector.fromArray(S, outw, to + plane)).intoArray(outw, to + plane);
+            c11.add(FloatVector.fromArray(S, outw, to + plane + L)).intoArray(outw, to + plane + L);
+        }
+        if (rows > 2) {
+            c20.add(FloatVector.fromArray(S, outw, to + 2 * plane)).intoArray(outw, to + 2 * plane);
+            c21.add(FloatVector.fromArray(S, outw, to + 2 * plane + L)).intoArray(outw, to + 2 * plane + L);
+        }
+        if (rows > 3) {
+            c30.add(FloatVector.fromArray(S, outw, to + 3 * plane)).intoArray(outw, to + 3 * plane);
+            c31.add(FloatVector.fromArray(S, outw, to + 3 * plane + L)).intoArray(outw, to + 3 * plane + L);
+        }
     }
 
     /** A thread's buffers, grown as needed and reused, so that steady-state calls allocate nothing. */
@@ -335,13 +352,17 @@ final class FloatConvForward {
         float[] out = new float[0];
         /** Where each window element's run starts in {@link #x}. */
         int[] reads = new int[0];
-        final float[] tile = new float[8 * 2 * L];
+        /** W transposed for the tiles: a row of the filters rounded up to whole tiles per window element. */
+        float[] wt = new float[0];
         /** W transposed, for the thin positions: a row of filters per window element. */
         float[] wT = new float[0];
         /** The partial sums of a thin position's dot products: a vector of filters each. */
         final float[] partial = new float[FloatGemm.CHUNK * L];
 
-        void ensure(int xSize, int outSize, int patch, int wTSize) {
+        void ensure(int xSize, int outSize, int patch, int wTSize, int wtSize) {
+            if (wt.length < wtSize) {
+                wt = new float[wtSize];
+            }
             if (wT.length < wTSize) {
                 wT = new float[wTSize];
             }

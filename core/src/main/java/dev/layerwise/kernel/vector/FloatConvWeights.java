@@ -19,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * split the window elements (each would otherwise transpose all of it). Unfolding the input into {@code col} costs
  * about as much as the product that reads it, and {@code col} holds as many elements as the images times the window.
  *
+ * <p>With 512-bit vectors and whole vectors of channels, where no chain is cut ({@link #byChannels}), the vectors run
+ * along the channels instead ({@link #weightsByChannels}), from a copy of the images with their channels last: a
+ * position's loads of the image then serve 8 filters each, and its broadcasts of dout 3 vectors of channels each,
+ * where with a single vector of filters (16 filters) every multiply-add needed a broadcast of its own.
+ *
  * <p>Only for the shapes where FloatGemm's sums are those chains: see {@link FloatGemm#chainSplit}.
  */
 final class FloatConvWeights {
@@ -116,6 +121,241 @@ final class FloatConvWeights {
             for (int f = 0; f < fn; f++) {
                 dW[dWOff + f * patch + j] = acc[a + f];
             }
+        }
+    }
+
+    /**
+     * Whether {@link #weightsByChannels} applies: vectors of 512 bits, FloatGemm summing every element of dW as whole
+     * blocks from zero (no chain cut, {@code split} 0), and channels that fill whole vectors.
+     */
+    static boolean byChannels(ConvGeometry g, int split) {
+        return S.vectorBitSize() >= 512 && split == 0 && g.channels() % L == 0;
+    }
+
+    /** The work items of {@link #weightsByChannels}: groups of {@link #ROWS} filters times window elements' units. */
+    static int channelItems(ConvGeometry g, int fn) {
+        return (fn + ROWS - 1) / ROWS * (g.filterH() * g.filterW() * g.channels() / L);
+    }
+
+    /** The floats of one image in {@link #channelsLast}'s layout: the padded image, channels last. */
+    static int channelsLastSize(ConvGeometry g) {
+        return (g.height() + 2 * g.pad()) * (g.width() + 2 * g.pad()) * g.channels();
+    }
+
+    /**
+     * Images {@code [i0, i1)} of {@code x} padded and with their channels last, for {@link #weightsByChannels}:
+     * {@code xc[i][(y·wp + x)·C + c]} is element {@code (y − pad, x − pad)} of channel c, or 0 in the padding
+     * ({@code wp = W + 2·pad}); image i from {@code i·}{@link #channelsLastSize}. The values are only moved.
+     */
+    static void channelsLast(int i0, int i1, ConvGeometry g, float[] x, int xOff, float[] xc) {
+        int channels = g.channels();
+        int h = g.height();
+        int width = g.width();
+        int pad = g.pad();
+        int wp = width + 2 * pad;
+        int size = channelsLastSize(g);
+        int hw = h * width;
+        Scratch s = SCRATCH.get();
+        if (pad > 0 && s.image.length < hw * channels) {
+            s.image = new float[hw * channels];
+        }
+        for (int i = i0; i < i1; i++) {
+            int image = xOff + i * g.imageSize();
+            int base = i * size;
+            if (pad == 0) {
+                FloatGemm.transpose(channels, hw, x, image, hw, xc, base, channels);
+                continue;
+            }
+            FloatGemm.transpose(channels, hw, x, image, hw, s.image, 0, channels);
+            java.util.Arrays.fill(xc, base, base + pad * wp * channels + pad * channels, 0f);
+            for (int y = 0; y < h; y++) {
+                int row = base + ((y + pad) * wp + pad) * channels;
+                System.arraycopy(s.image, y * width * channels, xc, row, width * channels);
+                // The right padding of this row and the left padding of the next.
+                java.util.Arrays.fill(xc, row + width * channels, row + (width + 2 * pad) * channels, 0f);
+            }
+            java.util.Arrays.fill(xc, base + ((h + pad) * wp + pad) * channels, base + size, 0f);
+        }
+    }
+
+    /**
+     * {@link #weights} with the vectors along the channels, from the images with their channels last ({@code xc}, made
+     * by {@link #channelsLast}). Work item {@code i} is filters {@code [8·(i / units), +8)} (those below fn) and unit
+     * {@code i % units} of the window elements, {@code units = filterH·filterW·C / L}: unit {@code u} is window position
+     * {@code u / (C / L)} and the vector of channels {@code u % (C / L)}. Items {@code [i0, i1)} are computed, the
+     * rest of dW untouched. Per position, a tile of 3 units and 8 filters takes 3 loads of the image and 8 broadcasts
+     * of dout for 24 multiply-adds, where vectors along the filters need a broadcast per multiply-add for a single
+     * vector of filters. Every element is the same chain over the positions of a block as in {@link #weights},
+     * added to the blocks before it in the same order: the same bits.
+     */
+    static void weightsByChannels(int i0, int i1, int n, ConvGeometry g, int fn, float[] xc, float[] dout, float[] dW,
+                                  int dWOff) {
+        int channels = g.channels();
+        int vectors = channels / L;
+        int fhw = g.filterH() * g.filterW();
+        int units = fhw * vectors;
+        int patch = g.patchSize();
+        int positions = g.positions();
+        int total = n * positions;
+        int fnPad = rowsOf(fn);
+        int wp = g.width() + 2 * g.pad();
+        int size = channelsLastSize(g);
+        int fw = g.filterW();
+        int item = ROWS * L; // an item's sums: 8 filters, a vector of channels each
+        Scratch s = SCRATCH.get();
+        s.ensure(item, i1 - i0, 0, 0);
+        float[] acc = s.acc;
+        // Each sum starts from +0, to which the first block's chain is added: that is the chain itself, bit for bit
+        // (a chain from +0 is never −0).
+        java.util.Arrays.fill(acc, 0, (i1 - i0) * item, 0f);
+        int[] starts = s.starts;
+        int step = g.stride() * channels;
+        int ow = g.outW();
+        for (int r0 = 0; r0 < total; r0 += KC) {
+            int kc = Math.min(KC, total - r0);
+            // Where each position of the block has its window in xc: runs along the output rows.
+            for (int r = r0; r < r0 + kc; ) {
+                int i = r / positions;
+                int at = r - i * positions;
+                int oy = at / ow;
+                int ox = at - oy * ow;
+                int len = Math.min(ow - ox, r0 + kc - r);
+                int start = i * size + (oy * g.stride() * wp + ox * g.stride()) * channels;
+                for (int e = 0; e < len; e++, start += step) {
+                    starts[r - r0 + e] = start;
+                }
+                r += len;
+            }
+            for (int it = i0, count; it < i1; it += count) {
+                int group = it / units;
+                int u = it % units;
+                count = Math.min(3, Math.min(i1 - it, units - u)); // units of one group of filters
+                int o0 = unitOffset(u, vectors, fw, wp, channels);
+                int o1 = count > 1 ? unitOffset(u + 1, vectors, fw, wp, channels) : o0;
+                int o2 = count > 2 ? unitOffset(u + 2, vectors, fw, wp, channels) : o0;
+                run3x8(count, o0, o1, o2, xc, starts, kc, dout, r0 * fnPad + group * ROWS, fnPad, acc,
+                        (it - i0) * item);
+            }
+        }
+        for (int it = i0; it < i1; it++) {
+            int group = it / units;
+            int u = it % units;
+            int kk = u / vectors;
+            int c0 = u % vectors * L;
+            int a = (it - i0) * item;
+            for (int k = 0; k < ROWS && group * ROWS + k < fn; k++) {
+                int row = dWOff + (group * ROWS + k) * patch + kk;
+                for (int l = 0; l < L; l++) {
+                    dW[row + (c0 + l) * fhw] = acc[a + k * L + l];
+                }
+            }
+        }
+    }
+
+    /** Where unit {@code u}'s vector of channels lies in {@link #channelsLast}'s image, from a position's start. */
+    private static int unitOffset(int u, int vectors, int fw, int wp, int channels) {
+        int kk = u / vectors;
+        return (kk / fw * wp + kk % fw) * channels + u % vectors * L;
+    }
+
+    /**
+     * One block's chains for up to 3 units (offsets {@code o0, o1, o2}; {@code units} of them used) and 8 filters
+     * (dout's position q at {@code dOff + q·fnPad}), each added to its sum in {@code acc} from {@code at} (unit by
+     * unit, filter by filter, a vector of channels each) as the chain plus that sum, as FloatGemm merges a block.
+     */
+    private static void run3x8(int units, int o0, int o1, int o2, float[] xc, int[] starts, int kc, float[] dout,
+                               int dOff, int fnPad, float[] acc, int at) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c02 = FloatVector.zero(S);
+        FloatVector c03 = FloatVector.zero(S);
+        FloatVector c04 = FloatVector.zero(S);
+        FloatVector c05 = FloatVector.zero(S);
+        FloatVector c06 = FloatVector.zero(S);
+        FloatVector c07 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        FloatVector c13 = FloatVector.zero(S);
+        FloatVector c14 = FloatVector.zero(S);
+        FloatVector c15 = FloatVector.zero(S);
+        FloatVector c16 = FloatVector.zero(S);
+        FloatVector c17 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c22 = FloatVector.zero(S);
+        FloatVector c23 = FloatVector.zero(S);
+        FloatVector c24 = FloatVector.zero(S);
+        FloatVector c25 = FloatVector.zero(S);
+        FloatVector c26 = FloatVector.zero(S);
+        FloatVector c27 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {
+            int p = starts[q];
+            int d = dOff + q * fnPad;
+            FloatVector x0 = FloatVector.fromArray(S, xc, p + o0);
+            FloatVector x1 = FloatVector.fromArray(S, xc, p + o1);
+            FloatVector x2 = FloatVector.fromArray(S, xc, p + o2);
+            FloatVector b0 = FloatVector.broadcast(S, dout[d]);
+            c00 = x0.fma(b0, c00);
+            c10 = x1.fma(b0, c10);
+            c20 = x2.fma(b0, c20);
+            FloatVector b1 = FloatVector.broadcast(S, dout[d + 1]);
+            c01 = x0.fma(b1, c01);
+            c11 = x1.fma(b1, c11);
+            c21 = x2.fma(b1, c21);
+            FloatVector b2 = FloatVector.broadcast(S, dout[d + 2]);
+            c02 = x0.fma(b2, c02);
+            c12 = x1.fma(b2, c12);
+            c22 = x2.fma(b2, c22);
+            FloatVector b3 = FloatVector.broadcast(S, dout[d + 3]);
+            c03 = x0.fma(b3, c03);
+            c13 = x1.fma(b3, c13);
+            c23 = x2.fma(b3, c23);
+            FloatVector b4 = FloatVector.broadcast(S, dout[d + 4]);
+            c04 = x0.fma(b4, c04);
+            c14 = x1.fma(b4, c14);
+            c24 = x2.fma(b4, c24);
+            FloatVector b5 = FloatVector.broadcast(S, dout[d + 5]);
+            c05 = x0.fma(b5, c05);
+            c15 = x1.fma(b5, c15);
+            c25 = x2.fma(b5, c25);
+            FloatVector b6 = FloatVector.broadcast(S, dout[d + 6]);
+            c06 = x0.fma(b6, c06);
+            c16 = x1.fma(b6, c16);
+            c26 = x2.fma(b6, c26);
+            FloatVector b7 = FloatVector.broadcast(S, dout[d + 7]);
+            c07 = x0.fma(b7, c07);
+            c17 = x1.fma(b7, c17);
+            c27 = x2.fma(b7, c27);
+        }
+        // Written out, not in a helper: a call the JIT did not inline would box the vectors.
+        c00.add(FloatVector.fromArray(S, acc, at)).intoArray(acc, at);
+        c01.add(FloatVector.fromArray(S, acc, at + L)).intoArray(acc, at + L);
+        c02.add(FloatVector.fromArray(S, acc, at + 2 * L)).intoArray(acc, at + 2 * L);
+        c03.add(FloatVector.fromArray(S, acc, at + 3 * L)).intoArray(acc, at + 3 * L);
+        c04.add(FloatVector.fromArray(S, acc, at + 4 * L)).intoArray(acc, at + 4 * L);
+        c05.add(FloatVector.fromArray(S, acc, at + 5 * L)).intoArray(acc, at + 5 * L);
+        c06.add(FloatVector.fromArray(S, acc, at + 6 * L)).intoArray(acc, at + 6 * L);
+        c07.add(FloatVector.fromArray(S, acc, at + 7 * L)).intoArray(acc, at + 7 * L);
+        if (units > 1) {
+            c10.add(FloatVector.fromArray(S, acc, at + 8 * L)).intoArray(acc, at + 8 * L);
+            c11.add(FloatVector.fromArray(S, acc, at + 9 * L)).intoArray(acc, at + 9 * L);
+            c12.add(FloatVector.fromArray(S, acc, at + 10 * L)).intoArray(acc, at + 10 * L);
+            c13.add(FloatVector.fromArray(S, acc, at + 11 * L)).intoArray(acc, at + 11 * L);
+            c14.add(FloatVector.fromArray(S, acc, at + 12 * L)).intoArray(acc, at + 12 * L);
+            c15.add(FloatVector.fromArray(S, acc, at + 13 * L)).intoArray(acc, at + 13 * L);
+            c16.add(FloatVector.fromArray(S, acc, at + 14 * L)).intoArray(acc, at + 14 * L);
+            c17.add(FloatVector.fromArray(S, acc, at + 15 * L)).intoArray(acc, at + 15 * L);
+        }
+        if (units > 2) {
+            c20.add(FloatVector.fromArray(S, acc, at + 16 * L)).intoArray(acc, at + 16 * L);
+            c21.add(FloatVector.fromArray(S, acc, at + 17 * L)).intoArray(acc, at + 17 * L);
+            c22.add(FloatVector.fromArray(S, acc, at + 18 * L)).intoArray(acc, at + 18 * L);
+            c23.add(FloatVector.fromArray(S, acc, at + 19 * L)).intoArray(acc, at + 19 * L);
+            c24.add(FloatVector.fromArray(S, acc, at + 20 * L)).intoArray(acc, at + 20 * L);
+            c25.add(FloatVector.fromArray(S, acc, at + 21 * L)).intoArray(acc, at + 21 * L);
+            c26.add(FloatVector.fromArray(S, acc, at + 22 * L)).intoArray(acc, at + 22 * L);
+            c27.add(FloatVector.fromArray(S, acc, at + 23 * L)).intoArray(acc, at + 23 * L);
         }
     }
 
@@ -432,6 +672,8 @@ final class FloatConvWeights {
         /** Padded images, image i in slot i % slots, which image each slot holds in {@link #held}. */
         float[] images = new float[0];
         int[] held = new int[0];
+        /** One image with its channels last, before {@link #channelsLast} pads it. */
+        float[] image = new float[0];
 
         void ensure(int fnPad, int columns, int imagesSize, int slots) {
             if (acc.length < columns * fnPad) {

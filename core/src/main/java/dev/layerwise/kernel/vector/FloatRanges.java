@@ -15,6 +15,8 @@ final class FloatRanges {
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     /** The whole batch's col, for {@link #convBackwardWeights} where {@link FloatConvWeights} does not apply. */
     private static final ThreadLocal<float[]> WHOLE_COL = ThreadLocal.withInitial(() -> new float[0]);
+    /** The images padded with their channels last, for {@link #convBackwardWeights} where it reads them so. */
+    private static final ThreadLocal<float[]> CHANNELS_LAST = ThreadLocal.withInitial(() -> new float[0]);
     /** doutT transposed, for {@link #convBackwardWeights}: a row of filters per position. */
     private static final ThreadLocal<float[]> DOUT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -150,9 +152,10 @@ final class FloatRanges {
 
     /**
      * A convolution's weight gradient ({@code ConvKernels.convBackwardWeights}): {@link FloatConvWeights}, split by
-     * window elements (columns of dW), where its sums are FloatGemm's; else the book's col of the whole batch and
-     * FloatGemm's product. doutT is first transposed into the calling thread's scratch, split by positions, for all
-     * the tasks to read.
+     * window elements (columns of dW, or groups of filters and window elements where it runs along the channels),
+     * where its sums are FloatGemm's; else the book's col of the whole batch and FloatGemm's product. doutT is first
+     * transposed into the calling thread's scratch, split by positions, for all the tasks to read; so are the images
+     * with their channels last, split by images, where the kernel reads them so.
      */
     static void convBackwardWeights(int n, ConvGeometry g, int fn, float[] x, int xOff, float[] doutT, int doutTOff,
                                     float[] dW, int dWOff) {
@@ -182,7 +185,23 @@ final class FloatRanges {
         t.doutTOff = doutTOff;
         t.dout = dout;
         t.run(rows, fnPad);
+        float[] xc = null;
+        if (FloatConvWeights.byChannels(g, split)) {
+            int size = n * FloatConvWeights.channelsLastSize(g);
+            xc = CHANNELS_LAST.get();
+            if (xc.length < size) {
+                xc = new float[size];
+                CHANNELS_LAST.set(xc);
+            }
+            ChannelsLast c = RangeTask.acquire(ChannelsLast.CURRENT, ChannelsLast::new);
+            c.g = g;
+            c.x = x;
+            c.xOff = xOff;
+            c.xc = xc;
+            c.run(n, FloatConvWeights.channelsLastSize(g));
+        }
         Weights j = RangeTask.acquire(Weights.CURRENT, Weights::new);
+        j.xc = xc;
         j.n = n;
         j.g = g;
         j.fn = fn;
@@ -192,6 +211,10 @@ final class FloatRanges {
         j.split = split;
         j.dW = dW;
         j.dWOff = dWOff;
+        if (xc != null) {
+            j.run(FloatConvWeights.channelItems(g, fn), (long) FloatConvWeights.ROWS * FloatGemm.L * rows);
+            return;
+        }
         int tiles = (patch + FloatConvWeights.ROWS - 1) / FloatConvWeights.ROWS;
         j.run(tiles, (long) FloatConvWeights.ROWS * fn * rows);
     }
@@ -463,7 +486,31 @@ final class FloatRanges {
         }
     }
 
-    /** The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}. */
+    /** Images {@code [from, to)} padded, channels last ({@code FloatConvWeights.channelsLast}). */
+    private static final class ChannelsLast extends RangeTask {
+        static final ThreadLocal<ChannelsLast> CURRENT = ThreadLocal.withInitial(ChannelsLast::new);
+        ConvGeometry g;
+        float[] x;
+        int xOff;
+        float[] xc;
+
+        @Override
+        protected void range(int from, int to) {
+            FloatConvWeights.channelsLast(from, to, g, x, xOff, xc);
+        }
+
+        @Override
+        protected void clear() {
+            g = null;
+            x = null;
+            xc = null;
+        }
+    }
+
+    /**
+     * The arguments of convBackwardWeights; a task computes the columns of dW of tiles {@code [from, to)}, or its work
+     * items where it reads the images with their channels last.
+     */
     private static final class Weights extends RangeTask {
         static final ThreadLocal<Weights> CURRENT = ThreadLocal.withInitial(Weights::new);
         int n;
@@ -476,8 +523,15 @@ final class FloatRanges {
         float[] dW;
         int dWOff;
 
+        /** The images with their channels last, or null where the kernel reads x itself. */
+        float[] xc;
+
         @Override
         protected void range(int from, int to) {
+            if (xc != null) {
+                FloatConvWeights.weightsByChannels(from, to, n, g, fn, xc, dout, dW, dWOff);
+                return;
+            }
             int rows = FloatConvWeights.ROWS;
             FloatConvWeights.weights(from * rows, Math.min(g.patchSize(), to * rows), n, g, fn, x, xOff, dout, split,
                     dW, dWOff);
@@ -487,6 +541,7 @@ final class FloatRanges {
         protected void clear() {
             g = null;
             x = null;
+            xc = null;
             dout = null;
             dW = null;
         }
