@@ -3,6 +3,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -100,7 +101,7 @@ final class DoubleConvForward {
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
         // geometry.
         if (!s.holds(channels, h, width, pad, fw, planeX)) {
-            java.util.Arrays.fill(xp, 0, copies, 0d);
+            Arrays.fill(xp, 0, copies, 0d);
         }
         for (int i = i0; i < i1; i++) {
             int image = xOff + i * g.imageSize();
@@ -113,7 +114,7 @@ final class DoubleConvForward {
             }
             shiftedCopies(fw, xp, channels, planeX, hp, ow, x, image, h, width, pad, pad);
             for (int f = 0; f < fn; f++) {
-                java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
+                Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
             }
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
@@ -204,7 +205,7 @@ final class DoubleConvForward {
                                 ? src[from + sy * srcW + sx] : 0d;
                     }
                 }
-                java.util.Arrays.fill(buf, at + planeSize - s, at + planeSize, 0d);
+                Arrays.fill(buf, at + planeSize - s, at + planeSize, 0d);
             }
         }
     }
@@ -371,7 +372,7 @@ final class DoubleConvForward {
             }
             if (x.length < xSize) {
                 x = new double[xSize];
-                java.util.Arrays.fill(held, 0);
+                Arrays.fill(held, 0);
             }
             if (out.length < outSize) {
                 out = new double[outSize];

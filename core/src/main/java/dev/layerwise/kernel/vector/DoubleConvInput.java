@@ -3,6 +3,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -113,7 +114,7 @@ final class DoubleConvInput {
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
         // geometry.
         if (!s.holds(fn, oh, ow, wide, padV, padH, shifts, planeD)) {
-            java.util.Arrays.fill(dP, 0, copies, 0d);
+            Arrays.fill(dP, 0, copies, 0d);
         }
         for (int i = i0; i < i1; i++) {
             int src = doutOff + i * fn * positions;
@@ -126,7 +127,7 @@ final class DoubleConvInput {
                 }
             }
             DoubleConvForward.shiftedCopies(shifts, dP, fn, planeD, oh + 2 * padV, wide, dout, src, oh, ow, padV, padH);
-            java.util.Arrays.fill(dxw, 0, channels * plane, 0d);
+            Arrays.fill(dxw, 0, channels * plane, 0d);
             // Two vectors of the planes at a time, and for them window position by window position, so that each
             // element of dx receives its additions in col2imT's order while its sums and the reads of dout around it
             // stay in the first level of cache; the channels of a position read the same elements of dout, a tile of
@@ -306,7 +307,7 @@ final class DoubleConvInput {
         void ensure(int doutSize, int dxSize, int wtSize) {
             if (dout.length < doutSize) {
                 dout = new double[doutSize];
-                java.util.Arrays.fill(held, 0);
+                Arrays.fill(held, 0);
             }
             if (dx.length < dxSize) {
                 dx = new double[dxSize];

@@ -3,6 +3,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -94,10 +95,10 @@ final class DoubleIm2col {
                         int dst = row + oy * ow;
                         int iy = oy * s + ky - p;
                         if (iy < 0 || iy >= h) {
-                            java.util.Arrays.fill(colT, dst, dst + ow, 0d);
+                            Arrays.fill(colT, dst, dst + ow, 0d);
                             continue;
                         }
-                        java.util.Arrays.fill(colT, dst, dst + oxLo, 0d);
+                        Arrays.fill(colT, dst, dst + oxLo, 0d);
                         int src = image + c * plane + iy * w + oxLo * s + kx - p;
                         if (s == 1) {
                             if (oxHi > oxLo) { // else this column of the window sees only padding: src is outside
@@ -108,7 +109,7 @@ final class DoubleIm2col {
                                 colT[dst + ox] = x[src];
                             }
                         }
-                        java.util.Arrays.fill(colT, dst + oxHi, dst + ow, 0d);
+                        Arrays.fill(colT, dst + oxHi, dst + ow, 0d);
                     }
                 }
             }
@@ -129,7 +130,7 @@ final class DoubleIm2col {
         int ow = g.outW();
         int plane = h * w;
         int positions = oh * ow;
-        java.util.Arrays.fill(x, image, image + channels * plane, 0d);
+        Arrays.fill(x, image, image + channels * plane, 0d);
         int row = colTOff;
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < g.filterH(); ky++) {

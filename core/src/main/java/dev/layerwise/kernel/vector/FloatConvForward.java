@@ -1,6 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -97,7 +98,7 @@ final class FloatConvForward {
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
         // geometry.
         if (!s.holds(channels, h, width, pad, fw, planeX)) {
-            java.util.Arrays.fill(xp, 0, copies, 0f);
+            Arrays.fill(xp, 0, copies, 0f);
         }
         for (int i = i0; i < i1; i++) {
             int image = xOff + i * g.imageSize();
@@ -110,7 +111,7 @@ final class FloatConvForward {
             }
             shiftedCopies(fw, xp, channels, planeX, hp, ow, x, image, h, width, pad, pad);
             for (int f = 0; f < fn; f++) {
-                java.util.Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
+                Arrays.fill(outw, f * plane, (f + 1) * plane, b[bOff + f]);
             }
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
@@ -201,7 +202,7 @@ final class FloatConvForward {
                                 ? src[from + sy * srcW + sx] : 0f;
                     }
                 }
-                java.util.Arrays.fill(buf, at + planeSize - s, at + planeSize, 0f);
+                Arrays.fill(buf, at + planeSize - s, at + planeSize, 0f);
             }
         }
     }
@@ -368,7 +369,7 @@ final class FloatConvForward {
             }
             if (x.length < xSize) {
                 x = new float[xSize];
-                java.util.Arrays.fill(held, 0);
+                Arrays.fill(held, 0);
             }
             if (out.length < outSize) {
                 out = new float[outSize];

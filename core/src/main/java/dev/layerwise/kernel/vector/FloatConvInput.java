@@ -1,6 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -110,7 +111,7 @@ final class FloatConvInput {
         // Each image writes the same elements of the copies, so their zeros (the border) are written once per
         // geometry.
         if (!s.holds(fn, oh, ow, wide, padV, padH, shifts, planeD)) {
-            java.util.Arrays.fill(dP, 0, copies, 0f);
+            Arrays.fill(dP, 0, copies, 0f);
         }
         for (int i = i0; i < i1; i++) {
             int src = doutOff + i * fn * positions;
@@ -123,7 +124,7 @@ final class FloatConvInput {
                 }
             }
             FloatConvForward.shiftedCopies(shifts, dP, fn, planeD, oh + 2 * padV, wide, dout, src, oh, ow, padV, padH);
-            java.util.Arrays.fill(dxw, 0, channels * plane, 0f);
+            Arrays.fill(dxw, 0, channels * plane, 0f);
             // Two vectors of the planes at a time, and for them window position by window position, so that each
             // element of dx receives its additions in col2imT's order while its sums and the reads of dout around it
             // stay in the first level of cache; the channels of a position read the same elements of dout, a tile of
@@ -303,7 +304,7 @@ final class FloatConvInput {
         void ensure(int doutSize, int dxSize, int wtSize) {
             if (dout.length < doutSize) {
                 dout = new float[doutSize];
-                java.util.Arrays.fill(held, 0);
+                Arrays.fill(held, 0);
             }
             if (dx.length < dxSize) {
                 dx = new float[dxSize];

@@ -1,6 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -54,7 +55,7 @@ final class FloatConvWeights {
         int total = n * positions;
         if (total == 0) {
             for (int f = 0; f < fn; f++) {
-                java.util.Arrays.fill(dW, dWOff + f * patch + j0, dWOff + f * patch + j1, 0f);
+                Arrays.fill(dW, dWOff + f * patch + j0, dWOff + f * patch + j1, 0f);
             }
             return;
         }
@@ -167,14 +168,14 @@ final class FloatConvWeights {
                 continue;
             }
             FloatGemm.transpose(channels, hw, x, image, hw, s.image, 0, channels);
-            java.util.Arrays.fill(xc, base, base + pad * wp * channels + pad * channels, 0f);
+            Arrays.fill(xc, base, base + pad * wp * channels + pad * channels, 0f);
             for (int y = 0; y < h; y++) {
                 int row = base + ((y + pad) * wp + pad) * channels;
                 System.arraycopy(s.image, y * width * channels, xc, row, width * channels);
                 // The right padding of this row and the left padding of the next.
-                java.util.Arrays.fill(xc, row + width * channels, row + (width + 2 * pad) * channels, 0f);
+                Arrays.fill(xc, row + width * channels, row + (width + 2 * pad) * channels, 0f);
             }
-            java.util.Arrays.fill(xc, base + ((h + pad) * wp + pad) * channels, base + size, 0f);
+            Arrays.fill(xc, base + ((h + pad) * wp + pad) * channels, base + size, 0f);
         }
     }
 
@@ -207,7 +208,7 @@ final class FloatConvWeights {
         float[] acc = s.acc;
         // Each sum starts from +0, to which the first block's chain is added: that is the chain itself, bit for bit
         // (a chain from +0 is never −0).
-        java.util.Arrays.fill(acc, 0, (i1 - i0) * item, 0f);
+        Arrays.fill(acc, 0, (i1 - i0) * item, 0f);
         int[] starts = s.starts;
         int step = g.stride() * channels;
         int ow = g.outW();
@@ -689,7 +690,7 @@ final class FloatConvWeights {
                 held = new int[slots];
             }
             // The images may have changed since the last call: every slot is copied anew.
-            java.util.Arrays.fill(held, -1);
+            Arrays.fill(held, -1);
         }
 
         /** Where padded image {@code i} starts in {@link #images}, copied there (zeros around it) if not yet held. */
@@ -702,7 +703,7 @@ final class FloatConvWeights {
                 int w = g.width();
                 int wp = w + 2 * pad;
                 int hp = h + 2 * pad;
-                java.util.Arrays.fill(images, base, base + imageP, 0f);
+                Arrays.fill(images, base, base + imageP, 0f);
                 for (int c = 0; c < g.channels(); c++) {
                     for (int y = 0; y < h; y++) {
                         System.arraycopy(x, xOff + (i * g.channels() + c) * h * w + y * w, images,

@@ -1,6 +1,7 @@
 package dev.layerwise.kernel.vector;
 
 import dev.layerwise.kernel.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -91,10 +92,10 @@ final class FloatIm2col {
                         int dst = row + oy * ow;
                         int iy = oy * s + ky - p;
                         if (iy < 0 || iy >= h) {
-                            java.util.Arrays.fill(colT, dst, dst + ow, 0f);
+                            Arrays.fill(colT, dst, dst + ow, 0f);
                             continue;
                         }
-                        java.util.Arrays.fill(colT, dst, dst + oxLo, 0f);
+                        Arrays.fill(colT, dst, dst + oxLo, 0f);
                         int src = image + c * plane + iy * w + oxLo * s + kx - p;
                         if (s == 1) {
                             if (oxHi > oxLo) { // else this column of the window sees only padding: src is outside
@@ -105,7 +106,7 @@ final class FloatIm2col {
                                 colT[dst + ox] = x[src];
                             }
                         }
-                        java.util.Arrays.fill(colT, dst + oxHi, dst + ow, 0f);
+                        Arrays.fill(colT, dst + oxHi, dst + ow, 0f);
                     }
                 }
             }
@@ -126,7 +127,7 @@ final class FloatIm2col {
         int ow = g.outW();
         int plane = h * w;
         int positions = oh * ow;
-        java.util.Arrays.fill(x, image, image + channels * plane, 0f);
+        Arrays.fill(x, image, image + channels * plane, 0f);
         int row = colTOff;
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < g.filterH(); ky++) {
