@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatcherTest {
     /** Far longer than any step of a test takes, so that a batch that runs before it expires did not wait for it. */
-    private static final Duration WINDOW = Duration.ofSeconds(5);
+    private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Model MODEL = Model.of(new TwoLayerNet(784, 50, 10)).withContract(DataContract.mnist());
 
     /** Completions that block, in turn, on the latches queued here; the rest run freely. */
@@ -50,7 +50,7 @@ class BatcherTest {
     private Batcher.Job occupy(Batcher b, CountDownLatch block) throws Exception {
         blocks.add(block);
         Batcher.Job job = b.submit(ServerTest.inputs(64, 3), 64, false);
-        assertTrue(waitUntil(() -> job.answer.isDone(), 2_000), "a full batch runs at once");
+        assertTrue(waitUntil(() -> job.answer.isDone(), 10_000), "a full batch runs at once");
         return job;
     }
 
@@ -87,7 +87,7 @@ class BatcherTest {
             assertEquals(0, done(few), "with another worker running, a few requests wait for company");
             List<Batcher.Job> all = new ArrayList<>(few);
             all.addAll(submit(b, 1, 20));
-            assertTrue(waitUntil(() -> done(all) == all.size(), 2_000), "a full chunk runs at once");
+            assertTrue(waitUntil(() -> done(all) == all.size(), 10_000), "a full chunk runs at once");
             busy.countDown();
         }
     }
@@ -101,7 +101,7 @@ class BatcherTest {
             Thread.sleep(200);
             assertEquals(0, done(few));
             busy.countDown();
-            assertTrue(waitUntil(() -> done(few) == few.size(), 2_000),
+            assertTrue(waitUntil(() -> done(few) == few.size(), 10_000),
                     "the cores are free: no wait for the window");
         }
     }
@@ -116,21 +116,21 @@ class BatcherTest {
             // Both workers run: these queue, and the worker released next finds them all at once.
             List<Batcher.Job> jobs = submit(b, Replica.FULL_CHUNK + 3, 10);
             second.countDown();
-            assertTrue(waitUntil(() -> done(jobs) >= Replica.FULL_CHUNK, 2_000), "a full chunk runs");
+            assertTrue(waitUntil(() -> done(jobs) >= Replica.FULL_CHUNK, 10_000), "a full chunk runs");
             Thread.sleep(200);
             List<Batcher.Job> oldest = jobs.subList(0, Replica.FULL_CHUNK);
             assertEquals(Replica.FULL_CHUNK, done(oldest), "the oldest run first");
             assertEquals(Replica.FULL_CHUNK, done(jobs), "the remainder waits for company");
             first.countDown();
-            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 2_000));
+            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 10_000));
         }
     }
 
     @Test
-    void withTheOtherWorkersIdleWhatIsQueuedRunsAtOnce() throws Exception {
+    void withTheOtherWorkersIdleALoneRequestRunsOnceAnotherJoinsIt() throws Exception {
         try (Batcher b = batcher()) {
-            List<Batcher.Job> jobs = submit(b, 3, 10);
-            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 2_000));
+            List<Batcher.Job> jobs = submit(b, 2, 10);
+            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 10_000));
         }
     }
 
@@ -141,7 +141,7 @@ class BatcherTest {
             occupy(b, busy);
             List<Batcher.Job> jobs = submit(b, Replica.FULL_CHUNK + 3, 30);
             busy.countDown();
-            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 2_000));
+            assertTrue(waitUntil(() -> done(jobs) == jobs.size(), 10_000));
             for (int i = 0; i < jobs.size(); i++) {
                 int[] shape = new int[] {1, 1, 28, 28};
                 Tensor t = Tensor.of(DType.FLOAT32, ServerTest.inputs(1, 30 + i), shape);
