@@ -40,8 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--batch-window", paramLabel = "MS", defaultValue = "2",
-            description = "Requests queued together run as one batch; a worker that finds a lone request waits this "
-                    + "long, in milliseconds, for more to join it (0: no batching). Default: ${DEFAULT-VALUE}.")
+            description = "Requests queued together run as one batch; a worker that finds a lone request, or a few "
+                    + "while another worker runs a batch, waits up to this long, in milliseconds, for more to join "
+                    + "(0: no batching). Default: ${DEFAULT-VALUE}.")
     double batchWindowMillis;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64",

@@ -29,6 +29,8 @@ final class Replica {
      * run as at most three chunks smaller than eight.
      */
     private static final int[] CHUNKS = {32, 16, 8, 4, 2, 1};
+    /** The smallest chunk that costs about as little an example as the largest; a single example over twice as much. */
+    static final int FULL_CHUNK = 8;
 
     /** {@code networks[i]} runs chunks of {@code CHUNKS[i]} examples, read from {@code inputs[i]}. */
     private final Network[] networks = new Network[CHUNKS.length];

@@ -9,9 +9,9 @@ import java.util.Objects;
  * @param host           the address to bind; loopback by default, so that a model is not exposed by accident
  * @param port           the port, 0 for any free one
  * @param workers        inference threads, each with its own replica of the network
- * @param batchWindow    requests queued together run as one batch; a worker that finds a lone request waits up to this
- *                       long from its arrival for more to join it; zero turns dynamic batching off (each request is
- *                       run alone)
+ * @param batchWindow    requests queued together run as one batch; a worker that finds a lone request, or a few while
+ *                       another worker runs a batch, waits up to this long from the first one's arrival for more to
+ *                       join; zero turns dynamic batching off (each request is run alone)
  * @param maxBatch       the most examples run in one batch (a larger request is run alone, whole)
  * @param maxBodyBytes   the largest request body accepted (413 above)
  * @param requestTimeout the longest a request may wait for its answer (503 after), and the idle time after which a
