@@ -691,10 +691,20 @@ final class FloatGemm {
             int aPos = (i - i0) / MR * MR * kc + (i - i0) % MR;
             if (i == end) {
                 kernel1(kc, packedA, aPos, MR, bp, bPos, bStride, tile);
+            } else if (rows == MR && width == NR && (add || bias == null)) {
+                // A whole tile goes from the registers into C: through the tile, each of its vectors would be
+                // stored, loaded again and only then added, once per block of the shared dimension.
+                if (MR == 8) {
+                    kernel8Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
+                } else {
+                    kernel6Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
+                }
+                i += rows;
+                continue;
             } else if (rows > 4 && MR == 8) {
-                kernel8Packed(kc, rows, packedA, aPos, bp, bPos, tile);
+                kernel8Packed(kc, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else if (rows > 4) {
-                kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile);
+                kernel6Packed(kc, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else {
                 kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
@@ -850,17 +860,22 @@ final class FloatGemm {
      * {@link #kernel8} on a packed A ({@link #packA}: the tile's rows side by side, MR floats a step) and a panel of B
      * NR floats a row, the layout {@link #bandPackedA} always has. Its strides are constants here, where
      * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and
-     * needs no multiplication per step, and the loop issues little besides its loads and multiply-adds.
+     * needs no multiplication per step, and the loop issues little besides its loads and multiply-adds. The tile goes
+     * to {@code out}, rows {@code ldo} apart from {@code outPos}, added to what is there when {@code add}: into the
+     * scratch tile, or, for a whole tile, straight into C. A tile of fewer rows reads all 8 of its packed rows: those
+     * past the block's last row hold what an earlier block left there, and their sums, which nothing else reads, are
+     * not merged. Its offsets are then constants, which keeps the loop a little faster than rows clamped to the last.
      */
-    private static void kernel8Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+    private static void kernel8Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] out,
+                                      int outPos, int ldo, boolean add) {
         int a0 = aPos;
-        int a1 = aPos + Math.min(1, rows - 1);
-        int a2 = aPos + Math.min(2, rows - 1);
-        int a3 = aPos + Math.min(3, rows - 1);
-        int a4 = aPos + Math.min(4, rows - 1);
-        int a5 = aPos + Math.min(5, rows - 1);
-        int a6 = aPos + Math.min(6, rows - 1);
-        int a7 = aPos + Math.min(7, rows - 1);
+        int a1 = aPos + 1;
+        int a2 = aPos + 2;
+        int a3 = aPos + 3;
+        int a4 = aPos + 4;
+        int a5 = aPos + 5;
+        int a6 = aPos + 6;
+        int a7 = aPos + 7;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -907,31 +922,52 @@ final class FloatGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        c00.intoArray(tile, 0 * TW + 0 * L);
-        c01.intoArray(tile, 0 * TW + 1 * L);
-        c10.intoArray(tile, 1 * TW + 0 * L);
-        c11.intoArray(tile, 1 * TW + 1 * L);
-        c20.intoArray(tile, 2 * TW + 0 * L);
-        c21.intoArray(tile, 2 * TW + 1 * L);
-        c30.intoArray(tile, 3 * TW + 0 * L);
-        c31.intoArray(tile, 3 * TW + 1 * L);
-        c40.intoArray(tile, 4 * TW + 0 * L);
-        c41.intoArray(tile, 4 * TW + 1 * L);
-        c50.intoArray(tile, 5 * TW + 0 * L);
-        c51.intoArray(tile, 5 * TW + 1 * L);
-        c60.intoArray(tile, 6 * TW + 0 * L);
-        c61.intoArray(tile, 6 * TW + 1 * L);
-        c70.intoArray(tile, 7 * TW + 0 * L);
-        c71.intoArray(tile, 7 * TW + 1 * L);
+        if (add) {
+            c00.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 0 * L)).intoArray(out, outPos + 0 * ldo + 0 * L);
+            c01.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 1 * L)).intoArray(out, outPos + 0 * ldo + 1 * L);
+            c10.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 0 * L)).intoArray(out, outPos + 1 * ldo + 0 * L);
+            c11.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 1 * L)).intoArray(out, outPos + 1 * ldo + 1 * L);
+            c20.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 0 * L)).intoArray(out, outPos + 2 * ldo + 0 * L);
+            c21.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 1 * L)).intoArray(out, outPos + 2 * ldo + 1 * L);
+            c30.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 0 * L)).intoArray(out, outPos + 3 * ldo + 0 * L);
+            c31.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 1 * L)).intoArray(out, outPos + 3 * ldo + 1 * L);
+            c40.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 0 * L)).intoArray(out, outPos + 4 * ldo + 0 * L);
+            c41.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 1 * L)).intoArray(out, outPos + 4 * ldo + 1 * L);
+            c50.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 0 * L)).intoArray(out, outPos + 5 * ldo + 0 * L);
+            c51.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 1 * L)).intoArray(out, outPos + 5 * ldo + 1 * L);
+            c60.add(FloatVector.fromArray(S, out, outPos + 6 * ldo + 0 * L)).intoArray(out, outPos + 6 * ldo + 0 * L);
+            c61.add(FloatVector.fromArray(S, out, outPos + 6 * ldo + 1 * L)).intoArray(out, outPos + 6 * ldo + 1 * L);
+            c70.add(FloatVector.fromArray(S, out, outPos + 7 * ldo + 0 * L)).intoArray(out, outPos + 7 * ldo + 0 * L);
+            c71.add(FloatVector.fromArray(S, out, outPos + 7 * ldo + 1 * L)).intoArray(out, outPos + 7 * ldo + 1 * L);
+        } else {
+            c00.intoArray(out, outPos + 0 * ldo + 0 * L);
+            c01.intoArray(out, outPos + 0 * ldo + 1 * L);
+            c10.intoArray(out, outPos + 1 * ldo + 0 * L);
+            c11.intoArray(out, outPos + 1 * ldo + 1 * L);
+            c20.intoArray(out, outPos + 2 * ldo + 0 * L);
+            c21.intoArray(out, outPos + 2 * ldo + 1 * L);
+            c30.intoArray(out, outPos + 3 * ldo + 0 * L);
+            c31.intoArray(out, outPos + 3 * ldo + 1 * L);
+            c40.intoArray(out, outPos + 4 * ldo + 0 * L);
+            c41.intoArray(out, outPos + 4 * ldo + 1 * L);
+            c50.intoArray(out, outPos + 5 * ldo + 0 * L);
+            c51.intoArray(out, outPos + 5 * ldo + 1 * L);
+            c60.intoArray(out, outPos + 6 * ldo + 0 * L);
+            c61.intoArray(out, outPos + 6 * ldo + 1 * L);
+            c70.intoArray(out, outPos + 7 * ldo + 0 * L);
+            c71.intoArray(out, outPos + 7 * ldo + 1 * L);
+        }
     }
+
     /** {@link #kernel6} on a packed A, as {@link #kernel8Packed}. */
-    private static void kernel6Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] tile) {
+    private static void kernel6Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] out,
+                                      int outPos, int ldo, boolean add) {
         int a0 = aPos;
-        int a1 = aPos + Math.min(1, rows - 1);
-        int a2 = aPos + Math.min(2, rows - 1);
-        int a3 = aPos + Math.min(3, rows - 1);
-        int a4 = aPos + Math.min(4, rows - 1);
-        int a5 = aPos + Math.min(5, rows - 1);
+        int a1 = aPos + 1;
+        int a2 = aPos + 2;
+        int a3 = aPos + 3;
+        int a4 = aPos + 4;
+        int a5 = aPos + 5;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -968,18 +1004,33 @@ final class FloatGemm {
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
         }
-        c00.intoArray(tile, 0 * TW + 0 * L);
-        c01.intoArray(tile, 0 * TW + 1 * L);
-        c10.intoArray(tile, 1 * TW + 0 * L);
-        c11.intoArray(tile, 1 * TW + 1 * L);
-        c20.intoArray(tile, 2 * TW + 0 * L);
-        c21.intoArray(tile, 2 * TW + 1 * L);
-        c30.intoArray(tile, 3 * TW + 0 * L);
-        c31.intoArray(tile, 3 * TW + 1 * L);
-        c40.intoArray(tile, 4 * TW + 0 * L);
-        c41.intoArray(tile, 4 * TW + 1 * L);
-        c50.intoArray(tile, 5 * TW + 0 * L);
-        c51.intoArray(tile, 5 * TW + 1 * L);
+        if (add) {
+            c00.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 0 * L)).intoArray(out, outPos + 0 * ldo + 0 * L);
+            c01.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 1 * L)).intoArray(out, outPos + 0 * ldo + 1 * L);
+            c10.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 0 * L)).intoArray(out, outPos + 1 * ldo + 0 * L);
+            c11.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 1 * L)).intoArray(out, outPos + 1 * ldo + 1 * L);
+            c20.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 0 * L)).intoArray(out, outPos + 2 * ldo + 0 * L);
+            c21.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 1 * L)).intoArray(out, outPos + 2 * ldo + 1 * L);
+            c30.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 0 * L)).intoArray(out, outPos + 3 * ldo + 0 * L);
+            c31.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 1 * L)).intoArray(out, outPos + 3 * ldo + 1 * L);
+            c40.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 0 * L)).intoArray(out, outPos + 4 * ldo + 0 * L);
+            c41.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 1 * L)).intoArray(out, outPos + 4 * ldo + 1 * L);
+            c50.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 0 * L)).intoArray(out, outPos + 5 * ldo + 0 * L);
+            c51.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 1 * L)).intoArray(out, outPos + 5 * ldo + 1 * L);
+        } else {
+            c00.intoArray(out, outPos + 0 * ldo + 0 * L);
+            c01.intoArray(out, outPos + 0 * ldo + 1 * L);
+            c10.intoArray(out, outPos + 1 * ldo + 0 * L);
+            c11.intoArray(out, outPos + 1 * ldo + 1 * L);
+            c20.intoArray(out, outPos + 2 * ldo + 0 * L);
+            c21.intoArray(out, outPos + 2 * ldo + 1 * L);
+            c30.intoArray(out, outPos + 3 * ldo + 0 * L);
+            c31.intoArray(out, outPos + 3 * ldo + 1 * L);
+            c40.intoArray(out, outPos + 4 * ldo + 0 * L);
+            c41.intoArray(out, outPos + 4 * ldo + 1 * L);
+            c50.intoArray(out, outPos + 5 * ldo + 0 * L);
+            c51.intoArray(out, outPos + 5 * ldo + 1 * L);
+        }
     }
 
     /** {@link #kernel4} on a packed A, as {@link #kernel8Packed}. */
