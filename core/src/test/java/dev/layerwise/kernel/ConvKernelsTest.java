@@ -606,7 +606,8 @@ class ConvKernelsTest {
         // Planes as wide as SimpleConvNet's and DeepConvNet's and a few others without padding, where the vector
         // kernels pool a vector of outputs at a time (2×2 windows of stride 2 a row at a time, from rows of odd and
         // even widths, narrower and wider than a vector), with ties, −0 beside +0, and NaNs (a vector of outputs that
-        // meets one is redone), on 1 to 3 threads (each stops short of the next one's outputs).
+        // meets one is redone, the first or the second of two taken together), on 1 to 3 threads (each stops short of
+        // the next one's outputs).
         int[][] geometries = {{3, 24, 24, 2, 2, 2, 0}, {2, 9, 13, 3, 3, 2, 0}, {1, 10, 10, 2, 2, 1, 0},
             {16, 28, 28, 2, 2, 2, 0}, {32, 16, 16, 2, 2, 2, 0}, {64, 8, 8, 2, 2, 2, 0}, {2, 9, 13, 2, 2, 2, 0},
             {1, 70, 71, 2, 2, 2, 0}, {5, 3, 3, 2, 2, 2, 0}};
@@ -626,6 +627,8 @@ class ConvKernelsTest {
                         x[i + 1] = 0f;
                     }
                     x[40] = Float.NaN;
+                    // In output row 1: the second vector of a pair where a row is one vector.
+                    x[2 * g.width() + 5] = Float.NaN;
                     x[x.length - 3] = Float.NaN;
                     int outSize = n * g.channels() * g.positions();
                     float[] expected = new float[outSize + 2];

@@ -125,48 +125,77 @@ final class FloatMaxPooling {
      * two input rows, whose even and odd lanes are their four elements, in the window's order; they are then compared
      * as the gathered ones are. A vector's lanes past the row's last output compute windows further on and are stored
      * into the outputs that follow, which this call (or the one for the next plane) computes and stores again after
-     * them: so a vector is stored only where it ends before {@code end}, the end of the caller's outputs, and read only
-     * inside {@code x}. Outputs past those, and a vector of outputs that meets a NaN, are done by the scalar code.
+     * them: so vectors are stored in the outputs' order, only where they end before {@code end}, the end of the
+     * caller's outputs, and read only inside {@code x}. Outputs past those, and vectors of outputs that meet a NaN, are
+     * done by the scalar code.
+     *
+     * <p>The vectors are taken two at a time, written out twice rather than through a method: one test for NaN serves
+     * both, and JDK 17 neither inlines such a method into this one nor keeps vectors in registers across calls or
+     * iterations.
      */
     private static void pairRows(ConvGeometry g, float[] x, int src, int o, int end, int[] firsts, int[] offsets,
                                  float[] offsetBits, int[] argMax, float[] out, int outOff) {
         int w = g.width();
         int ow = g.outW();
-        for (int oy = 0; oy < g.outH(); oy++) {
-            int row = oy * ow;
-            int ox = 0;
-            for (; ox < ow; ox += L) {
-                int in = src + 2 * oy * w + 2 * ox;
-                if (o + row + ox + L > end || in + w + 2 * L > x.length) {
-                    break;
-                }
-                FloatVector a0 = FloatVector.fromArray(S, x, in);
-                FloatVector a1 = FloatVector.fromArray(S, x, in + L);
-                FloatVector b0 = FloatVector.fromArray(S, x, in + w);
-                FloatVector b1 = FloatVector.fromArray(S, x, in + w + L);
-                FloatVector best = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), HIGH);
-                FloatVector v = a0.rearrange(ODD).blend(a1.rearrange(ODD), HIGH);
-                FloatVector at = FloatVector.zero(S).blend(offsetBits[1], v.compare(VectorOperators.GT, best));
-                best = best.max(v);
-                v = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), HIGH);
-                at = at.blend(offsetBits[2], v.compare(VectorOperators.GT, best));
-                best = best.max(v);
-                v = b0.rearrange(ODD).blend(b1.rearrange(ODD), HIGH);
-                at = at.blend(offsetBits[3], v.compare(VectorOperators.GT, best));
-                best = best.max(v);
-                if (best.compare(VectorOperators.NE, best).anyTrue()) {
-                    for (int u = ox; u < Math.min(ow, ox + L); u++) {
-                        FloatMaxWindow.maxPoolWindow(x, src, firsts[row + u], offsets, argMax, o + row + u, out,
-                                outOff);
-                    }
-                    continue;
-                }
-                best.intoArray(out, outOff + o + row + ox);
-                at.reinterpretAsInts().add(TWICE.add(2 * oy * w + 2 * ox)).intoArray(argMax, o + row + ox);
+        int outputs = g.outH() * ow;
+        // The first output (oy·ow + ox) of the next vector, its row and its column.
+        int oy = 0;
+        int ox = 0;
+        while (oy < g.outH()) {
+            int oy1 = ox + L < ow ? oy : oy + 1;
+            int ox1 = ox + L < ow ? ox + L : 0;
+            int in = src + 2 * oy * w + 2 * ox;
+            int in1 = src + 2 * oy1 * w + 2 * ox1;
+            if (oy1 == g.outH() || o + oy1 * ow + ox1 + L > end || in1 + w + 2 * L > x.length) {
+                break;
             }
-            for (; ox < ow; ox++) {
-                FloatMaxWindow.maxPoolWindow(x, src, firsts[row + ox], offsets, argMax, o + row + ox, out, outOff);
+            FloatVector a0 = FloatVector.fromArray(S, x, in);
+            FloatVector a1 = FloatVector.fromArray(S, x, in + L);
+            FloatVector b0 = FloatVector.fromArray(S, x, in + w);
+            FloatVector b1 = FloatVector.fromArray(S, x, in + w + L);
+            FloatVector best = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), HIGH);
+            FloatVector v = a0.rearrange(ODD).blend(a1.rearrange(ODD), HIGH);
+            FloatVector at = FloatVector.zero(S).blend(offsetBits[1], v.compare(VectorOperators.GT, best));
+            best = best.max(v);
+            v = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), HIGH);
+            at = at.blend(offsetBits[2], v.compare(VectorOperators.GT, best));
+            best = best.max(v);
+            v = b0.rearrange(ODD).blend(b1.rearrange(ODD), HIGH);
+            at = at.blend(offsetBits[3], v.compare(VectorOperators.GT, best));
+            best = best.max(v);
+            best.intoArray(out, outOff + o + oy * ow + ox);
+            at.reinterpretAsInts().add(TWICE.add(in - src)).intoArray(argMax, o + oy * ow + ox);
+            a0 = FloatVector.fromArray(S, x, in1);
+            a1 = FloatVector.fromArray(S, x, in1 + L);
+            b0 = FloatVector.fromArray(S, x, in1 + w);
+            b1 = FloatVector.fromArray(S, x, in1 + w + L);
+            FloatVector best1 = a0.rearrange(EVEN).blend(a1.rearrange(EVEN), HIGH);
+            v = a0.rearrange(ODD).blend(a1.rearrange(ODD), HIGH);
+            FloatVector at1 = FloatVector.zero(S).blend(offsetBits[1], v.compare(VectorOperators.GT, best1));
+            best1 = best1.max(v);
+            v = b0.rearrange(EVEN).blend(b1.rearrange(EVEN), HIGH);
+            at1 = at1.blend(offsetBits[2], v.compare(VectorOperators.GT, best1));
+            best1 = best1.max(v);
+            v = b0.rearrange(ODD).blend(b1.rearrange(ODD), HIGH);
+            at1 = at1.blend(offsetBits[3], v.compare(VectorOperators.GT, best1));
+            best1 = best1.max(v);
+            best1.intoArray(out, outOff + o + oy1 * ow + ox1);
+            at1.reinterpretAsInts().add(TWICE.add(in1 - src)).intoArray(argMax, o + oy1 * ow + ox1);
+            // NaN where either maximum is NaN (or where +∞ meets −∞, which the scalar code redoes as well).
+            FloatVector sum = best.add(best1);
+            if (sum.compare(VectorOperators.NE, sum).anyTrue()) {
+                for (int u = oy * ow + ox; u < oy * ow + Math.min(ow, ox + L); u++) {
+                    FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
+                }
+                for (int u = oy1 * ow + ox1; u < oy1 * ow + Math.min(ow, ox1 + L); u++) {
+                    FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
+                }
             }
+            oy = ox1 + L < ow ? oy1 : oy1 + 1;
+            ox = ox1 + L < ow ? ox1 + L : 0;
+        }
+        for (int u = Math.min(outputs, oy * ow + ox); u < outputs; u++) {
+            FloatMaxWindow.maxPoolWindow(x, src, firsts[u], offsets, argMax, o + u, out, outOff);
         }
     }
 }
