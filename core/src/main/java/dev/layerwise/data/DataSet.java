@@ -17,6 +17,9 @@ import java.util.Arrays;
  * need no tensor at all.
  */
 public final class DataSet {
+    /** Bytes in a cache line of the processors the library runs on. */
+    private static final int CACHE_LINE = 64;
+
     private final Labels t;
     private final int[] shape;
     private final DType dtype;
@@ -27,6 +30,11 @@ public final class DataSet {
     private final double divisor;
     /** The examples as a tensor: given, or made from the bytes at the first call to {@link #x()}. */
     private volatile Tensor x;
+    /**
+     * Where {@link #copyExamples} keeps what its first pass read, so that the compiler cannot drop those reads; the
+     * value is never used.
+     */
+    private int touched;
 
     /** The examples {@code x}, {@code x.dim(0)} of them, and one label each. */
     public DataSet(Tensor x, Labels t) {
@@ -180,6 +188,52 @@ public final class DataSet {
             System.arraycopy(x.doubles(), x.offset() + example * features, into.doubles(), into.offset()
                     + row * features, features);
         }
+    }
+
+    /**
+     * Copies examples {@code indices[from … to)} into rows {@code from … to} of {@code into}, as {@link #copyExample}
+     * does each. Examples drawn at random from a large data set lie in memory, not in a cache, and a copy that reads
+     * them in turn waits for each; so it first reads one value from each cache line of each, loads that do not wait on
+     * one another and are in flight together, and the copy then finds them in the cache.
+     *
+     * @throws IndexOutOfBoundsException if one of those indices is not an example of this data set
+     */
+    public void copyExamples(int[] indices, int from, int to, Tensor into) {
+        checkBuffer(into, from, to - from);
+        for (int i = from; i < to; i++) {
+            if (indices[i] < 0 || indices[i] >= size()) {
+                throw new IndexOutOfBoundsException("example " + indices[i] + " of a data set of " + size());
+            }
+        }
+        touched = touch(indices, from, to);
+        for (int i = from; i < to; i++) {
+            copyExample(indices[i], into, i);
+        }
+    }
+
+    /**
+     * Reads a value from each cache line of examples {@code indices[from … to)}, the first line of every example, then
+     * the second, and so on (a little faster than example by example); their sum means nothing.
+     */
+    private int touch(int[] indices, int from, int to) {
+        Tensor made = bytes == null ? x : null;
+        int step = CACHE_LINE / (made == null ? 1 : dtype.bytes());
+        int sum = 0;
+        // Up to the last element, which starts one more line when the examples are not aligned to the lines.
+        for (int at = 0; at < features + step - 1; at += step) {
+            int element = Math.min(at, features - 1);
+            for (int i = from; i < to; i++) {
+                int index = indices[i] * features + element;
+                if (made == null) {
+                    sum += bytes[index];
+                } else if (dtype == DType.FLOAT32) {
+                    sum += (int) made.floats()[made.offset() + index];
+                } else {
+                    sum += (int) made.doubles()[made.offset() + index];
+                }
+            }
+        }
+        return sum;
     }
 
     /**

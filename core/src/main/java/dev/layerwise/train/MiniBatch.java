@@ -66,9 +66,9 @@ public final class MiniBatch {
     private void copyRows(int task) {
         int from = Parallel.chunkStart(task, tasks, t.length);
         int to = Parallel.chunkStart(task + 1, tasks, t.length);
+        data.copyExamples(indices, from, to, x);
         int[] all = data.t().indices();
         for (int i = from; i < to; i++) {
-            data.copyExample(indices[i], x, i);
             t[i] = all[indices[i]];
         }
     }

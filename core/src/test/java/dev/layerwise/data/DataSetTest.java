@@ -101,6 +101,27 @@ class DataSetTest {
         assertEquals(bytes.x().getDouble(FEATURES), tensor.rows(1, 3, null).getDouble(0));
     }
 
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void examplesCopiedTogetherAsOneByOne(DType dtype) {
+        DataSet bytes = data(dtype, 255.0);
+        // A tensor that starts inside its array, and examples up to the array's last.
+        DataSet view = new DataSet(bytes.x().copy().rows(1, N), Labels.of(new int[N - 1]));
+        for (DataSet d : new DataSet[] {bytes, view}) {
+            int[] indices = {-1, d.size() - 1, 0, 3, 3, -1};
+            Tensor together = Tensor.zeros(dtype, 6, 3, 100);
+            d.copyExamples(indices, 1, 5, together);
+            Tensor oneByOne = Tensor.zeros(dtype, 6, 3, 100);
+            for (int i = 1; i < 5; i++) {
+                d.copyExample(indices[i], oneByOne, i);
+            }
+            for (int j = 0; j < 6 * FEATURES; j++) {
+                assertEquals(oneByOne.getDouble(j), together.getDouble(j), "element " + j);
+            }
+            assertEquals(d.x().getDouble((d.size() - 1) * FEATURES), together.getDouble(FEATURES));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void misuseIsNamed() {
         Labels t = Labels.of(new int[N]);
@@ -116,6 +137,10 @@ class DataSetTest {
         IndexOutOfBoundsException out = assertThrows(IndexOutOfBoundsException.class,
                 () -> d.copyExample(N, Tensor.zeros(DType.FLOAT32, 1, 300), 0));
         assertTrue(out.getMessage().contains("example 7 of a data set of 7"), out.getMessage());
+        Tensor batch = Tensor.zeros(DType.FLOAT32, 2, 300);
+        out = assertThrows(IndexOutOfBoundsException.class, () -> d.copyExamples(new int[] {1, 9}, 0, 2, batch));
+        assertTrue(out.getMessage().contains("example 9 of a data set of 7"), out.getMessage());
+        assertEquals(0.0, batch.getDouble(1), "nothing copied before the indices are checked");
         e = assertThrows(IllegalArgumentException.class,
                 () -> d.copyExample(0, Tensor.zeros(DType.FLOAT64, 1, 300), 0));
         assertTrue(e.getMessage().contains("float64") || e.getMessage().contains("FLOAT64"), e.getMessage());
