@@ -175,10 +175,13 @@ public final class DataSet {
      * hold {@link #features()} values each (a mini-batch buffer).
      */
     public void copyExample(int example, Tensor into, int row) {
-        if (example < 0 || example >= size()) {
-            throw new IndexOutOfBoundsException("example " + example + " of a data set of " + size());
-        }
+        checkExample(example);
         checkBuffer(into, row, 1);
+        copy(example, into, row);
+    }
+
+    /** {@link #copyExample} once the example and the buffer are checked. */
+    private void copy(int example, Tensor into, int row) {
         if (bytes != null) {
             convert(example, 1, into, row * features);
         } else if (dtype == DType.FLOAT32) {
@@ -201,13 +204,17 @@ public final class DataSet {
     public void copyExamples(int[] indices, int from, int to, Tensor into) {
         checkBuffer(into, from, to - from);
         for (int i = from; i < to; i++) {
-            if (indices[i] < 0 || indices[i] >= size()) {
-                throw new IndexOutOfBoundsException("example " + indices[i] + " of a data set of " + size());
-            }
+            checkExample(indices[i]);
         }
         touched = touch(indices, from, to);
         for (int i = from; i < to; i++) {
-            copyExample(indices[i], into, i);
+            copy(indices[i], into, i);
+        }
+    }
+
+    private void checkExample(int example) {
+        if (example < 0 || example >= size()) {
+            throw new IndexOutOfBoundsException("example " + example + " of a data set of " + size());
         }
     }
 
