@@ -30,9 +30,10 @@ class KernelsTest {
     static Stream<Arguments> gemmCases() {
         // With AVX-512 (16 lanes): 50 and 33 end in a panel three vectors wide and thin columns, 40 in a partial wide
         // panel (read in place past KC = 256 steps), 1 in thin columns alone, 67 in an odd number of thin columns, and
-        // 1030 rows of thin columns take two blocks of rows. 300×170 and 1100×153 have bands tall enough and
-        // panels enough for A and B to be packed (in blocks of rows, the last panel wide or partial).
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {17, 33, 9}, {100, 50, 784}, {31, 67, 129},
+        // 1030 rows of thin columns take two blocks of rows; 17×33×9 and 100×50×10 (the book's dout·W2ᵀ) have thin
+        // columns shorter than a chunk. 300×170 and 1100×153 have bands tall enough and panels enough for A and B to
+        // be packed (in blocks of rows, the last panel wide or partial).
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {17, 33, 9}, {100, 50, 10}, {100, 50, 784}, {31, 67, 129},
             {64, 1, 300}, {1, 100, 50}, {128, 40, 1}, {5, 257, 19}, {37, 40, 300}, {9, 24, 260}, {1030, 18, 20},
             {300, 170, 300}, {1100, 153, 280}};
         List<Arguments> cases = new ArrayList<>();

@@ -1445,7 +1445,8 @@ final class FloatGemm {
                 float[] bc = tb ? b : thinB;
                 int b0 = tb ? bOff + j * k : (j - cols) * k;
                 int b1 = tb ? bOff + j1 * k : (j1 - cols) * k;
-                int i = i0;
+                // Rows shorter than a chunk skip the chunk kernels: their dot products are only tails (below).
+                int i = k < CHUNK ? i1 : i0;
                 if (L == CHUNK) {
                     for (; i + 4 <= i1; i += 4) {
                         dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
@@ -1461,8 +1462,20 @@ final class FloatGemm {
                 }
                 // The partial sums added only now: a scalar read just after a vector store to the same place stalls.
                 int chunksEnd = k / CHUNK * CHUNK;
-                laneSums(out, 2 * rows, o0, o0 + 2 * rows);
-                for (int r = 0; r < rows; r++) {
+                int r = 0;
+                if (k < CHUNK) {
+                    // No whole chunk: no partial sums to add, and the dot products only tails.
+                    for (; r + 2 <= rows; r += 2) {
+                        tails2x2(k, a, aOff + (i0 + r) * k, bc, b0, b1, out, o0 + r, rows);
+                    }
+                    if (r < rows) {
+                        out[o0 + r] = 0f;
+                        out[o0 + rows + r] = 0f;
+                    }
+                } else {
+                    laneSums(out, 2 * rows, o0, o0 + 2 * rows);
+                }
+                for (; r < rows; r++) {
                     int aRow = aOff + (i0 + r) * k;
                     out[o0 + r] = out[o0 + r] + dotTail(chunksEnd, k, a, aRow, bc, b0);
                     out[o0 + rows + r] = out[o0 + rows + r] + dotTail(chunksEnd, k, a, aRow, bc, b1);
@@ -1627,6 +1640,33 @@ final class FloatGemm {
         for (; e < count; e++) {
             t[sums + e] = laneSum(t, e * CHUNK);
         }
+    }
+
+    /**
+     * Two rows' dot products with two columns, for a k shorter than {@link #CHUNK}: each {@code 0 + dotTail(0, k)},
+     * as {@link #thinRows} computes them for longer rows when the chunks' partial sums are all zero, but the four
+     * chains interleaved, so that their multiply-adds overlap.
+     */
+    private static void tails2x2(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
+                                 int second) {
+        float s00 = 0f;
+        float s01 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        for (int p = 0; p < k; p++) {
+            float x0 = a[aPos + p];
+            float x1 = a[aPos + k + p];
+            float v0 = bp[b0 + p];
+            float v1 = bp[b1 + p];
+            s00 = Math.fma(x0, v0, s00);
+            s01 = Math.fma(x0, v1, s01);
+            s10 = Math.fma(x1, v0, s10);
+            s11 = Math.fma(x1, v1, s11);
+        }
+        out[at] = 0f + s00;
+        out[at + 1] = 0f + s10;
+        out[at + second] = 0f + s01;
+        out[at + second + 1] = 0f + s11;
     }
 
     private static float dotTail(int p, int k, float[] a, int aPos, float[] bp, int bPos) {

@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * depend on when the JIT compiled what — the same seed could give a different result. These functions give the same
  * result compiled or not, in a vector lane or in the scalar tail.
  *
- * <p>The algorithms are Cephes' {@code expf} and {@code exp}: {@code x = n·ln 2 + r} with a two-part ln 2, a
- * polynomial (float) or rational (double) approximation of {@code e^r}, and a scaling by {@code 2^n} done as two
- * exact multiplications so that results in the subnormal range are rounded once. {@code n} is rounded by adding and
+ * <p>The algorithms are Cephes' {@code expf} and {@code exp}: {@code x = n·ln 2 + r} with a two-part ln 2, a polynomial
+ * (float) or rational (double) approximation of {@code e^r}, and a scaling by {@code 2^n}: in the vector loop as two
+ * multiplications, the first exact, so that results in the subnormal range are rounded once; in the scalar twin as one
+ * where {@code 2^n} is a normal number (the same single rounding), as two elsewhere. {@code n} is rounded by adding and
  * subtracting 1.5·2^23 (2^52), and read as an integer from the bits of the sum. Accuracy: within 2 ulp of the true
  * value; overflow to infinity, underflow to zero and NaN as {@link Math#exp}.
  *
@@ -35,8 +36,9 @@ final class VectorMath {
     private static final int DL = DS.length();
 
     /**
-     * Calls of fewer elements run the scalar twin (a softmax of up to 200 rows of 10 classes): a little slower than
-     * the compiled vector loop, and never in its slow fallback.
+     * Calls of fewer elements run the scalar twin (a softmax of up to 200 rows of 10 classes): several times as
+     * slow as the compiled vector loop, but never in its fallback, which takes hundreds of microseconds a call until
+     * C2 has compiled the loop, a few thousand calls into a run.
      */
     static final int SCALAR_BELOW = 2048;
 
@@ -122,7 +124,9 @@ final class VectorMath {
         if (Float.isNaN(v)) {
             return v;
         }
-        float x = Math.min(Math.max(v, F_MIN), F_MAX);
+        // Comparisons rather than Math.min and Math.max, whose NaN and signed-zero rules cost the compiled twin
+        // several instructions an element: v is not NaN here, and the clamp leaves ±0 as it is either way.
+        float x = v < F_MIN ? F_MIN : v > F_MAX ? F_MAX : v;
         float t = x * F_LOG2E + F_ROUND;
         float n = t - F_ROUND;
         float r = n * -F_LN2_HI + x;
@@ -131,6 +135,11 @@ final class VectorMath {
         float y = ((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5;
         y = y * z + r + 1f;
         int k = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(F_ROUND);
+        if (k >= -126 && k <= 127) {
+            // 2^k is a normal float: y·2^k rounded once, as the two multiplications below round it (the first is
+            // exact), and most calls' only path.
+            return y * Float.intBitsToFloat((k + 127) << 23);
+        }
         int k1 = k >> 1;
         int k2 = k - k1;
         return y * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
@@ -208,7 +217,7 @@ final class VectorMath {
         if (Double.isNaN(v)) {
             return v;
         }
-        double x = Math.min(Math.max(v, D_MIN), D_MAX);
+        double x = v < D_MIN ? D_MIN : v > D_MAX ? D_MAX : v;
         double t = x * D_LOG2E + D_ROUND;
         double n = t - D_ROUND;
         double r = n * -D_LN2_HI + x;
@@ -218,6 +227,9 @@ final class VectorMath {
         double q = ((rr * DQ0 + DQ1) * rr + DQ2) * rr + DQ3;
         double y = p / (q - p) * 2.0 + 1.0;
         long k = Double.doubleToRawLongBits(t) - Double.doubleToRawLongBits(D_ROUND);
+        if (k >= -1022 && k <= 1023) {
+            return y * Double.longBitsToDouble((k + 1023) << 52);
+        }
         long k1 = k >> 1;
         long k2 = k - k1;
         return y * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);

@@ -100,4 +100,42 @@ class VectorMathTest {
             }
         }
     }
+
+    /**
+     * Around the inputs where the scaling by 2^n changes form (one multiplication for a normal 2^n, two below and
+     * above), every float, and a dense sample of doubles: the scalar twin gives the vector loop's bits.
+     */
+    @Test
+    void scalingEdgesAreTheSameInALaneAndInTheScalarTwin() {
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        float[][] floatRanges = {{-88.5f, -86.5f}, {87.5f, 89.5f}};
+        for (float[] range : floatRanges) {
+            int from = Float.floatToIntBits(Math.abs(range[0]) < Math.abs(range[1]) ? range[0] : range[1]);
+            int count = Math.abs(Float.floatToIntBits(Math.abs(range[1])) - Float.floatToIntBits(Math.abs(range[0])));
+            float[] x = new float[(count / (2 * lanes) + 1) * 2 * lanes];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Float.intBitsToFloat(from + i);
+            }
+            float[] out = new float[x.length];
+            VectorMath.expVector(x.length, x, 0, out, 0);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToIntBits(out[i]), Float.floatToIntBits(VectorMath.exp(x[i])),
+                        "lane and scalar at " + x[i]);
+            }
+        }
+        Rng rng = new Rng(4);
+        double[][] doubleRanges = {{-709, -707.5}, {708.5, 710.5}};
+        for (double[] range : doubleRanges) {
+            double[] x = new double[2 * DoubleVector.SPECIES_PREFERRED.length() * 25_000];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = range[0] + rng.nextDouble() * (range[1] - range[0]);
+            }
+            double[] out = new double[x.length];
+            VectorMath.expVector(x.length, x, 0, out, 0);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Double.doubleToLongBits(out[i]), Double.doubleToLongBits(VectorMath.exp(x[i])),
+                        "lane and scalar at " + x[i]);
+            }
+        }
+    }
 }
