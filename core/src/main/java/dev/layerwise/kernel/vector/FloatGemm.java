@@ -1445,8 +1445,9 @@ final class FloatGemm {
                 float[] bc = tb ? b : thinB;
                 int b0 = tb ? bOff + j * k : (j - cols) * k;
                 int b1 = tb ? bOff + j1 * k : (j1 - cols) * k;
-                // Rows shorter than a chunk skip the chunk kernels: their dot products are only tails (below).
-                int i = k < CHUNK ? i1 : i0;
+                // Rows shorter than a chunk have no partial sums: their dot products are only tails (below).
+                boolean chunks = k >= CHUNK;
+                int i = chunks ? i0 : i1;
                 if (L == CHUNK) {
                     for (; i + 4 <= i1; i += 4) {
                         dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
@@ -1463,8 +1464,9 @@ final class FloatGemm {
                 // The partial sums added only now: a scalar read just after a vector store to the same place stalls.
                 int chunksEnd = k / CHUNK * CHUNK;
                 int r = 0;
-                if (k < CHUNK) {
-                    // No whole chunk: no partial sums to add, and the dot products only tails.
+                if (chunks) {
+                    laneSums(out, 2 * rows, o0, o0 + 2 * rows);
+                } else {
                     for (; r + 2 <= rows; r += 2) {
                         tails2x2(k, a, aOff + (i0 + r) * k, bc, b0, b1, out, o0 + r, rows);
                     }
@@ -1472,8 +1474,6 @@ final class FloatGemm {
                         out[o0 + r] = 0f;
                         out[o0 + rows + r] = 0f;
                     }
-                } else {
-                    laneSums(out, 2 * rows, o0, o0 + 2 * rows);
                 }
                 for (; r < rows; r++) {
                     int aRow = aOff + (i0 + r) * k;
