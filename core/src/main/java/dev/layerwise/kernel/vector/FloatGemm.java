@@ -114,6 +114,8 @@ final class FloatGemm {
     /** The thin columns of a row-major B, each packed into k consecutive floats. */
     private static final ThreadLocal<float[]> THIN_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * TW]);
+    /** The last, partial vector of a bias that ends within it: see {@link #mergeWhole}. */
+    private static final ThreadLocal<float[]> BIAS_TAIL = ThreadLocal.withInitial(() -> new float[L]);
     /** Rows of A packed by {@link #packA}: a block of up to MC + MC_TAIL rows by KC steps. */
     private static final ThreadLocal<float[]> PACKED_A =
             ThreadLocal.withInitial(() -> new float[(MC + MC_TAIL) * KC]);
@@ -580,7 +582,7 @@ final class FloatGemm {
                 int cPos = cOff + j0;
                 int width = jp == panels - 1 ? cols - j0 : NR;
                 int lw = loadWidth(width);
-                boolean spills = width % L != 0 && (width == n ? width > L : lastFirst && jp == panels - 1);
+                boolean spills = width % L != 0 && (width == n || lastFirst && jp == panels - 1);
                 if (packedA != null && width <= NR) {
                     float[] bp;
                     int bPos;
@@ -685,6 +687,7 @@ final class FloatGemm {
                                     float[] tile, float[] c, int cPos, int ldc, int width, boolean spills,
                                     boolean add, float[] bias, int biasPos) {
         int end = lone ? i1 - 1 : i1;
+        int reach = spills ? spillReach(width, ldc) : 0;
         for (int i = i0; i < i1; ) {
             int rows = i < end ? Math.min(MR, end - i) : 1;
             // A tile's rows lie MR apart in packedA, each step's side by side; rows past it are packed like the rest.
@@ -709,8 +712,8 @@ final class FloatGemm {
                 kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
             if (!add && spills) {
-                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
-                        biasPos);
+                mergeWhole(tile, rows, Math.max(0, Math.min(rows, i1 - i - reach)), width, c, cPos + i * ldc, ldc,
+                        bias, biasPos);
             } else {
                 merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
             }
@@ -746,6 +749,7 @@ final class FloatGemm {
         int step = width > NR ? 6 : MR;
         // The wide kernels sum every row in one chain; the lone row, if any, is for the narrow ones.
         int end = lone && width <= NR ? i1 - 1 : i1;
+        int reach = spills ? spillReach(width, ldc) : 0;
         for (int i = i0; i < i1; ) {
             int rows = i < end ? Math.min(step, end - i) : 1;
             int aPos = aOff + i * aRs + p0 * aCs;
@@ -766,8 +770,8 @@ final class FloatGemm {
                 kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             }
             if (!add && spills) {
-                mergeWhole(tile, rows, i + rows == i1 ? rows - 1 : rows, width, c, cPos + i * ldc, ldc, bias,
-                        biasPos);
+                mergeWhole(tile, rows, Math.max(0, Math.min(rows, i1 - i - reach)), width, c, cPos + i * ldc, ldc,
+                        bias, biasPos);
             } else {
                 merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
             }
@@ -822,15 +826,14 @@ final class FloatGemm {
 
     /**
      * {@link #merge} without {@code add} for a tile whose rows end C's rows, in a partial vector: a tile of C's whole
-     * rows ({@code width == ldc}, more than a vector), or of the last panel of a band that has the first panel too
-     * and stores it afterwards ({@link #blocks}). The columns past the last whole vector are stored as one more
-     * vector, whose last lanes run on into the next row's first columns, for the first {@code spill} rows; that next
-     * row is stored after it, by this call or the next tile's or the first panel's, and overwrites them. Where a row's
-     * last columns would otherwise be stored one float at a time (a convolution's 30 filters: 14 of 30 columns with
-     * AVX-512, 6 of the second panel's 14 with AVX2), this stores whole vectors.
-     * The rows from {@code spill} on (the band's last row: the next belongs to another thread, or is past C) are
-     * stored as {@link #merge} stores them; so are all rows when {@code bias} is too short for a vector load past its
-     * last whole vector.
+     * rows ({@code width == ldc}), or of the last panel of a band that has the first panel too and stores it
+     * afterwards ({@link #blocks}). The columns past the last whole vector are stored as one more vector, whose last
+     * lanes run on into the next rows' first columns, for the first {@code spill} rows ({@link #spillRows}); those
+     * rows are stored after it, by this call or the next tile's or the first panel's, and overwrite them. Where a
+     * row's last columns would otherwise be stored one float at a time (a convolution's 30 filters: 14 of 30 columns
+     * with AVX-512, 6 of the second panel's 14 with AVX2; a classifier's 10), this stores whole vectors. The other
+     * rows are stored as {@link #merge} stores them. A {@code bias} too short for a vector load past its last whole
+     * vector (a classifier's 10 biases at the end of its parameters) is read, for that vector, from a copy.
      */
     private static void mergeWhole(float[] tile, int rows, int spill, int width, float[] c, int cPos, int ldc,
                                    float[] bias, int biasPos) {
@@ -842,18 +845,36 @@ final class FloatGemm {
                     FloatVector.fromArray(S, tile, r * TW + j).intoArray(c, at + j);
                 }
             }
-        } else if (bias.length >= biasPos + whole + L) {
+        } else if (spill > 0) {
+            float[] tailBias = bias;
+            int tailPos = biasPos + whole;
+            if (bias.length < tailPos + L) {
+                tailBias = BIAS_TAIL.get();
+                System.arraycopy(bias, tailPos, tailBias, 0, width - whole);
+                tailPos = 0;
+            }
+            FloatVector last = FloatVector.fromArray(S, tailBias, tailPos);
             for (int r = 0; r < spill; r++) {
                 int at = cPos + r * ldc;
-                for (int j = 0; j <= whole; j += L) {
+                for (int j = 0; j < whole; j += L) {
                     FloatVector.fromArray(S, tile, r * TW + j).add(FloatVector.fromArray(S, bias, biasPos + j))
                             .intoArray(c, at + j);
                 }
+                FloatVector.fromArray(S, tile, r * TW + whole).add(last).intoArray(c, at + whole);
             }
-        } else {
-            spill = 0;
         }
         merge(tile, spill, rows, width, c, cPos, ldc, false, bias, biasPos);
+    }
+
+    /**
+     * How many rows after its own a row's last vector runs into, stored whole by {@link #mergeWhole}: a tile's rows
+     * whose last vector ends in rows the band stores after them, all but the band's last {@code reach}, are stored
+     * so. The last panel of a band that stores its first panel afterwards runs into the next row only; a panel of C's
+     * whole rows ({@code width == ldc}) into as many as its last vector reaches: one with 30 columns, one with 10,
+     * three with 5. Once per band: a division per tile slowed the convolution's product by 6%.
+     */
+    private static int spillReach(int width, int ldc) {
+        return width == ldc ? (width / L * L + L - 1) / ldc : 1;
     }
 
     /**
