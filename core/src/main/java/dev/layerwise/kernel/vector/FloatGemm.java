@@ -828,7 +828,7 @@ final class FloatGemm {
      * {@link #merge} without {@code add} for a tile whose rows end C's rows, in a partial vector: a tile of C's whole
      * rows ({@code width == ldc}), or of the last panel of a band that has the first panel too and stores it
      * afterwards ({@link #blocks}). The columns past the last whole vector are stored as one more vector, whose last
-     * lanes run on into the next rows' first columns, for the first {@code spill} rows ({@link #spillRows}); those
+     * lanes run on into the next rows' first columns, for the first {@code spill} rows ({@link #spillReach}); those
      * rows are stored after it, by this call or the next tile's or the first panel's, and overwrite them. Where a
      * row's last columns would otherwise be stored one float at a time (a convolution's 30 filters: 14 of 30 columns
      * with AVX-512, 6 of the second panel's 14 with AVX2; a classifier's 10), this stores whole vectors. The other
@@ -871,7 +871,7 @@ final class FloatGemm {
      * whose last vector ends in rows the band stores after them, all but the band's last {@code reach}, are stored
      * so. The last panel of a band that stores its first panel afterwards runs into the next row only; a panel of C's
      * whole rows ({@code width == ldc}) into as many as its last vector reaches: one with 30 columns, one with 10,
-     * three with 5. Once per band: a division per tile slowed the convolution's product by 6%.
+     * three with 5.
      */
     private static int spillReach(int width, int ldc) {
         return width == ldc ? (width / L * L + L - 1) / ldc : 1;
