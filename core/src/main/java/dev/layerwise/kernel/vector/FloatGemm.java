@@ -179,9 +179,8 @@ final class FloatGemm {
         // its own (packing dout·Wᵀ's B on one thread costs about as much as the product on two).
         boolean packByTask = tb && !alone && !byRows;
         float[] packed = packByTask ? scratch(panels * k * NR) : pack(tb, n, cols, k, b, bOff, panels);
-        float[] thinB = thin > 0 && !ta && !tb ? packThin(n, cols, k, b, bOff) : null;
         if (alone) {
-            rowBand(0, m, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
+            rowBand(0, m, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
                     accumulate, bias, biasOff);
             return;
         }
@@ -191,7 +190,7 @@ final class FloatGemm {
         }
         task.busy = true;
         try {
-            task.set(ta, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff, accumulate, bias,
+            task.set(ta, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff, accumulate, bias,
                     biasOff);
             task.packByTask = packByTask;
             task.byRows = byRows;
@@ -256,7 +255,6 @@ final class FloatGemm {
         private float[] b;
         private int bOff;
         private float[] packed;
-        private float[] thinB;
         private float[] c;
         private int cOff;
         private boolean accumulate;
@@ -264,7 +262,7 @@ final class FloatGemm {
         private int biasOff;
 
         void set(boolean ta, boolean tb, int m, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs,
-                 float[] b, int bOff, float[] packed, float[] thinB, float[] c, int cOff, boolean accumulate,
+                 float[] b, int bOff, float[] packed, float[] c, int cOff, boolean accumulate,
                  float[] bias, int biasOff) {
             this.ta = ta;
             this.tb = tb;
@@ -279,7 +277,6 @@ final class FloatGemm {
             this.b = b;
             this.bOff = bOff;
             this.packed = packed;
-            this.thinB = thinB;
             this.c = c;
             this.cOff = cOff;
             this.accumulate = accumulate;
@@ -291,7 +288,6 @@ final class FloatGemm {
             a = null;
             b = null;
             packed = null;
-            thinB = null;
             c = null;
             bias = null;
             busy = false;
@@ -302,7 +298,7 @@ final class FloatGemm {
             if (byRows) {
                 int i0 = Math.min(m, rowBlocks * t / tasks * MR);
                 int i1 = Math.min(m, rowBlocks * (t + 1) / tasks * MR);
-                rowBand(i0, i1, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, thinB, c, cOff,
+                rowBand(i0, i1, ta, tb, m, n, cols, k, panels, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
                         accumulate, bias, biasOff);
             } else {
                 int jp0 = panels * t / tasks;
@@ -313,7 +309,8 @@ final class FloatGemm {
                 tiles(0, m, jp0, jp1, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
                         accumulate, bias, biasOff);
                 if (t == tasks - 1) {
-                    thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
+                    thin(0, m, ta, tb, m, n, cols, k, a, aOff, b, bOff, packThin(ta, tb, n, cols, k, b, bOff), c, cOff,
+                            accumulate, bias, biasOff);
                 }
             }
         }
@@ -328,15 +325,19 @@ final class FloatGemm {
      */
     private static void rowBand(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, int panels,
                                 float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
-                                float[] thinB, float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
+                                float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
         boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
         boolean inPlaceA = panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
         int step = cols < n && inPlaceA ? Math.max(SHORT_ROWS, THIN_BLOCK_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
                 : i1 - i0;
+        float[] thinB = null;
         for (int ib = i0, ie; ib < i1; ib = ie) {
             ie = i1 - ib <= step ? i1 : ib + step;
             tiles(ib, ie, 0, panels, panels, tb, m, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed, c, cOff,
                     accumulate, bias, biasOff);
+            if (ib == i0) {
+                thinB = packThin(ta, tb, n, cols, k, b, bOff);
+            }
             thin(ib, ie, ta, tb, m, n, cols, k, a, aOff, b, bOff, thinB, c, cOff, accumulate, bias, biasOff);
         }
     }
@@ -487,9 +488,18 @@ final class FloatGemm {
         return width <= NR ? NR : 3 * L;
     }
 
-    /** B's thin columns {@code [cols, n)}, row-major B, each copied into k consecutive floats for {@link #thin}. */
-    private static float[] packThin(int n, int cols, int k, float[] b, int bOff) {
+    /**
+     * B's thin columns {@code [cols, n)} for {@link #thin}, each copied into k consecutive floats, where A and B are
+     * both row-major (null otherwise: a transposed B's columns are its rows, and a transposed A takes B's columns one
+     * float a step). Each thread packs its own copy once its first tiles have read B's rows: those may have just been
+     * written by the other core (the SGD update is split over the threads), and a copy made on the calling thread
+     * before the split read half of them from there, while the other threads waited.
+     */
+    private static float[] packThin(boolean ta, boolean tb, int n, int cols, int k, float[] b, int bOff) {
         int thin = n - cols;
+        if (thin == 0 || ta || tb) {
+            return null;
+        }
         float[] packed = THIN_SCRATCH.get();
         if (packed.length < thin * k) {
             packed = new float[thin * k];
