@@ -114,7 +114,7 @@ final class FloatGemm {
     /** The thin columns of a row-major B, each packed into k consecutive floats. */
     private static final ThreadLocal<float[]> THIN_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * TW]);
-    /** The last, partial vector of a bias that ends within it: see {@link #mergeWhole}. */
+    /** The last, partial vector of a bias that ends within it: see {@link #lastBias}. */
     private static final ThreadLocal<float[]> BIAS_TAIL = ThreadLocal.withInitial(() -> new float[L]);
     /** Rows of A packed by {@link #packA}: a block of up to MC + MC_TAIL rows by KC steps. */
     private static final ThreadLocal<float[]> PACKED_A =
@@ -698,6 +698,7 @@ final class FloatGemm {
                                     boolean add, float[] bias, int biasPos) {
         int end = lone ? i1 - 1 : i1;
         int reach = spills ? spillReach(width, ldc) : 0;
+        float[] lastBias = spills && !add && bias != null ? lastBias(bias, biasPos, width) : null;
         for (int i = i0; i < i1; ) {
             int rows = i < end ? Math.min(MR, end - i) : 1;
             // A tile's rows lie MR apart in packedA, each step's side by side; rows past it are packed like the rest.
@@ -723,7 +724,7 @@ final class FloatGemm {
             }
             if (!add && spills) {
                 mergeWhole(tile, rows, Math.max(0, Math.min(rows, i1 - i - reach)), width, c, cPos + i * ldc, ldc,
-                        bias, biasPos);
+                        bias, biasPos, lastBias);
             } else {
                 merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
             }
@@ -760,6 +761,7 @@ final class FloatGemm {
         // The wide kernels sum every row in one chain; the lone row, if any, is for the narrow ones.
         int end = lone && width <= NR ? i1 - 1 : i1;
         int reach = spills ? spillReach(width, ldc) : 0;
+        float[] lastBias = spills && !add && bias != null ? lastBias(bias, biasPos, width) : null;
         for (int i = i0; i < i1; ) {
             int rows = i < end ? Math.min(step, end - i) : 1;
             int aPos = aOff + i * aRs + p0 * aCs;
@@ -781,7 +783,7 @@ final class FloatGemm {
             }
             if (!add && spills) {
                 mergeWhole(tile, rows, Math.max(0, Math.min(rows, i1 - i - reach)), width, c, cPos + i * ldc, ldc,
-                        bias, biasPos);
+                        bias, biasPos, lastBias);
             } else {
                 merge(tile, 0, rows, width, c, cPos + i * ldc, ldc, add, add ? null : bias, biasPos);
             }
@@ -842,11 +844,11 @@ final class FloatGemm {
      * rows are stored after it, by this call or the next tile's or the first panel's, and overwrite them. Where a
      * row's last columns would otherwise be stored one float at a time (a convolution's 30 filters: 14 of 30 columns
      * with AVX-512, 6 of the second panel's 14 with AVX2; a classifier's 10), this stores whole vectors. The other
-     * rows are stored as {@link #merge} stores them. A {@code bias} too short for a vector load past its last whole
-     * vector (a classifier's 10 biases at the end of its parameters) is read, for that vector, from a copy.
+     * rows are stored as {@link #merge} stores them. The biases of the last vector are read from {@code lastBias}
+     * ({@link #lastBias}).
      */
     private static void mergeWhole(float[] tile, int rows, int spill, int width, float[] c, int cPos, int ldc,
-                                   float[] bias, int biasPos) {
+                                   float[] bias, int biasPos, float[] lastBias) {
         int whole = width / L * L;
         if (bias == null) {
             for (int r = 0; r < spill; r++) {
@@ -856,14 +858,7 @@ final class FloatGemm {
                 }
             }
         } else if (spill > 0) {
-            float[] tailBias = bias;
-            int tailPos = biasPos + whole;
-            if (bias.length < tailPos + L) {
-                tailBias = BIAS_TAIL.get();
-                System.arraycopy(bias, tailPos, tailBias, 0, width - whole);
-                tailPos = 0;
-            }
-            FloatVector last = FloatVector.fromArray(S, tailBias, tailPos);
+            FloatVector last = FloatVector.fromArray(S, lastBias, lastBias == bias ? biasPos + whole : 0);
             for (int r = 0; r < spill; r++) {
                 int at = cPos + r * ldc;
                 for (int j = 0; j < whole; j += L) {
@@ -874,6 +869,22 @@ final class FloatGemm {
             }
         }
         merge(tile, spill, rows, width, c, cPos, ldc, false, bias, biasPos);
+    }
+
+    /**
+     * Where {@link #mergeWhole} reads the biases of a row's last, partial vector: {@code bias} itself, or, where the
+     * bias ends within that vector (a classifier's 10 biases at the end of its network's parameters), a copy of them
+     * from index 0. Once per band: copied for each tile, they were stored one float at a time just before a vector
+     * load read them back.
+     */
+    private static float[] lastBias(float[] bias, int biasPos, int width) {
+        int whole = width / L * L;
+        if (bias.length >= biasPos + whole + L) {
+            return bias;
+        }
+        float[] copy = BIAS_TAIL.get();
+        System.arraycopy(bias, biasPos + whole, copy, 0, width - whole);
+        return copy;
     }
 
     /**
