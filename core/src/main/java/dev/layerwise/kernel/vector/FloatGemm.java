@@ -752,7 +752,11 @@ final class FloatGemm {
     /**
      * Rows [i0, i1) of one panel of C, over the shared dimension [p0, p0 + kc): B's row p0 at {@code bp[bPos]}, rows
      * {@code bStride} apart. The first {@code width} columns of each tile are stored, and with {@code spills} the rest
-     * of their last vector too, as {@link #mergeWhole} says.
+     * of their last vector too, as {@link #mergeWhole} says. A whole tile that C's elements start from (no bias, no
+     * earlier block of the shared dimension to add to) goes from the registers into C: through the scratch tile,
+     * each of its vectors would be stored, loaded again and stored once more, which in a short product (50 or 100
+     * steps: a layer's backward) is not small beside the multiply-adds. Only there: a form that also added tiles into
+     * C, through a branch after the kernel's loop, made a training step slower.
      */
     private static void band(int i0, int i1, boolean lone, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
                              float[] bp, int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc,
@@ -767,17 +771,29 @@ final class FloatGemm {
             int aPos = aOff + i * aRs + p0 * aCs;
             if (width > NR) {
                 // Fewer kernels for the JIT to compile at start-up: the last 2–5 rows take the 6-row kernel too.
-                if (rows > 1) {
-                    kernel6Wide(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+                if (rows == 6 && width == TW && !add && bias == null) {
+                    kernel6Wide(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, c, cPos + i * ldc, ldc);
+                    i += rows;
+                    continue;
+                } else if (rows > 1) {
+                    kernel6Wide(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile, 0, TW);
                 } else {
                     kernel1Wide(kc, a, aPos, aCs, bp, bPos, bStride, tile);
                 }
             } else if (i == end) {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
+            } else if (rows == MR && width == NR && !add && bias == null) {
+                if (MR == 8) {
+                    kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, c, cPos + i * ldc, ldc);
+                } else {
+                    kernel6(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, c, cPos + i * ldc, ldc);
+                }
+                i += rows;
+                continue;
             } else if (rows > 4 && MR == 8) {
-                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+                kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile, 0, TW);
             } else if (rows > 4) {
-                kernel6(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
+                kernel6(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile, 0, TW);
             } else {
                 kernel4(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             }
@@ -1118,12 +1134,13 @@ final class FloatGemm {
     }
 
     /**
-     * tile[0..8)[0..NR) = A[0..8)[0..kc) · B[0..kc)[0..NR): 16 accumulators in registers; per step one broadcast
-     * of A per row and two loads of B. Rows past {@code rows} repeat the last one (their results are not used).
-     * Straight-line code with no branch after the loop, so that C2 keeps every vector in a register.
+     * out[0..8)[0..NR) = A[0..8)[0..kc) · B[0..kc)[0..NR), rows {@code ldo} apart from {@code outPos}: 16
+     * accumulators in registers; per step one broadcast of A per row and two loads of B. Rows past {@code rows}
+     * repeat the last one (their results are not used). Straight-line code with no branch after the loop, so that C2
+     * keeps every vector in a register.
      */
     private static void kernel8(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
-                                int bStride, float[] tile) {
+                                int bStride, float[] out, int outPos, int ldo) {
         int a0 = aPos;
         int a1 = aPos + Math.min(1, rows - 1) * aRs;
         int a2 = aPos + Math.min(2, rows - 1) * aRs;
@@ -1178,32 +1195,32 @@ final class FloatGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        c00.intoArray(tile, 0 * TW + 0 * L);
-        c01.intoArray(tile, 0 * TW + 1 * L);
-        c10.intoArray(tile, 1 * TW + 0 * L);
-        c11.intoArray(tile, 1 * TW + 1 * L);
-        c20.intoArray(tile, 2 * TW + 0 * L);
-        c21.intoArray(tile, 2 * TW + 1 * L);
-        c30.intoArray(tile, 3 * TW + 0 * L);
-        c31.intoArray(tile, 3 * TW + 1 * L);
-        c40.intoArray(tile, 4 * TW + 0 * L);
-        c41.intoArray(tile, 4 * TW + 1 * L);
-        c50.intoArray(tile, 5 * TW + 0 * L);
-        c51.intoArray(tile, 5 * TW + 1 * L);
-        c60.intoArray(tile, 6 * TW + 0 * L);
-        c61.intoArray(tile, 6 * TW + 1 * L);
-        c70.intoArray(tile, 7 * TW + 0 * L);
-        c71.intoArray(tile, 7 * TW + 1 * L);
+        c00.intoArray(out, outPos + 0 * ldo + 0 * L);
+        c01.intoArray(out, outPos + 0 * ldo + 1 * L);
+        c10.intoArray(out, outPos + 1 * ldo + 0 * L);
+        c11.intoArray(out, outPos + 1 * ldo + 1 * L);
+        c20.intoArray(out, outPos + 2 * ldo + 0 * L);
+        c21.intoArray(out, outPos + 2 * ldo + 1 * L);
+        c30.intoArray(out, outPos + 3 * ldo + 0 * L);
+        c31.intoArray(out, outPos + 3 * ldo + 1 * L);
+        c40.intoArray(out, outPos + 4 * ldo + 0 * L);
+        c41.intoArray(out, outPos + 4 * ldo + 1 * L);
+        c50.intoArray(out, outPos + 5 * ldo + 0 * L);
+        c51.intoArray(out, outPos + 5 * ldo + 1 * L);
+        c60.intoArray(out, outPos + 6 * ldo + 0 * L);
+        c61.intoArray(out, outPos + 6 * ldo + 1 * L);
+        c70.intoArray(out, outPos + 7 * ldo + 0 * L);
+        c71.intoArray(out, outPos + 7 * ldo + 1 * L);
     }
 
     /**
-     * tile[0..6)[0..NR) = A[0..6)[0..kc) · B[0..kc)[0..NR): 12 accumulators in registers (AVX2's tile, see
-     * {@link #MR}); per step one broadcast of A per row and two loads of B. Rows past {@code rows} repeat the last one
-     * (their results are not used). Straight-line code with no branch after the loop, so that C2 keeps every vector
-     * in a register.
+     * out[0..6)[0..NR) = A[0..6)[0..kc) · B[0..kc)[0..NR), rows {@code ldo} apart from {@code outPos}: 12
+     * accumulators in registers (AVX2's tile, see {@link #MR}); per step one broadcast of A per row and two loads of
+     * B. Rows past {@code rows} repeat the last one (their results are not used). Straight-line code with no branch
+     * after the loop, so that C2 keeps every vector in a register.
      */
     private static void kernel6(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
-                                int bStride, float[] tile) {
+                                int bStride, float[] out, int outPos, int ldo) {
         int a0 = aPos;
         int a1 = aPos + Math.min(1, rows - 1) * aRs;
         int a2 = aPos + Math.min(2, rows - 1) * aRs;
@@ -1246,18 +1263,18 @@ final class FloatGemm {
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
         }
-        c00.intoArray(tile, 0 * TW + 0 * L);
-        c01.intoArray(tile, 0 * TW + 1 * L);
-        c10.intoArray(tile, 1 * TW + 0 * L);
-        c11.intoArray(tile, 1 * TW + 1 * L);
-        c20.intoArray(tile, 2 * TW + 0 * L);
-        c21.intoArray(tile, 2 * TW + 1 * L);
-        c30.intoArray(tile, 3 * TW + 0 * L);
-        c31.intoArray(tile, 3 * TW + 1 * L);
-        c40.intoArray(tile, 4 * TW + 0 * L);
-        c41.intoArray(tile, 4 * TW + 1 * L);
-        c50.intoArray(tile, 5 * TW + 0 * L);
-        c51.intoArray(tile, 5 * TW + 1 * L);
+        c00.intoArray(out, outPos + 0 * ldo + 0 * L);
+        c01.intoArray(out, outPos + 0 * ldo + 1 * L);
+        c10.intoArray(out, outPos + 1 * ldo + 0 * L);
+        c11.intoArray(out, outPos + 1 * ldo + 1 * L);
+        c20.intoArray(out, outPos + 2 * ldo + 0 * L);
+        c21.intoArray(out, outPos + 2 * ldo + 1 * L);
+        c30.intoArray(out, outPos + 3 * ldo + 0 * L);
+        c31.intoArray(out, outPos + 3 * ldo + 1 * L);
+        c40.intoArray(out, outPos + 4 * ldo + 0 * L);
+        c41.intoArray(out, outPos + 4 * ldo + 1 * L);
+        c50.intoArray(out, outPos + 5 * ldo + 0 * L);
+        c51.intoArray(out, outPos + 5 * ldo + 1 * L);
     }
 
     /**
@@ -1338,14 +1355,14 @@ final class FloatGemm {
     }
 
     /**
-     * tile[0..6)[0..3L) = A[0..6)[0..kc) · B[0..kc)[0..3L), three vectors wide (WIDE only): 18 accumulators; per step
-     * one broadcast of A per row and three loads of B, so that the multiply-adds, not the broadcasts, set the pace.
-     * Rows past {@code rows} repeat the last one (their results are not used). Six rows, not eight: 24
-     * accumulators, 3 loads of B and up to 8 broadcasts exceed the 32 registers, and C2 spilling vectors makes such a
-     * tile several times slower.
+     * out[0..6)[0..3L) = A[0..6)[0..kc) · B[0..kc)[0..3L), rows {@code ldo} apart from {@code outPos}, three vectors
+     * wide (WIDE only): 18 accumulators; per step one broadcast of A per row and three loads of B, so that the
+     * multiply-adds, not the broadcasts, set the pace. Rows past {@code rows} repeat the last one (their results are
+     * not used). Six rows, not eight: 24 accumulators, 3 loads of B and up to 8 broadcasts exceed the 32 registers,
+     * and C2 spilling vectors makes such a tile several times slower.
      */
     private static void kernel6Wide(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
-                                    int bStride, float[] tile) {
+                                    int bStride, float[] out, int outPos, int ldo) {
         int a0 = aPos;
         int a1 = aPos + Math.min(1, rows - 1) * aRs;
         int a2 = aPos + Math.min(2, rows - 1) * aRs;
@@ -1401,24 +1418,24 @@ final class FloatGemm {
             c51 = x5.fma(b1, c51);
             c52 = x5.fma(b2, c52);
         }
-        c00.intoArray(tile, 0 * TW + 0 * L);
-        c01.intoArray(tile, 0 * TW + 1 * L);
-        c02.intoArray(tile, 0 * TW + 2 * L);
-        c10.intoArray(tile, 1 * TW + 0 * L);
-        c11.intoArray(tile, 1 * TW + 1 * L);
-        c12.intoArray(tile, 1 * TW + 2 * L);
-        c20.intoArray(tile, 2 * TW + 0 * L);
-        c21.intoArray(tile, 2 * TW + 1 * L);
-        c22.intoArray(tile, 2 * TW + 2 * L);
-        c30.intoArray(tile, 3 * TW + 0 * L);
-        c31.intoArray(tile, 3 * TW + 1 * L);
-        c32.intoArray(tile, 3 * TW + 2 * L);
-        c40.intoArray(tile, 4 * TW + 0 * L);
-        c41.intoArray(tile, 4 * TW + 1 * L);
-        c42.intoArray(tile, 4 * TW + 2 * L);
-        c50.intoArray(tile, 5 * TW + 0 * L);
-        c51.intoArray(tile, 5 * TW + 1 * L);
-        c52.intoArray(tile, 5 * TW + 2 * L);
+        c00.intoArray(out, outPos + 0 * ldo + 0 * L);
+        c01.intoArray(out, outPos + 0 * ldo + 1 * L);
+        c02.intoArray(out, outPos + 0 * ldo + 2 * L);
+        c10.intoArray(out, outPos + 1 * ldo + 0 * L);
+        c11.intoArray(out, outPos + 1 * ldo + 1 * L);
+        c12.intoArray(out, outPos + 1 * ldo + 2 * L);
+        c20.intoArray(out, outPos + 2 * ldo + 0 * L);
+        c21.intoArray(out, outPos + 2 * ldo + 1 * L);
+        c22.intoArray(out, outPos + 2 * ldo + 2 * L);
+        c30.intoArray(out, outPos + 3 * ldo + 0 * L);
+        c31.intoArray(out, outPos + 3 * ldo + 1 * L);
+        c32.intoArray(out, outPos + 3 * ldo + 2 * L);
+        c40.intoArray(out, outPos + 4 * ldo + 0 * L);
+        c41.intoArray(out, outPos + 4 * ldo + 1 * L);
+        c42.intoArray(out, outPos + 4 * ldo + 2 * L);
+        c50.intoArray(out, outPos + 5 * ldo + 0 * L);
+        c51.intoArray(out, outPos + 5 * ldo + 1 * L);
+        c52.intoArray(out, outPos + 5 * ldo + 2 * L);
     }
 
     /**
