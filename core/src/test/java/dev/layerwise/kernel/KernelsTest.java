@@ -440,6 +440,58 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Products narrower than two vectors store a row's last vector whole, its surplus lanes running into the rows
+     * after, which are stored later: C embedded between guard values, every width up to 33, row counts around the
+     * tiles' heights (a lone last row, a whole tile and one row more), both layouts of B, plain and with a bias, on
+     * 1 to 3 threads. Each result must match the reference, and no value outside C may change.
+     */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void narrowProductsWriteOnlyTheirOwnRows(Kernels k) {
+        Rng rng = new Rng(29);
+        int before = Parallel.threads();
+        int guard = 40;
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                for (int n = 1; n <= 33; n++) {
+                    for (int m : new int[] {7, 8, 9, 16, 17, 25, 41, 97}) {
+                        int kk = 3 + (m + n) % 29;
+                        for (int form = 0; form < 4; form++) {
+                            boolean tb = (form & 1) != 0;
+                            boolean withBias = (form & 2) != 0;
+                            double[] a = random(rng, m * kk);
+                            double[] b = random(rng, kk * n);
+                            double[] bias = random(rng, n);
+                            double[] expected = reference(false, tb, m, n, kk, a, b);
+                            float[] c = new float[guard + m * n + guard];
+                            java.util.Arrays.fill(c, -7.5f);
+                            if (withBias) {
+                                k.matrix().gemmBias(false, tb, m, n, kk, toFloat(a), 0, toFloat(b), 0, toFloat(bias),
+                                        0, c, guard);
+                                for (int i = 0; i < expected.length; i++) {
+                                    expected[i] += (float) bias[i % n];
+                                }
+                            } else {
+                                k.matrix().gemm(false, tb, m, n, kk, toFloat(a), 0, toFloat(b), 0, c, guard, false);
+                            }
+                            String what = m + "x" + n + "x" + kk + " transB=" + tb + " bias=" + withBias + ", "
+                                    + threads + " threads";
+                            assertClose(expected, toDouble(c), guard, 1e-5 * Math.sqrt(kk), what);
+                            for (int i = 0; i < guard; i++) {
+                                assertEquals(-7.5f, c[i], "before C, " + what);
+                                assertEquals(-7.5f, c[guard + m * n + i], "after C, " + what);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     /** Every byte value, at offsets and lengths around the vector widths, against the division in each precision. */
     @ParameterizedTest
     @MethodSource("kernels")

@@ -754,9 +754,11 @@ final class FloatGemm {
      * {@code bStride} apart. The first {@code width} columns of each tile are stored, and with {@code spills} the rest
      * of their last vector too, as {@link #mergeWhole} says. A whole tile that C's elements start from (no bias, no
      * earlier block of the shared dimension to add to) goes from the registers into C: through the scratch tile,
-     * each of its vectors would be stored, loaded again and stored once more, which in a short product (50 or 100
-     * steps: a layer's backward) is not small beside the multiply-adds. Only there: a form that also added tiles into
-     * C, through a branch after the kernel's loop, made a training step slower.
+     * each of its vectors would be stored, loaded again and stored once more, which in a short product (25 to 100
+     * steps: a layer's backward, a convolution's im2col product) is not small beside the multiply-adds. So does a
+     * tile of more than one vector's columns whose rows spill, when every row may ({@link #mergeWhole}): its rows
+     * are stored in order, each overwriting the lanes the one before ran into. Only there: a form that also added
+     * tiles into C, through a branch after the kernel's loop, made a training step slower.
      */
     private static void band(int i0, int i1, boolean lone, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
                              float[] bp, int bPos, int bStride, float[] tile, float[] c, int cPos, int ldc,
@@ -782,7 +784,8 @@ final class FloatGemm {
                 }
             } else if (i == end) {
                 kernel1(kc, a, aPos, aCs, bp, bPos, bStride, tile);
-            } else if (rows == MR && width == NR && !add && bias == null) {
+            } else if (rows == MR && !add && bias == null
+                    && (width == NR || spills && width > L && i1 - i - reach >= MR)) {
                 if (MR == 8) {
                     kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, c, cPos + i * ldc, ldc);
                 } else {
