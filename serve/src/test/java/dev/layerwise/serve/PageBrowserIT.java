@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -40,7 +41,7 @@ class PageBrowserIT {
     static final int INK = 100;
 
     @Test
-    void aDigitDrawnOnThePageIsClassifiedAsPredictClassifiesIt() throws Exception {
+    void aDigitDrawnOnThePageIsClassifiedAsPredictClassifiesIt(@TempDir Path profile) throws Exception {
         if (!CHROMIUM.canExecute() || !DRIVER.canExecute()) {
             String message = "Chromium is not installed (apt-get install chromium chromium-driver): the page's "
                     + "browser test is skipped";
@@ -80,7 +81,7 @@ class PageBrowserIT {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--window-size=1280,1400",
-                    "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+                    "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
                     .usingAnyFreePort().build();
             ChromeDriver driver = new ChromeDriver(service, options);
