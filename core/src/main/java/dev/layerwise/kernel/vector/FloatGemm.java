@@ -711,14 +711,14 @@ final class FloatGemm {
                 if (MR == 8) {
                     kernel8Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
                 } else {
-                    kernel6Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
+                    kernel6Packed(kc, rows, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
                 }
                 i += rows;
                 continue;
             } else if (rows > 4 && MR == 8) {
                 kernel8Packed(kc, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else if (rows > 4) {
-                kernel6Packed(kc, packedA, aPos, bp, bPos, tile, 0, TW, false);
+                kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else {
                 kernel4Packed(kc, rows, packedA, aPos, bp, bPos, tile);
             }
@@ -1020,15 +1020,18 @@ final class FloatGemm {
         }
     }
 
-    /** {@link #kernel6} on a packed A, as {@link #kernel8Packed}. */
-    private static void kernel6Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] out,
+    /**
+     * {@link #kernel6} on a packed A, as {@link #kernel8Packed}, except that rows past {@code rows} repeat the last
+     * one: with constant offsets, as kernel8Packed has them, C2 on JDK 25 ran this 256-bit loop at half its speed.
+     */
+    private static void kernel6Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] out,
                                       int outPos, int ldo, boolean add) {
         int a0 = aPos;
-        int a1 = aPos + 1;
-        int a2 = aPos + 2;
-        int a3 = aPos + 3;
-        int a4 = aPos + 4;
-        int a5 = aPos + 5;
+        int a1 = aPos + Math.min(1, rows - 1);
+        int a2 = aPos + Math.min(2, rows - 1);
+        int a3 = aPos + Math.min(3, rows - 1);
+        int a4 = aPos + Math.min(4, rows - 1);
+        int a5 = aPos + Math.min(5, rows - 1);
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
