@@ -121,6 +121,15 @@ final class FloatGemm {
             ThreadLocal.withInitial(() -> new float[(MC + MC_TAIL) * KC]);
     /** A panel of a row-major B, packed by {@link #packPanel}: KC rows of up to three vectors. */
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * 3 * L]);
+    /**
+     * Steps of the shared dimension whose blocks {@link #chainedBlocks} sums one after another for each tile: bounds
+     * its packed rows of A at 2.4 MB a thread (576 rows).
+     */
+    static final int CHAIN_STEPS = 4 * KC;
+    /** Rows of A packed by {@link #chainedBlocks}: up to MC + MC_TAIL rows by {@link #CHAIN_STEPS} steps. */
+    private static final ThreadLocal<float[]> CHAIN_A = ThreadLocal.withInitial(() -> new float[0]);
+    /** A panel of a row-major B packed by {@link #chainedBlocks}: {@link #CHAIN_STEPS} rows of NR floats. */
+    private static final ThreadLocal<float[]> CHAIN_B = ThreadLocal.withInitial(() -> new float[CHAIN_STEPS * NR]);
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
 
     private FloatGemm() {
@@ -561,8 +570,86 @@ final class FloatGemm {
             // A last block of a few rows joins the one before: a block of its own would pack every panel of B again
             // for a tile or two (a band of 514 rows on AVX2, whose blocks are 510 rows).
             ie = i1 - ib <= MC + MC_TAIL ? i1 : ib + MC;
-            blocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff,
-                    packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
+            if (MR == 8 && k > KC && !tb) {
+                chainedBlocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs,
+                        aCs, b, bOff, packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
+            } else {
+                blocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b,
+                        bOff, packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
+            }
+        }
+    }
+
+    /**
+     * {@link #blocks} for a product of more than one block of the shared dimension, with each whole tile's blocks
+     * summed one after another: the panels two vectors wide over the rows in whole tiles. {@link #blocks} goes
+     * through every tile of C once per block of KC steps, adding each block's sums to C; a band of C is more than L2
+     * holds (512 rows of 1,024 columns: 2 MiB), so each tile's rows come back from L3, and the loads that add to
+     * them wait on that after each block's loop. Here a tile's running sum stays in the scratch tile, in L1, from
+     * one block to the next, and only its last block stores into C: the same sums added in the same order, so the
+     * same bits. For that, A's rows are packed for up to {@link #CHAIN_STEPS} steps at a time and a panel of B for as
+     * many. Only for a row-major B and 8-row tiles: with a transposed B (a layer's {@code dout·Wᵀ}, whose threads
+     * split the panels of 128 rows) it was no faster, and for some shapes slower; so it was with AVX2's 6-row tiles.
+     * The rows past the whole tiles and a partial or wide last panel go through {@link #blocks} as before, but for
+     * the last panel's spill ({@link #mergeWhole}), which the first panel's stores would now not follow.
+     */
+    private static void chainedBlocks(int i0, int i1, boolean lone, boolean oneChain, int jp0, int jp1, int panels,
+                                      boolean tb, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs,
+                                      float[] b, int bOff, float[] packed, float[] packedA, float[] tile, float[] c,
+                                      int cOff, boolean accumulate, float[] bias, int biasOff) {
+        int jc = jp1 == panels && cols - (panels - 1) * NR != NR ? jp1 - 1 : jp1;
+        int iw = i0 + ((lone ? i1 - 1 : i1) - i0) / MR * MR;
+        if (jc < jp1) {
+            blocks(i0, i1, lone, oneChain, jc, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+                    packedA, tile, c, cOff, accumulate, bias, biasOff);
+        }
+        if (iw < i1 && jp0 < jc) {
+            blocks(iw, i1, lone, oneChain, jp0, jc, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+                    packedA, tile, c, cOff, accumulate, bias, biasOff);
+        }
+        int rows = iw - i0;
+        if (rows == 0 || jp0 == jc) {
+            return;
+        }
+        float[] chainA = CHAIN_A.get();
+        if (chainA.length < rows * Math.min(k, CHAIN_STEPS)) {
+            chainA = new float[rows * Math.min(k, CHAIN_STEPS)];
+            CHAIN_A.set(chainA);
+        }
+        float[] chainB = CHAIN_B.get();
+        for (int q0 = 0; q0 < k; q0 += CHAIN_STEPS) {
+            int q1 = Math.min(k, q0 + CHAIN_STEPS);
+            for (int p0 = q0; p0 < q1; p0 += KC) {
+                packA(i0, iw, p0, Math.min(KC, q1 - p0), a, aOff, aRs, aCs, chainA, rows * (p0 - q0));
+            }
+            for (int jp = jp0; jp < jc; jp++) {
+                int j0 = jp * NR;
+                packPanel(q1 - q0, NR, b, bOff + q0 * n + j0, n, chainB);
+                for (int i = i0; i < iw; i += MR) {
+                    int cPos = cOff + i * n + j0;
+                    for (int p0 = q0; p0 < q1; p0 += KC) {
+                        int kc = Math.min(KC, q1 - p0);
+                        int aPos = rows * (p0 - q0) + (i - i0) * kc;
+                        boolean last = p0 + kc == q1;
+                        float[] out = last ? c : tile;
+                        int outPos = last ? cPos : 0;
+                        int ldo = last ? n : TW;
+                        if (p0 > q0) {
+                            // The sum of the blocks before, in the scratch tile.
+                            kernel8Packed(kc, chainA, aPos, chainB, (p0 - q0) * NR, tile, 0, TW, out,
+                                    outPos, ldo, true);
+                        } else if (accumulate || q0 > 0) {
+                            kernel8Packed(kc, chainA, aPos, chainB, 0, c, cPos, n, out, outPos, ldo, true);
+                        } else if (bias != null) {
+                            // Each row adds the same biases: a source whose rows are 0 apart.
+                            kernel8Packed(kc, chainA, aPos, chainB, 0, bias, biasOff + j0, 0, out, outPos, ldo,
+                                    true);
+                        } else {
+                            kernel8Packed(kc, chainA, aPos, chainB, 0, null, 0, 0, out, outPos, ldo, false);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -580,7 +667,7 @@ final class FloatGemm {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
             if (packedA != null) {
-                packA(i0, i1, p0, kc, a, aOff, aRs, aCs, packedA);
+                packA(i0, i1, p0, kc, a, aOff, aRs, aCs, packedA, 0);
             }
             // The last panel first, when it ends C's rows in a partial vector and this band has the first panel
             // too: its rows' last vector may then be stored whole, its surplus lanes running on into the next row's
@@ -655,10 +742,10 @@ final class FloatGemm {
      * one set of the L1 cache).
      */
     private static void packA(int i0, int i1, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
-                              float[] packedA) {
+                              float[] packedA, int at) {
         for (int i = i0; i < i1; i += MR) {
             int rows = Math.min(MR, i1 - i);
-            int dst = (i - i0) * kc;
+            int dst = at + (i - i0) * kc;
             for (int r = 0; r < rows; r++) {
                 int src = aOff + (i + r) * aRs + p0 * aCs;
                 for (int p = 0; p < kc; p++) {
@@ -709,14 +796,14 @@ final class FloatGemm {
                 // A whole tile goes from the registers into C: through the tile, each of its vectors would be
                 // stored, loaded again and only then added, once per block of the shared dimension.
                 if (MR == 8) {
-                    kernel8Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
+                    kernel8Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, c, cPos + i * ldc, ldc, add);
                 } else {
                     kernel6Packed(kc, rows, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
                 }
                 i += rows;
                 continue;
             } else if (rows > 4 && MR == 8) {
-                kernel8Packed(kc, packedA, aPos, bp, bPos, tile, 0, TW, false);
+                kernel8Packed(kc, packedA, aPos, bp, bPos, null, 0, 0, tile, 0, TW, false);
             } else if (rows > 4) {
                 kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else {
@@ -927,8 +1014,8 @@ final class FloatGemm {
      * past the block's last row hold what an earlier block left there, and their sums, which nothing else reads, are
      * not merged. Its offsets are then constants, which keeps the loop a little faster than rows clamped to the last.
      */
-    private static void kernel8Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] out,
-                                      int outPos, int ldo, boolean add) {
+    private static void kernel8Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] src, int srcPos,
+                                      int srcLd, float[] out, int outPos, int ldo, boolean add) {
         int a0 = aPos;
         int a1 = aPos + 1;
         int a2 = aPos + 2;
@@ -984,22 +1071,22 @@ final class FloatGemm {
             c71 = x7.fma(b1, c71);
         }
         if (add) {
-            c00.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 0 * L)).intoArray(out, outPos + 0 * ldo + 0 * L);
-            c01.add(FloatVector.fromArray(S, out, outPos + 0 * ldo + 1 * L)).intoArray(out, outPos + 0 * ldo + 1 * L);
-            c10.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 0 * L)).intoArray(out, outPos + 1 * ldo + 0 * L);
-            c11.add(FloatVector.fromArray(S, out, outPos + 1 * ldo + 1 * L)).intoArray(out, outPos + 1 * ldo + 1 * L);
-            c20.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 0 * L)).intoArray(out, outPos + 2 * ldo + 0 * L);
-            c21.add(FloatVector.fromArray(S, out, outPos + 2 * ldo + 1 * L)).intoArray(out, outPos + 2 * ldo + 1 * L);
-            c30.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 0 * L)).intoArray(out, outPos + 3 * ldo + 0 * L);
-            c31.add(FloatVector.fromArray(S, out, outPos + 3 * ldo + 1 * L)).intoArray(out, outPos + 3 * ldo + 1 * L);
-            c40.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 0 * L)).intoArray(out, outPos + 4 * ldo + 0 * L);
-            c41.add(FloatVector.fromArray(S, out, outPos + 4 * ldo + 1 * L)).intoArray(out, outPos + 4 * ldo + 1 * L);
-            c50.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 0 * L)).intoArray(out, outPos + 5 * ldo + 0 * L);
-            c51.add(FloatVector.fromArray(S, out, outPos + 5 * ldo + 1 * L)).intoArray(out, outPos + 5 * ldo + 1 * L);
-            c60.add(FloatVector.fromArray(S, out, outPos + 6 * ldo + 0 * L)).intoArray(out, outPos + 6 * ldo + 0 * L);
-            c61.add(FloatVector.fromArray(S, out, outPos + 6 * ldo + 1 * L)).intoArray(out, outPos + 6 * ldo + 1 * L);
-            c70.add(FloatVector.fromArray(S, out, outPos + 7 * ldo + 0 * L)).intoArray(out, outPos + 7 * ldo + 0 * L);
-            c71.add(FloatVector.fromArray(S, out, outPos + 7 * ldo + 1 * L)).intoArray(out, outPos + 7 * ldo + 1 * L);
+            c00.add(FloatVector.fromArray(S, src, srcPos + 0 * srcLd + 0 * L)).intoArray(out, outPos + 0 * ldo + 0 * L);
+            c01.add(FloatVector.fromArray(S, src, srcPos + 0 * srcLd + 1 * L)).intoArray(out, outPos + 0 * ldo + 1 * L);
+            c10.add(FloatVector.fromArray(S, src, srcPos + 1 * srcLd + 0 * L)).intoArray(out, outPos + 1 * ldo + 0 * L);
+            c11.add(FloatVector.fromArray(S, src, srcPos + 1 * srcLd + 1 * L)).intoArray(out, outPos + 1 * ldo + 1 * L);
+            c20.add(FloatVector.fromArray(S, src, srcPos + 2 * srcLd + 0 * L)).intoArray(out, outPos + 2 * ldo + 0 * L);
+            c21.add(FloatVector.fromArray(S, src, srcPos + 2 * srcLd + 1 * L)).intoArray(out, outPos + 2 * ldo + 1 * L);
+            c30.add(FloatVector.fromArray(S, src, srcPos + 3 * srcLd + 0 * L)).intoArray(out, outPos + 3 * ldo + 0 * L);
+            c31.add(FloatVector.fromArray(S, src, srcPos + 3 * srcLd + 1 * L)).intoArray(out, outPos + 3 * ldo + 1 * L);
+            c40.add(FloatVector.fromArray(S, src, srcPos + 4 * srcLd + 0 * L)).intoArray(out, outPos + 4 * ldo + 0 * L);
+            c41.add(FloatVector.fromArray(S, src, srcPos + 4 * srcLd + 1 * L)).intoArray(out, outPos + 4 * ldo + 1 * L);
+            c50.add(FloatVector.fromArray(S, src, srcPos + 5 * srcLd + 0 * L)).intoArray(out, outPos + 5 * ldo + 0 * L);
+            c51.add(FloatVector.fromArray(S, src, srcPos + 5 * srcLd + 1 * L)).intoArray(out, outPos + 5 * ldo + 1 * L);
+            c60.add(FloatVector.fromArray(S, src, srcPos + 6 * srcLd + 0 * L)).intoArray(out, outPos + 6 * ldo + 0 * L);
+            c61.add(FloatVector.fromArray(S, src, srcPos + 6 * srcLd + 1 * L)).intoArray(out, outPos + 6 * ldo + 1 * L);
+            c70.add(FloatVector.fromArray(S, src, srcPos + 7 * srcLd + 0 * L)).intoArray(out, outPos + 7 * ldo + 0 * L);
+            c71.add(FloatVector.fromArray(S, src, srcPos + 7 * srcLd + 1 * L)).intoArray(out, outPos + 7 * ldo + 1 * L);
         } else {
             c00.intoArray(out, outPos + 0 * ldo + 0 * L);
             c01.intoArray(out, outPos + 0 * ldo + 1 * L);
