@@ -746,6 +746,19 @@ final class FloatGemm {
         for (int i = i0; i < i1; i += MR) {
             int rows = Math.min(MR, i1 - i);
             int dst = at + (i - i0) * kc;
+            if (aRs == 1) {
+                // A transposed: a tile's rows at one step lie side by side in A too, and are copied step by step. Row
+                // by row, each step's read would be a row of A away from the last, in another line every time.
+                int src = aOff + i + p0 * aCs;
+                for (int p = 0; p < kc; p++) {
+                    int from = src + p * aCs;
+                    int to = dst + p * MR;
+                    for (int r = 0; r < rows; r++) {
+                        packedA[to + r] = a[from + r];
+                    }
+                }
+                continue;
+            }
             for (int r = 0; r < rows; r++) {
                 int src = aOff + (i + r) * aRs + p0 * aCs;
                 for (int p = 0; p < kc; p++) {
