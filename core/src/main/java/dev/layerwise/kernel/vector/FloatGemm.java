@@ -571,8 +571,8 @@ final class FloatGemm {
             // for a tile or two (a band of 514 rows on AVX2, whose blocks are 510 rows).
             ie = i1 - ib <= MC + MC_TAIL ? i1 : ib + MC;
             if (MR == 8 && k > KC && !tb) {
-                chainedBlocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs,
-                        aCs, b, bOff, packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
+                chainedBlocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, n, cols, k, a, aOff, aRs, aCs,
+                        b, bOff, packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
             } else {
                 blocks(ib, ie, lone && ie == i1, oneChain, jp0, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b,
                         bOff, packed, packedA, tile, c, cOff, accumulate, bias, biasOff);
@@ -594,17 +594,17 @@ final class FloatGemm {
      * the last panel's spill ({@link #mergeWhole}), which the first panel's stores would now not follow.
      */
     private static void chainedBlocks(int i0, int i1, boolean lone, boolean oneChain, int jp0, int jp1, int panels,
-                                      boolean tb, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs,
-                                      float[] b, int bOff, float[] packed, float[] packedA, float[] tile, float[] c,
-                                      int cOff, boolean accumulate, float[] bias, int biasOff) {
+                                      int n, int cols, int k, float[] a, int aOff, int aRs, int aCs, float[] b,
+                                      int bOff, float[] packed, float[] packedA, float[] tile, float[] c, int cOff,
+                                      boolean accumulate, float[] bias, int biasOff) {
         int jc = jp1 == panels && cols - (panels - 1) * NR != NR ? jp1 - 1 : jp1;
         int iw = i0 + ((lone ? i1 - 1 : i1) - i0) / MR * MR;
         if (jc < jp1) {
-            blocks(i0, i1, lone, oneChain, jc, jp1, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+            blocks(i0, i1, lone, oneChain, jc, jp1, panels, false, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
                     packedA, tile, c, cOff, accumulate, bias, biasOff);
         }
         if (iw < i1 && jp0 < jc) {
-            blocks(iw, i1, lone, oneChain, jp0, jc, panels, tb, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
+            blocks(iw, i1, lone, oneChain, jp0, jc, panels, false, n, cols, k, a, aOff, aRs, aCs, b, bOff, packed,
                     packedA, tile, c, cOff, accumulate, bias, biasOff);
         }
         int rows = iw - i0;
@@ -1020,12 +1020,14 @@ final class FloatGemm {
     /**
      * {@link #kernel8} on a packed A ({@link #packA}: the tile's rows side by side, MR floats a step) and a panel of B
      * NR floats a row, the layout {@link #bandPackedA} always has. Its strides are constants here, where
-     * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and
-     * needs no multiplication per step, and the loop issues little besides its loads and multiply-adds. The tile goes
-     * to {@code out}, rows {@code ldo} apart from {@code outPos}, added to what is there when {@code add}: into the
-     * scratch tile, or, for a whole tile, straight into C. A tile of fewer rows reads all 8 of its packed rows: those
-     * past the block's last row hold what an earlier block left there, and their sums, which nothing else reads, are
-     * not merged. Its offsets are then constants, which keeps the loop a little faster than rows clamped to the last.
+     * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and needs
+     * no multiplication per step, and the loop issues little besides its loads and multiply-adds. The tile goes to
+     * {@code out}, rows {@code ldo} apart from {@code outPos}: into the scratch tile, or, for a whole tile, straight
+     * into C. With {@code add} it is first added to the tile at {@code src}, rows {@code srcLd} apart from
+     * {@code srcPos}: C itself, the running sum of a tile's blocks ({@link #chainedBlocks}), or a bias row (0 apart). A
+     * tile of fewer rows reads all 8 of its packed rows: those past the block's last row hold what an earlier block
+     * left there, and their sums, which nothing else reads, are not merged. Its offsets are then constants, which keeps
+     * the loop a little faster than rows clamped to the last.
      */
     private static void kernel8Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] src, int srcPos,
                                       int srcLd, float[] out, int outPos, int ldo, boolean add) {
