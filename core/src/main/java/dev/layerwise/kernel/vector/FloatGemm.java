@@ -509,11 +509,7 @@ final class FloatGemm {
         if (thin == 0 || ta || tb) {
             return null;
         }
-        float[] packed = THIN_SCRATCH.get();
-        if (packed.length < thin * k) {
-            packed = new float[thin * k];
-            THIN_SCRATCH.set(packed);
-        }
+        float[] packed = scratch(THIN_SCRATCH, thin * k);
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < thin; j++) {
                 packed[j * k + p] = b[bOff + p * n + cols + j];
@@ -524,10 +520,15 @@ final class FloatGemm {
 
     /** A scratch array of the calling thread, grown as needed and reused, so steady-state products allocate nothing. */
     private static float[] scratch(int size) {
-        float[] s = SCRATCH.get();
+        return scratch(SCRATCH, size);
+    }
+
+    /** The calling thread's array in {@code holder}, grown to at least {@code size} floats if it is shorter. */
+    private static float[] scratch(ThreadLocal<float[]> holder, int size) {
+        float[] s = holder.get();
         if (s.length < size) {
             s = new float[size];
-            SCRATCH.set(s);
+            holder.set(s);
         }
         return s;
     }
@@ -611,11 +612,7 @@ final class FloatGemm {
         if (rows == 0 || jp0 == jc) {
             return;
         }
-        float[] chainA = CHAIN_A.get();
-        if (chainA.length < rows * Math.min(k, CHAIN_STEPS)) {
-            chainA = new float[rows * Math.min(k, CHAIN_STEPS)];
-            CHAIN_A.set(chainA);
-        }
+        float[] chainA = scratch(CHAIN_A, rows * Math.min(k, CHAIN_STEPS));
         float[] chainB = CHAIN_B.get();
         for (int q0 = 0; q0 < k; q0 += CHAIN_STEPS) {
             int q1 = Math.min(k, q0 + CHAIN_STEPS);
@@ -631,22 +628,15 @@ final class FloatGemm {
                         int kc = Math.min(KC, q1 - p0);
                         int aPos = rows * (p0 - q0) + (i - i0) * kc;
                         boolean last = p0 + kc == q1;
-                        float[] out = last ? c : tile;
-                        int outPos = last ? cPos : 0;
-                        int ldo = last ? n : TW;
-                        if (p0 > q0) {
-                            // The sum of the blocks before, in the scratch tile.
-                            kernel8Packed(kc, chainA, aPos, chainB, (p0 - q0) * NR, tile, 0, TW, out,
-                                    outPos, ldo, true);
-                        } else if (accumulate || q0 > 0) {
-                            kernel8Packed(kc, chainA, aPos, chainB, 0, c, cPos, n, out, outPos, ldo, true);
-                        } else if (bias != null) {
-                            // Each row adds the same biases: a source whose rows are 0 apart.
-                            kernel8Packed(kc, chainA, aPos, chainB, 0, bias, biasOff + j0, 0, out, outPos, ldo,
-                                    true);
-                        } else {
-                            kernel8Packed(kc, chainA, aPos, chainB, 0, null, 0, 0, out, outPos, ldo, false);
-                        }
+                        // What the block's sums add to: the blocks before (in the scratch tile), C (accumulating,
+                        // or after an earlier span), the biases (one row for all: rows 0 apart), or nothing.
+                        boolean inTile = p0 > q0;
+                        boolean fromC = !inTile && (accumulate || q0 > 0);
+                        float[] src = inTile ? tile : fromC ? c : bias;
+                        int srcPos = inTile ? 0 : fromC ? cPos : biasOff + j0;
+                        int srcLd = inTile ? TW : fromC ? n : 0;
+                        kernel8Packed(kc, chainA, aPos, chainB, (p0 - q0) * NR, src, srcPos, srcLd, last ? c : tile,
+                                last ? cPos : 0, last ? n : TW, src != null);
                     }
                 }
             }
@@ -1600,11 +1590,7 @@ final class FloatGemm {
         int partials = ta ? 0 : 2 * rows * CHUNK;
         // Past the results, room for laneSums to transpose the partial sums of L of them.
         int size = partials + 2 * rows + CHUNK * L;
-        float[] out = COLUMN.get();
-        if (out.length < size) {
-            out = new float[size];
-            COLUMN.set(out);
-        }
+        float[] out = scratch(COLUMN, size);
         int o0 = partials;
         for (int j = cols; j < n; j += 2) {
             int j1 = Math.min(j + 1, n - 1); // an odd last column is computed twice, stored once
