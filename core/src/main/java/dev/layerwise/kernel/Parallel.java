@@ -122,11 +122,17 @@ public final class Parallel {
     }
 
     /**
-     * The helper threads and the job they share. The job's state is one long, {@code epoch << 32 | next task}, so that
-     * a helper that wakes up late can never take a task of a later job with the body of an earlier one: it claims a
-     * task by a compare-and-set that fails as soon as the epoch has moved on.
+     * The helper threads and the job they share. The job's state is one long, {@code epoch << 32 | next task}: a helper
+     * claims a task by a compare-and-set that fails as soon as the state has moved on. A new job first closes the
+     * state ({@link #CLOSED}, a new epoch with no task to claim), then sets its body and task count, and only then
+     * opens it. A helper late from the last job, which read that job's state before the body and count changed, would
+     * otherwise claim a task of the new job from the old state, running one of its tasks twice and counting it done
+     * twice, so that the job could end while a task still ran (a product's blocks added twice into C).
      */
     private static final class Pool {
+        /** The next task of a job being set up: past any task count, so no helper claims one. */
+        private static final int CLOSED = Integer.MAX_VALUE;
+
         final int threads;
         private final Thread[] helpers;
         private final AtomicIntegerArray parked;
@@ -160,11 +166,12 @@ public final class Parallel {
         }
 
         void run(int n, IntConsumer task) {
+            long epoch = (state.get() >>> 32) + 1;
+            state.set(epoch << 32 | CLOSED);
             body = task;
             tasks = n;
             failure = null;
             done.set(0);
-            long epoch = (state.get() >>> 32) + 1;
             state.set(epoch << 32);
             for (int i = 0; i < helpers.length; i++) {
                 if (parked.get(i) != 0) {
@@ -192,6 +199,10 @@ public final class Parallel {
                 long s = state.get();
                 if ((s >>> 32) != epoch) {
                     return;
+                }
+                if ((int) s == CLOSED) {
+                    Thread.onSpinWait(); // the job is being set up
+                    continue;
                 }
                 IntConsumer b = body;
                 int n = tasks;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,39 @@ class ParallelTest {
             assertEquals(1, runs[i].get(), "task " + i);
         }
         return threads;
+    }
+
+    /**
+     * Jobs of alternately few and many tasks, back to back, on more threads than this machine has cores (so that a
+     * thread is often preempted between two steps of a hand-over): each task of each job runs exactly once, and none
+     * still runs when its job returns. A helper late from a short job once took a task of the next, longer job from
+     * the short job's state, running it twice and ending the job early.
+     */
+    @Test
+    void backToBackJobsRunEachTaskOnceAndFinishBeforeReturning() {
+        int threads = Runtime.getRuntime().availableProcessors() + 2;
+        Parallel.setThreads(threads);
+        AtomicIntegerArray last = null;
+        for (int job = 0; job < 400_000; job++) {
+            int tasks = job % 2 == 0 ? 1 + job / 2 % threads : threads + 1 + job / 2 % threads;
+            AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+            AtomicInteger running = new AtomicInteger();
+            Parallel.forEach(tasks, i -> {
+                running.incrementAndGet();
+                runs.incrementAndGet(i);
+                running.decrementAndGet();
+            });
+            assertEquals(0, running.get(), "job " + job + ": a task still ran after the job returned");
+            for (int i = 0; i < tasks; i++) {
+                assertEquals(1, runs.get(i), "job " + job + ", task " + i + " of " + tasks);
+            }
+            if (last != null) {
+                for (int i = 0; i < last.length(); i++) {
+                    assertEquals(1, last.get(i), "job " + (job - 1) + ", task " + i + ", once that job returned");
+                }
+            }
+            last = runs;
+        }
     }
 
     @Test
