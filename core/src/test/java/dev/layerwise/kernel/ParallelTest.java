@@ -43,8 +43,8 @@ class ParallelTest {
     /**
      * Jobs of alternately few and many tasks, back to back, on more threads than this machine has cores (so that a
      * thread is often preempted between two steps of a hand-over): each task of each job runs exactly once, and none
-     * still runs when its job returns. A helper late from a short job once took a task of the next, longer job from
-     * the short job's state, running it twice and ending the job early.
+     * still runs when its job returns. A helper late from a short job must not claim a task of the next, longer job
+     * against the short job's state: that task would run twice, and the job would end before it.
      */
     @Test
     void backToBackJobsRunEachTaskOnceAndFinishBeforeReturning() {
