@@ -636,7 +636,7 @@ final class FloatGemm {
                         int srcPos = inTile ? 0 : fromC ? cPos : biasOff + j0;
                         int srcLd = inTile ? TW : fromC ? n : 0;
                         kernel8Packed(kc, chainA, aPos, chainB, (p0 - q0) * NR, src, srcPos, srcLd, last ? c : tile,
-                                last ? cPos : 0, last ? n : TW, src != null);
+                                last ? cPos : 0, last ? n : TW);
                     }
                 }
             }
@@ -799,14 +799,15 @@ final class FloatGemm {
                 // A whole tile goes from the registers into C: through the tile, each of its vectors would be
                 // stored, loaded again and only then added, once per block of the shared dimension.
                 if (MR == 8) {
-                    kernel8Packed(kc, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, c, cPos + i * ldc, ldc, add);
+                    kernel8Packed(kc, packedA, aPos, bp, bPos, add ? c : null, cPos + i * ldc, ldc, c, cPos + i * ldc,
+                            ldc);
                 } else {
                     kernel6Packed(kc, rows, packedA, aPos, bp, bPos, c, cPos + i * ldc, ldc, add);
                 }
                 i += rows;
                 continue;
             } else if (rows > 4 && MR == 8) {
-                kernel8Packed(kc, packedA, aPos, bp, bPos, null, 0, 0, tile, 0, TW, false);
+                kernel8Packed(kc, packedA, aPos, bp, bPos, null, 0, 0, tile, 0, TW);
             } else if (rows > 4) {
                 kernel6Packed(kc, rows, packedA, aPos, bp, bPos, tile, 0, TW, false);
             } else {
@@ -1013,14 +1014,14 @@ final class FloatGemm {
      * {@link #kernel8} takes them as arguments: C2 then moves the bounds checks of every load out of the loop and needs
      * no multiplication per step, and the loop issues little besides its loads and multiply-adds. The tile goes to
      * {@code out}, rows {@code ldo} apart from {@code outPos}: into the scratch tile, or, for a whole tile, straight
-     * into C. With {@code add} it is first added to the tile at {@code src}, rows {@code srcLd} apart from
+     * into C. Unless {@code src} is null, it is first added to the tile at {@code src}, rows {@code srcLd} apart from
      * {@code srcPos}: C itself, the running sum of a tile's blocks ({@link #chainedBlocks}), or a bias row (0 apart). A
      * tile of fewer rows reads all 8 of its packed rows: those past the block's last row hold what an earlier block
      * left there, and their sums, which nothing else reads, are not merged. Its offsets are then constants, which keeps
      * the loop a little faster than rows clamped to the last.
      */
     private static void kernel8Packed(int kc, float[] a, int aPos, float[] bp, int bPos, float[] src, int srcPos,
-                                      int srcLd, float[] out, int outPos, int ldo, boolean add) {
+                                      int srcLd, float[] out, int outPos, int ldo) {
         int a0 = aPos;
         int a1 = aPos + 1;
         int a2 = aPos + 2;
@@ -1075,7 +1076,7 @@ final class FloatGemm {
             c70 = x7.fma(b0, c70);
             c71 = x7.fma(b1, c71);
         }
-        if (add) {
+        if (src != null) {
             c00.add(FloatVector.fromArray(S, src, srcPos + 0 * srcLd + 0 * L)).intoArray(out, outPos + 0 * ldo + 0 * L);
             c01.add(FloatVector.fromArray(S, src, srcPos + 0 * srcLd + 1 * L)).intoArray(out, outPos + 0 * ldo + 1 * L);
             c10.add(FloatVector.fromArray(S, src, srcPos + 1 * srcLd + 0 * L)).intoArray(out, outPos + 1 * ldo + 0 * L);
