@@ -397,10 +397,11 @@ final class FloatGemm {
                 for (int p = 0; p < kBlocks; p += L) {
                     FloatTranspose.block(b, src + p, k, packed, base + p * NR + jj, NR);
                 }
-                for (int j = jj; j < jj + L; j++) {
-                    int from = bOff + (j0 + j) * k;
-                    for (int p = kBlocks; p < k; p++) {
-                        packed[base + p * NR + j] = b[from + p];
+                // The steps past the last block a step at a time, across the block's L rows: a loop over the few
+                // steps of each row would cost more in its own overhead than in the copies.
+                for (int p = kBlocks; p < k; p++) {
+                    for (int j = 0; j < L; j++) {
+                        packed[base + p * NR + jj + j] = b[src + j * k + p];
                     }
                 }
             }
@@ -1642,7 +1643,7 @@ final class FloatGemm {
                 for (; i + 4 * L <= i1; i += 4 * L) {
                     column4x2(k, a, aOff + i, m, b, b0, b1, bStep, out, o0 + i - i0, rows);
                 }
-                columnRest(i, i1, k, a, aOff, m, b, b0, b1, bStep, out, o0 + i - i0, rows);
+                columnRest(i0, i, i1, k, a, aOff, m, b, b0, b1, bStep, out, o0, rows);
             }
             // Stored after the whole pass: a scalar read just after a vector store to the same place stalls.
             for (int jj = j, o = o0; jj <= j1; jj++, o += rows) {
@@ -1670,10 +1671,12 @@ final class FloatGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
-        for (int p = 0; p + CHUNK <= k; p += CHUNK) {
-            FloatVector v0 = FloatVector.fromArray(S, bp, b0 + p);
-            FloatVector v1 = FloatVector.fromArray(S, bp, b1 + p);
-            int ap = aPos + p;
+        // The loop runs on A's index to an end computed before it: C2 then drops the range checks of A's four loads,
+        // which it kept in a loop tested on p + CHUNK <= k.
+        int end = aPos + k / CHUNK * CHUNK;
+        for (int ap = aPos, q0 = b0, q1 = b1; ap < end; ap += CHUNK, q0 += CHUNK, q1 += CHUNK) {
+            FloatVector v0 = FloatVector.fromArray(S, bp, q0);
+            FloatVector v1 = FloatVector.fromArray(S, bp, q1);
             FloatVector x0 = FloatVector.fromArray(S, a, ap);
             c00 = x0.fma(v0, c00);
             c01 = x0.fma(v1, c01);
@@ -1832,23 +1835,22 @@ final class FloatGemm {
     }
 
     /**
-     * {@link #column4x2} for rows [i, i1), fewer than 4L: a vector at a time, then one row at a time (a scalar chain of
+     * {@link #column4x2} for rows [i, i1), fewer than 4L, of a pass over rows [i0, i1) whose results start at
+     * out[at]: a vector at a time; then, if the pass has a vector's rows, its last L rows as one vector, those before
+     * i computed again to the same bits (each lane is a chain of its own), where one row at a time would wait on each
+     * multiply-add's latency (a thread's band of 392 rows leaves 8); else one row at a time (a scalar chain of
      * multiply-adds gives the same bits as a lane of the vector's).
      */
-    private static void columnRest(int i, int i1, int k, float[] a, int aOff, int m, float[] b, int b0, int b1,
-                                   int bStep, float[] out, int at, int rows) {
-        for (; i + L <= i1; i += L, at += L) {
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            for (int p = 0; p < k; p++) {
-                FloatVector x = FloatVector.fromArray(S, a, aOff + p * m + i);
-                c0 = x.fma(FloatVector.broadcast(S, b[b0 + p * bStep]), c0);
-                c1 = x.fma(FloatVector.broadcast(S, b[b1 + p * bStep]), c1);
-            }
-            c0.intoArray(out, at);
-            c1.intoArray(out, rows + at);
+    private static void columnRest(int i0, int i, int i1, int k, float[] a, int aOff, int m, float[] b, int b0,
+                                   int b1, int bStep, float[] out, int at, int rows) {
+        for (; i + L <= i1; i += L) {
+            column1x2(k, a, aOff + i, m, b, b0, b1, bStep, out, at + i - i0, rows);
         }
-        for (; i < i1; i++, at++) {
+        if (i < i1 && i1 - i0 >= L) {
+            column1x2(k, a, aOff + i1 - L, m, b, b0, b1, bStep, out, at + i1 - L - i0, rows);
+            return;
+        }
+        for (; i < i1; i++) {
             float c0 = 0f;
             float c1 = 0f;
             for (int p = 0; p < k; p++) {
@@ -1856,9 +1858,23 @@ final class FloatGemm {
                 c0 = Math.fma(x, b[b0 + p * bStep], c0);
                 c1 = Math.fma(x, b[b1 + p * bStep], c1);
             }
-            out[at] = c0;
-            out[rows + at] = c1;
+            out[at + i - i0] = c0;
+            out[rows + at + i - i0] = c1;
         }
+    }
+
+    /** {@link #column4x2} for L rows: two chains of multiply-adds over k. */
+    private static void column1x2(int k, float[] a, int aPos, int m, float[] b, int b0, int b1, int bStep,
+                                  float[] out, int at, int rows) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        for (int p = 0, ap = aPos, q0 = b0, q1 = b1; p < k; p++, ap += m, q0 += bStep, q1 += bStep) {
+            FloatVector x = FloatVector.fromArray(S, a, ap);
+            c0 = x.fma(FloatVector.broadcast(S, b[q0]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[q1]), c1);
+        }
+        c0.intoArray(out, at);
+        c1.intoArray(out, rows + at);
     }
 
     /**
