@@ -388,7 +388,8 @@ class KernelsTest {
      * (plain, accumulating, with a bias): row-major A times a transposed B, whose rows of a tile are read in place
      * and B packed (rows ending in a whole tile, a part of one, a lone last row); and products with thin columns,
      * whose copy of B's thin columns one task makes while the others start their tiles (split by rows, and by panels
-     * when the rows are few).
+     * when the rows are few), the last rows of a thread's band computed again with those before them (row-major A,
+     * and a transposed A, as the book's {@code dW = xᵀ·dout}) or one at a time (a band shorter than a vector).
      */
     @ParameterizedTest
     @MethodSource("kernels")
@@ -396,18 +397,21 @@ class KernelsTest {
         Rng rng = new Rng(23);
         int before = Parallel.threads();
         try {
+            // The last number: 2 for a transposed B, 1 for a transposed A.
             int[][] shapes = {{100, 784, 50, 2}, {13, 70, 50, 2}, {97, 100, 30, 2}, {9, 40, 17, 2}, {100, 50, 784, 0},
-                {37, 34, 300, 0}, {1000, 50, 100, 0}, {8, 50, 784, 0}, {20, 1027, 60, 0}, {260, 18, 270, 0}};
+                {37, 34, 300, 0}, {1000, 50, 100, 0}, {8, 50, 784, 0}, {20, 1027, 60, 0}, {260, 18, 270, 0},
+                {784, 50, 100, 1}, {60, 50, 30, 1}, {23, 18, 40, 1}};
             for (int[] shape : shapes) {
                 int m = shape[0];
                 int n = shape[1];
                 int kk = shape[2];
+                boolean ta = shape[3] == 1;
                 boolean tb = shape[3] == 2;
                 double[] a = random(rng, m * kk);
                 double[] b = random(rng, kk * n);
                 double[] bias = random(rng, n);
                 double[] c0 = random(rng, m * n);
-                double[] expected = reference(false, tb, m, n, kk, a, b);
+                double[] expected = reference(ta, tb, m, n, kk, a, b);
                 float[] af = toFloat(a);
                 float[] bf = toFloat(b);
                 for (int form = 0; form < 3; form++) {
@@ -416,12 +420,12 @@ class KernelsTest {
                         Parallel.setThreads(threads);
                         float[] c = toFloat(c0);
                         if (form == 2) {
-                            k.matrix().gemmBias(false, tb, m, n, kk, af, 0, bf, 0, toFloat(bias), 0, c, 0);
+                            k.matrix().gemmBias(ta, tb, m, n, kk, af, 0, bf, 0, toFloat(bias), 0, c, 0);
                         } else {
-                            k.matrix().gemm(false, tb, m, n, kk, af, 0, bf, 0, c, 0, form == 1);
+                            k.matrix().gemm(ta, tb, m, n, kk, af, 0, bf, 0, c, 0, form == 1);
                         }
-                        String what = m + "x" + n + "x" + kk + " transB=" + tb + " form " + form + ", " + threads
-                                + " threads";
+                        String what = m + "x" + n + "x" + kk + " transA=" + ta + " transB=" + tb + " form " + form
+                                + ", " + threads + " threads";
                         double[] want = expected.clone();
                         for (int i = 0; i < want.length; i++) {
                             want[i] += form == 1 ? (float) c0[i] : form == 2 ? (float) bias[i % n] : 0;

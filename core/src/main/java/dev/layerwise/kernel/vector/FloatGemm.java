@@ -1604,8 +1604,13 @@ final class FloatGemm {
                 boolean chunks = k >= CHUNK;
                 int i = chunks ? i0 : i1;
                 if (L == CHUNK) {
-                    for (; i + 4 <= i1; i += 4) {
-                        dot4x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
+                    for (; i + 8 <= i1; i += 8) {
+                        dot8x2(k, a, aOff + i * k, bc, b0, b1, out, (i - i0) * CHUNK, rows * CHUNK);
+                    }
+                    if (i < i1 && rows >= 8) {
+                        // The last eight rows of the pass, those before i computed again to the same bits.
+                        dot8x2(k, a, aOff + (i1 - 8) * k, bc, b0, b1, out, (rows - 8) * CHUNK, rows * CHUNK);
+                        i = i1;
                     }
                 } else {
                     for (; i + 2 <= i1; i += 2) {
@@ -1657,11 +1662,12 @@ final class FloatGemm {
     }
 
     /**
-     * The 16 partial sums (lanes, with 16 of them) of the dot products of A's four rows at aPos, aPos + k, … with the
+     * The 16 partial sums (lanes, with 16 of them) of the dot products of A's eight rows at aPos, aPos + k, … with the
      * floats at bp[b0] and at bp[b1], over k's whole chunks of 16: at out[at + r·16] and out[second + at + r·16].
-     * Eight chains of multiply-adds.
+     * Sixteen chains of multiply-adds: with eight, as many as the multiply-adds' latency needs on two pipes and no
+     * more, each load of A that came late from L2 held the next step up.
      */
-    private static void dot4x2(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
+    private static void dot8x2(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
                                int second) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
@@ -1671,7 +1677,15 @@ final class FloatGemm {
         FloatVector c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c31 = FloatVector.zero(S);
-        // The loop runs on A's index to an end computed before it: C2 then drops the range checks of A's four loads,
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        FloatVector c71 = FloatVector.zero(S);
+        // The loop runs on A's index to an end computed before it: C2 then drops the range checks of A's loads,
         // which it kept in a loop tested on p + CHUNK <= k.
         int end = aPos + k / CHUNK * CHUNK;
         for (int ap = aPos, q0 = b0, q1 = b1; ap < end; ap += CHUNK, q0 += CHUNK, q1 += CHUNK) {
@@ -1689,19 +1703,39 @@ final class FloatGemm {
             FloatVector x3 = FloatVector.fromArray(S, a, ap + 3 * k);
             c30 = x3.fma(v0, c30);
             c31 = x3.fma(v1, c31);
+            FloatVector x4 = FloatVector.fromArray(S, a, ap + 4 * k);
+            c40 = x4.fma(v0, c40);
+            c41 = x4.fma(v1, c41);
+            FloatVector x5 = FloatVector.fromArray(S, a, ap + 5 * k);
+            c50 = x5.fma(v0, c50);
+            c51 = x5.fma(v1, c51);
+            FloatVector x6 = FloatVector.fromArray(S, a, ap + 6 * k);
+            c60 = x6.fma(v0, c60);
+            c61 = x6.fma(v1, c61);
+            FloatVector x7 = FloatVector.fromArray(S, a, ap + 7 * k);
+            c70 = x7.fma(v0, c70);
+            c71 = x7.fma(v1, c71);
         }
         c00.intoArray(out, at);
         c10.intoArray(out, at + L);
         c20.intoArray(out, at + 2 * L);
         c30.intoArray(out, at + 3 * L);
+        c40.intoArray(out, at + 4 * L);
+        c50.intoArray(out, at + 5 * L);
+        c60.intoArray(out, at + 6 * L);
+        c70.intoArray(out, at + 7 * L);
         c01.intoArray(out, second + at);
         c11.intoArray(out, second + at + L);
         c21.intoArray(out, second + at + 2 * L);
         c31.intoArray(out, second + at + 3 * L);
+        c41.intoArray(out, second + at + 4 * L);
+        c51.intoArray(out, second + at + 5 * L);
+        c61.intoArray(out, second + at + 6 * L);
+        c71.intoArray(out, second + at + 7 * L);
     }
 
     /**
-     * {@link #dot4x2} with 8 lanes (AVX2): partial sum i of a dot product is over k's elements i, i + 16, i + 32, …,
+     * {@link #dot8x2} with 8 lanes (AVX2): partial sum i of a dot product is over k's elements i, i + 16, i + 32, …,
      * as with 16 lanes, in two vectors: the chunk's low and high halves. Two rows, two columns, eight chains.
      */
     private static void dot2x2Halves(int k, float[] a, int aPos, float[] bp, int b0, int b1, float[] out, int at,
@@ -1744,7 +1778,7 @@ final class FloatGemm {
     }
 
     /**
-     * {@link #dot4x2} for one row and one column: the 16 partial sums of a dot product at out[at], a vector at a time
+     * {@link #dot8x2} for one row and one column: the 16 partial sums of a dot product at out[at], a vector at a time
      * (with 8 lanes, chunk halves in separate chains, as {@link #dot2x2Halves}).
      */
     private static void dot1(int k, float[] a, int aPos, float[] bp, int bPos, float[] out, int at) {
