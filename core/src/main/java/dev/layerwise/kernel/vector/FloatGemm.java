@@ -397,11 +397,10 @@ final class FloatGemm {
                 for (int p = 0; p < kBlocks; p += L) {
                     FloatTranspose.block(b, src + p, k, packed, base + p * NR + jj, NR);
                 }
-                // The steps past the last block a step at a time, across the block's L rows: a loop over the few
-                // steps of each row would cost more in its own overhead than in the copies.
-                for (int p = kBlocks; p < k; p++) {
-                    for (int j = 0; j < L; j++) {
-                        packed[base + p * NR + jj + j] = b[src + j * k + p];
+                for (int j = jj; j < jj + L; j++) {
+                    int from = bOff + (j0 + j) * k;
+                    for (int p = kBlocks; p < k; p++) {
+                        packed[base + p * NR + j] = b[from + p];
                     }
                 }
             }
