@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>What {@link FloatGemm} packs a transposed B with, and sums the partial sums of its thin columns' dot products
  * with: one float at a time, a copy stores every float on its own, and packing {@code dout·Wᵀ}'s B (784×50, as many
  * floats as the product has multiply-adds per row of A) took a large share of that short product; in registers a
- * vector is stored at a time. The values are only moved, never combined, so no result depends on this.
+ * vector is stored at a time. The values are only moved, never combined, so no result depends on this. FloatGemm's
+ * sums of partial sums pair their vectors by the same stages ({@code FloatGemm.laneSums16}).
  */
 final class FloatTranspose {
     static final VectorSpecies<Float> S = FloatGemm.S;
@@ -23,20 +24,31 @@ final class FloatTranspose {
 
     // Stage s (distance d = 2^s): lanes with bit d set take the partner's lane d below; the others keep their own.
     // Constants in fields of their own, not in an array, so that C2 treats them as constants.
-    private static final VectorShuffle<Float> DOWN0 = rotation(1);
-    private static final VectorShuffle<Float> DOWN1 = rotation(2);
-    private static final VectorShuffle<Float> DOWN2 = rotation(4);
-    private static final VectorShuffle<Float> DOWN3 = rotation(8);
-    private static final VectorShuffle<Float> UP0 = rotation(-1);
-    private static final VectorShuffle<Float> UP1 = rotation(-2);
-    private static final VectorShuffle<Float> UP2 = rotation(-4);
-    private static final VectorShuffle<Float> UP3 = rotation(-8);
-    private static final VectorMask<Float> HIGH0 = high(1);
-    private static final VectorMask<Float> HIGH1 = high(2);
-    private static final VectorMask<Float> HIGH2 = high(4);
-    private static final VectorMask<Float> HIGH3 = high(8);
+    static final VectorShuffle<Float> DOWN0 = rotation(1);
+    static final VectorShuffle<Float> DOWN1 = rotation(2);
+    static final VectorShuffle<Float> DOWN2 = rotation(4);
+    static final VectorShuffle<Float> DOWN3 = rotation(8);
+    static final VectorShuffle<Float> UP0 = rotation(-1);
+    static final VectorShuffle<Float> UP1 = rotation(-2);
+    static final VectorShuffle<Float> UP2 = rotation(-4);
+    static final VectorShuffle<Float> UP3 = rotation(-8);
+    static final VectorMask<Float> HIGH0 = high(1);
+    static final VectorMask<Float> HIGH1 = high(2);
+    static final VectorMask<Float> HIGH2 = high(4);
+    static final VectorMask<Float> HIGH3 = high(8);
+    /** Lane l takes the lane whose number is l's bits reversed (four bits for 16 lanes, three for 8). */
+    static final VectorShuffle<Float> BIT_REVERSED = bitReversed();
 
     private FloatTranspose() {
+    }
+
+    private static VectorShuffle<Float> bitReversed() {
+        int bits = Integer.numberOfTrailingZeros(L);
+        int[] from = new int[L];
+        for (int l = 0; l < L; l++) {
+            from[l] = Integer.reverse(l) >>> (32 - bits);
+        }
+        return VectorShuffle.fromValues(S, from);
     }
 
     /** Lane l takes lane {@code l - d} (cyclically). */
