@@ -23,9 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * are packed. Partial tiles are handled by the same kernels: surplus rows are computed from a valid row and not
  * stored, surplus columns are not stored.
  *
- * <p>Two things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
- * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}); and up to 4 columns past the last
- * multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The book's
+ * <p>Three things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
+ * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}), and any other panel of at most one
+ * vector's columns (a classifier's 10) takes tiles one vector wide ({@link #kernel8Narrow}); and up to 4 columns past
+ * the last multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The book's
  * hidden layer of 50 columns (16 lanes: 3 vectors and 2) would otherwise cost as much as 64 columns; this way it
  * costs 48 and 2.
  *
@@ -902,6 +903,8 @@ final class FloatGemm {
                 }
                 i += rows;
                 continue;
+            } else if (MR == 8 && width <= L) {
+                kernel8Narrow(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile);
             } else if (rows > 4 && MR == 8) {
                 kernel8(kc, rows, a, aPos, aRs, aCs, bp, bPos, bStride, tile, 0, TW);
             } else if (rows > 4) {
@@ -1392,6 +1395,53 @@ final class FloatGemm {
         c41.intoArray(out, outPos + 4 * ldo + 1 * L);
         c50.intoArray(out, outPos + 5 * ldo + 0 * L);
         c51.intoArray(out, outPos + 5 * ldo + 1 * L);
+    }
+
+    /**
+     * tile[0..8)[0..L) = A[0..8)[0..kc) · B[0..kc)[0..L), for a panel of at most one vector's columns (a classifier's
+     * 10, with AVX-512): 8 accumulators, per step one load of B and a broadcast of A per row. Two vectors per row, as
+     * {@link #kernel8} has, would be two multiply-adds for 10 columns of 32 lanes, where one of 16 does: the
+     * broadcasts then set the pace. Rows past {@code rows} repeat the last one (their results are not used); each
+     * element is one chain of multiply-adds in order, as in the other kernels.
+     */
+    private static void kernel8Narrow(int kc, int rows, float[] a, int aPos, int aRs, int aCs, float[] bp, int bPos,
+                                      int bStride, float[] tile) {
+        int a0 = aPos;
+        int a1 = aPos + Math.min(1, rows - 1) * aRs;
+        int a2 = aPos + Math.min(2, rows - 1) * aRs;
+        int a3 = aPos + Math.min(3, rows - 1) * aRs;
+        int a4 = aPos + Math.min(4, rows - 1) * aRs;
+        int a5 = aPos + Math.min(5, rows - 1) * aRs;
+        int a6 = aPos + Math.min(6, rows - 1) * aRs;
+        int a7 = aPos + Math.min(7, rows - 1) * aRs;
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bPos + p * bStride);
+            int ap = p * aCs;
+            c0 = FloatVector.broadcast(S, a[a0 + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + ap]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + ap]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + ap]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + ap]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, TW);
+        c2.intoArray(tile, 2 * TW);
+        c3.intoArray(tile, 3 * TW);
+        c4.intoArray(tile, 4 * TW);
+        c5.intoArray(tile, 5 * TW);
+        c6.intoArray(tile, 6 * TW);
+        c7.intoArray(tile, 7 * TW);
     }
 
     /**
