@@ -26,8 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Three things spare the lanes a product's last columns would waste: with AVX-512, a last panel of at most one
  * vector joins the panel before it in a tile three vectors wide ({@link #WIDE}), and any other panel of at most one
  * vector's columns (a classifier's 10) takes tiles one vector wide ({@link #kernel8Narrow}); and up to 4 columns past
- * the last multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The book's
- * hidden layer of 50 columns (16 lanes: 3 vectors and 2) would otherwise cost as much as 64 columns; this way it
+ * the last multiple of 16 are computed by {@link #thin}, as dot products, instead of in a vector of their own. The
+ * book's hidden layer of 50 columns (16 lanes: 3 vectors and 2) would otherwise cost as much as 64 columns; this way it
  * costs 48 and 2.
  *
  * <p>Work is split over {@link Parallel} by blocks of rows, or by panels when there are fewer row blocks than threads
@@ -1874,9 +1874,10 @@ final class FloatGemm {
 
     /**
      * {@code t[sums + e] = laneSum(t, e·CHUNK)} for e in [0, count), with the same additions in the same order: L
-     * sums at a time, their partial sums transposed ({@link FloatTranspose}) into {@code t[scratch …]} (CHUNK·L
-     * floats) so that partial sum l of the L sums is one vector and each addition of laneSum's halving is one vector addition,
-     * where one sum at a time is fifteen scalar additions, each waiting on the store of the one before.
+     * sums at a time, with 16 lanes in registers ({@link #laneSums16}); with 8, their partial sums transposed
+     * ({@link FloatTranspose}) into {@code t[scratch …]} (CHUNK·L floats) so that partial sum l of the L sums is one
+     * vector and each addition of laneSum's halving is one vector addition, where one sum at a time is fifteen scalar
+     * additions, each waiting on the store of the one before.
      */
     private static void laneSums(float[] t, int count, int sums, int scratch) {
         int e = 0;
