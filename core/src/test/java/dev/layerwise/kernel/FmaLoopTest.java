@@ -25,16 +25,18 @@ class FmaLoopTest {
     }
 
     /**
-     * Every accumulator steps {@code acc = acc·0.999 + 0.001} towards 1: after enough rounds the sink holds the sum of
-     * all of them, one per multiply-add of a round, so a lane or accumulator left out would show.
+     * Every accumulator steps {@code acc = x·y + acc} with {@code x·y = 2⁻¹¹}, exactly: the sink, the sum of all of
+     * them, grows by {@code 2⁻¹¹} for each multiply-add, so a lane or accumulator left out (or a step done twice)
+     * would show.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("implementations")
     void theSinkSumsEveryAccumulator(Kernels kernels) {
         float[] sink = new float[1];
-        long perRound = kernels.matrix().fmaLoop(1, sink);
-        kernels.matrix().fmaLoop(40_000, sink);
-        assertEquals(perRound, sink[0], 1e-3 * perRound);
+        kernels.matrix().fmaLoop(0, sink);
+        float start = sink[0];
+        long multiplyAdds = kernels.matrix().fmaLoop(20_480, sink);
+        assertEquals(start + multiplyAdds / 2048.0, sink[0], 1e-6 * multiplyAdds);
     }
 
     @ParameterizedTest(name = "{0}")
