@@ -134,6 +134,14 @@ final class FloatGemm {
     /** A panel of a row-major B packed by {@link #chainedBlocks}: {@link #CHAIN_STEPS} rows of NR floats. */
     private static final ThreadLocal<float[]> CHAIN_B = ThreadLocal.withInitial(() -> new float[CHAIN_STEPS * NR]);
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
+    /**
+     * Whether {@link #packA} packs two tiles' rows of A at a time as 16×16 blocks transposed in registers: with
+     * AVX-512, whose tiles are 8 rows, half a block's row. AVX2's 6-row tiles meet its 8×8 blocks at no such
+     * boundary, and pack one float at a time.
+     */
+    private static final boolean PACK_A_BLOCKS = MR == 8 && L == 16 && FloatTranspose.SUPPORTED;
+    /** A block of 16 rows of A by 16 steps, transposed by {@link #packA}. */
+    private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[L * L]);
     // FloatTranspose's stages, under short names for laneSums16.
     private static final VectorShuffle<Float> DOWN0 = FloatTranspose.DOWN0;
     private static final VectorShuffle<Float> DOWN1 = FloatTranspose.DOWN1;
@@ -752,7 +760,39 @@ final class FloatGemm {
      */
     private static void packA(int i0, int i1, int p0, int kc, float[] a, int aOff, int aRs, int aCs,
                               float[] packedA, int at) {
-        for (int i = i0; i < i1; i += MR) {
+        int i = i0;
+        if (PACK_A_BLOCKS && aCs == 1 && kc >= L) {
+            // Two tiles at a time, 16 steps at a time: the block of their 16 rows is transposed in registers, and
+            // each of its rows (one step) holds the first tile's 8 rows and then the second's; two steps' rows go
+            // into one vector per tile, their halves exchanged by a rotation (no vector of half the width, which C2
+            // on JDK 17 left in its slow fallback here).
+            // One float at a time, packing took a third of the time of a product with few panels to share it (four,
+            // for 128 columns).
+            float[] block = A_BLOCK.get();
+            int steps = kc / L * L;
+            for (; i + 2 * MR <= i1; i += 2 * MR) {
+                int dst = at + (i - i0) * kc;
+                int dst2 = dst + MR * kc;
+                int src = aOff + i * aRs + p0;
+                for (int p = 0; p < steps; p += L) {
+                    FloatTranspose.block(a, src + p, aRs, block, 0, L);
+                    for (int q = 0; q < L; q += 2) {
+                        FloatVector s0 = FloatVector.fromArray(S, block, q * L);
+                        FloatVector s1 = FloatVector.fromArray(S, block, (q + 1) * L);
+                        s0.blend(s1.rearrange(DOWN3), HIGH3).intoArray(packedA, dst + (p + q) * MR);
+                        s0.rearrange(DOWN3).blend(s1, HIGH3).intoArray(packedA, dst2 + (p + q) * MR);
+                    }
+                }
+                for (int r = 0; r < 2 * MR; r++) {
+                    int from = src + r * aRs;
+                    int to = (r < MR ? dst : dst2) + r % MR;
+                    for (int p = steps; p < kc; p++) {
+                        packedA[to + p * MR] = a[from + p];
+                    }
+                }
+            }
+        }
+        for (; i < i1; i += MR) {
             int rows = Math.min(MR, i1 - i);
             int dst = at + (i - i0) * kc;
             if (aRs == 1) {
