@@ -142,7 +142,7 @@ final class FloatGemm {
     private static final boolean PACK_A_BLOCKS = MR == 8 && L == 16 && FloatTranspose.SUPPORTED;
     /** A block of 16 rows of A by 16 steps, transposed by {@link #packA}. */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[L * L]);
-    // FloatTranspose's stages, under short names for laneSums16.
+    // FloatTranspose's stages, under short names for laneSums16 and packA.
     private static final VectorShuffle<Float> DOWN0 = FloatTranspose.DOWN0;
     private static final VectorShuffle<Float> DOWN1 = FloatTranspose.DOWN1;
     private static final VectorShuffle<Float> DOWN2 = FloatTranspose.DOWN2;
@@ -762,12 +762,11 @@ final class FloatGemm {
                               float[] packedA, int at) {
         int i = i0;
         if (PACK_A_BLOCKS && aCs == 1 && kc >= L) {
-            // Two tiles at a time, 16 steps at a time: the block of their 16 rows is transposed in registers, and
-            // each of its rows (one step) holds the first tile's 8 rows and then the second's; two steps' rows go
-            // into one vector per tile, their halves exchanged by a rotation (no vector of half the width, which C2
-            // on JDK 17 left in its slow fallback here).
             // One float at a time, packing took a third of the time of a product with few panels to share it (four,
-            // for 128 columns).
+            // for 128 columns). So two tiles at a time, 16 steps at a time: the block of their 16 rows is transposed
+            // in registers, and each of its rows (one step) holds the first tile's 8 rows and then the second's; two
+            // steps' rows go into one vector per tile, their halves exchanged by a rotation (not as vectors of half
+            // the width, which C2 on JDK 17 left in the Vector API's slow fallback here).
             float[] block = A_BLOCK.get();
             int steps = kc / L * L;
             for (; i + 2 * MR <= i1; i += 2 * MR) {
