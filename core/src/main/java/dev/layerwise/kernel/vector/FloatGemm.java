@@ -782,13 +782,8 @@ final class FloatGemm {
                         s0.rearrange(DOWN3).blend(s1, HIGH3).intoArray(packedA, dst2 + (p + q) * MR);
                     }
                 }
-                for (int r = 0; r < 2 * MR; r++) {
-                    int from = src + r * aRs;
-                    int to = (r < MR ? dst : dst2) + r % MR;
-                    for (int p = steps; p < kc; p++) {
-                        packedA[to + p * MR] = a[from + p];
-                    }
-                }
+                packSteps(a, src, aRs, 1, MR, steps, kc, packedA, dst);
+                packSteps(a, src + MR * aRs, aRs, 1, MR, steps, kc, packedA, dst2);
             }
         }
         for (; i < i1; i += MR) {
@@ -807,11 +802,20 @@ final class FloatGemm {
                 }
                 continue;
             }
-            for (int r = 0; r < rows; r++) {
-                int src = aOff + (i + r) * aRs + p0 * aCs;
-                for (int p = 0; p < kc; p++) {
-                    packedA[dst + p * MR + r] = a[src + p * aCs];
-                }
+            packSteps(a, aOff + i * aRs + p0 * aCs, aRs, aCs, rows, 0, kc, packedA, dst);
+        }
+    }
+
+    /**
+     * Steps [from, to) of a tile's {@code rows} rows of A ({@code a[src]} its first row's step 0, rows {@code aRs} and
+     * steps {@code aCs} apart) into the tile at {@code packedA[dst]}, one float at a time, a row at a time.
+     */
+    private static void packSteps(float[] a, int src, int aRs, int aCs, int rows, int from, int to, float[] packedA,
+                                  int dst) {
+        for (int r = 0; r < rows; r++) {
+            int row = src + r * aRs;
+            for (int p = from; p < to; p++) {
+                packedA[dst + p * MR + r] = a[row + p * aCs];
             }
         }
     }

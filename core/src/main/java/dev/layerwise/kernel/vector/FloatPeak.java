@@ -11,12 +11,11 @@ import jdk.incubator.vector.VectorOperators;
  * accumulator (four cycles or so), and a core starts two each cycle, so at least eight independent chains are needed
  * to keep both units busy; twelve leave a margin and still fit AVX2's 16 registers beside the two operands. Each step
  * is the micro-kernels' own, {@code acc = x·y + acc}, the accumulator the addend: in the form
- * {@code acc = acc·x + y} C2's 256-bit code ran a seventh below the processor's pace (its 512-bit code runs both
- * forms alike).
- * {@code x·y} is a power of two, 2⁻¹¹, so every sum is exact until an accumulator passes 2¹³ (sixteen million rounds),
- * and nothing overflows or becomes subnormal after that either. One int-counted loop: C2 keeps the vectors of such a
- * loop in registers, where a loop nested in a long-counted one left them boxed, in the Vector API's fallback, at a
- * fiftieth of the speed.
+ * {@code acc = acc·x + y} C2's 256-bit code ran a seventh below the processor's pace (its 512-bit code runs both forms
+ * alike). {@code x·y} is a power of two, 2⁻¹¹, so every sum is exact until an accumulator passes 2¹³ (sixteen million
+ * rounds), and nothing overflows or becomes subnormal after that either. One int-counted loop: C2 keeps the vectors of
+ * such a loop in registers, where a loop nested in a long-counted one left them boxed, in the Vector API's fallback, at
+ * a fiftieth of the speed.
  */
 final class FloatPeak {
     private static final int ACCUMULATORS = 12;
