@@ -11,19 +11,18 @@ import jdk.incubator.vector.VectorSpecies;
  * A convolution's forward pass {@code out[i] = W·colT[i] + b·1ᵀ} in float64 for stride 1, image by image, without
  * {@code colT}: the window elements are read from a padded copy of the image.
  *
- * <p>{@link DoubleGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of
- * {@link DoubleGemm#KC} window elements by block, a chain of multiply-adds over the block from zero ({@link #supports}:
- * every panel of the positions read whole, no single-row tile, no positions summed as dot products). Here the same
- * chains are computed, in the same order, with the vectors along the output positions, from {@code filterW} copies of
- * the image with its border of zeros, the copy for window column {@code kx} shifted left by {@code kx} and cut to rows
- * of {@code outW}: then a window element's reads are one contiguous run for the whole output plane, every lane of
- * every vector is an output element, and the unfolding into {@code colT} is not needed.
+ * <p>{@link DoubleGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of window
+ * elements by block ({@link DoubleGemm#blockSteps}), a chain of multiply-adds over the block from zero
+ * ({@link #supports}: every panel of the positions read whole, no single-row tile, no positions summed as dot
+ * products). Here the same chains are computed, in the same order, with the vectors along the output positions, from
+ * {@code filterW} copies of the image with its border of zeros, the copy for window column {@code kx} shifted left by
+ * {@code kx} and cut to rows of {@code outW}: then a window element's reads are one contiguous run for the whole output
+ * plane, every lane of every vector is an output element, and the unfolding into {@code colT} is not needed.
  */
 @SuppressWarnings("cast")
 final class DoubleConvForward {
     private static final VectorSpecies<Double> S = DoubleGemm.S;
     private static final int L = DoubleGemm.L;
-    private static final int KC = DoubleGemm.KC;
     /** DoubleGemm has no tile three vectors wide. */
     private static final boolean WIDE = false;
 
@@ -73,6 +72,7 @@ final class DoubleConvForward {
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
         int thin = DoubleGemm.thinColumns(fn, positions);
+        int steps = DoubleGemm.blockSteps(fn, positions, patch);
         int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
         // W transposed, the filters rounded up to whole tiles: a tile's values for a window element lie side by side.
@@ -119,8 +119,8 @@ final class DoubleConvForward {
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
-                    for (int j0 = 0; j0 < patch; j0 += KC) {
-                        int kc = Math.min(KC, patch - j0);
+                    for (int j0 = 0; j0 < patch; j0 += steps) {
+                        int kc = Math.min(steps, patch - j0);
                         if (ROWS == 8) {
                             chains8(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
                                     f * plane + v * L, plane);

@@ -275,6 +275,11 @@ final class DoubleGemm {
         return 0;
     }
 
+    /** Steps per block of the shared dimension, as FloatGemm's {@code blockSteps}: KC for every product. */
+    static int blockSteps(int m, int n, int k) {
+        return KC;
+    }
+
     /**
      * How {@code C = A·B} (A {@code m × k}, B {@code k × n}, both row-major, C overwritten) sums each element, on any
      * number of threads, for kernels that compute the same sums without calling this class: 0 when every element is one

@@ -9,18 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * A convolution's forward pass {@code out[i] = W·colT[i] + b·1ᵀ} in float32 for stride 1, image by image, without
  * {@code colT}: the window elements are read from a padded copy of the image.
  *
- * <p>{@link FloatGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of
- * {@link FloatGemm#KC} window elements by block, a chain of multiply-adds over the block from zero ({@link #supports}:
- * every panel of the positions read whole, no single-row tile, no positions summed as dot products). Here the same
- * chains are computed, in the same order, with the vectors along the output positions, from {@code filterW} copies of
- * the image with its border of zeros, the copy for window column {@code kx} shifted left by {@code kx} and cut to rows
- * of {@code outW}: then a window element's reads are one contiguous run for the whole output plane, every lane of
- * every vector is an output element, and the unfolding into {@code colT} is not needed.
+ * <p>{@link FloatGemm} starts each element of {@code out[i]} from its filter's bias and adds to it, block of window
+ * elements by block ({@link FloatGemm#blockSteps}), a chain of multiply-adds over the block from zero
+ * ({@link #supports}: every panel of the positions read whole, no single-row tile, no positions summed as dot
+ * products). Here the same chains are computed, in the same order, with the vectors along the output positions, from
+ * {@code filterW} copies of the image with its border of zeros, the copy for window column {@code kx} shifted left by
+ * {@code kx} and cut to rows of {@code outW}: then a window element's reads are one contiguous run for the whole output
+ * plane, every lane of every vector is an output element, and the unfolding into {@code colT} is not needed.
  */
 final class FloatConvForward {
     private static final VectorSpecies<Float> S = FloatGemm.S;
     private static final int L = FloatGemm.L;
-    private static final int KC = FloatGemm.KC;
     /** Whether the product's last panel may be three vectors wide, as FloatGemm's WIDE says. */
     private static final boolean WIDE = FloatGemm.WIDE;
 
@@ -70,6 +69,7 @@ final class FloatConvForward {
         int planeX = Math.max(hp * ow, (fh - 1) * ow + plane + L);
         int copies = fw * channels * planeX;
         int thin = FloatGemm.thinColumns(fn, positions);
+        int steps = FloatGemm.blockSteps(fn, positions, patch);
         int fnPad = (fn + L - 1) / L * L;
         Scratch s = SCRATCH.get();
         // W transposed, the filters rounded up to whole tiles: a tile's values for a window element lie side by side.
@@ -116,8 +116,8 @@ final class FloatConvForward {
             for (int f = 0; f < fn; f += ROWS) {
                 int rows = Math.min(ROWS, fn - f);
                 for (int v = 0; v < vectors; v += 2) {
-                    for (int j0 = 0; j0 < patch; j0 += KC) {
-                        int kc = Math.min(KC, patch - j0);
+                    for (int j0 = 0; j0 < patch; j0 += steps) {
+                        int kc = Math.min(steps, patch - j0);
                         if (ROWS == 8) {
                             chains8(rows, kc, wt, j0 * tiled + f, tiled, reads, j0, xp, v * L, outw,
                                     f * plane + v * L, plane);

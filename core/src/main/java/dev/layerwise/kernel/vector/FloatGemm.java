@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The output is computed in tiles of {@link #MR} rows by two vectors ({@link #NR} columns) by a register-tiled
  * micro-kernel: per step of the shared dimension, one broadcast of an element of A per row and two loads of B feed
  * {@code 2·MR} fused multiply-adds into accumulators that stay in registers. The shared dimension is cut into blocks
- * of {@link #KC} so that a panel of B stays in the L1 cache while the rows of A stream past it.
+ * of {@link #KC} so that a panel of B stays in the L1 cache while the rows of A stream past it; a product of only a
+ * few panels sums up to {@link #UNBLOCKED_STEPS} steps in one block ({@link #blockSteps}).
  *
  * <p>Transposes are absorbed in strides, never materialised: A is read in place through a row and a column stride
  * (both layouts give the micro-kernel what it broadcasts); B is read in place when it is row-major, and packed into
@@ -84,6 +85,12 @@ final class FloatGemm {
     private static final int THIN_ROWS = 1024;
     /** Block of the shared dimension: a 256×NR panel of B is 32 KiB with AVX-512, within L1. */
     static final int KC = 256;
+    /**
+     * Steps of the shared dimension that a product of few panels sums in one chain rather than in blocks of KC: see
+     * {@link #blockSteps}. Longer sums go in blocks again, which keep their rounding errors down (a convolution's
+     * weight gradient sums over every output position of a batch, tens of thousands).
+     */
+    static final int UNBLOCKED_STEPS = 4 * KC;
     /**
      * Rows of a band from which a full panel of a row-major B is packed ({@link #packPanel}) rather than read in
      * place: the copy is paid once per panel and block of the shared dimension, and repaid by every tile of the band.
@@ -198,10 +205,7 @@ final class FloatGemm {
         // Columns [0, cols) in panels of NR, the last of which may be narrower or, if WIDE, wider; [cols, n) thin.
         int thin = thinColumns(m, n);
         int cols = n - thin;
-        int fullPanels = cols / NR;
-        int rest = cols - fullPanels * NR;
-        boolean wideLast = WIDE && !tb && fullPanels > 0 && rest > 0 && rest <= L;
-        int panels = fullPanels + (rest > 0 && !wideLast ? 1 : 0);
+        int panels = panels(tb, cols);
         int aRs = ta ? 1 : k;
         int aCs = ta ? m : 1;
         int rowBlocks = (m + MR - 1) / MR;
@@ -360,10 +364,8 @@ final class FloatGemm {
     private static void rowBand(int i0, int i1, boolean ta, boolean tb, int m, int n, int cols, int k, int panels,
                                 float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, float[] packed,
                                 float[] c, int cOff, boolean accumulate, float[] bias, int biasOff) {
-        boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
-        boolean inPlaceA = panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
-        int step = cols < n && inPlaceA ? Math.max(SHORT_ROWS, THIN_BLOCK_FLOATS / k / SHORT_ROWS * SHORT_ROWS)
-                : i1 - i0;
+        int step = cols < n && fewPanels(panels, cols)
+                ? Math.max(SHORT_ROWS, THIN_BLOCK_FLOATS / k / SHORT_ROWS * SHORT_ROWS) : i1 - i0;
         float[] thinB = null;
         for (int ib = i0, ie; ib < i1; ib = ie) {
             ie = i1 - ib <= step ? i1 : ib + step;
@@ -459,6 +461,47 @@ final class FloatGemm {
     }
 
     /**
+     * How many panels cover a product's first {@code cols} columns: NR columns each, the last narrower, or with
+     * {@link #WIDE} and a row-major B up to NR + L (a last panel of at most L columns joins the one before).
+     */
+    private static int panels(boolean tb, int cols) {
+        int full = cols / NR;
+        int rest = cols - full * NR;
+        boolean wideLast = WIDE && !tb && full > 0 && rest > 0 && rest <= L;
+        return full + (rest > 0 && !wideLast ? 1 : 0);
+    }
+
+    /**
+     * Whether a product's panels two vectors wide (a wide last one aside) are fewer than {@link #PACK_A_MIN_PANELS}:
+     * then no band packs A, and every tile reads it in place, however the threads split the product.
+     */
+    private static boolean fewPanels(int panels, int cols) {
+        boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
+        return panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
+    }
+
+    /**
+     * Steps per block of the shared dimension, each block a chain of multiply-adds from zero added to C in turn: KC,
+     * but for a product of few panels ({@link #fewPanels}), which sums up to {@link #UNBLOCKED_STEPS} steps in one
+     * chain. Blocks keep a panel of B in L1 while a packed A's rows pass; with few panels A is read in place, a panel
+     * three vectors wide of KC steps (48 KiB) is as large as L1 anyway, and each block's sums cost a pass of their own
+     * over every tile of C (784 steps, a layer's 28×28 inputs, are three blocks and a last one of 16 steps): the book's
+     * {@code x·W} (100×50×784) and batch inference's 1000×50×784 ran about a tenth and a twentieth faster in one chain.
+     */
+    private static int blockSteps(boolean fewPanels, int k) {
+        return fewPanels && k <= UNBLOCKED_STEPS ? Math.max(k, 1) : KC;
+    }
+
+    /**
+     * {@link #blockSteps} of {@code C = A·B}, A {@code m × k} and B {@code k × n}, B row-major: for kernels that
+     * compute a product's sums themselves, in the same blocks.
+     */
+    static int blockSteps(int m, int n, int k) {
+        int cols = n - thinColumns(m, n);
+        return blockSteps(fewPanels(panels(false, cols), cols), k);
+    }
+
+    /**
      * How many of the last columns of an {@code m × n} product are computed by {@link #thin}, as dot products of
      * {@link #CHUNK} partial sums, rather than in the panels.
      */
@@ -474,12 +517,13 @@ final class FloatGemm {
      * block that holds step {@code s} as two such chains, over the steps before {@code s} (read in place) and from it
      * (packed), added to C one after the other, as {@link #blocks} does (when {@code s} falls on a block's start or
      * past the end, nothing is cut); −1 when some elements are summed otherwise: thin columns, a lone last row (and,
-     * to stay clear of it on both widths, any row count of {@code 4·j + 1}), a partial panel three vectors wide, or
-     * enough rows for a band that may read a packed A and sum its partial panel in one chain.
+     * to stay clear of it on both widths, any row count of {@code 4·j + 1}), a partial panel three vectors wide,
+     * enough rows for a band that may read a packed A and sum its partial panel in one chain, or blocks longer than KC
+     * ({@link #blockSteps}).
      */
     static int chainSplit(int m, int n, int k) {
         int rest = n % NR;
-        if (m % 4 == 1 || thinColumns(m, n) > 0) {
+        if (m % 4 == 1 || thinColumns(m, n) > 0 || blockSteps(m, n, k) > KC) {
             return -1;
         }
         if (rest == 0 || WIDE && n > NR && rest == L) {
@@ -573,7 +617,7 @@ final class FloatGemm {
         boolean wideLast = cols - (panels - 1) * NR > NR;
         int narrow = jp1 - jp0 - (jp1 == panels && wideLast ? 1 : 0);
         // Whether the whole product on one thread reads a packed A, whose blocks sum a partial last panel in one chain.
-        boolean oneChain = m >= PACK_MIN_ROWS && panels - (wideLast ? 1 : 0) >= PACK_A_MIN_PANELS;
+        boolean oneChain = m >= PACK_MIN_ROWS && !fewPanels(panels, cols);
         if (i1 - i0 < PACK_MIN_ROWS || narrow < PACK_A_MIN_PANELS) {
             // A tall band of a short product in blocks of rows, each block through all its panels before the next:
             // a block's rows of A stay in L1 from one panel to the next, and each line of C is written in one visit,
@@ -674,14 +718,15 @@ final class FloatGemm {
      * {@link #tiles} for rows [i0, i1), the last of them computed alone ({@link #LONE}) when {@code lone}, a partial
      * last panel summed in one chain per block when {@code oneChain} (see below); with
      * {@code packedA} (room for MC + MC_TAIL rows of a block of the shared dimension), A's rows are packed into it by
-     * {@link #packA} for the panels two vectors wide.
+     * {@link #packA} for the panels two vectors wide. The blocks are {@link #blockSteps} long.
      */
     private static void blocks(int i0, int i1, boolean lone, boolean oneChain, int jp0, int jp1, int panels,
                                boolean tb, int n, int cols, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff,
                                float[] packed, float[] packedA, float[] tile, float[] c, int cOff, boolean accumulate,
                                float[] bias, int biasOff) {
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        int steps = blockSteps(fewPanels(panels, cols), k);
+        for (int p0 = 0; p0 < k; p0 += steps) {
+            int kc = Math.min(steps, k - p0);
             boolean add = accumulate || p0 > 0;
             if (packedA != null) {
                 packA(i0, i1, p0, kc, a, aOff, aRs, aCs, packedA, 0);

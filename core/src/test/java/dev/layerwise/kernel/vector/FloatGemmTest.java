@@ -60,6 +60,72 @@ class FloatGemmTest {
         }
     }
 
+    /**
+     * A product of few panels (at most three two vectors wide, or two and a wide last one: every tile reads A in place
+     * on any split) sums up to {@link FloatGemm#UNBLOCKED_STEPS} steps in one chain of multiply-adds from zero, and
+     * longer ones in blocks of {@link FloatGemm#KC}, each block's chain added to C in turn: the same bits as such
+     * chains written out with {@link Math#fma}. Whole panels (32 or 48 columns), no thin columns and no lone row, which
+     * sum otherwise; A and B each in place or transposed; plain, accumulating and with a bias; 1 to 3 threads.
+     */
+    @Test
+    void productsOfFewPanelsSumUpToAThousandStepsInOneChain() {
+        int[][] shapes = {{100, 48, 784}, {64, 32, 1000}, {30, 32, 300}, {202, 48, FloatGemm.UNBLOCKED_STEPS},
+            {96, 48, FloatGemm.UNBLOCKED_STEPS + 5}};
+        Rng rng = new Rng(37);
+        int before = Parallel.threads();
+        try {
+            for (int[] s : shapes) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                int block = k <= FloatGemm.UNBLOCKED_STEPS ? k : FloatGemm.KC;
+                assertEquals(block, FloatGemm.blockSteps(m, n, k), m + "x" + n + "x" + k);
+                float[] a = gaussian(rng, m * k);
+                float[] b = gaussian(rng, k * n);
+                float[] bias = gaussian(rng, n);
+                float[] c0 = gaussian(rng, m * n);
+                for (int kind = 0; kind < 3; kind++) {
+                    boolean ta = kind == 1;
+                    boolean tb = kind == 2;
+                    for (int form = 0; form < 3; form++) {
+                        boolean accumulate = form == 1;
+                        float[] withBias = form == 2 ? bias : null;
+                        float[] want = chains(ta, tb, m, n, k, a, b, c0, accumulate, withBias, block);
+                        for (int threads = 1; threads <= 3; threads++) {
+                            Parallel.setThreads(threads);
+                            float[] c = c0.clone();
+                            FloatGemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0);
+                            assertArrayEquals(want, c, m + "x" + n + "x" + k + " kind " + kind + " form " + form
+                                    + ", " + threads + " threads");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** {@code C (+)= op(A)·op(B)} summed in chains of {@code block} steps, each from zero and added to C in turn. */
+    private static float[] chains(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, float[] c0,
+                                  boolean accumulate, float[] bias, int block) {
+        float[] c = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = accumulate ? c0[i * n + j] : bias != null ? bias[j] : 0f;
+                for (int p0 = 0; p0 < k; p0 += block) {
+                    float chain = 0f;
+                    for (int p = p0; p < Math.min(k, p0 + block); p++) {
+                        chain = Math.fma(a[ta ? p * m + i : i * k + p], b[tb ? j * k + p : p * n + j], chain);
+                    }
+                    sum = p0 == 0 && !accumulate && bias == null ? chain : sum + chain;
+                }
+                c[i * n + j] = sum;
+            }
+        }
+        return c;
+    }
+
     private static float[] gaussian(Rng rng, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {
