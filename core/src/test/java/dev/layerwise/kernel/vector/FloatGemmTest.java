@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.layerwise.kernel.Parallel;
 import dev.layerwise.util.Rng;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class FloatGemmTest {
@@ -25,38 +26,28 @@ class FloatGemmTest {
         int[][] shapes = {{136, 4 * nr, kc + 1}, {300, 6 * nr, 3 * kc + 17}, {203, 5 * nr, chain + kc + 5},
             {600, 4 * nr, 2 * chain + 3}, {1030, 8 * nr, 2 * kc}};
         Rng rng = new Rng(31);
-        int before = Parallel.threads();
-        try {
-            for (int[] s : shapes) {
-                int m = s[0];
-                int n = s[1];
-                int k = s[2];
-                assertEquals(0, FloatGemm.chainSplit(m, n, k), "a shape summed in blocks");
-                float[] a = gaussian(rng, k * m);
-                float[] b = gaussian(rng, k * n);
-                float[] bias = gaussian(rng, n);
-                float[] c0 = gaussian(rng, m * n);
-                for (int form = 0; form < 3; form++) {
-                    boolean accumulate = form == 1;
-                    float[] want = c0.clone();
-                    for (int p0 = 0; p0 < k; p0 += kc) {
-                        int steps = Math.min(kc, k - p0);
-                        boolean first = p0 == 0;
-                        FloatGemm.gemm(true, false, m, n, steps, a, p0 * m, b, p0 * n, want, 0,
-                                accumulate || !first, first && form == 2 ? bias : null, 0);
-                    }
-                    for (int threads = 1; threads <= 3; threads++) {
-                        Parallel.setThreads(threads);
-                        float[] c = c0.clone();
-                        FloatGemm.gemm(true, false, m, n, k, a, 0, b, 0, c, 0, accumulate, form == 2 ? bias : null,
-                                0);
-                        assertArrayEquals(want, c, m + "x" + n + "x" + k + " form " + form + ", " + threads
-                                + " threads");
-                    }
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            assertEquals(0, FloatGemm.chainSplit(m, n, k), "a shape summed in blocks");
+            float[] a = gaussian(rng, k * m);
+            float[] b = gaussian(rng, k * n);
+            float[] bias = gaussian(rng, n);
+            float[] c0 = gaussian(rng, m * n);
+            for (int form = 0; form < 3; form++) {
+                boolean accumulate = form == 1;
+                float[] withBias = form == 2 ? bias : null;
+                float[] want = c0.clone();
+                for (int p0 = 0; p0 < k; p0 += kc) {
+                    int steps = Math.min(kc, k - p0);
+                    boolean first = p0 == 0;
+                    FloatGemm.gemm(true, false, m, n, steps, a, p0 * m, b, p0 * n, want, 0, accumulate || !first,
+                            first ? withBias : null, 0);
                 }
+                assertOnOneToThreeThreads(want, c0, m + "x" + n + "x" + k + " form " + form,
+                        c -> FloatGemm.gemm(true, false, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0));
             }
-        } finally {
-            Parallel.setThreads(before);
         }
     }
 
@@ -72,34 +63,39 @@ class FloatGemmTest {
         int[][] shapes = {{100, 48, 784}, {64, 32, 1000}, {30, 32, 300}, {202, 48, FloatGemm.UNBLOCKED_STEPS},
             {96, 48, FloatGemm.UNBLOCKED_STEPS + 5}};
         Rng rng = new Rng(37);
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            int block = k <= FloatGemm.UNBLOCKED_STEPS ? k : FloatGemm.KC;
+            assertEquals(block, FloatGemm.blockSteps(m, n, k), m + "x" + n + "x" + k);
+            float[] a = gaussian(rng, m * k);
+            float[] b = gaussian(rng, k * n);
+            float[] bias = gaussian(rng, n);
+            float[] c0 = gaussian(rng, m * n);
+            for (int kind = 0; kind < 3; kind++) {
+                boolean ta = kind == 1;
+                boolean tb = kind == 2;
+                for (int form = 0; form < 3; form++) {
+                    boolean accumulate = form == 1;
+                    float[] withBias = form == 2 ? bias : null;
+                    float[] want = chains(ta, tb, m, n, k, a, b, c0, accumulate, withBias, block);
+                    assertOnOneToThreeThreads(want, c0, m + "x" + n + "x" + k + " kind " + kind + " form " + form,
+                            c -> FloatGemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0));
+                }
+            }
+        }
+    }
+
+    /** {@code product} into a copy of {@code c0} on 1, 2 and 3 threads: each time {@code want}, to the bit. */
+    private static void assertOnOneToThreeThreads(float[] want, float[] c0, String what, Consumer<float[]> product) {
         int before = Parallel.threads();
         try {
-            for (int[] s : shapes) {
-                int m = s[0];
-                int n = s[1];
-                int k = s[2];
-                int block = k <= FloatGemm.UNBLOCKED_STEPS ? k : FloatGemm.KC;
-                assertEquals(block, FloatGemm.blockSteps(m, n, k), m + "x" + n + "x" + k);
-                float[] a = gaussian(rng, m * k);
-                float[] b = gaussian(rng, k * n);
-                float[] bias = gaussian(rng, n);
-                float[] c0 = gaussian(rng, m * n);
-                for (int kind = 0; kind < 3; kind++) {
-                    boolean ta = kind == 1;
-                    boolean tb = kind == 2;
-                    for (int form = 0; form < 3; form++) {
-                        boolean accumulate = form == 1;
-                        float[] withBias = form == 2 ? bias : null;
-                        float[] want = chains(ta, tb, m, n, k, a, b, c0, accumulate, withBias, block);
-                        for (int threads = 1; threads <= 3; threads++) {
-                            Parallel.setThreads(threads);
-                            float[] c = c0.clone();
-                            FloatGemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0);
-                            assertArrayEquals(want, c, m + "x" + n + "x" + k + " kind " + kind + " form " + form
-                                    + ", " + threads + " threads");
-                        }
-                    }
-                }
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                float[] c = c0.clone();
+                product.accept(c);
+                assertArrayEquals(want, c, what + ", " + threads + " threads");
             }
         } finally {
             Parallel.setThreads(before);
