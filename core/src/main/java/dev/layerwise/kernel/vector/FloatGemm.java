@@ -476,8 +476,12 @@ final class FloatGemm {
      * then no band packs A, and every tile reads it in place, however the threads split the product.
      */
     private static boolean fewPanels(int panels, int cols) {
-        boolean wideLast = panels > 0 && cols - (panels - 1) * NR > NR;
-        return panels - (wideLast ? 1 : 0) < PACK_A_MIN_PANELS;
+        return panels - (wideLast(panels, cols) ? 1 : 0) < PACK_A_MIN_PANELS;
+    }
+
+    /** Whether the last of the {@code panels} panels covering {@code cols} columns is three vectors wide. */
+    private static boolean wideLast(int panels, int cols) {
+        return panels > 0 && cols - (panels - 1) * NR > NR;
     }
 
     /**
@@ -614,8 +618,7 @@ final class FloatGemm {
         float[] tile = TILE.get();
         boolean lone = i1 == m && m % LONE == 1;
         // Panels two vectors wide, whose tiles take MR rows: those that can read a packed A.
-        boolean wideLast = cols - (panels - 1) * NR > NR;
-        int narrow = jp1 - jp0 - (jp1 == panels && wideLast ? 1 : 0);
+        int narrow = jp1 - jp0 - (jp1 == panels && wideLast(panels, cols) ? 1 : 0);
         // Whether the whole product on one thread reads a packed A, whose blocks sum a partial last panel in one chain.
         boolean oneChain = m >= PACK_MIN_ROWS && !fewPanels(panels, cols);
         if (i1 - i0 < PACK_MIN_ROWS || narrow < PACK_A_MIN_PANELS) {
