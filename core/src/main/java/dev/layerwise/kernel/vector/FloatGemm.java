@@ -1226,17 +1226,19 @@ final class FloatGemm {
     }
 
     /**
-     * {@link #kernel6} on a packed A, as {@link #kernel8Packed}, except that rows past {@code rows} repeat the last
-     * one: with constant offsets, as kernel8Packed has them, C2 on JDK 25 ran this 256-bit loop at half its speed.
+     * {@link #kernel6} on a packed A, as {@link #kernel8Packed}, except for two things C2 is sensitive to in this
+     * 256-bit loop. Rows past {@code rows} repeat the last one, so the rows' offsets are not constants: with constant
+     * offsets, as kernel8Packed has them, C2 on JDK 25 ran it at half its speed. And the loop runs on A's and B's
+     * positions, each advanced by a constant, rather than on the step: C2 compiles this loop to code of differing
+     * speed from one JVM to the next, and in this form the slow compilations were rarer.
      */
     private static void kernel6Packed(int kc, int rows, float[] a, int aPos, float[] bp, int bPos, float[] out,
                                       int outPos, int ldo, boolean add) {
-        int a0 = aPos;
-        int a1 = aPos + Math.min(1, rows - 1);
-        int a2 = aPos + Math.min(2, rows - 1);
-        int a3 = aPos + Math.min(3, rows - 1);
-        int a4 = aPos + Math.min(4, rows - 1);
-        int a5 = aPos + Math.min(5, rows - 1);
+        int o1 = Math.min(1, rows - 1);
+        int o2 = Math.min(2, rows - 1);
+        int o3 = Math.min(3, rows - 1);
+        int o4 = Math.min(4, rows - 1);
+        int o5 = Math.min(5, rows - 1);
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -1249,27 +1251,26 @@ final class FloatGemm {
         FloatVector c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
         FloatVector c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int bRow = bPos + p * NR;
+        int end = aPos + kc * MR;
+        for (int ap = aPos, bRow = bPos; ap < end; ap += MR, bRow += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bRow);
             FloatVector b1 = FloatVector.fromArray(S, bp, bRow + L);
-            int ap = p * MR;
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
             c00 = x0.fma(b0, c00);
             c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + ap]);
+            FloatVector x1 = FloatVector.broadcast(S, a[ap + o1]);
             c10 = x1.fma(b0, c10);
             c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + ap]);
+            FloatVector x2 = FloatVector.broadcast(S, a[ap + o2]);
             c20 = x2.fma(b0, c20);
             c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + ap]);
+            FloatVector x3 = FloatVector.broadcast(S, a[ap + o3]);
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, a[a4 + ap]);
+            FloatVector x4 = FloatVector.broadcast(S, a[ap + o4]);
             c40 = x4.fma(b0, c40);
             c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, a[a5 + ap]);
+            FloatVector x5 = FloatVector.broadcast(S, a[ap + o5]);
             c50 = x5.fma(b0, c50);
             c51 = x5.fma(b1, c51);
         }
