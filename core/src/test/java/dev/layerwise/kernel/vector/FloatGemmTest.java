@@ -27,26 +27,23 @@ class FloatGemmTest {
             {600, 4 * nr, 2 * chain + 3}, {1030, 8 * nr, 2 * kc}};
         Rng rng = new Rng(31);
         for (int[] s : shapes) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
+            Operands o = Operands.draw(s, rng);
+            int m = o.m();
+            int n = o.n();
+            int k = o.k();
             assertEquals(0, FloatGemm.chainSplit(m, n, k), "a shape summed in blocks");
-            float[] a = gaussian(rng, k * m);
-            float[] b = gaussian(rng, k * n);
-            float[] bias = gaussian(rng, n);
-            float[] c0 = gaussian(rng, m * n);
             for (int form = 0; form < 3; form++) {
                 boolean accumulate = form == 1;
-                float[] withBias = form == 2 ? bias : null;
-                float[] want = c0.clone();
+                float[] withBias = form == 2 ? o.bias() : null;
+                float[] want = o.c0().clone();
                 for (int p0 = 0; p0 < k; p0 += kc) {
                     int steps = Math.min(kc, k - p0);
                     boolean first = p0 == 0;
-                    FloatGemm.gemm(true, false, m, n, steps, a, p0 * m, b, p0 * n, want, 0, accumulate || !first,
-                            first ? withBias : null, 0);
+                    FloatGemm.gemm(true, false, m, n, steps, o.a(), p0 * m, o.b(), p0 * n, want, 0,
+                            accumulate || !first, first ? withBias : null, 0);
                 }
-                assertOnOneToThreeThreads(want, c0, m + "x" + n + "x" + k + " form " + form,
-                        c -> FloatGemm.gemm(true, false, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0));
+                assertOnOneToThreeThreads(want, o.c0(), o + " form " + form,
+                        c -> FloatGemm.gemm(true, false, m, n, k, o.a(), 0, o.b(), 0, c, 0, accumulate, withBias, 0));
             }
         }
     }
@@ -64,24 +61,21 @@ class FloatGemmTest {
             {96, 48, FloatGemm.UNBLOCKED_STEPS + 5}};
         Rng rng = new Rng(37);
         for (int[] s : shapes) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
+            Operands o = Operands.draw(s, rng);
+            int m = o.m();
+            int n = o.n();
+            int k = o.k();
             int block = k <= FloatGemm.UNBLOCKED_STEPS ? k : FloatGemm.KC;
-            assertEquals(block, FloatGemm.blockSteps(m, n, k), m + "x" + n + "x" + k);
-            float[] a = gaussian(rng, m * k);
-            float[] b = gaussian(rng, k * n);
-            float[] bias = gaussian(rng, n);
-            float[] c0 = gaussian(rng, m * n);
+            assertEquals(block, FloatGemm.blockSteps(m, n, k), o.toString());
             for (int kind = 0; kind < 3; kind++) {
                 boolean ta = kind == 1;
                 boolean tb = kind == 2;
                 for (int form = 0; form < 3; form++) {
                     boolean accumulate = form == 1;
-                    float[] withBias = form == 2 ? bias : null;
-                    float[] want = chains(ta, tb, m, n, k, a, b, c0, accumulate, withBias, block);
-                    assertOnOneToThreeThreads(want, c0, m + "x" + n + "x" + k + " kind " + kind + " form " + form,
-                            c -> FloatGemm.gemm(ta, tb, m, n, k, a, 0, b, 0, c, 0, accumulate, withBias, 0));
+                    float[] withBias = form == 2 ? o.bias() : null;
+                    float[] want = chains(ta, tb, o, accumulate, withBias, block);
+                    assertOnOneToThreeThreads(want, o.c0(), o + " kind " + kind + " form " + form,
+                            c -> FloatGemm.gemm(ta, tb, m, n, k, o.a(), 0, o.b(), 0, c, 0, accumulate, withBias, 0));
                 }
             }
         }
@@ -103,8 +97,13 @@ class FloatGemmTest {
     }
 
     /** {@code C (+)= op(A)·op(B)} summed in chains of {@code block} steps, each from zero and added to C in turn. */
-    private static float[] chains(boolean ta, boolean tb, int m, int n, int k, float[] a, float[] b, float[] c0,
-                                  boolean accumulate, float[] bias, int block) {
+    private static float[] chains(boolean ta, boolean tb, Operands o, boolean accumulate, float[] bias, int block) {
+        int m = o.m();
+        int n = o.n();
+        int k = o.k();
+        float[] a = o.a();
+        float[] b = o.b();
+        float[] c0 = o.c0();
         float[] c = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -120,6 +119,25 @@ class FloatGemmTest {
             }
         }
         return c;
+    }
+
+    /**
+     * A product's shape {@code m × n × k} and its operands drawn from a normal distribution: A and B
+     * ({@code m·k} and {@code k·n} floats, read in place or transposed as a test asks), a bias and C's first values.
+     */
+    private record Operands(int m, int n, int k, float[] a, float[] b, float[] bias, float[] c0) {
+        static Operands draw(int[] shape, Rng rng) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            return new Operands(m, n, k, gaussian(rng, m * k), gaussian(rng, k * n), gaussian(rng, n),
+                    gaussian(rng, m * n));
+        }
+
+        @Override
+        public String toString() {
+            return m + "x" + n + "x" + k;
+        }
     }
 
     private static float[] gaussian(Rng rng, int size) {
